@@ -1,0 +1,114 @@
+import { create } from "@bufbuild/protobuf";
+import { responseSchema } from "@falco-sdk/proto/outputs";
+import { priority, source } from "@falco-sdk/proto/schema";
+import { describe, expect, it } from "vitest";
+import { alertFromResponse } from "./alert-from-response.js";
+import { alertToJson, parseAlertJson, tryParseAlertLine } from "./alert-json.js";
+import { AlertParseError, FalcoError } from "./errors.js";
+
+// The alert of the spec's section 2, as Falco's json_output writes it.
+const SPEC_LINE =
+  '{"hostname":"web-1","output":"16:17:57.881781397: Warning Shell spawned (user=root ...)",' +
+  '"output_fields":{"container.id":"bfb9637a47a6","evt.time":1651447772918828894,"proc.cmdline":"bash",' +
+  '"user.loginuid":0,"user.name":"root","container.image.repository":null},' +
+  '"priority":"Warning","rule":"Terminal shell in container","source":"syscall",' +
+  '"tags":["container","mitre_execution","shell"],"time":"2022-05-01T23:29:32.918828894Z"}';
+
+describe("parseAlertJson", () => {
+  it("reads every field of Falco's JSON alert, keeping JSON types and exact nanoseconds", () => {
+    const a = parseAlertJson(SPEC_LINE);
+    expect(a.timeNs).toBe(1651447772918828894n);
+    expect(a.time.toISOString()).toBe("2022-05-01T23:29:32.918Z");
+    expect(a.priority).toBe("Warning");
+    expect(a.rule).toBe("Terminal shell in container");
+    expect(a.hostname).toBe("web-1");
+    expect(a.source).toBe("syscall");
+    expect(a.tags).toEqual(["container", "mitre_execution", "shell"]);
+    expect(a.outputFields["user.loginuid"]).toBe(0);
+    expect(a.outputFields["container.image.repository"]).toBeNull();
+    expect(a.raw.kind).toBe("json");
+  });
+
+  it("accepts older Falco without hostname, tags or source, and priority in any case", () => {
+    const a = parseAlertJson({
+      output: "x",
+      priority: "CRITICAL",
+      rule: "r",
+      time: "2020-01-01T00:00:00Z",
+      output_fields: {},
+    });
+    expect([a.priority, a.hostname, a.tags, a.source, a.timeNs]).toEqual([
+      "Critical",
+      "",
+      [],
+      "syscall",
+      1577836800000000000n,
+    ]);
+  });
+
+  it.each([
+    ["not json", /not JSON/],
+    ["[1,2]", /JSON object/],
+    ['{"priority":"Warning","time":"2020-01-01T00:00:00Z"}', /"rule"/],
+    ['{"rule":"r","priority":"Loud","time":"2020-01-01T00:00:00Z"}', /"priority"/],
+    ['{"rule":"r","priority":"Warning","time":"yesterday"}', /"time"/],
+    ['{"rule":"r","priority":"Warning","time":"2020-01-01T00:00:00Z","tags":"a"}', /"tags"/],
+  ])("rejects %s with a reason", (input, reason) => {
+    let error: unknown;
+    try {
+      parseAlertJson(input);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AlertParseError);
+    expect(error).toBeInstanceOf(FalcoError);
+    expect((error as Error).message).toMatch(reason);
+  });
+
+  it("skips journal lines that are not alerts", () => {
+    expect(
+      tryParseAlertLine("Falco initialized with configuration file /etc/falco/falco.yaml"),
+    ).toBe(undefined);
+    expect(tryParseAlertLine(`May 01 19:29:32 macmini2 falco[26888]: ${SPEC_LINE}`)?.rule).toBe(
+      "Terminal shell in container",
+    );
+  });
+});
+
+describe("alertFromResponse", () => {
+  const message = create(responseSchema, {
+    time: { seconds: 1651447772n, nanos: 918828894 },
+    priority: priority.Notice,
+    sourceDeprecated: source.PLUGIN,
+    rule: "Console Login Without MFA",
+    output: "login",
+    outputFields: { "ct.user": "alice" },
+    hostname: "h",
+    tags: ["aws"],
+    source: "aws_cloudtrail",
+  });
+
+  it("maps a Falco 0.31+ message, preferring the source string", () => {
+    const a = alertFromResponse(message);
+    expect(a.timeNs).toBe(1651447772918828894n);
+    expect(a.priority).toBe("Notice");
+    expect(a.source).toBe("aws_cloudtrail");
+    expect(a.raw).toEqual({ kind: "grpc", message });
+  });
+
+  it("falls back to the deprecated enum when field 9 is empty (Falco < 0.31)", () => {
+    expect(alertFromResponse({ ...message, source: "" }).source).toBe("plugin");
+    expect(
+      alertFromResponse({ ...message, source: "", sourceDeprecated: source.K8S_AUDIT }).source,
+    ).toBe("k8s_audit");
+  });
+
+  it("round-trips through Falco's JSON shape", () => {
+    const json = JSON.stringify(alertToJson(alertFromResponse(message)));
+    expect(JSON.parse(json).time).toBe("2022-05-01T23:29:32.918828894Z");
+    const back = parseAlertJson(json);
+    const { raw: _a, ...fromJson } = back;
+    const { raw: _b, ...fromGrpc } = alertFromResponse(message);
+    expect(fromJson).toEqual(fromGrpc);
+  });
+});

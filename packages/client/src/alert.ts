@@ -1,0 +1,45 @@
+import type { Priority } from "./priority.js";
+
+/** A value in `outputFields`: gRPC sends strings only, JSON keeps its types. */
+export type OutputFieldValue = string | number | boolean | null;
+
+/**
+ * One Falco alert, the same whichever way it arrived: the gRPC output API
+ * (`FalcoClient.subscribe` / `get`), Falco's JSON output (HTTP output, files,
+ * stdout, Falcosidekick), parsed by `parseAlertJson`.
+ */
+export interface Alert {
+  /** Event time, millisecond precision (a `Date` cannot hold more). */
+  readonly time: Date;
+  /** Event time in exact nanoseconds since the Unix epoch. */
+  readonly timeNs: bigint;
+  /** Falco's priority name, e.g. `"Warning"`. Compare with `comparePriority` / `isAtLeast`. */
+  readonly priority: Priority;
+  /** Name of the rule that matched, e.g. `"Terminal shell in container"`. */
+  readonly rule: string;
+  /** The formatted alert line (the whole JSON document when Falco runs with json_output over gRPC). */
+  readonly output: string;
+  /**
+   * Fields named in the rule's output, e.g. `"container.id"`. Over gRPC every
+   * value is a string (`"1000"`, `"<NA>"`); from JSON values keep their types.
+   */
+  readonly outputFields: Readonly<Record<string, OutputFieldValue>>;
+  /** Host that raised the alert; `""` when the sender did not say (Falco < 0.19). */
+  readonly hostname: string;
+  /** Tags of the rule; empty when the sender did not say (Falco < 0.30). */
+  readonly tags: readonly string[];
+  /**
+   * Event source: `"syscall"`, `"k8s_audit"`, `"internal"`, or a plugin's
+   * source name such as `"aws_cloudtrail"`. From Falco < 0.31 over gRPC only the
+   * enum exists, so plugins read as `"plugin"`.
+   */
+  readonly source: string;
+  /** What the alert was built from, for anyone who needs a field this model does not carry. */
+  readonly raw: AlertRaw;
+}
+
+/** The message an Alert was built from. */
+export type AlertRaw =
+  | { readonly kind: "grpc"; readonly message: import("@falco-sdk/proto/outputs").response }
+  | { readonly kind: "json"; readonly document: Readonly<Record<string, unknown>> }
+  | { readonly kind: "text"; readonly line: string };

@@ -1,0 +1,68 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { responseSchema } from "@falco-sdk/proto/outputs";
+import type { responseSchema as versionResponseSchema } from "@falco-sdk/proto/version";
+
+/** An alert to queue: any subset of `falco.outputs.response` fields. */
+export type AlertInit = MessageInitShape<typeof responseSchema>;
+
+/** What `falco.version.service/version` answers. */
+export type VersionInit = MessageInitShape<typeof versionResponseSchema>;
+
+/** PEM material of a mutual-TLS listener (contents, not paths). */
+export interface TlsMaterial {
+  /** Server certificate chain (Falco's `cert_chain`). */
+  readonly cert: string | Buffer;
+  /** Server private key (Falco's `private_key`). */
+  readonly key: string | Buffer;
+  /** CA that client certificates must chain to (Falco's `root_certs`). */
+  readonly ca: string | Buffer;
+}
+
+/**
+ * Where a test server listens, as Falco's `grpc.bind_address` allows:
+ * a unix socket (plaintext), or TCP with mutual TLS. Plaintext TCP, which
+ * Falco never offers, only behind `insecurePlaintext: true`.
+ */
+export type ListenOptions =
+  | { readonly socketPath: string }
+  | { readonly host?: string; readonly port?: number; readonly tls: TlsMaterial }
+  | { readonly host?: string; readonly port?: number; readonly insecurePlaintext: true };
+
+/** Counters of a test server's one shared queue. */
+export interface ServerStats {
+  /** Alerts waiting in the queue. */
+  readonly queued: number;
+  /** Alerts popped and written to a stream. */
+  readonly delivered: number;
+  /** Alerts popped but lost because their stream broke (Falco pops before it writes). */
+  readonly dropped: number;
+  /** `sub` streams open now. */
+  readonly subscribers: number;
+}
+
+/**
+ * A running server with Falco's gRPC output semantics, under a test's control.
+ * Implemented in Node (`createFalcoTestServer`) and on gRPC's C core
+ * (`startCCoreFalcoServer`), so the same checks run against both.
+ */
+export interface FalcoServer extends AsyncDisposable {
+  /** Where clients connect: `unix:///path/to.sock` or `host:port` (mTLS / plaintext TCP). */
+  readonly endpoint: string;
+  /** Queues alerts, as if rules had matched. */
+  emit(alerts: AlertInit | readonly AlertInit[]): Promise<void>;
+  /** Counters of the shared queue. */
+  stats(): Promise<ServerStats>;
+  /** Stops answering: requests are read but nothing is written, like a hung Falco. */
+  pause(): Promise<void>;
+  /** Answers again after `pause()`. */
+  resume(): Promise<void>;
+  /** Destroys every connection abruptly and stops listening, like a killed Falco. The queue survives. */
+  crash(): Promise<void>;
+  /** Listens again on the same address after `crash()` or `stop()`. */
+  restart(): Promise<void>;
+  /**
+   * Stops like Falco does: each open `sub` stream ends with OK when its client
+   * sends its next request, `get` streams end OK, then the listener closes.
+   */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# System packages the tests need, from Debian:
+#   protobuf-compiler  protoc, the independent encoder/decoder of the proto conformance tests
+#   python3-grpcio python3-grpc-tools  the gRPC C-core interop server (same stack as Falco's C++ server)
+#   curl               the HTTP sender of the http receiver tests (the libcurl Falco uses)
+# Installs what is missing when run as root; otherwise says what to install.
+set -euo pipefail
+missing=()
+command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+[ -f /usr/include/google/protobuf/timestamp.proto ] || missing+=(libprotobuf-dev)
+/usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || missing+=(python3-grpcio)
+/usr/bin/python3 -c 'import grpc_tools.protoc' >/dev/null 2>&1 || missing+=(python3-grpc-tools)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "The tests need these Debian packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing Debian packages for the tests: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
