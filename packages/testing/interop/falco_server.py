@@ -1,0 +1,342 @@
+#!/usr/bin/python3
+"""A Falco gRPC outputs server on gRPC's C core (Debian's python3-grpcio).
+
+Falco's own server is C++ gRPC; this program runs the same HTTP/2 / gRPC stack
+(grpcio 1.51.1 wraps the C core that Falco 0.43 links) with Falco's queue
+semantics, so clients can be tested against the real thing without Falco.
+
+Control channel: one JSON command per line on stdin, one JSON reply per line on
+stdout (same "id"), logs on stderr. End of stdin ends the process at once, so a
+dying parent leaves no orphan. See README.md next to this file for the commands.
+
+Run with Debian's interpreter: /usr/bin/python3 falco_server.py --proto-dir DIR
+"""
+
+import argparse
+import base64
+import json
+import os
+import signal
+import sys
+import threading
+
+from falco_codec import alert_from_json, load_stubs, version_from_json
+from falco_state import AlertQueue
+
+EXIT_MISSING_MODULE = 3
+
+
+def log(message):
+    print(f"[falco-interop {os.getpid()}] {message}", file=sys.stderr, flush=True)
+
+
+class Replies:
+    """Serialises writes to stdout: one JSON document per line."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def send(self, doc):
+        line = json.dumps(doc, separators=(",", ":"))
+        with self._lock:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+
+def watch(context, stream):
+    """Marks the stream done when its call ends, even if it already has."""
+    if not context.add_callback(stream.rpc_done):
+        stream.rpc_done()
+
+
+class FalcoServicer:
+    """The three RPCs, with Falco's semantics, on top of the shared queue."""
+
+    def __init__(self, queue, pb, version_reply):
+        self.queue = queue
+        self.pb = pb
+        self.version_reply = version_reply
+
+    def sub(self, request_iterator, context):
+        stream = self.queue.open_stream(subscriber=True)
+        watch(context, stream)
+        try:
+            # Nothing is written until the client sends a request; each
+            # request drains the whole queue once.
+            for _request in request_iterator:
+                if self.queue.stopping:
+                    return  # Falco ends a sub with OK at the next request when stopping
+                self.queue.wait_while_paused(stream)
+                if not stream.active:
+                    return
+                while True:
+                    alert = stream.pop()
+                    if alert is None:
+                        break
+                    yield alert  # resumes only once the write completed
+                    stream.written()
+            # The client half-closed: Falco never answers that (the call
+            # hangs until the client's deadline or cancellation).
+            stream.wait_until_done()
+        finally:
+            stream.close()
+
+    def get(self, _request, context):
+        stream = self.queue.open_stream(subscriber=False)
+        watch(context, stream)
+        try:
+            self.queue.wait_while_paused(stream)
+            while stream.active and not self.queue.stopping:
+                alert = stream.pop()
+                if alert is None:
+                    break
+                yield alert
+                stream.written()
+        finally:
+            stream.close()
+
+    def version(self, _request, context):
+        stream = self.queue.open_stream(subscriber=False)
+        watch(context, stream)
+        try:
+            self.queue.wait_while_paused(stream)
+            return self.version_reply
+        finally:
+            stream.close()
+
+
+class Interop:
+    """One process: a queue that outlives restarts, and at most one gRPC server."""
+
+    def __init__(self, grpc, pb, replies):
+        self.grpc = grpc
+        self.pb = pb
+        self.replies = replies
+        self.queue = AlertQueue()
+        self.server = None
+        self.address = None
+        self.listen = None
+        self.version_reply = pb.version.response()
+        self.lock = threading.Lock()
+
+    # ----- commands -----
+
+    def cmd_start(self, cmd):
+        with self.lock:
+            if self.server is not None:
+                raise ValueError("already listening; stop or crash first")
+            if "listen" in cmd:
+                self.listen = cmd["listen"]
+            if self.listen is None:
+                raise ValueError("start needs 'listen' the first time")
+            if "version" in cmd:
+                self.version_reply = version_from_json(self.pb, cmd["version"] or {})
+            self.queue.reset_for_start()
+            self._start_server()
+            return {"endpoint": self.endpoint, "port": self.port}
+
+    def cmd_emit(self, cmd):
+        alerts = cmd.get("alerts", [])
+        if isinstance(alerts, dict):
+            alerts = [alerts]
+        messages = [alert_from_json(self.pb, a) for a in alerts]
+        self.queue.push_many(messages)
+        return {"queued": len(messages)}
+
+    def cmd_stats(self, _cmd):
+        return self.queue.stats()
+
+    def cmd_pause(self, _cmd):
+        self.queue.set_paused(True)
+        return {}
+
+    def cmd_resume(self, _cmd):
+        self.queue.set_paused(False)
+        return {}
+
+    def cmd_stop(self, cmd):
+        # graceMs: how long to wait for open calls; null waits like Falco
+        # (forever, for a subscriber that never sends again).
+        grace_ms = cmd.get("graceMs", 10000)
+        with self.lock:
+            server = self.server
+            self.server = None
+        if server is None:
+            return {"alreadyStopped": True}
+        self.queue.begin_stop()
+        # Like Falco: the listener closes and no new call starts; each open sub
+        # ends OK at its client's next request; a get in progress ends OK.
+        done = server.stop(grace=10**9)
+        finished = done.wait(timeout=None if grace_ms is None else grace_ms / 1000.0)
+        open_calls = 0
+        if not finished:
+            open_calls = self.queue.open_calls()
+            server.stop(grace=None).wait()  # cancels what is left
+        self.queue.end_stop()
+        return {"graceful": bool(finished), "openCalls": open_calls}
+
+    def cmd_crash(self, _cmd):
+        # Freeze the queue (no more pops), hand the backlog and counters to
+        # the parent, then die like a killed Falco: the kernel resets every
+        # connection, no GOAWAY, no status.
+        state = self.queue.freeze()
+        state["queue"] = [
+            base64.b64encode(m.SerializeToString()).decode("ascii") for m in state["queue"]
+        ]
+        return {"state": state, "_then": "kill"}
+
+    def cmd_load(self, cmd):
+        """Adds a crashed process's backlog and counters (see crash)."""
+        self._load_state(cmd["state"])
+        return self.queue.stats()
+
+    def cmd_exit(self, _cmd):
+        return {"_then": "exit"}
+
+    # ----- helpers -----
+
+    def _load_state(self, state):
+        messages = []
+        for b64 in state.get("queue", []):
+            msg = self.pb.outputs.response()
+            msg.ParseFromString(base64.b64decode(b64))
+            messages.append(msg)
+        self.queue.load(messages, state.get("delivered", 0), state.get("dropped", 0))
+
+    def _start_server(self):
+        grpc = self.grpc
+        from concurrent import futures
+
+        servicer = FalcoServicer(self.queue, self.pb, self.version_reply)
+        outputs = self.pb.outputs
+        version = self.pb.version
+        outputs_handler = grpc.method_handlers_generic_handler(
+            "falco.outputs.service",
+            {
+                "sub": grpc.stream_stream_rpc_method_handler(
+                    servicer.sub,
+                    request_deserializer=outputs.request.FromString,
+                    response_serializer=outputs.response.SerializeToString,
+                ),
+                "get": grpc.unary_stream_rpc_method_handler(
+                    servicer.get,
+                    request_deserializer=outputs.request.FromString,
+                    response_serializer=outputs.response.SerializeToString,
+                ),
+            },
+        )
+        version_handler = grpc.method_handlers_generic_handler(
+            "falco.version.service",
+            {
+                "version": grpc.unary_unary_rpc_method_handler(
+                    servicer.version,
+                    request_deserializer=version.request.FromString,
+                    response_serializer=version.response.SerializeToString,
+                ),
+            },
+        )
+        # Default server options: gRPC's keepalive enforcement (a client may
+        # ping at most once per 5 minutes without data) stays as in Falco.
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=128))
+        server.add_generic_rpc_handlers((outputs_handler, version_handler))
+        listen = self.listen
+        if "socketPath" in listen:
+            path = listen["socketPath"]
+            address = "unix:" + path
+            port = server.add_insecure_port(address)
+            self.endpoint = "unix://" + path if path.startswith("/") else "unix:" + path
+        else:
+            host = listen.get("host") or "127.0.0.1"
+            port_wanted = self.port if getattr(self, "port", None) else listen.get("port") or 0
+            host_part = f"[{host}]" if ":" in host else host
+            address = f"{host_part}:{port_wanted}"
+            if "tls" in listen:
+                tls = listen["tls"]
+                creds = grpc.ssl_server_credentials(
+                    [(_pem(tls, "key"), _pem(tls, "cert"))],
+                    root_certificates=_pem(tls, "ca"),
+                    require_client_auth=True,
+                )
+                port = server.add_secure_port(address, creds)
+            elif listen.get("insecurePlaintext") is True:
+                port = server.add_insecure_port(address)
+            else:
+                raise ValueError("TCP needs 'tls' (Falco's only TCP mode) or insecurePlaintext: true")
+            if port == 0:
+                raise OSError(f"cannot listen on {address}")
+            self.endpoint = f"{host_part}:{port}"
+        if port == 0:
+            raise OSError(f"cannot listen on {address}")
+        self.port = port
+        server.start()
+        self.server = server
+        log(f"listening on {self.endpoint}")
+
+
+def _pem(tls, name):
+    if name in tls:
+        return tls[name].encode("utf-8")
+    with open(tls[name + "File"], "rb") as f:
+        return f.read()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--proto-dir", required=True, help="directory holding falco/*.proto")
+    parser.add_argument("--stubs-dir", required=True, help="where protoc writes the Python stubs")
+    args = parser.parse_args()
+
+    replies = Replies()
+    try:
+        import grpc  # noqa: F401
+        import grpc_tools.protoc  # noqa: F401
+    except ImportError as err:
+        replies.send({"event": "fatal", "kind": "missing-module", "module": err.name, "error": str(err)})
+        sys.exit(EXIT_MISSING_MODULE)
+    import grpc
+
+    pb = load_stubs(args.proto_dir, args.stubs_dir)
+    interop = Interop(grpc, pb, replies)
+    replies.send({"event": "ready", "pid": os.getpid(), "grpc": grpc.__version__})
+
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            cmd = json.loads(line)
+        except ValueError as err:
+            replies.send({"id": None, "ok": False, "error": f"bad JSON: {err}"})
+            continue
+        if cmd.get("cmd") == "stop":
+            # A stop waits for subscribers: it must not block the other commands.
+            threading.Thread(target=run_command, args=(interop, replies, cmd), daemon=True).start()
+        else:
+            run_command(interop, replies, cmd)
+    # stdin closed: the parent is gone. Leave at once.
+    log("stdin closed, exiting")
+    os._exit(0)
+
+
+def run_command(interop, replies, cmd):
+    cid = cmd.get("id")
+    name = cmd.get("cmd")
+    handler = getattr(interop, f"cmd_{name}", None)
+    if handler is None:
+        replies.send({"id": cid, "ok": False, "error": f"unknown command {name!r}"})
+        return
+    try:
+        result = handler(cmd) or {}
+    except Exception as err:  # reported to the parent, never fatal
+        replies.send({"id": cid, "ok": False, "error": f"{type(err).__name__}: {err}"})
+        return
+    then = result.pop("_then", None)
+    replies.send({"id": cid, "ok": True, **result})
+    if then == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif then == "exit":
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Falco's one shared, destructive alert queue and the streams that drain it.
+
+Semantics (as in Falco's C++ server): each alert goes to exactly one consumer,
+an alert is popped before it is written (lost if the write fails), and a
+paused server reads requests but writes nothing.
+"""
+
+import collections
+import threading
+
+
+class AlertQueue:
+    def __init__(self):
+        self._cv = threading.Condition()
+        self._queue = collections.deque()
+        self._delivered = 0
+        self._dropped = 0
+        self._subscribers = 0
+        self._paused = False
+        self._frozen = False
+        self._streams = set()
+        self.stopping = False
+
+    # ----- producer / control side -----
+
+    def push_many(self, messages):
+        with self._cv:
+            self._queue.extend(messages)
+            self._cv.notify_all()
+
+    def stats(self):
+        with self._cv:
+            return {
+                "queued": len(self._queue),
+                "delivered": self._delivered,
+                "dropped": self._dropped,
+                "subscribers": self._subscribers,
+            }
+
+    def set_paused(self, paused):
+        with self._cv:
+            self._paused = paused
+            self._cv.notify_all()
+
+    def begin_stop(self):
+        with self._cv:
+            self.stopping = True
+            self._paused = False
+            self._cv.notify_all()
+
+    def end_stop(self):
+        with self._cv:
+            self._cv.notify_all()
+
+    def reset_for_start(self):
+        with self._cv:
+            self.stopping = False
+
+    def freeze(self):
+        """Stops every pop for good and returns what a restart needs."""
+        with self._cv:
+            self._frozen = True
+            in_flight = sum(s.in_flight for s in self._streams)
+            return {
+                "queue": list(self._queue),
+                "delivered": self._delivered,
+                "dropped": self._dropped + in_flight,
+            }
+
+    def load(self, messages, delivered, dropped):
+        with self._cv:
+            self._queue.extendleft(reversed(messages))
+            self._delivered += delivered
+            self._dropped += dropped
+
+    # ----- consumer side -----
+
+    def open_stream(self, subscriber):
+        with self._cv:
+            stream = Stream(self, subscriber)
+            self._streams.add(stream)
+            if subscriber:
+                self._subscribers += 1
+            return stream
+
+    def open_calls(self):
+        with self._cv:
+            return len(self._streams)
+
+    def wait_while_paused(self, stream):
+        with self._cv:
+            while (self._paused or self._frozen) and stream.active:
+                self._cv.wait()
+
+
+class Stream:
+    """One RPC's view of the queue; tracks the alert it has popped but not yet written."""
+
+    def __init__(self, queue, subscriber):
+        self._q = queue
+        self.subscriber = subscriber
+        self.active = True
+        self.in_flight = 0
+        self._closed = False
+
+    def pop(self):
+        q = self._q
+        with q._cv:
+            while (q._paused or q._frozen) and self.active:
+                q._cv.wait()
+            if not self.active or not q._queue:
+                return None
+            self.in_flight = 1
+            return q._queue.popleft()
+
+    def written(self):
+        with self._q._cv:
+            if self.in_flight:
+                self.in_flight = 0
+                self._q._delivered += 1
+
+    def rpc_done(self):
+        """gRPC callback: the call ended (finished, cancelled, connection lost)."""
+        with self._q._cv:
+            self.active = False
+            self._q._cv.notify_all()
+
+    def wait_until_done(self):
+        with self._q._cv:
+            while self.active:
+                self._q._cv.wait()
+
+    def close(self):
+        q = self._q
+        with q._cv:
+            if self._closed:
+                return
+            self._closed = True
+            self.active = False
+            if self.in_flight and not q._frozen:
+                q._dropped += self.in_flight
+            self.in_flight = 0
+            q._streams.discard(self)
+            if self.subscriber:
+                q._subscribers -= 1
+            q._cv.notify_all()

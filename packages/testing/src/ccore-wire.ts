@@ -1,0 +1,37 @@
+import { create } from "@bufbuild/protobuf";
+import { responseSchema } from "@falco-sdk/proto/outputs";
+import { responseSchema as versionResponseSchema } from "@falco-sdk/proto/version";
+import type { AlertInit, VersionInit } from "./falco-server.js";
+
+/**
+ * An alert as the interop program's `emit` command takes it: the
+ * `falco.outputs.response` fields by name, `time` as `{ seconds, nanos }`
+ * (seconds as text: 64-bit), enums as numbers.
+ */
+export function alertToInteropJson(init: AlertInit): Record<string, unknown> {
+  const alert = create(responseSchema, init);
+  const doc: Record<string, unknown> = {
+    priority: alert.priority,
+    sourceDeprecated: alert.sourceDeprecated,
+    rule: alert.rule,
+    output: alert.output,
+    outputFields: { ...alert.outputFields },
+    hostname: alert.hostname,
+    tags: [...alert.tags],
+    source: alert.source,
+  };
+  if (alert.time) {
+    doc.time = { seconds: alert.time.seconds.toString(), nanos: alert.time.nanos };
+  }
+  return doc;
+}
+
+/** The version answer as the interop program's `start` command takes it. */
+export function versionToInteropJson(init: VersionInit): Record<string, unknown> {
+  const {
+    $typeName: _typeName,
+    $unknown: _unknown,
+    ...fields
+  } = create(versionResponseSchema, init);
+  return fields;
+}
