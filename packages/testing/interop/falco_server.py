@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from falco_codec import alert_from_json, load_stubs, version_from_json
 from falco_state import AlertQueue
@@ -45,6 +46,7 @@ class Replies:
 
 def watch(context, stream):
     """Marks the stream done when its call ends, even if it already has."""
+    stream.context = context
     if not context.add_callback(stream.rpc_done):
         stream.rpc_done()
 
@@ -168,11 +170,23 @@ class Interop:
         # ends OK at its client's next request; a get in progress ends OK.
         done = server.stop(grace=10**9)
         finished = done.wait(timeout=None if grace_ms is None else grace_ms / 1000.0)
-        open_calls = 0
-        if not finished:
+        if not finished and cmd.get("onTimeout") == "cancel":
             open_calls = self.queue.open_calls()
-            server.stop(grace=None).wait()  # cancels what is left
-        self.queue.end_stop()
+            server.stop(grace=None).wait()  # ends what is left with UNAVAILABLE
+            finished = False
+        elif not finished:
+            # Leave the calls open: the parent crashes this process, which
+            # resets their connections, as the Node test server does. (Falco
+            # itself would wait forever.) Response headers go out first: a
+            # connect-node client that is not awaiting the stream at that
+            # moment would otherwise get an unhandled rejection for a call
+            # that never saw headers (gRPC sends them with the first message).
+            open_calls = self.queue.open_calls()
+            self.queue.send_headers_to_open_calls()
+            time.sleep(0.05)
+        else:
+            open_calls = 0
+            self.queue.end_stop()
         return {"graceful": bool(finished), "openCalls": open_calls}
 
     def cmd_crash(self, _cmd):

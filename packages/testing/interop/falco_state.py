@@ -87,6 +87,15 @@ class AlertQueue:
         with self._cv:
             return len(self._streams)
 
+    def send_headers_to_open_calls(self):
+        with self._cv:
+            streams = list(self._streams)
+        for stream in streams:
+            try:
+                stream.context.send_initial_metadata(())
+            except Exception:  # already sent, or the call is over
+                pass
+
     def wait_while_paused(self, stream):
         with self._cv:
             while (self._paused or self._frozen) and stream.active:
@@ -102,6 +111,7 @@ class Stream:
         self.active = True
         self.in_flight = 0
         self._closed = False
+        self.context = None
 
     def pop(self):
         q = self._q

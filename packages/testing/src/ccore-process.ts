@@ -97,6 +97,7 @@ export class CCoreProcess {
 
   /** Kills the program (SIGKILL) and waits for it to be gone. */
   async kill(): Promise<void> {
+    this.#setRef(true); // keep Node alive until the process is gone
     if (this.#child.exitCode === null && this.#child.signalCode === null) {
       this.#child.kill("SIGKILL");
     }

@@ -1,8 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { service as outputsService } from "@falco-sdk/proto/outputs";
+import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CCoreUnavailableError } from "./ccore-errors.js";
 import { startCCoreFalcoServer } from "./ccore-server.js";
 import { getAll, subscribe, tlsClients, unixClients } from "./ccore-test-clients.test.js";
 import type { AlertInit, FalcoServer } from "./falco-server.js";
@@ -208,9 +213,39 @@ describe("startCCoreFalcoServer over mutual TLS", () => {
     const anonymous = tlsClients(server.endpoint, { ca: pki.caCert });
     const anonymousError = await getAll(anonymous).catch((e: unknown) => e);
     expect(anonymousError).toBeInstanceOf(ConnectError);
-    console.log("rogue", rogueError, "anon", anonymousError);
+    // gRPC's C core refuses the handshake; connect-node reports the reset stream.
+    expect((rogueError as ConnectError).code).toBe(Code.Canceled);
+    expect((anonymousError as ConnectError).code).toBe(Code.Canceled);
     expect((await getAll(good)).map((a) => a.rule)).toEqual(["rule 1", "rule 2"]);
   });
+});
+
+describe("startCCoreFalcoServer keepalive policy (gRPC's default, like Falco)", () => {
+  it("kills a connection that pings every second on an idle sub (too_many_pings)", async () => {
+    const { server, socketPath } = await unixServer();
+    const sessions = new Http2SessionManager(
+      "http://localhost",
+      { pingIntervalMs: 1_000, pingIdleConnection: true },
+      { createConnection: () => connect(socketPath) },
+    );
+    try {
+      const transport = createGrpcTransport({
+        baseUrl: "http://localhost",
+        sessionManager: sessions,
+      });
+      const sub = subscribe({
+        outputs: createClient(outputsService, transport),
+        version: createClient(versionService, transport),
+      });
+      sub.poll();
+      await expect.poll(async () => (await server.stats()).subscribers).toBe(1);
+      const end = await sub.end; // GOAWAY ENHANCE_YOUR_CALM after a few pings
+      expect(end).toBeInstanceOf(ConnectError);
+      expect((end as ConnectError).message).toMatch(/error code 11/); // ENHANCE_YOUR_CALM
+    } finally {
+      sessions.abort();
+    }
+  }, 30_000);
 });
 
 describe("startCCoreFalcoServer start-up failures", () => {
@@ -223,5 +258,18 @@ describe("startCCoreFalcoServer start-up failures", () => {
     expect((err as Error).message).toContain(
       "apt-get install -y python3-grpcio python3-grpc-tools",
     );
+  });
+
+  it("fails with CCoreUnavailableError when Python has no grpc module", async () => {
+    // Debian's Python without its site-packages (-S) cannot import grpc.
+    const python = join(dir, "python-without-grpc");
+    writeFileSync(python, '#!/bin/sh\nexec /usr/bin/python3 -S "$@"\n', { mode: 0o755 });
+    const err = await startCCoreFalcoServer({
+      listen: { socketPath: join(dir, "x.sock") },
+      python,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CCoreUnavailableError);
+    expect((err as Error).message).toContain("no Python module 'grpc'");
+    expect((err as Error).message).toContain("apt-get install -y python3-grpcio");
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CCoreProcessError } from "./ccore-errors.js";
-import { CCoreProcess } from "./ccore-process.js";
+import { CCoreProcess, type CCoreReply } from "./ccore-process.js";
 import { findProtoDir } from "./ccore-proto-dir.js";
 import { alertToInteropJson, versionToInteropJson } from "./ccore-wire.js";
 import { ServerListenError, ServerStateError, ServerStopTimeoutError } from "./errors.js";
@@ -129,14 +129,38 @@ export async function startCCoreFalcoServer(
     return proc;
   }
 
+  /**
+   * Kills the process like a killed Falco (the kernel resets every connection;
+   * the socket file is removed, as the Node server does) and starts a new,
+   * not listening, one holding the backlog and counters.
+   */
+  async function killAndRespawn(): Promise<void> {
+    const dying = proc;
+    // The process freezes its queue, answers with the backlog, then SIGKILLs itself.
+    const reply = await dying.request("crash");
+    await dying.kill(); // it is killing itself; this waits for it
+
+    if ("socketPath" in listen) removeSocketFile(listen.socketPath);
+    proc = await spawnProcess();
+    await proc.request("load", { state: reply.state });
+  }
+
   async function stopNow(timeoutMs: number): Promise<void> {
     state = "stopping";
     try {
-      const reply = await proc.request("stop", {
-        graceMs: Number.isFinite(timeoutMs) ? timeoutMs : null,
-      });
-      if (reply.graceful === false && (reply.openCalls as number) > 0) {
-        throw new ServerStopTimeoutError(reply.openCalls as number, timeoutMs);
+      const reply = await proc
+        .request("stop", { graceMs: Number.isFinite(timeoutMs) ? timeoutMs : null })
+        .catch((error: unknown) => {
+          // crash() during the stop killed the process: the stop is over.
+          if ((state as State) === "crashed") return { graceful: true } as CCoreReply;
+          throw error;
+        });
+      if (reply.graceful === false) {
+        // Calls still open (a sub whose client never sent again): destroy their connections.
+        await killAndRespawn();
+        if ((reply.openCalls as number) > 0) {
+          throw new ServerStopTimeoutError(reply.openCalls as number, timeoutMs);
+        }
       }
     } finally {
       if (state === "stopping") state = "stopped";
@@ -168,13 +192,9 @@ export async function startCCoreFalcoServer(
     },
     async crash() {
       if (state !== "listening" && state !== "stopping") return;
-      const dying = alive();
+      alive();
       state = "crashed";
-      // The process freezes its queue, answers with the backlog, then SIGKILLs itself.
-      const reply = await dying.request("crash");
-      await dying.exited;
-      proc = await spawnProcess();
-      await proc.request("load", { state: reply.state });
+      await killAndRespawn();
     },
     async restart() {
       if (state !== "stopped" && state !== "crashed") {
