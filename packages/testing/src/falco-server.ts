@@ -40,6 +40,17 @@ export interface ServerStats {
   readonly subscribers: number;
 }
 
+/** Options of {@link FalcoServer.stop}. */
+export interface StopOptions {
+  /**
+   * How long to wait for open calls (a `sub` only ends when its client sends
+   * its next request) before destroying them and rejecting with
+   * `ServerStopTimeoutError`. `Infinity` waits like Falco does.
+   * @default the server's own default (10000 for the Node server)
+   */
+  readonly timeoutMs?: number;
+}
+
 /**
  * A running server with Falco's gRPC output semantics, under a test's control.
  * Implemented in Node (`createFalcoTestServer`) and on gRPC's C core
@@ -62,7 +73,9 @@ export interface FalcoServer extends AsyncDisposable {
   restart(): Promise<void>;
   /**
    * Stops like Falco does: each open `sub` stream ends with OK when its client
-   * sends its next request, `get` streams end OK, then the listener closes.
+   * sends its next request, `get` streams end OK, then the listener closes
+   * (new connections fail at once; a unix socket file is removed).
+   * Resolves at once when already stopped or crashed.
    */
-  stop(): Promise<void>;
+  stop(options?: StopOptions): Promise<void>;
 }

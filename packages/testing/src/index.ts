@@ -1,15 +1,24 @@
+export {
+  FalcoTestServerError,
+  InsecureListenError,
+  ServerListenError,
+  ServerStateError,
+  ServerStopTimeoutError,
+} from "./errors.js";
 export type {
   AlertInit,
   FalcoServer,
   ListenOptions,
   ServerStats,
+  StopOptions,
   TlsMaterial,
   VersionInit,
 } from "./falco-server.js";
-export type {
-  TestPki,
-  TestPkiFiles,
-  TestPkiKeyAlgorithm,
-  TestPkiOptions,
-} from "./pki.js";
+export type { FalcoTestServerOptions, NodeFalcoServer, ServerState } from "./node-server.js";
+export { createFalcoTestServer } from "./node-server.js";
+export type { TestPki, TestPkiFiles, TestPkiKeyAlgorithm, TestPkiOptions } from "./pki.js";
 export { createTestPki, writeTestPki } from "./pki.js";
+export type { ServerFactory } from "./server-factories.js";
+export type { ClientTlsMaterial, TestTransport, TestTransportOptions } from "./test-transport.js";
+export { createTestTransport } from "./test-transport.js";
+export { DEFAULT_VERSION } from "./version-service.js";

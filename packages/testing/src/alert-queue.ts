@@ -1,0 +1,55 @@
+import { create } from "@bufbuild/protobuf";
+import { type response, responseSchema } from "@falco-sdk/proto/outputs";
+import type { AlertInit, ServerStats } from "./falco-server.js";
+
+/**
+ * Falco's one process-wide queue: unbounded, FIFO, destructive pops (each
+ * alert goes to exactly one consumer), with the counters of a test server.
+ */
+export class AlertQueue {
+  readonly #items: response[] = [];
+  #head = 0;
+  #delivered = 0;
+  #dropped = 0;
+
+  /** Appends alerts in order. */
+  push(alerts: AlertInit | readonly AlertInit[]): void {
+    const list = Array.isArray(alerts) ? alerts : [alerts as AlertInit];
+    for (const alert of list) {
+      this.#items.push(create(responseSchema, alert));
+    }
+  }
+
+  /** Removes and returns the oldest alert (pop before write, like Falco). */
+  pop(): response | undefined {
+    if (this.#head >= this.#items.length) {
+      return undefined;
+    }
+    const item = this.#items[this.#head];
+    this.#items[this.#head] = undefined as unknown as response;
+    this.#head += 1;
+    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+      this.#items.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return item;
+  }
+
+  /** Counts a popped alert that was written to its stream. */
+  markDelivered(): void {
+    this.#delivered += 1;
+  }
+
+  /** Counts a popped alert lost because its stream broke. */
+  markDropped(): void {
+    this.#dropped += 1;
+  }
+
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  stats(subscribers: number): ServerStats {
+    return { queued: this.size, delivered: this.#delivered, dropped: this.#dropped, subscribers };
+  }
+}

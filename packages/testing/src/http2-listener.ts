@@ -1,0 +1,205 @@
+import { lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import {
+  constants,
+  createSecureServer,
+  createServer,
+  type Http2Server,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+} from "node:http2";
+import type { AddressInfo, Socket } from "node:net";
+import { dirname, resolve } from "node:path";
+import { InsecureListenError, ServerListenError } from "./errors.js";
+import type { ListenOptions } from "./falco-server.js";
+
+type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
+
+/** The default TCP host: loopback only. */
+export const DEFAULT_HOST = "127.0.0.1";
+
+/** One listening HTTP/2 server and every connection it accepted. */
+export interface Http2Listener {
+  /** `unix:///path` or `host:port`. */
+  readonly endpoint: string;
+  /** The listen options with the port actually bound (to listen again on the same address). */
+  readonly listen: ListenOptions;
+  /** Stops accepting connections and sends GOAWAY on every session; open streams go on. */
+  beginClose(): void;
+  /** Resolves when every session has closed (after `beginClose()` or `destroy()`). */
+  readonly closed: Promise<void>;
+  /** Destroys every session and socket at once and stops listening. */
+  destroy(): void;
+}
+
+/** Throws unless the options name a unix socket, mutual TLS, or plaintext TCP with the opt-in. */
+export function checkListenOptions(listen: ListenOptions): void {
+  if ("socketPath" in listen) {
+    if (typeof listen.socketPath !== "string" || listen.socketPath === "") {
+      throw new ServerListenError("listen.socketPath must be a non-empty path");
+    }
+    return;
+  }
+  if ("tls" in listen && listen.tls !== undefined) {
+    return;
+  }
+  if ("insecurePlaintext" in listen && listen.insecurePlaintext === true) {
+    return;
+  }
+  throw new InsecureListenError(
+    "Falco never serves gRPC over plaintext TCP: give `tls` (see createTestPki()) or a " +
+      "`socketPath`, or pass `insecurePlaintext: true` to opt in to plaintext TCP.",
+  );
+}
+
+function removeStaleSocket(path: string): void {
+  let stats: ReturnType<typeof lstatSync>;
+  try {
+    stats = lstatSync(path);
+  } catch {
+    return; // nothing there
+  }
+  if (!stats.isSocket()) {
+    throw new ServerListenError(
+      `${path} exists and is not a socket: choose another socketPath (refusing to delete it).`,
+    );
+  }
+  unlinkSync(path);
+}
+
+function removeSocketFile(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) {
+      unlinkSync(path);
+    }
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Like gRPC's C core (HTTP/2 section 8.1): once a call's trailers are sent
+ * while its client has not half-closed, reset the stream with NO_ERROR so the
+ * stream (and, when stopping, the connection) can close. Node keeps such
+ * streams half-open forever.
+ */
+function closingAfterTrailers(handler: RequestHandler): RequestHandler {
+  return (request, response) => {
+    const stream = request.stream;
+    stream.once("wantTrailers", () => {
+      // Runs after Node's own setImmediate that submits the trailers.
+      setImmediate(() => {
+        if (!stream.closed && !stream.destroyed && !stream.readableEnded) {
+          stream.close(constants.NGHTTP2_NO_ERROR);
+        }
+      });
+    });
+    handler(request, response);
+  };
+}
+
+function createHttp2Server(listen: ListenOptions, handler: RequestHandler): Http2Server {
+  if ("tls" in listen && listen.tls !== undefined) {
+    return createSecureServer(
+      {
+        cert: listen.tls.cert,
+        key: listen.tls.key,
+        ca: listen.tls.ca,
+        requestCert: true,
+        rejectUnauthorized: true,
+        allowHTTP1: false,
+      },
+      handler,
+    );
+  }
+  return createServer({}, handler);
+}
+
+/** Listens on `listen` (checked with {@link checkListenOptions}) and tracks every connection. */
+export async function listenHttp2(
+  listen: ListenOptions,
+  handler: RequestHandler,
+): Promise<Http2Listener> {
+  checkListenOptions(listen);
+  const server = createHttp2Server(listen, closingAfterTrailers(handler));
+  const sessions = new Set<Http2Session>();
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+  });
+  server.on("session", (session: Http2Session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+    session.on("error", () => {});
+  });
+  server.on("sessionError", () => {});
+  server.on("tlsClientError", () => {});
+
+  const socketPath = "socketPath" in listen ? resolve(listen.socketPath) : undefined;
+  const host = "socketPath" in listen ? undefined : (listen.host ?? DEFAULT_HOST);
+  await new Promise<void>((done, fail) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const where = socketPath ?? `${host}:${"port" in listen ? (listen.port ?? 0) : 0}`;
+      fail(new ServerListenError(`cannot listen on ${where}: ${error.message}`, { cause: error }));
+    };
+    server.once("error", onError);
+    try {
+      if (socketPath !== undefined) {
+        mkdirSync(dirname(socketPath), { recursive: true });
+        removeStaleSocket(socketPath);
+        server.listen(socketPath, () => done());
+      } else {
+        server.listen("port" in listen ? (listen.port ?? 0) : 0, host, () => done());
+      }
+    } catch (error) {
+      fail(error);
+    }
+  }).catch((error: unknown) => {
+    server.close();
+    throw error;
+  });
+  server.on("error", () => {});
+
+  let endpoint: string;
+  let bound: ListenOptions;
+  if (socketPath !== undefined) {
+    endpoint = `unix://${socketPath}`;
+    bound = { socketPath };
+  } else {
+    const { port } = server.address() as AddressInfo;
+    endpoint = host?.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    bound = { ...listen, host, port } as ListenOptions;
+  }
+
+  const closed = new Promise<void>((done) => server.once("close", () => done()));
+  const stopListening = () => {
+    if (server.listening) {
+      server.close();
+    }
+    if (socketPath !== undefined) {
+      removeSocketFile(socketPath);
+    }
+  };
+  return {
+    endpoint,
+    listen: bound,
+    closed,
+    beginClose() {
+      stopListening();
+      for (const session of sessions) {
+        session.close();
+      }
+    },
+    destroy() {
+      stopListening();
+      for (const session of sessions) {
+        session.destroy();
+      }
+      for (const socket of sockets) {
+        socket.destroy();
+      }
+    },
+  };
+}

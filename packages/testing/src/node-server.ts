@@ -1,0 +1,169 @@
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { service as outputsService } from "@falco-sdk/proto/outputs";
+import { service as versionService } from "@falco-sdk/proto/version";
+import { ServerStateError, ServerStopTimeoutError } from "./errors.js";
+import type {
+  AlertInit,
+  FalcoServer,
+  ListenOptions,
+  ServerStats,
+  StopOptions,
+  VersionInit,
+} from "./falco-server.js";
+import { checkListenOptions, type Http2Listener, listenHttp2 } from "./http2-listener.js";
+import { createOutputsService } from "./outputs-service.js";
+import { ServerCore } from "./server-core.js";
+import { createVersionService } from "./version-service.js";
+
+/** Options of {@link createFalcoTestServer}. */
+export interface FalcoTestServerOptions {
+  /** Where to listen: a unix socket, mutual TLS on TCP, or plaintext TCP with `insecurePlaintext: true`. */
+  readonly listen: ListenOptions;
+  /**
+   * Fields of the `version` answer, over the defaults.
+   * @default Falco 0.43.1's answer ({@link DEFAULT_VERSION})
+   */
+  readonly version?: VersionInit;
+  /**
+   * How long `stop()` (without its own `timeoutMs`) and `[Symbol.asyncDispose]()` wait
+   * for open calls before destroying them. `Infinity` waits like Falco does.
+   * @default 10000
+   */
+  readonly stopTimeoutMs?: number;
+}
+
+/** Lifecycle of a test server. */
+export type ServerState = "listening" | "stopping" | "stopped" | "crashed";
+
+/** The Node test server: {@link FalcoServer} plus synchronous helpers. */
+export interface NodeFalcoServer extends FalcoServer {
+  /** The listen options with the port actually bound (port 0 resolved). */
+  readonly listen: ListenOptions;
+  /** Lifecycle state now. */
+  readonly state: ServerState;
+  /** True between `pause()` and `resume()`. */
+  readonly paused: boolean;
+  /** Queues alerts synchronously (same as `emit`). */
+  emitSync(alerts: AlertInit | readonly AlertInit[]): void;
+  /** Counters now, synchronously (same as `stats`). */
+  statsSync(): ServerStats;
+}
+
+/**
+ * Starts a gRPC server with Falco's output semantics, on connect-node over
+ * node:http2: one shared destructive queue, `sub` draining once per client
+ * request, `get` draining and ending OK, Falco's stop behaviour, and
+ * failure switches (`pause`, `crash`, `restart`) for tests.
+ */
+export async function createFalcoTestServer(
+  options: FalcoTestServerOptions,
+): Promise<NodeFalcoServer> {
+  checkListenOptions(options.listen);
+  const core = new ServerCore();
+  const handler = connectNodeAdapter({
+    grpc: true,
+    grpcWeb: false,
+    connect: false,
+    routes(router) {
+      router.service(outputsService, createOutputsService(core));
+      router.service(versionService, createVersionService(core, options.version));
+    },
+  });
+  const defaultStopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+
+  let listener: Http2Listener = await listenHttp2(options.listen, handler);
+  let state: ServerState = "listening";
+  let stopping: Promise<void> | undefined;
+
+  async function stopNow(timeoutMs: number): Promise<void> {
+    core.stopping = true;
+    state = "stopping";
+    const current = listener;
+    current.beginClose();
+    const finished = core.whenIdle().then(() => current.closed);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      if (Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => resolve("timeout"), timeoutMs);
+      }
+    });
+    try {
+      const outcome = await Promise.race([finished, timedOut]);
+      if (outcome === "timeout") {
+        const open = core.openCalls;
+        current.destroy();
+        if (open > 0) {
+          throw new ServerStopTimeoutError(open, timeoutMs);
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+      if (state === "stopping") {
+        state = "stopped";
+      }
+    }
+  }
+
+  const server: NodeFalcoServer = {
+    get endpoint() {
+      return listener.endpoint;
+    },
+    get listen() {
+      return listener.listen;
+    },
+    get state() {
+      return state;
+    },
+    get paused() {
+      return core.gate.closed;
+    },
+    emitSync(alerts) {
+      core.queue.push(alerts);
+    },
+    statsSync() {
+      return core.queue.stats(core.subscribers);
+    },
+    async emit(alerts) {
+      core.queue.push(alerts);
+    },
+    async stats() {
+      return core.queue.stats(core.subscribers);
+    },
+    async pause() {
+      core.gate.close();
+    },
+    async resume() {
+      core.gate.open();
+    },
+    async crash() {
+      if (state === "stopped" || state === "crashed") {
+        return;
+      }
+      state = "crashed";
+      listener.destroy();
+    },
+    async restart() {
+      if (state === "listening" || state === "stopping") {
+        throw new ServerStateError(
+          `restart() needs a crashed or stopped server; this one is ${state}. Call crash() or stop() first.`,
+        );
+      }
+      stopping = undefined;
+      core.stopping = false;
+      core.gate.open();
+      listener = await listenHttp2(listener.listen, handler);
+      state = "listening";
+    },
+    stop(stopOptions?: StopOptions) {
+      if (state === "stopped" || state === "crashed") {
+        return stopping ?? Promise.resolve();
+      }
+      stopping ??= stopNow(stopOptions?.timeoutMs ?? defaultStopTimeoutMs);
+      return stopping;
+    },
+    [Symbol.asyncDispose]() {
+      return server.stop();
+    },
+  };
+  return server;
+}

@@ -1,0 +1,77 @@
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import type { request, response, service } from "@falco-sdk/proto/outputs";
+import { abortable, untilAborted } from "./abortable.js";
+import type { ServerCore } from "./server-core.js";
+
+/**
+ * Pops and writes until the queue is empty (or the server stops), like
+ * Falco: each alert is popped before it is written, so one popped into a
+ * stream that breaks counts as dropped.
+ */
+async function* drain(core: ServerCore, signal: AbortSignal): AsyncGenerator<response> {
+  while (!core.stopping && !signal.aborted) {
+    const alert = core.queue.pop();
+    if (alert === undefined) {
+      return;
+    }
+    let settled = false;
+    const onAbort = () => {
+      if (!settled) {
+        settled = true;
+        core.queue.markDropped();
+      }
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      // Resumes once the transport has taken the message (connect-node pulls
+      // the next message only after the previous write completed).
+      yield alert;
+      if (!settled) {
+        settled = true;
+        core.queue.markDelivered();
+      }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+      onAbort();
+    }
+  }
+}
+
+/** `falco.outputs.service` with Falco's semantics over a {@link ServerCore}. */
+export function createOutputsService(core: ServerCore): ServiceImpl<typeof service> {
+  return {
+    async *sub(requests: AsyncIterable<request>, context: HandlerContext) {
+      const call = core.openCall("sub");
+      const { signal } = context;
+      const incoming = requests[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          // Nothing is sent until the client sends a request.
+          const next = await abortable(incoming.next(), signal);
+          if (next.done === true) {
+            // Half-closed by the client: Falco sends no status, the call
+            // stays open until the client cancels or the connection dies.
+            await untilAborted(signal);
+          }
+          if (core.stopping) {
+            return; // ends with OK at the client's next request
+          }
+          await core.gate.pass(signal);
+          yield* drain(core, signal);
+        }
+      } finally {
+        call.close();
+      }
+    },
+
+    async *get(_request: request, context: HandlerContext) {
+      const call = core.openCall("get");
+      try {
+        await core.gate.pass(context.signal);
+        yield* drain(core, context.signal);
+      } finally {
+        call.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { FalcoServer, ListenOptions } from "./falco-server.js";
+import { createFalcoTestServer } from "./node-server.js";
+
+/** Starts one implementation of {@link FalcoServer}; the shared semantics checks run against each. */
+export interface ServerFactory {
+  /** Shown in test names. */
+  readonly name: string;
+  /** Starts a server listening on `listen`; rejects for listen options the server refuses. */
+  start(listen: ListenOptions): Promise<FalcoServer>;
+}
+
+/**
+ * Every FalcoServer implementation that `falco-server-semantics.spec.ts`
+ * checks. Append a factory to run the same checks against another server.
+ */
+export const serverFactories: ServerFactory[] = [
+  { name: "node (connect-node)", start: (listen) => createFalcoTestServer({ listen }) },
+];
