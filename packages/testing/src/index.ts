@@ -1,3 +1,6 @@
+export { CCoreProcessError, CCoreUnavailableError } from "./ccore-errors.js";
+export type { CCoreFalcoServerOptions } from "./ccore-server.js";
+export { startCCoreFalcoServer } from "./ccore-server.js";
 export {
   FalcoTestServerError,
   InsecureListenError,

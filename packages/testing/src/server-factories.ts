@@ -1,3 +1,4 @@
+import { startCCoreFalcoServer } from "./ccore-server.js";
 import type { FalcoServer, ListenOptions } from "./falco-server.js";
 import { createFalcoTestServer } from "./node-server.js";
 
@@ -15,4 +16,5 @@ export interface ServerFactory {
  */
 export const serverFactories: ServerFactory[] = [
   { name: "node (connect-node)", start: (listen) => createFalcoTestServer({ listen }) },
+  { name: "C core (grpcio 1.51)", start: (listen) => startCCoreFalcoServer({ listen }) },
 ];
