@@ -1,0 +1,70 @@
+import { type priority as PriorityEnum, source as SourceEnum } from "@falco-sdk/proto/schema";
+
+/** Falco's priority names, most severe first (index = Falco's number). */
+export const PRIORITY_NAMES = [
+  "Emergency",
+  "Alert",
+  "Critical",
+  "Error",
+  "Warning",
+  "Notice",
+  "Informational",
+  "Debug",
+] as const;
+
+/** A priority name as Falco writes it in output lines. */
+export type PriorityName = (typeof PRIORITY_NAMES)[number];
+
+/** Falco's value for a null field in output lines and `output_fields`. */
+export const NA = "<NA>";
+
+/** The proto enum value of a priority name. */
+export function priorityValue(name: PriorityName): PriorityEnum {
+  return PRIORITY_NAMES.indexOf(name) as PriorityEnum;
+}
+
+/** Field 3 (`source_deprecated`): plugin sources map to PLUGIN. */
+export function deprecatedSource(source: string): SourceEnum {
+  switch (source) {
+    case "syscall":
+      return SourceEnum.SYSCALL;
+    case "k8s_audit":
+      return SourceEnum.K8S_AUDIT;
+    case "internal":
+      return SourceEnum.INTERNAL;
+    default:
+      return SourceEnum.PLUGIN;
+  }
+}
+
+/** `HH:MM:SS.nnnnnnnnn` (UTC) of an epoch time in nanoseconds, like Falco's `%evt.time`. */
+export function formatEventTime(epochNs: bigint): string {
+  const seconds = epochNs / 1_000_000_000n;
+  const nanos = epochNs % 1_000_000_000n;
+  const date = new Date(Number(seconds) * 1000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return (
+    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}.` +
+    String(nanos).padStart(9, "0")
+  );
+}
+
+/** Tags as Falco sends them: sorted (byte order) and de-duplicated. */
+export function normalizeTags(tags: readonly string[]): string[] {
+  return [...new Set(tags)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+const PLACEHOLDER = /%([A-Za-z0-9_.]+(?:\[[^\]]*\])?)/g;
+
+/** The field names a rule's output template references (`%proc.name`, `%ka.uri.param[command]`). */
+export function templateFields(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((match) => match[1] as string))];
+}
+
+/** Replaces each `%field` with its value (`<NA>` when null or missing). */
+export function renderTemplate(
+  template: string,
+  values: Readonly<Record<string, string | null | undefined>>,
+): string {
+  return template.replace(PLACEHOLDER, (_, field: string) => values[field] ?? NA);
+}
