@@ -4,6 +4,9 @@ export type {
   EmitAtRateOptions,
 } from "./alert-generator.js";
 export { AlertGeneratorOptionsError, createAlertGenerator } from "./alert-generator.js";
+export { CCoreProcessError, CCoreUnavailableError } from "./ccore-errors.js";
+export type { CCoreFalcoServerOptions } from "./ccore-server.js";
+export { startCCoreFalcoServer } from "./ccore-server.js";
 export {
   FalcoTestServerError,
   InsecureListenError,
