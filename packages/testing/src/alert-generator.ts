@@ -103,7 +103,11 @@ export function createAlertGenerator(options: AlertGeneratorOptions = {}): Alert
       timeNs += BigInt(random.int(1_000, 1_500_000_000));
     }
     first = false;
-    return buildFixtureAlert(rule, { random, workload: randomWorkload(random), timeNs }, hostname);
+    return buildFixtureAlert(
+      rule,
+      { random, workload: randomWorkload(random, rule.containerOnly), timeNs },
+      hostname,
+    );
   };
 
   const take = (count: number): AlertInit[] => Array.from({ length: count }, () => next());

@@ -35,6 +35,7 @@ const ip = (c: FixtureContext) =>
 export const SYSCALL_RULES: readonly FixtureRule[] = [
   {
     rule: "Terminal shell in container",
+    containerOnly: true,
     priority: "Notice",
     source: "syscall",
     tags: ["maturity_stable", "container", "shell", "mitre_execution", "T1059"],
@@ -88,6 +89,7 @@ export const SYSCALL_RULES: readonly FixtureRule[] = [
   },
   {
     rule: "Drop and execute new binary in container",
+    containerOnly: true,
     priority: "Critical",
     source: "syscall",
     tags: [
@@ -146,6 +148,7 @@ export const SYSCALL_RULES: readonly FixtureRule[] = [
   },
   {
     rule: "Contact K8S API Server From Container",
+    containerOnly: true,
     priority: "Notice",
     source: "syscall",
     tags: ["maturity_stable", "container", "network", "k8s", "mitre_discovery", "T1565"],
@@ -162,6 +165,7 @@ export const SYSCALL_RULES: readonly FixtureRule[] = [
   },
   {
     rule: "Redirect STDOUT/STDIN to Network Connection in Container",
+    containerOnly: true,
     priority: "Notice",
     source: "syscall",
     tags: ["maturity_stable", "container", "network", "process", "mitre_execution", "T1059"],
@@ -198,6 +202,7 @@ export const SYSCALL_RULES: readonly FixtureRule[] = [
   },
   {
     rule: "Packet socket created in container",
+    containerOnly: true,
     priority: "Notice",
     source: "syscall",
     tags: ["maturity_stable", "container", "network", "mitre_credential_access", "T1557.002"],
@@ -229,6 +234,7 @@ export const SYSCALL_RULES: readonly FixtureRule[] = [
   },
   {
     rule: "Launch Privileged Container",
+    containerOnly: true,
     priority: "Informational",
     source: "syscall",
     tags: ["maturity_incubating", "container", "cis", "mitre_execution", "T1610", "PCI_DSS_10.2.5"],

@@ -38,6 +38,11 @@ export interface FixtureRule {
   /** Values of the template's fields for one alert (`null` sends `<NA>`). */
   readonly fields: (context: FixtureContext) => Record<string, string | null>;
   /**
+   * The rule only matches inside containers: never drawn with a host workload.
+   * @default false
+   */
+  readonly containerOnly?: boolean;
+  /**
    * Relative frequency in generated streams.
    * @default 1
    */

@@ -69,6 +69,10 @@ describe("generated fixture alerts", () => {
     }
     const values = alerts.flatMap((alert) => Object.values(alert.outputFields));
     expect(values).toContain("<NA>");
+    const containerOnly = new Set(FIXTURE_RULES.filter((r) => r.containerOnly).map((r) => r.rule));
+    for (const alert of alerts.filter((a) => containerOnly.has(a.rule))) {
+      expect(alert.outputFields["container.id"]).not.toBe("host");
+    }
     const host = alerts.find((alert) => alert.outputFields["container.id"] === "host");
     expect(host?.outputFields["k8s.pod.name"]).toBe("<NA>");
     const pod = alerts.find((alert) => (alert.outputFields["k8s.pod.name"] ?? "<NA>") !== "<NA>");

@@ -30,10 +30,13 @@ const APPS = [
 ] as const;
 const NAMESPACES = ["default", "payments", "frontend", "kube-system", "monitoring"];
 
-/** A random workload: a Kubernetes pod (70%), a plain container (15%) or the host (15%). */
-export function randomWorkload(random: Prng): Workload {
+/**
+ * A random workload: a Kubernetes pod (70%), a plain container (15%) or the
+ * host (15%); with `containerOnly`, the host share goes to Kubernetes pods.
+ */
+export function randomWorkload(random: Prng, containerOnly = false): Workload {
   const roll = random.next();
-  if (roll < 0.15) {
+  if (roll < 0.15 && !containerOnly) {
     return {
       containerId: "host",
       containerName: "host",
@@ -44,7 +47,7 @@ export function randomWorkload(random: Prng): Workload {
     };
   }
   const [app, repository, tag] = random.pick(APPS);
-  const inK8s = roll >= 0.3;
+  const inK8s = roll >= 0.3 || roll < 0.15;
   const pod = `${app}-${random.alnum(10)}-${random.alnum(5)}`;
   return {
     containerId: random.hex(12),

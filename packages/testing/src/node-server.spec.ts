@@ -1,0 +1,77 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient } from "@connectrpc/connect";
+import { service as versionService } from "@falco-sdk/proto/version";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ServerListenError, ServerStateError } from "./errors.js";
+import { createFalcoTestServer } from "./node-server.js";
+import { rejectionOf } from "./spec-helpers.js";
+import { createTestTransport } from "./test-transport.js";
+
+describe("createFalcoTestServer (Node specifics)", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "falco-node-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers a custom version over the defaults", async () => {
+    await using server = await createFalcoTestServer({
+      listen: { socketPath: join(dir, "falco.sock") },
+      version: { version: "0.38.2", minor: 38, patch: 2 },
+    });
+    using connection = createTestTransport({ endpoint: server.endpoint });
+    const answer = await createClient(versionService, connection.transport).version({});
+    expect(answer).toMatchObject({
+      version: "0.38.2",
+      minor: 38,
+      patch: 2,
+      engineVersion: "0.50.0",
+    });
+  });
+
+  it("refuses to delete a regular file at the socket path", async () => {
+    const socketPath = join(dir, "not-a-socket");
+    writeFileSync(socketPath, "keep me");
+    const error = await rejectionOf(createFalcoTestServer({ listen: { socketPath } }));
+    expect(error).toBeInstanceOf(ServerListenError);
+    expect(existsSync(socketPath)).toBe(true);
+  });
+
+  it("reports a taken TCP port as ServerListenError", async () => {
+    await using first = await createFalcoTestServer({
+      listen: { host: "127.0.0.1", port: 0, insecurePlaintext: true },
+    });
+    const error = await rejectionOf(createFalcoTestServer({ listen: first.listen }));
+    expect(error).toBeInstanceOf(ServerListenError);
+  });
+
+  it("tracks its state, refuses restart() while listening, and keeps the port on restart", async () => {
+    const server = await createFalcoTestServer({
+      listen: { host: "127.0.0.1", port: 0, insecurePlaintext: true },
+    });
+    try {
+      expect(server.state).toBe("listening");
+      expect(await rejectionOf(server.restart())).toBeInstanceOf(ServerStateError);
+      const endpoint = server.endpoint;
+      server.emitSync([{ rule: "a" }, { rule: "b" }]);
+      await server.stop();
+      expect(server.state).toBe("stopped");
+      expect(server.statsSync()).toEqual({ queued: 2, delivered: 0, dropped: 0, subscribers: 0 });
+      await server.restart();
+      expect(server.state).toBe("listening");
+      expect(server.endpoint).toBe(endpoint);
+      await server.pause();
+      expect(server.paused).toBe(true);
+      await server.crash();
+      expect(server.state).toBe("crashed");
+      await server.restart();
+      expect(server.paused).toBe(false); // a restarted Falco is not hung
+    } finally {
+      await server.stop();
+    }
+  });
+});
