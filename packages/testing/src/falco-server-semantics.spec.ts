@@ -51,8 +51,12 @@ describe.each(serverFactories)("$name: Falco's server semantics", (factory) => {
     return server;
   }
 
-  function connect(server: FalcoServer, tls?: ClientTlsMaterial) {
-    const { transport, close } = createTestTransport({ endpoint: server.endpoint, tls });
+  function connect(server: FalcoServer, tls?: ClientTlsMaterial, pingIntervalMs?: number) {
+    const { transport, close } = createTestTransport({
+      endpoint: server.endpoint,
+      tls,
+      pingIntervalMs,
+    });
     cleanups.push(close);
     return {
       outputs: createClient(outputsService, transport),
@@ -178,8 +182,9 @@ describe.each(serverFactories)("$name: Falco's server semantics", (factory) => {
   it("keeps stop() waiting on a sub that never sends again (until the stop timeout)", async () => {
     const server = await start();
     const a = subscribe(server);
+    await server.emit(alerts(0, 1));
     a.pump.send();
-    await eventually(async () => (await server.stats()).subscribers === 1);
+    await take(a.stream, 1); // the server has seen the request: the next one would end the call
     const error = await rejectionOf(server.stop({ timeoutMs: 300 }));
     expect(error).toBeInstanceOf(ServerStopTimeoutError);
     expect(await rejectionOf(a.stream.next())).toBeInstanceOf(ConnectError);
@@ -280,6 +285,16 @@ describe.each(serverFactories)("$name: Falco's server semantics", (factory) => {
     expect(refused).toBeInstanceOf(InsecureListenError);
     const server = await start({ host: "127.0.0.1", port: 0, insecurePlaintext: true });
     expect((await connect(server).version.version({})).version).not.toBe("");
+  });
+
+  it("kills a connection that pings too often while the server sends nothing (too_many_pings)", async () => {
+    const server = await start();
+    const pump = new RequestPump();
+    const stream = connect(server, undefined, 200).outputs.sub(pump)[Symbol.asyncIterator]();
+    pump.send();
+    await eventually(async () => (await server.stats()).subscribers === 1);
+    const error = ConnectError.from(await rejectionOf(stream.next()));
+    expect(error.message).toMatch(/error code 11|too_many_pings/i); // ENHANCE_YOUR_CALM
   });
 
   it("answers version like Falco 0.43.1 by default", async () => {

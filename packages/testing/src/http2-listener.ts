@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { dirname, resolve } from "node:path";
 import { InsecureListenError, ServerListenError } from "./errors.js";
 import type { ListenOptions } from "./falco-server.js";
+import { type PingPolicyOptions, SessionPingPolicy } from "./ping-policy.js";
 
 type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
 
@@ -78,12 +79,17 @@ function removeSocketFile(path: string): void {
 }
 
 /**
- * Like gRPC's C core (HTTP/2 section 8.1): once a call's trailers are sent
- * while its client has not half-closed, reset the stream with NO_ERROR so the
- * stream (and, when stopping, the connection) can close. Node keeps such
- * streams half-open forever.
+ * Wraps the request handler:
+ * - like gRPC's C core (HTTP/2 section 8.1), once a call's trailers are sent
+ *   while its client has not half-closed, resets the stream with NO_ERROR so
+ *   the stream (and, when stopping, the connection) can close; Node would
+ *   keep such streams half-open forever;
+ * - feeds the session's ping policy (open streams, data sent).
  */
-function closingAfterTrailers(handler: RequestHandler): RequestHandler {
+function wrapHandler(
+  handler: RequestHandler,
+  policies: WeakMap<Http2Session, SessionPingPolicy>,
+): RequestHandler {
   return (request, response) => {
     const stream = request.stream;
     stream.once("wantTrailers", () => {
@@ -94,6 +100,20 @@ function closingAfterTrailers(handler: RequestHandler): RequestHandler {
         }
       });
     });
+    const policy = policies.get(stream.session as Http2Session);
+    if (policy !== undefined) {
+      policy.streamOpened();
+      stream.once("close", () => policy.streamClosed());
+      const { write, writeHead } = response;
+      response.write = ((...args: unknown[]) => {
+        policy.dataSent();
+        return (write as (...a: unknown[]) => boolean).apply(response, args);
+      }) as typeof write;
+      response.writeHead = ((...args: unknown[]) => {
+        policy.dataSent();
+        return (writeHead as (...a: unknown[]) => Http2ServerResponse).apply(response, args);
+      }) as typeof writeHead;
+    }
     handler(request, response);
   };
 }
@@ -119,9 +139,11 @@ function createHttp2Server(listen: ListenOptions, handler: RequestHandler): Http
 export async function listenHttp2(
   listen: ListenOptions,
   handler: RequestHandler,
+  pingPolicy: PingPolicyOptions | false,
 ): Promise<Http2Listener> {
   checkListenOptions(listen);
-  const server = createHttp2Server(listen, closingAfterTrailers(handler));
+  const policies = new WeakMap<Http2Session, SessionPingPolicy>();
+  const server = createHttp2Server(listen, wrapHandler(handler, policies));
   const sessions = new Set<Http2Session>();
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -131,6 +153,9 @@ export async function listenHttp2(
   });
   server.on("session", (session: Http2Session) => {
     sessions.add(session);
+    if (pingPolicy !== false) {
+      policies.set(session, new SessionPingPolicy(session, pingPolicy));
+    }
     session.on("close", () => sessions.delete(session));
     session.on("error", () => {});
   });

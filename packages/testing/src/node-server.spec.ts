@@ -2,11 +2,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
+import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerListenError, ServerStateError } from "./errors.js";
 import { createFalcoTestServer } from "./node-server.js";
-import { rejectionOf } from "./spec-helpers.js";
+import { RequestPump, rejectionOf, take } from "./spec-helpers.js";
 import { createTestTransport } from "./test-transport.js";
 
 describe("createFalcoTestServer (Node specifics)", () => {
@@ -73,5 +74,22 @@ describe("createFalcoTestServer (Node specifics)", () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it("accepts frequent pings with pingPolicy: false", async () => {
+    await using server = await createFalcoTestServer({
+      listen: { socketPath: join(dir, "falco.sock") },
+      pingPolicy: false,
+    });
+    using connection = createTestTransport({ endpoint: server.endpoint, pingIntervalMs: 20 });
+    const pump = new RequestPump();
+    const stream = createClient(outputsService, connection.transport)
+      .sub(pump)
+      [Symbol.asyncIterator]();
+    pump.send();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // ~15 pings, no data
+    await server.emit({ rule: "still connected" });
+    pump.send();
+    expect((await take(stream, 1))[0]?.rule).toBe("still connected");
   });
 });

@@ -12,6 +12,7 @@ import type {
 } from "./falco-server.js";
 import { checkListenOptions, type Http2Listener, listenHttp2 } from "./http2-listener.js";
 import { createOutputsService } from "./outputs-service.js";
+import type { PingPolicyOptions } from "./ping-policy.js";
 import { ServerCore } from "./server-core.js";
 import { createVersionService } from "./version-service.js";
 
@@ -30,6 +31,13 @@ export interface FalcoTestServerOptions {
    * @default 10000
    */
   readonly stopTimeoutMs?: number;
+  /**
+   * Keepalive enforcement like Falco's gRPC C-core server: a client that sends
+   * HTTP/2 PINGs more often than `minIntervalMs` while the server sends
+   * nothing gets GOAWAY "too_many_pings" and loses its connection. `false` accepts any PING.
+   * @default { minIntervalMs: 300000, maxStrikes: 2 }
+   */
+  readonly pingPolicy?: PingPolicyOptions | false;
 }
 
 /** Lifecycle of a test server. */
@@ -64,6 +72,8 @@ export async function createFalcoTestServer(
     grpc: true,
     grpcWeb: false,
     connect: false,
+    // gRPC's default receive limit, as in Falco.
+    readMaxBytes: 4 * 1024 * 1024,
     routes(router) {
       router.service(outputsService, createOutputsService(core));
       router.service(versionService, createVersionService(core, options.version));
@@ -71,7 +81,8 @@ export async function createFalcoTestServer(
   });
   const defaultStopTimeoutMs = options.stopTimeoutMs ?? 10_000;
 
-  let listener: Http2Listener = await listenHttp2(options.listen, handler);
+  const pingPolicy = options.pingPolicy ?? {};
+  let listener: Http2Listener = await listenHttp2(options.listen, handler, pingPolicy);
   let state: ServerState = "listening";
   let stopping: Promise<void> | undefined;
 
@@ -151,7 +162,7 @@ export async function createFalcoTestServer(
       stopping = undefined;
       core.stopping = false;
       core.gate.open();
-      listener = await listenHttp2(listener.listen, handler);
+      listener = await listenHttp2(listener.listen, handler, pingPolicy);
       state = "listening";
     },
     stop(stopOptions?: StopOptions) {

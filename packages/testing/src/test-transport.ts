@@ -23,6 +23,13 @@ export interface TestTransportOptions {
   readonly endpoint: string;
   /** Mutual TLS for a `host:port` endpoint. Without it, `host:port` is dialled in plaintext. */
   readonly tls?: ClientTlsMaterial;
+  /**
+   * Send an HTTP/2 PING this often, also on idle connections. Falco's server
+   * kills connections that ping more than once per 5 minutes while it sends
+   * nothing: only for tests of that policy.
+   * @default no pings
+   */
+  readonly pingIntervalMs?: number;
 }
 
 /** A connect-node gRPC transport to a test server, with its one HTTP/2 connection. */
@@ -35,8 +42,9 @@ export interface TestTransport extends Disposable {
 
 /**
  * A plain connect-node gRPC transport to a test server's endpoint: a unix
- * socket, mutual TLS, or plaintext TCP. No keepalive pings (Falco's server
- * kills connections that ping more than once per 5 minutes while idle).
+ * socket, mutual TLS, or plaintext TCP. No keepalive pings unless asked
+ * (Falco's server kills connections that ping more than once per 5 minutes
+ * while idle).
  */
 export function createTestTransport(options: TestTransportOptions): TestTransport {
   const { endpoint, tls } = options;
@@ -58,7 +66,11 @@ export function createTestTransport(options: TestTransportOptions): TestTranspor
     baseUrl = `http://${endpoint}`;
     nodeOptions = {};
   }
-  const sessionManager = new Http2SessionManager(baseUrl, {}, nodeOptions);
+  const pingOptions =
+    options.pingIntervalMs === undefined
+      ? {}
+      : { pingIntervalMs: options.pingIntervalMs, pingIdleConnection: true };
+  const sessionManager = new Http2SessionManager(baseUrl, pingOptions, nodeOptions);
   const transport = createGrpcTransport({ baseUrl, sessionManager });
   const close = () => sessionManager.abort();
   return { transport, close, [Symbol.dispose]: close };
