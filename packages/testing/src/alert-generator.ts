@@ -33,11 +33,21 @@ export interface AlertGeneratorOptions {
 export interface EmitAtRateOptions {
   /** Alerts per second (batched per timer tick at high rates). */
   readonly ratePerSecond: number;
-  /** Stop after this long. At least one of `durationMs`, `count` or `signal` is required. */
+  /**
+   * Stop after this long (emitting ceil(rate x duration) alerts). At least one
+   * of `durationMs`, `count` or `signal` is required.
+   * @default no time limit
+   */
   readonly durationMs?: number;
-  /** Stop after this many alerts. */
+  /**
+   * Stop after this many alerts.
+   * @default no count limit
+   */
   readonly count?: number;
-  /** Stop when aborted (resolves with the number emitted so far). */
+  /**
+   * Stop when aborted (resolves with the number emitted so far).
+   * @default none
+   */
   readonly signal?: AbortSignal;
 }
 

@@ -18,15 +18,50 @@ export interface TlsMaterial {
   readonly ca: string | Buffer;
 }
 
+/** Plaintext HTTP/2 on a unix socket, like Falco's default `unix:///run/falco/falco.sock`. */
+export interface UnixListenOptions {
+  /** Path of the socket file (a stale socket file there is replaced; its parent is created). */
+  readonly socketPath: string;
+}
+
+/** TCP with mutual TLS, like any non-unix Falco `grpc.bind_address`. */
+export interface TlsListenOptions {
+  /**
+   * Address to bind (loopback only in this project's tests).
+   * @default "127.0.0.1"
+   */
+  readonly host?: string;
+  /**
+   * Port to bind; 0 picks a free one (kept across `restart()`).
+   * @default 0
+   */
+  readonly port?: number;
+  /** Server certificate, key and the CA client certificates must chain to. */
+  readonly tls: TlsMaterial;
+}
+
+/** Plaintext TCP, which Falco never offers: only with the explicit opt-in. */
+export interface PlaintextListenOptions {
+  /**
+   * Address to bind.
+   * @default "127.0.0.1"
+   */
+  readonly host?: string;
+  /**
+   * Port to bind; 0 picks a free one (kept across `restart()`).
+   * @default 0
+   */
+  readonly port?: number;
+  /** Must be `true`: acknowledges that no real Falco serves this. */
+  readonly insecurePlaintext: true;
+}
+
 /**
  * Where a test server listens, as Falco's `grpc.bind_address` allows:
  * a unix socket (plaintext), or TCP with mutual TLS. Plaintext TCP, which
  * Falco never offers, only behind `insecurePlaintext: true`.
  */
-export type ListenOptions =
-  | { readonly socketPath: string }
-  | { readonly host?: string; readonly port?: number; readonly tls: TlsMaterial }
-  | { readonly host?: string; readonly port?: number; readonly insecurePlaintext: true };
+export type ListenOptions = UnixListenOptions | TlsListenOptions | PlaintextListenOptions;
 
 /** Counters of a test server's one shared queue. */
 export interface ServerStats {

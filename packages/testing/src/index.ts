@@ -25,9 +25,12 @@ export type {
   AlertInit,
   FalcoServer,
   ListenOptions,
+  PlaintextListenOptions,
   ServerStats,
   StopOptions,
+  TlsListenOptions,
   TlsMaterial,
+  UnixListenOptions,
   VersionInit,
 } from "./falco-server.js";
 export type { FixtureContext, FixtureRule, Workload } from "./fixture-types.js";
