@@ -179,6 +179,24 @@ describe.each(serverFactories)("$name: Falco's server semantics", (factory) => {
     expect(error).toBeInstanceOf(ConnectError);
   });
 
+  it("ends a get in progress with OK and a partial result when stopping", async () => {
+    const server = await start();
+    const total = 2_000;
+    const output = "x".repeat(2_048);
+    await server.emit(alerts(0, total).map((alert) => ({ ...alert, output })));
+    const stream = connect(server).outputs.get({})[Symbol.asyncIterator]();
+    await take(stream, 1); // flow control now holds the server back: 4 MiB queued
+    const stopped = server.stop();
+    const rest: response[] = [];
+    for (let next = await stream.next(); next.done !== true; next = await stream.next()) {
+      rest.push(next.value);
+    }
+    await stopped;
+    expect(rest.length).toBeLessThan(total - 1);
+    expect(rules(rest)).toEqual(range(1, rest.length));
+    expect((await server.stats()).queued).toBe(total - 1 - rest.length);
+  });
+
   it("keeps stop() waiting on a sub that never sends again (until the stop timeout)", async () => {
     const server = await start();
     const a = subscribe(server);
