@@ -7,7 +7,7 @@ import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ServerListenError, ServerStateError } from "./errors.js";
 import { createFalcoTestServer } from "./node-server.js";
-import { RequestPump, rejectionOf, take } from "./spec-helpers.js";
+import { eventually, RequestPump, rejectionOf, take } from "./spec-helpers.js";
 import { createTestTransport } from "./test-transport.js";
 
 describe("createFalcoTestServer (Node specifics)", () => {
@@ -91,5 +91,39 @@ describe("createFalcoTestServer (Node specifics)", () => {
     await server.emit({ rule: "still connected" });
     pump.send();
     expect((await take(stream, 1))[0]?.rule).toBe("still connected");
+  });
+
+  it("serves threadiness x 10 calls per method; the next one waits unanswered for a slot", async () => {
+    await using server = await createFalcoTestServer({
+      listen: { socketPath: join(dir, "falco.sock") },
+      threadiness: 1,
+    });
+    const connections = Array.from({ length: 11 }, () =>
+      createTestTransport({ endpoint: server.endpoint }),
+    );
+    try {
+      const subs = connections.map((connection) => {
+        const pump = new RequestPump();
+        const client = createClient(outputsService, connection.transport);
+        return { pump, stream: client.sub(pump)[Symbol.asyncIterator]() };
+      });
+      const pending = subs.map((sub) => sub.stream.next());
+      for (const promise of pending) {
+        promise.catch(() => {}); // the cancelled one rejects
+      }
+      await server.emit({ rule: "for the 11th" });
+      await eventually(() => server.statsSync().subscribers === 10);
+      const eleventh = subs.find((_, i) => i === 10) as (typeof subs)[number];
+      eleventh.pump.send();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(server.statsSync()).toMatchObject({ subscribers: 10, queued: 1 });
+      connections[0]?.close(); // frees a slot
+      expect((await pending[10])?.value?.rule).toBe("for the 11th");
+      expect(server.statsSync().subscribers).toBe(10);
+    } finally {
+      for (const connection of connections) {
+        connection.close();
+      }
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
@@ -38,6 +39,13 @@ export interface FalcoTestServerOptions {
    * @default { minIntervalMs: 300000, maxStrikes: 2 }
    */
   readonly pingPolicy?: PingPolicyOptions | false;
+  /**
+   * Falco's `grpc.threadiness`: the server serves `threadiness x 10` calls per
+   * method at once; further calls wait without an answer until one ends.
+   * 0 means one per CPU, like Falco's default.
+   * @default unlimited
+   */
+  readonly threadiness?: number;
 }
 
 /** Lifecycle of a test server. */
@@ -67,7 +75,8 @@ export async function createFalcoTestServer(
   options: FalcoTestServerOptions,
 ): Promise<NodeFalcoServer> {
   checkListenOptions(options.listen);
-  const core = new ServerCore();
+  const threadiness = options.threadiness === 0 ? availableParallelism() : options.threadiness;
+  const core = new ServerCore(threadiness === undefined ? undefined : threadiness * 10);
   const handler = connectNodeAdapter({
     grpc: true,
     grpcWeb: false,

@@ -41,8 +41,8 @@ async function* drain(core: ServerCore, signal: AbortSignal): AsyncGenerator<res
 export function createOutputsService(core: ServerCore): ServiceImpl<typeof service> {
   return {
     async *sub(requests: AsyncIterable<request>, context: HandlerContext) {
-      const call = core.openCall("sub");
       const { signal } = context;
+      const call = await core.startCall("sub", signal);
       const incoming = requests[Symbol.asyncIterator]();
       try {
         for (;;) {
@@ -65,7 +65,7 @@ export function createOutputsService(core: ServerCore): ServiceImpl<typeof servi
     },
 
     async *get(_request: request, context: HandlerContext) {
-      const call = core.openCall("get");
+      const call = await core.startCall("get", context.signal);
       try {
         await core.gate.pass(context.signal);
         yield* drain(core, context.signal);

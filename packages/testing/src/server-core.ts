@@ -1,4 +1,6 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import { AlertQueue } from "./alert-queue.js";
+import { CallSlots } from "./call-slots.js";
 import { PauseGate } from "./pause-gate.js";
 
 /** Kinds of calls a test server tracks. */
@@ -17,9 +19,25 @@ export interface OpenCall {
 export class ServerCore {
   readonly queue = new AlertQueue();
   readonly gate = new PauseGate();
+  /** Call contexts per method (Falco: threadiness x 10); calls beyond wait unanswered. */
+  readonly slots: Readonly<Record<CallKind, CallSlots>>;
   readonly #calls = new Set<OpenCall>();
   #idleWaiters: (() => void)[] = [];
   #stopping = false;
+  #stopController = new AbortController();
+
+  constructor(callsPerMethod: number | undefined) {
+    this.slots = {
+      sub: new CallSlots(callsPerMethod),
+      get: new CallSlots(callsPerMethod),
+      version: new CallSlots(callsPerMethod),
+    };
+  }
+
+  /** Aborted when `stop()` begins: calls still waiting for a slot fail (UNAVAILABLE). */
+  get stopSignal(): AbortSignal {
+    return this.#stopController.signal;
+  }
 
   /** True from `stop()` until the next start: `sub` ends at its next request, `get` stops draining. */
   get stopping(): boolean {
@@ -31,6 +49,9 @@ export class ServerCore {
     if (value) {
       // Stopping overrides pause: handlers waiting at the gate may finish.
       this.gate.open();
+      this.#stopController.abort(new ConnectError("the server is stopping", Code.Unavailable));
+    } else if (this.#stopController.signal.aborted) {
+      this.#stopController = new AbortController();
     }
   }
 
@@ -46,6 +67,22 @@ export class ServerCore {
       }
     }
     return count;
+  }
+
+  /**
+   * Waits for a free call context of `kind` (unless the call or the server
+   * ends first), then registers the call. `close()` frees both.
+   */
+  async startCall(kind: CallKind, signal: AbortSignal): Promise<OpenCall> {
+    const release = await this.slots[kind].acquire(AbortSignal.any([signal, this.stopSignal]));
+    const call = this.openCall(kind);
+    return {
+      kind,
+      close: () => {
+        call.close();
+        release();
+      },
+    };
   }
 
   openCall(kind: CallKind): OpenCall {

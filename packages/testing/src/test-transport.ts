@@ -24,7 +24,7 @@ export interface TestTransportOptions {
   /** Mutual TLS for a `host:port` endpoint. Without it, `host:port` is dialled in plaintext. */
   readonly tls?: ClientTlsMaterial;
   /**
-   * Send an HTTP/2 PING this often, also on idle connections. Falco's server
+   * Send an HTTP/2 PING this often while calls are open. Falco's server
    * kills connections that ping more than once per 5 minutes while it sends
    * nothing: only for tests of that policy.
    * @default no pings
@@ -69,7 +69,9 @@ export function createTestTransport(options: TestTransportOptions): TestTranspor
   const pingOptions =
     options.pingIntervalMs === undefined
       ? {}
-      : { pingIntervalMs: options.pingIntervalMs, pingIdleConnection: true };
+      : // Not on idle connections: connect-node 2.1.2 may then ping a destroyed
+        // session after close() and throw ERR_HTTP2_INVALID_SESSION.
+        { pingIntervalMs: options.pingIntervalMs, pingIdleConnection: false };
   const sessionManager = new Http2SessionManager(baseUrl, pingOptions, nodeOptions);
   const transport = createGrpcTransport({ baseUrl, sessionManager });
   const close = () => sessionManager.abort();

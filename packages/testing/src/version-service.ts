@@ -31,7 +31,7 @@ export function createVersionService(
   const answer = create(responseSchema, { ...DEFAULT_VERSION, ...version });
   return {
     async version(_request, context: HandlerContext) {
-      const call = core.openCall("version");
+      const call = await core.startCall("version", context.signal);
       try {
         await core.gate.pass(context.signal);
         return answer;
