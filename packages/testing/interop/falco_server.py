@@ -66,13 +66,14 @@ class FalcoServicer:
             # Nothing is written until the client sends a request; each
             # request drains the whole queue once.
             for _request in request_iterator:
-                if self.queue.stopping:
+                if stream.request_read():
                     return  # Falco ends a sub with OK at the next request when stopping
                 self.queue.wait_while_paused(stream)
                 if not stream.active:
                     return
-                while True:
-                    alert = stream.pop()
+                last = False
+                while not last:
+                    alert, last = stream.pop()
                     if alert is None:
                         break
                     yield alert  # resumes only once the write completed
@@ -88,8 +89,9 @@ class FalcoServicer:
         watch(context, stream)
         try:
             self.queue.wait_while_paused(stream)
-            while stream.active and not self.queue.stopping:
-                alert = stream.pop()
+            last = False
+            while not last and stream.active and not self.queue.stopping:
+                alert, last = stream.pop()
                 if alert is None:
                     break
                 yield alert

@@ -7,6 +7,7 @@ paused server reads requests but writes nothing.
 
 import collections
 import threading
+import time
 
 
 class AlertQueue:
@@ -42,8 +43,18 @@ class AlertQueue:
             self._paused = paused
             self._cv.notify_all()
 
-    def begin_stop(self):
+    def begin_stop(self, settle_s=0.2):
         with self._cv:
+            # A sub whose first request is on its way (sent before the stop)
+            # gets it served first, within settle_s: without this, a busy
+            # machine would turn "sent before stop" into "read after stop".
+            deadline = time.monotonic() + settle_s
+            while True:
+                waiting = [s for s in self._streams if s.subscriber and s.active and not s.requests]
+                left = deadline - time.monotonic()
+                if not waiting or left <= 0:
+                    break
+                self._cv.wait(left)
             self.stopping = True
             self._paused = False
             self._cv.notify_all()
@@ -112,16 +123,33 @@ class Stream:
         self.in_flight = 0
         self._closed = False
         self.context = None
+        self.requests = 0
+
+    def request_read(self):
+        """Counts a request; True when the server is stopping (end the sub with OK)."""
+        with self._q._cv:
+            self.requests += 1
+            self._q._cv.notify_all()
+            return self._q.stopping
 
     def pop(self):
+        """(alert, last) or (None, True) when there is nothing to send.
+
+        `last` is true when the queue was empty right after this pop: the
+        drain ends once this alert is written. Falco pops once more after the
+        write, so alerts arriving during that last write may go out in this
+        drain or the next one; ending here picks the second (deterministic
+        for tests, and one of the outcomes Falco can produce).
+        """
         q = self._q
         with q._cv:
             while (q._paused or q._frozen) and self.active:
                 q._cv.wait()
             if not self.active or not q._queue:
-                return None
+                return None, True
             self.in_flight = 1
-            return q._queue.popleft()
+            alert = q._queue.popleft()
+            return alert, not q._queue
 
     def written(self):
         with self._q._cv:

@@ -159,6 +159,8 @@ describe("startCCoreFalcoServer over a unix socket", () => {
     await server.emit(alerts(1, 4));
     sub.poll();
     await sub.next(4);
+    // The server counts a write once it completed; the client can see the alert first.
+    await expect.poll(async () => (await server.stats()).delivered).toBe(4);
     await server.emit(alerts(5, 3));
     await server.crash();
     const end = await sub.end;
