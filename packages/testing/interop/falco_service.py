@@ -1,0 +1,138 @@
+"""The gRPC side: Falco's three RPCs on the shared queue, and the server that listens like Falco."""
+
+from concurrent import futures
+
+
+def watch(context, stream):
+    """Marks the stream done when its call ends, even if it already has."""
+    stream.context = context
+    if not context.add_callback(stream.rpc_done):
+        stream.rpc_done()
+
+
+class FalcoServicer:
+    """The three RPCs, with Falco's semantics, on top of the shared queue."""
+
+    def __init__(self, queue, pb, version_reply):
+        self.queue = queue
+        self.pb = pb
+        self.version_reply = version_reply
+
+    def sub(self, request_iterator, context):
+        stream = self.queue.open_stream(subscriber=True)
+        watch(context, stream)
+        try:
+            # Nothing is written until the client sends a request; each
+            # request drains the whole queue once.
+            for _request in request_iterator:
+                if stream.request_read():
+                    return  # Falco ends a sub with OK at the next request when stopping
+                self.queue.wait_while_paused(stream)
+                if not stream.active:
+                    return
+                last = False
+                while not last:
+                    alert, last = stream.pop()
+                    if alert is None:
+                        break
+                    yield alert  # resumes only once the write completed
+                    stream.written()
+            # The client half-closed: Falco never answers that (the call
+            # hangs until the client's deadline or cancellation).
+            stream.wait_until_done()
+        finally:
+            stream.close()
+
+    def get(self, _request, context):
+        stream = self.queue.open_stream(subscriber=False)
+        watch(context, stream)
+        try:
+            self.queue.wait_while_paused(stream)
+            last = False
+            while not last and stream.active and not self.queue.stopping:
+                alert, last = stream.pop()
+                if alert is None:
+                    break
+                yield alert
+                stream.written()
+        finally:
+            stream.close()
+
+    def version(self, _request, context):
+        stream = self.queue.open_stream(subscriber=False)
+        watch(context, stream)
+        try:
+            self.queue.wait_while_paused(stream)
+            return self.version_reply
+        finally:
+            stream.close()
+
+
+def build_server(grpc, pb, servicer, listen, port_wanted):
+    """A started gRPC server on `listen`; returns (server, endpoint, port)."""
+    outputs = pb.outputs
+    version = pb.version
+    outputs_handler = grpc.method_handlers_generic_handler(
+        "falco.outputs.service",
+        {
+            "sub": grpc.stream_stream_rpc_method_handler(
+                servicer.sub,
+                request_deserializer=outputs.request.FromString,
+                response_serializer=outputs.response.SerializeToString,
+            ),
+            "get": grpc.unary_stream_rpc_method_handler(
+                servicer.get,
+                request_deserializer=outputs.request.FromString,
+                response_serializer=outputs.response.SerializeToString,
+            ),
+        },
+    )
+    version_handler = grpc.method_handlers_generic_handler(
+        "falco.version.service",
+        {
+            "version": grpc.unary_unary_rpc_method_handler(
+                servicer.version,
+                request_deserializer=version.request.FromString,
+                response_serializer=version.response.SerializeToString,
+            ),
+        },
+    )
+    # Default server options: gRPC's keepalive enforcement (a client may
+    # ping at most once per 5 minutes without data) stays as in Falco.
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=128))
+    server.add_generic_rpc_handlers((outputs_handler, version_handler))
+    if "socketPath" in listen:
+        path = listen["socketPath"]
+        address = "unix:" + path
+        port = server.add_insecure_port(address)
+        endpoint = "unix://" + path if path.startswith("/") else "unix:" + path
+    else:
+        host = listen.get("host") or "127.0.0.1"
+        host_part = f"[{host}]" if ":" in host else host
+        address = f"{host_part}:{port_wanted}"
+        if "tls" in listen:
+            tls = listen["tls"]
+            creds = grpc.ssl_server_credentials(
+                [(_pem(tls, "key"), _pem(tls, "cert"))],
+                root_certificates=_pem(tls, "ca"),
+                require_client_auth=True,
+            )
+            port = server.add_secure_port(address, creds)
+        elif listen.get("insecurePlaintext") is True:
+            port = server.add_insecure_port(address)
+        else:
+            raise ValueError("TCP needs 'tls' (Falco's only TCP mode) or insecurePlaintext: true")
+        if port == 0:
+            raise OSError(f"cannot listen on {address}")
+        endpoint = f"{host_part}:{port}"
+    if port == 0:
+        raise OSError(f"cannot listen on {address}")
+    server.start()
+    return server, endpoint, port
+
+
+def _pem(tls, name):
+    if name in tls:
+        return tls[name].encode("utf-8")
+    with open(tls[name + "File"], "rb") as f:
+        return f.read()
