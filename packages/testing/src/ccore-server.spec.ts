@@ -194,8 +194,9 @@ describe("startCCoreFalcoServer over a unix socket", () => {
 describe("startCCoreFalcoServer over mutual TLS", () => {
   it("serves a client with a certificate from the CA and refuses the others", async () => {
     const pki = await createTestPki();
+    const { cert, key, ca } = pki.serverTls; // PEM as Buffers works too
     server = await startCCoreFalcoServer({
-      listen: { host: "127.0.0.1", port: 0, tls: pki.serverTls },
+      listen: { host: "127.0.0.1", port: 0, tls: { cert: Buffer.from(cert), key, ca } },
     });
     expect(server.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
     await server.emit(alerts(1, 2));

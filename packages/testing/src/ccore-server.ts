@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { CCoreProcessError } from "./ccore-errors.js";
 import { CCoreProcess, type CCoreReply } from "./ccore-process.js";
 import { findProtoDir } from "./ccore-proto-dir.js";
-import { alertToInteropJson, versionToInteropJson } from "./ccore-wire.js";
+import { alertToInteropJson, listenToInteropJson, versionToInteropJson } from "./ccore-wire.js";
 import { ServerListenError, ServerStateError, ServerStopTimeoutError } from "./errors.js";
 import type {
   AlertInit,
@@ -100,7 +100,7 @@ export async function startCCoreFalcoServer(
   async function listenNow(): Promise<string> {
     let reply: Record<string, unknown>;
     try {
-      reply = await proc.request("start", { listen, version });
+      reply = await proc.request("start", { listen: listenToInteropJson(listen), version });
     } catch (error) {
       throw new ServerListenError(
         `the C-core server cannot listen on ${describe(listen)}: ${(error as Error).message}`,

@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { responseSchema } from "@falco-sdk/proto/outputs";
 import { responseSchema as versionResponseSchema } from "@falco-sdk/proto/version";
-import type { AlertInit, VersionInit } from "./falco-server.js";
+import type { AlertInit, ListenOptions, VersionInit } from "./falco-server.js";
 
 /**
  * An alert as the interop program's `emit` command takes it: the
@@ -34,4 +34,13 @@ export function versionToInteropJson(init: VersionInit): Record<string, unknown>
     ...fields
   } = create(versionResponseSchema, init);
   return fields;
+}
+
+/** Listen options as the interop program's `start` command takes them (PEM as text, not Buffers). */
+export function listenToInteropJson(listen: ListenOptions): Record<string, unknown> {
+  if (!("tls" in listen)) return { ...listen };
+  const pem = (value: string | Buffer) =>
+    typeof value === "string" ? value : value.toString("utf8");
+  const { cert, key, ca } = listen.tls;
+  return { ...listen, tls: { cert: pem(cert), key: pem(key), ca: pem(ca) } };
 }
