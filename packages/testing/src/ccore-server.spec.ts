@@ -220,6 +220,13 @@ describe("startCCoreFalcoServer over mutual TLS", () => {
     expect((rogueError as ConnectError).code).toBe(Code.Canceled);
     expect((anonymousError as ConnectError).code).toBe(Code.Canceled);
     expect((await getAll(good)).map((a) => a.rule)).toEqual(["rule 1", "rule 2"]);
+    // A crashed process comes back on the same port.
+    const endpoint = server.endpoint;
+    await server.emit(alert(3));
+    await server.crash();
+    await server.restart();
+    expect(server.endpoint).toBe(endpoint);
+    expect((await getAll(good)).map((a) => a.rule)).toEqual(["rule 3"]);
   });
 });
 
