@@ -16,20 +16,34 @@ def load_stubs(proto_dir, stubs_dir):
     names = ("schema", "outputs", "version")
     marker = os.path.join(stubs_dir, "falco", "version_pb2.py")
     if not os.path.exists(marker):
+        # Generate into a private directory, then rename it into place: several
+        # servers may start at once and share one stubs_dir (it is keyed by the
+        # .proto files' content), and a rename is atomic.
+        import tempfile
+
         import grpc_tools
         from grpc_tools import protoc
 
         well_known = os.path.join(os.path.dirname(grpc_tools.__file__), "_proto")
-        os.makedirs(stubs_dir, exist_ok=True)
+        parent = os.path.dirname(os.path.abspath(stubs_dir))
+        os.makedirs(parent, exist_ok=True)
+        scratch = tempfile.mkdtemp(prefix=".stubs-", dir=parent)
         args = [
             "grpc_tools.protoc",
             f"-I{proto_dir}",
             f"-I{well_known}",
-            f"--python_out={stubs_dir}",
+            f"--python_out={scratch}",
         ] + [os.path.join(proto_dir, "falco", f"{n}.proto") for n in names]
         code = protoc.main(args)
         if code != 0:
             raise RuntimeError(f"grpc_tools.protoc failed ({code}) on {proto_dir}/falco/*.proto")
+        try:
+            os.rename(scratch, stubs_dir)
+        except OSError:
+            # Another server put the same stubs in place first.
+            import shutil
+
+            shutil.rmtree(scratch, ignore_errors=True)
     if stubs_dir not in sys.path:
         sys.path.insert(0, stubs_dir)
     mods = {n: importlib.import_module(f"falco.{n}_pb2") for n in names}

@@ -1,4 +1,5 @@
-import { lstatSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { lstatSync, readFileSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,7 +76,7 @@ export async function startCCoreFalcoServer(
 ): Promise<FalcoServer> {
   checkListenOptions(options.listen);
   const protoDir = options.protoDir ?? findProtoDir(SCRIPT);
-  const stubsDir = mkdtempSync(join(tmpdir(), "falco-ccore-stubs-"));
+  const stubsDir = stubsDirFor(protoDir);
   const spawnProcess = () =>
     CCoreProcess.spawn({
       python: options.python ?? "/usr/bin/python3",
@@ -89,13 +90,7 @@ export async function startCCoreFalcoServer(
   const version = versionToInteropJson({ ...DEFAULT_VERSION, ...options.version });
   let listen: ListenOptions = options.listen;
 
-  let proc: CCoreProcess;
-  try {
-    proc = await spawnProcess();
-  } catch (error) {
-    rmSync(stubsDir, { recursive: true, force: true });
-    throw error;
-  }
+  let proc: CCoreProcess = await spawnProcess();
 
   async function listenNow(): Promise<string> {
     let reply: Record<string, unknown>;
@@ -116,7 +111,6 @@ export async function startCCoreFalcoServer(
     endpoint = await listenNow();
   } catch (error) {
     await proc.kill();
-    rmSync(stubsDir, { recursive: true, force: true });
     throw error;
   }
   let state: State = "listening";
@@ -139,8 +133,8 @@ export async function startCCoreFalcoServer(
     // The process freezes its queue, answers with the backlog, then SIGKILLs itself.
     const reply = await dying.request("crash");
     await dying.kill(); // it is killing itself; this waits for it
-
-    if ("socketPath" in listen) removeSocketFile(listen.socketPath);
+    // Like a killed Falco, the socket file stays behind (clients then get
+    // ECONNREFUSED, not ENOENT); restart() binds over it.
     proc = await spawnProcess();
     await proc.request("load", { state: reply.state });
   }
@@ -224,12 +218,23 @@ export async function startCCoreFalcoServer(
       } finally {
         state = "disposed";
         await proc.kill();
-        rmSync(stubsDir, { recursive: true, force: true });
         if ("socketPath" in listen) removeSocketFile(listen.socketPath);
       }
     },
   };
   return server;
+}
+
+/**
+ * One directory of generated Python stubs per content of the .proto files,
+ * shared by every server on this machine: generated once, never stale.
+ */
+function stubsDirFor(protoDir: string): string {
+  const hash = createHash("sha256");
+  for (const name of ["schema", "outputs", "version"]) {
+    hash.update(readFileSync(join(protoDir, "falco", `${name}.proto`)));
+  }
+  return join(tmpdir(), `falco-sdk-ccore-stubs-${hash.digest("hex").slice(0, 16)}`);
 }
 
 function describe(listen: ListenOptions): string {

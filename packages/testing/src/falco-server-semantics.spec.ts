@@ -271,7 +271,9 @@ describe.each(serverFactories)("$name: Falco's server semantics", (factory) => {
     await server.crash();
     const broken = ConnectError.from(await rejectionOf(a.stream.next()));
     expect([Code.Canceled, Code.Aborted, Code.Unavailable, Code.Internal]).toContain(broken.code);
-    expect(existsSync(socketPath)).toBe(false);
+    // The socket file may stay behind (the C-core server is SIGKILLed, like a
+    // killed Falco) or be gone (node:net unlinks it on close): clients must
+    // handle both ECONNREFUSED and ENOENT while the server is down.
     await server.emit(alerts(1, 3));
     const endpoint = server.endpoint;
     await server.restart();
