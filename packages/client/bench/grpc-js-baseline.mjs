@@ -1,0 +1,57 @@
+// The baseline: what a user would write with plain @grpc/grpc-js and the same
+// protobuf-es messages, no SDK. Used side by side with @falco-sdk/client.
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { requestSchema, responseSchema } from "@falco-sdk/proto/outputs";
+import * as grpc from "@grpc/grpc-js";
+
+const serialize = (msg) => Buffer.from(toBinary(requestSchema, msg));
+const deserialize = (buf) => fromBinary(responseSchema, buf);
+
+export function createGrpcJsClient(socketPath) {
+  return new grpc.Client(`unix://${socketPath}`, grpc.credentials.createInsecure());
+}
+
+/** `get` with grpc-js: resolves with the number of alerts once the stream ends. */
+export function grpcJsGet(client, onAlert = () => {}) {
+  return new Promise((resolve, reject) => {
+    let count = 0;
+    const call = client.makeServerStreamRequest(
+      "/falco.outputs.service/get",
+      serialize,
+      deserialize,
+      create(requestSchema),
+    );
+    call.on("data", (msg) => {
+      count++;
+      onAlert(msg);
+    });
+    call.on("error", reject);
+    call.on("end", () => resolve(count));
+  });
+}
+
+/**
+ * `sub` with grpc-js, polling every `pollIntervalMs` as Falco requires.
+ * `onAlert` returns true to stop. Resolves with the number of alerts.
+ */
+export function grpcJsSub(client, pollIntervalMs, onAlert) {
+  return new Promise((resolve) => {
+    let count = 0;
+    const call = client.makeBidiStreamRequest("/falco.outputs.service/sub", serialize, deserialize);
+    const poll = () => call.write(create(requestSchema));
+    const timer = setInterval(poll, pollIntervalMs);
+    poll();
+    call.on("data", (msg) => {
+      count++;
+      if (onAlert(msg)) {
+        clearInterval(timer);
+        call.cancel();
+        resolve(count);
+      }
+    });
+    call.on("error", () => {
+      clearInterval(timer);
+      resolve(count);
+    });
+  });
+}

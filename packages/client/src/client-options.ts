@@ -1,0 +1,106 @@
+import type { FalcoError } from "./errors.js";
+import type { Priority } from "./priority.js";
+import type { PemSource } from "./tls-material.js";
+
+/** Mutual TLS towards Falco's TCP listener. Each PEM is a file path, PEM text or a Buffer. */
+export interface FalcoTlsOptions {
+  /** CA that signed Falco's `cert_chain`. Default: env `FALCO_GRPC_CA`, else the system CAs. */
+  readonly ca?: PemSource;
+  /** Client certificate, signed by a CA in Falco's `root_certs`. Default: env `FALCO_GRPC_CERT`. */
+  readonly cert?: PemSource;
+  /** Client private key. Default: env `FALCO_GRPC_KEY`. */
+  readonly key?: PemSource;
+  /**
+   * Name to verify in the server certificate instead of the dialled host (Falco's docs issue
+   * certificates for "localhost"). Default: env `FALCO_GRPC_SERVER_NAME`, else the host.
+   */
+  readonly serverName?: string;
+}
+
+/**
+ * Reconnection of `subscribe()`, grpc-js style: the n-th retry waits
+ * `min(initialDelayMs * multiplier^(n-1), maxDelayMs)`, then +-`jitter`.
+ */
+export interface ReconnectOptions {
+  /** Delay before the first retry. @default 1000 */
+  readonly initialDelayMs?: number;
+  /** Growth of the delay per attempt. @default 1.6 */
+  readonly multiplier?: number;
+  /** Longest delay. @default 30000 */
+  readonly maxDelayMs?: number;
+  /** Random spread of each delay, as a fraction (0.2 = +-20%). @default 0.2 */
+  readonly jitter?: number;
+  /** Attempts before `subscribe()` gives up and throws the last error. @default Infinity */
+  readonly maxAttempts?: number;
+  /**
+   * Replaces the computed delay, like ioredis' `retryStrategy(times)`: return the delay in ms,
+   * or `undefined` / `false` to stop retrying and throw `error`. @default the backoff above
+   */
+  readonly delayMs?: (attempt: number, error: FalcoError) => number | undefined | false;
+}
+
+/** Options of `createFalcoClient()`. */
+export interface FalcoClientOptions {
+  /**
+   * Where Falco's gRPC server listens: `unix:///run/falco/falco.sock`, `host:port` or
+   * `https://host:port` (mutual TLS). Default: env `FALCO_GRPC_ENDPOINT`, else
+   * `unix:///run/falco/falco.sock`, or `unix:///var/run/falco.sock` when only that exists.
+   */
+  readonly endpoint?: string;
+  /** Mutual TLS material for TCP endpoints. @default from the FALCO_GRPC_* environment */
+  readonly tls?: FalcoTlsOptions;
+  /**
+   * Plaintext HTTP/2 over TCP, which Falco never serves (for proxies and test servers).
+   * @default false
+   */
+  readonly insecurePlaintextTcp?: boolean;
+  /** Reconnection of `subscribe()`; `false` ends the subscription at the first failure. @default {} */
+  readonly reconnect?: ReconnectOptions | false;
+  /**
+   * When false, failures of the very first connection (socket missing, permission, TLS,
+   * refused) throw at once, so a wrong setting fails fast. When true, `subscribe()` waits for
+   * Falco to come up, retrying with the reconnect backoff and reporting through `status()`.
+   * @default false
+   */
+  readonly waitForServer?: boolean;
+  /**
+   * A hung or vanished server is detected within this time, by `version` calls on the
+   * same connection while the alert stream is silent (never by frequent HTTP/2 pings, which
+   * Falco answers by closing the connection). @default 30000
+   */
+  readonly livenessTimeoutMs?: number;
+}
+
+/** Client-side filters; an alert passes when it matches every filter given. */
+export interface AlertFilter {
+  /** Only this priority and more severe ones, e.g. "Warning". */
+  readonly minPriority?: Priority;
+  /** Only rules equal to one of these strings or matching one of these expressions. */
+  readonly rules?: readonly (string | RegExp)[];
+  /** Only alerts with at least one of these tags. */
+  readonly tags?: readonly string[];
+  /** Only these sources, e.g. ["syscall", "k8s_audit"]. */
+  readonly sources?: readonly string[];
+}
+
+/** Options of `subscribe()`. */
+export interface SubscribeOptions extends AlertFilter {
+  /** Ends the subscription when aborted. */
+  readonly signal?: AbortSignal;
+  /**
+   * Falco sends nothing until asked: the longest an alert waits at idle before the next
+   * poll. A backlog is drained at full speed regardless. @default 100
+   */
+  readonly pollIntervalMs?: number;
+  /**
+   * Alerts received but not yet taken by the consumer. Reading stops at this many, so Falco
+   * keeps the rest in its queue; what is buffered is lost if the connection breaks. @default 256
+   */
+  readonly maxBufferedAlerts?: number;
+}
+
+/** Options of `get()`. */
+export interface GetOptions extends AlertFilter {
+  /** Ends the call when aborted. */
+  readonly signal?: AbortSignal;
+}

@@ -1,0 +1,55 @@
+import type { response } from "@falco-sdk/proto/version";
+
+/** Falco's version answer, every field, plus what this Falco supports. */
+export interface FalcoVersion {
+  /** Full version text, e.g. "0.43.1". */
+  readonly version: string;
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+  readonly prerelease: string;
+  readonly build: string;
+  /** Rule engine version (major is 0 and patch 0 before Falco 0.37, where only the minor existed). */
+  readonly engineMajor: number;
+  readonly engineMinor: number;
+  readonly enginePatch: number;
+  /** Engine semver text (since 0.37); built from the numbers for older Falco. */
+  readonly engineVersion: string;
+  readonly engineFieldsChecksum: string;
+  /** Capabilities derived from the version. */
+  readonly supports: {
+    /** Alerts carry the source as text (field 9): plugin sources have their real name. >= 0.31 */
+    readonly sourceField: boolean;
+    /** The engine reports a full semver. >= 0.37 */
+    readonly engineSemver: boolean;
+    /** gRPC output exists (it was removed in 0.44). */
+    readonly grpcOutput: boolean;
+  };
+  /** The message as received. */
+  readonly raw: response;
+}
+
+const atLeast = (v: response, minor: number) => v.major > 0 || v.minor >= minor;
+
+export function falcoVersionFromResponse(v: response): FalcoVersion {
+  const engineSemver = v.engineVersion !== "" || atLeast(v, 37);
+  return {
+    version: v.version,
+    major: v.major,
+    minor: v.minor,
+    patch: v.patch,
+    prerelease: v.prerelease,
+    build: v.build,
+    engineMajor: v.engineMajor,
+    engineMinor: v.engineMinor,
+    enginePatch: v.enginePatch,
+    engineVersion: v.engineVersion || `${v.engineMajor}.${v.engineMinor}.${v.enginePatch}`,
+    engineFieldsChecksum: v.engineFieldsChecksum,
+    supports: {
+      sourceField: atLeast(v, 31),
+      engineSemver,
+      grpcOutput: !atLeast(v, 44),
+    },
+    raw: v,
+  };
+}
