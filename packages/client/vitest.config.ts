@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { name: "client", include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
+  test: { name: "client", testTimeout: 30_000, include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
 });

@@ -1,7 +1,7 @@
 import type { response } from "@falco-sdk/proto/outputs";
 import type { Alert } from "./alert.js";
+import { AlertBuffer, END } from "./alert-buffer.js";
 import { alertFromResponse } from "./alert-from-response.js";
-import { BoundedBuffer, END } from "./bounded-buffer.js";
 import type { Connection } from "./connection.js";
 import { ConnectionError } from "./errors.js";
 import { RequestPump } from "./request-pump.js";
@@ -16,13 +16,17 @@ export interface AlertStreamSettings {
 
 /**
  * Alerts from one `sub` call until it ends: returns when Falco ends the stream
- * with OK, throws when it breaks. Polls every `pollIntervalMs`, and again at
- * once while alerts keep coming (a backlog drains at full speed). A reader
- * keeps one `next()` pending on the call while there is room in the buffer,
- * so reading stops (and HTTP/2 flow control holds Falco back) when the
- * consumer lags, while polls go on: Falco's shutdown waits for the next poll.
- * A silent stream is checked with `version` calls: no answer within
- * `livenessTimeoutMs / 2` ends the stream with a ConnectionError.
+ * with OK, throws when it breaks.
+ *
+ * Falco sends nothing until polled and each poll drains its whole queue, so
+ * polling is the only flow control there is. We poll every `pollIntervalMs`,
+ * and again at once while alerts keep coming (a backlog drains at full speed),
+ * but not while `maxBufferedAlerts` or more wait for the consumer: the rest
+ * stays in Falco's queue, which bounds our memory and what a broken connection
+ * can lose. The stream itself is always read, so Falco never blocks writing to
+ * us (its shutdown waits for each subscriber's next poll, which comes as soon
+ * as the consumer catches up). A silent stream is checked with `version`
+ * calls: no answer within `livenessTimeoutMs / 2` ends it with a ConnectionError.
  */
 export async function* streamAlerts(
   connection: Connection,
@@ -32,15 +36,15 @@ export async function* streamAlerts(
   const call = new AbortController();
   const abort = () => call.abort();
   signal.addEventListener("abort", abort, { once: true });
-  const pump = new RequestPump();
-  const buffer = new BoundedBuffer<response>(settings.maxBufferedAlerts);
+  const buffer = new AlertBuffer<response>(settings.maxBufferedAlerts);
+  const pump = new RequestPump(() => !buffer.full);
   let lastActivity = performance.now();
 
   const reader = (async () => {
     for await (const message of connection.outputs.sub(pump, { signal: call.signal })) {
       lastActivity = performance.now();
-      if (!buffer.full) pump.pollSoon();
-      await buffer.push(message);
+      buffer.push(message);
+      pump.pollSoon();
     }
   })();
   reader.then(
@@ -77,8 +81,10 @@ export async function* streamAlerts(
 
   try {
     for (;;) {
+      const wasFull = buffer.full;
       const message = await buffer.shift();
       if (message === END) return;
+      if (wasFull && !buffer.full) pump.poll(); // caught up: ask for more at once
       const alert = alertFromResponse(message);
       if (!settings.filter || settings.filter(alert)) yield alert;
     }

@@ -17,8 +17,12 @@ export class RequestPump implements AsyncIterable<request> {
   /** Requests handed to the transport. */
   sent = 0;
 
-  /** Asks for one more drain. */
+  /** @param mayPoll checked before every poll: false holds polls back (the consumer lags). */
+  constructor(private readonly mayPoll: () => boolean = () => true) {}
+
+  /** Asks for one more drain, unless `mayPoll` says no. */
   poll(): void {
+    if (!this.mayPoll()) return;
     this.pending = true;
     this.wake?.();
   }
@@ -46,6 +50,7 @@ export class RequestPump implements AsyncIterable<request> {
         this.wake = undefined;
       }
       this.pending = false;
+      if (!this.mayPoll()) continue;
       this.sent++;
       yield POLL;
     }
