@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { name: "cli", include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
+  test: { name: "cli", testTimeout: 30_000, include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
 });

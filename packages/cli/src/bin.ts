@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { describeError, EXIT } from "./exit-codes.js";
+import { main } from "./program.js";
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`falco-alerts: ${describeError(error)}\n`);
+    process.exitCode = EXIT.error;
+  },
+);

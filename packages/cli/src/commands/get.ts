@@ -1,0 +1,50 @@
+import type { Command } from "commander";
+import {
+  addConnectionOptions,
+  addFilterOptions,
+  type ConnectionFlags,
+  clientFromFlags,
+  type FilterFlags,
+  filterFromFlags,
+} from "../connection-options.js";
+import { formatAlertJson, formatAlertLine } from "../format-alert.js";
+import { finish, startRun } from "../run-command.js";
+import { useColor } from "../style.js";
+
+export function registerGet(program: Command): void {
+  const command = program
+    .command("get")
+    .description("print the alerts queued in Falco now (its backlog), then exit")
+    .option("-j, --json", "one JSON object per line, in Falco's own json_output shape");
+  addFilterOptions(command);
+  addConnectionOptions(command);
+  command.addHelpText(
+    "after",
+    `
+Falco's queue is shared and destructive: alerts printed here are gone for other readers.
+
+Examples:
+  $ falco-alerts get --json > backlog.jsonl
+  $ falco-alerts get --min-priority error`,
+  );
+  command.action(async (flags: ConnectionFlags & FilterFlags & { json?: boolean }) => {
+    const run = startRun();
+    const client = clientFromFlags(flags);
+    const color = useColor(process.stdout);
+    let failure: unknown;
+    let received = false;
+    try {
+      for await (const alert of client.get({ ...filterFromFlags(flags), signal: run.signal })) {
+        received = true;
+        process.stdout.write(
+          `${flags.json ? formatAlertJson(alert) : formatAlertLine(alert, color)}\n`,
+        );
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      await client.close();
+    }
+    process.exitCode = finish(run, failure, received);
+  });
+}

@@ -1,0 +1,48 @@
+import type { Command } from "commander";
+import {
+  addConnectionOptions,
+  type ConnectionFlags,
+  clientFromFlags,
+} from "../connection-options.js";
+import { finish, startRun } from "../run-command.js";
+
+export function registerVersion(program: Command): void {
+  const command = program
+    .command("version")
+    .description("print Falco's and its rule engine's versions, and what the server supports")
+    .option("-j, --json", "print every field as JSON");
+  addConnectionOptions(command);
+  command.addHelpText(
+    "after",
+    "\nExample:\n  $ falco-alerts version -e unix:///run/falco/falco.sock",
+  );
+  command.action(async (flags: ConnectionFlags & { json?: boolean }) => {
+    const run = startRun();
+    const client = clientFromFlags(flags);
+    let failure: unknown;
+    try {
+      const v = await client.version({ signal: run.signal });
+      if (flags.json) {
+        const { raw: _raw, ...fields } = v;
+        process.stdout.write(`${JSON.stringify(fields)}\n`);
+      } else {
+        const yesNo = (b: boolean) => (b ? "yes" : "no");
+        process.stdout.write(
+          [
+            `Falco:          ${v.version}`,
+            `Rule engine:    ${v.engineVersion}`,
+            `Fields checksum: ${v.engineFieldsChecksum}`,
+            `Source names in alerts (>= 0.31): ${yesNo(v.supports.sourceField)}`,
+            `Engine semver (>= 0.37):          ${yesNo(v.supports.engineSemver)}`,
+            `gRPC output (< 0.44):             ${yesNo(v.supports.grpcOutput)}`,
+          ].join("\n") + "\n",
+        );
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      await client.close();
+    }
+    process.exitCode = finish(run, failure, false);
+  });
+}
