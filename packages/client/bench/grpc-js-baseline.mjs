@@ -32,22 +32,24 @@ export function grpcJsGet(client, onAlert = () => {}) {
 
 /**
  * `sub` with grpc-js, polling every `pollIntervalMs` as Falco requires.
- * `onAlert` returns true to stop. Resolves with the number of alerts.
+ * Stops when `onAlert` returns true or `signal` aborts; resolves with the number of alerts.
  */
-export function grpcJsSub(client, pollIntervalMs, onAlert) {
+export function grpcJsSub(client, pollIntervalMs, onAlert, signal) {
   return new Promise((resolve) => {
     let count = 0;
     const call = client.makeBidiStreamRequest("/falco.outputs.service/sub", serialize, deserialize);
     const poll = () => call.write(create(requestSchema));
     const timer = setInterval(poll, pollIntervalMs);
+    const finish = () => {
+      clearInterval(timer);
+      call.cancel();
+      resolve(count);
+    };
+    signal?.addEventListener("abort", finish, { once: true });
     poll();
     call.on("data", (msg) => {
       count++;
-      if (onAlert(msg)) {
-        clearInterval(timer);
-        call.cancel();
-        resolve(count);
-      }
+      if (onAlert(msg)) finish();
     });
     call.on("error", () => {
       clearInterval(timer);
