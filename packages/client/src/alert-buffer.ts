@@ -3,9 +3,9 @@ export const END: unique symbol = Symbol("end");
 
 /**
  * A FIFO between the reader of a `sub` stream and the consumer. `push` never
- * waits: the reader must always read, or Falco's drain blocks on HTTP/2 flow
- * control and its shutdown waits for us. `highWaterMark` tells the poller when
- * to stop asking Falco for more (each poll drains Falco's whole queue).
+ * waits; `highWaterMark` tells the poller when to stop asking Falco for more
+ * (each poll drains Falco's whole queue), and `drained()` lets the reader
+ * pause until the consumer catches up.
  */
 export class AlertBuffer<T> {
   private readonly items: T[] = [];
@@ -13,6 +13,7 @@ export class AlertBuffer<T> {
   private ended = false;
   private failure: { error: unknown } | undefined;
   private notEmpty: (() => void) | undefined;
+  private belowHighWater: (() => void) | undefined;
 
   constructor(readonly highWaterMark: number) {}
 
@@ -30,16 +31,27 @@ export class AlertBuffer<T> {
     this.notEmpty?.();
   }
 
+  /** Resolves once the consumer has brought the buffer under the high-water mark. */
+  async drained(): Promise<void> {
+    while (this.full && !this.ended && !this.failure) {
+      await new Promise<void>((resolve) => {
+        this.belowHighWater = resolve;
+      });
+    }
+  }
+
   /** No more items: `shift` returns END once the buffer is empty. */
   end(): void {
     this.ended = true;
     this.notEmpty?.();
+    this.belowHighWater?.();
   }
 
   /** The producer failed: `shift` throws `error` once the buffer is empty. */
   fail(error: unknown): void {
     this.failure ??= { error };
     this.notEmpty?.();
+    this.belowHighWater?.();
   }
 
   async shift(): Promise<T | typeof END> {
@@ -48,6 +60,7 @@ export class AlertBuffer<T> {
         const item = this.items[this.head] as T;
         this.items[this.head] = undefined as T;
         this.head++;
+        if (!this.full) this.belowHighWater?.();
         if (this.head > 1024 && this.head * 2 > this.items.length) {
           this.items.splice(0, this.head);
           this.head = 0;

@@ -19,13 +19,14 @@ export interface AlertStreamSettings {
  * with OK, throws when it breaks.
  *
  * Falco sends nothing until polled and each poll drains its whole queue, so
- * polling is the only flow control there is. We poll every `pollIntervalMs`,
+ * polling is the main flow control there is. We poll every `pollIntervalMs`,
  * and again at once while alerts keep coming (a backlog drains at full speed),
  * but not while `maxBufferedAlerts` or more wait for the consumer: the rest
  * stays in Falco's queue, which bounds our memory and what a broken connection
- * can lose. The stream itself is always read, so Falco never blocks writing to
- * us (its shutdown waits for each subscriber's next poll, which comes as soon
- * as the consumer catches up). A silent stream is checked with `version`
+ * can lose. A drain in progress also takes alerts that arrive while it writes,
+ * so at 4 x `maxBufferedAlerts` we stop reading too and let HTTP/2 flow control
+ * hold Falco back; reading, and polling (which Falco's shutdown waits for),
+ * resume as soon as the consumer catches up. A silent stream is checked with `version`
  * calls: no answer within `livenessTimeoutMs / 2` ends it with a ConnectionError.
  */
 export async function* streamAlerts(
@@ -40,11 +41,15 @@ export async function* streamAlerts(
   const pump = new RequestPump(() => !buffer.full);
   let lastActivity = performance.now();
 
+  const hardLimit = settings.maxBufferedAlerts * 4;
   const reader = (async () => {
     for await (const message of connection.outputs.sub(pump, { signal: call.signal })) {
       lastActivity = performance.now();
       buffer.push(message);
       pump.pollSoon();
+      // A drain goes on while alerts keep arriving: past the hard limit, stop
+      // reading, and HTTP/2 flow control holds Falco's drain until we catch up.
+      if (buffer.size >= hardLimit) await buffer.drained();
     }
   })();
   reader.then(
@@ -94,6 +99,7 @@ export async function* streamAlerts(
     pump.dispose();
     signal.removeEventListener("abort", abort);
     call.abort();
+    buffer.end(); // releases a reader paused in drained()
     await reader.catch(() => {});
   }
 }
