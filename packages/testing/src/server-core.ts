@@ -76,13 +76,18 @@ export class ServerCore {
   async startCall(kind: CallKind, signal: AbortSignal): Promise<OpenCall> {
     const release = await this.slots[kind].acquire(AbortSignal.any([signal, this.stopSignal]));
     const call = this.openCall(kind);
-    return {
-      kind,
-      close: () => {
-        call.close();
-        release();
-      },
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      signal.removeEventListener("abort", close);
+      call.close();
+      release();
     };
+    // A client that cancels while a write waits on HTTP/2 flow control never
+    // lets connect-node resume the handler: count the call closed on abort.
+    signal.addEventListener("abort", close, { once: true });
+    return { kind, close };
   }
 
   openCall(kind: CallKind): OpenCall {
