@@ -147,6 +147,42 @@ describe("falco-alerts", () => {
     expect(r.stdout.trim().split("\n")).toHaveLength(3);
   });
 
+  it("tail --listen receives Falco 0.44+ http_output POSTs (sent by curl)", async () => {
+    const tail = start(["tail", "--listen", "127.0.0.1:0", "--json", "--count", "1"]);
+    const url = await new Promise<string>((resolve) => {
+      let err = "";
+      tail.child.stderr?.on("data", (d) => {
+        err += d;
+        const m = /http_output at (\S+)/.exec(err);
+        if (m?.[1]) resolve(m[1]);
+      });
+    });
+    const body = JSON.stringify({
+      output: "10:00:00.000000001: Critical Bucket deleted",
+      output_fields: { "aws.user": "bob" },
+      priority: "Critical",
+      rule: "Delete Bucket",
+      source: "aws_cloudtrail",
+      tags: ["aws"],
+      time: "2026-03-01T10:00:00.000000001Z",
+      hostname: "falco-0",
+    });
+    const curl = spawn("curl", [
+      "-sS",
+      "-H",
+      "Content-Type: application/json",
+      "-A",
+      "falcosecurity/falco",
+      "--data-binary",
+      body,
+      url,
+    ]);
+    await new Promise((resolve) => curl.once("exit", resolve));
+    const r = await tail.done;
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(body));
+  });
+
   it("exits 2 on bad flags, with a message", async () => {
     const unknown = await run(["tail", "--bogus"]);
     expect(unknown.code).toBe(2);

@@ -1,4 +1,5 @@
 export type { Alert, AlertRaw, OutputFieldValue } from "./alert.js";
+export { compileAlertFilter } from "./alert-filter.js";
 export { alertFromResponse } from "./alert-from-response.js";
 export {
   alertToJson,

@@ -1,0 +1,221 @@
+import { timingSafeEqual } from "node:crypto";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { isIP } from "node:net";
+import {
+  type Alert,
+  type AlertSubscription,
+  ConfigurationError,
+  compileAlertFilter,
+} from "@falco-sdk/client";
+import { AlertFanout } from "./alert-fanout.js";
+import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
+import { type ReceiverStatus, ReceiverStatusHub } from "./receiver-status.js";
+import {
+  CONTENT_TYPES,
+  decodeBody,
+  mediaType,
+  parseBody,
+  RejectedRequest,
+  readBody,
+} from "./request-body.js";
+
+/** Counters of a receiver. */
+export interface ReceiverStats {
+  /** Alerts accepted (2xx). */
+  readonly received: number;
+  /** Alerts dropped because a consumer fell behind (oldest first). */
+  readonly dropped: number;
+  /** Requests refused with a 4xx. */
+  readonly rejected: number;
+  /** Alerts waiting for consumers now. */
+  readonly queued: number;
+  readonly consumers: number;
+}
+
+/** A running receiver of Falco's HTTP output. */
+export interface HttpAlertReceiver extends AsyncDisposable {
+  /** Where to point `http_output.url`, e.g. `http://127.0.0.1:2801/`. */
+  readonly url: string;
+  /** Every alert received from now on (each call gets all of them: fan-out). */
+  alerts(options?: ReceiverAlertsOptions): AlertSubscription;
+  status(): AsyncIterable<ReceiverStatus>;
+  stats(): ReceiverStats;
+  /** Stops listening and ends every `alerts()` iteration. */
+  close(): Promise<void>;
+}
+
+const isLoopback = (host: string) =>
+  host === "localhost" || host === "::1" || (isIP(host) === 4 && host.startsWith("127."));
+
+function checkSecurity(host: string, options: HttpAlertReceiverOptions): void {
+  if (isLoopback(host) || options.tls || options.sharedSecret) return;
+  if (options.insecureAllowUnauthenticatedRemote) return;
+  throw new ConfigurationError(
+    `refusing to listen on ${host} without TLS or a shared secret: anyone reaching the port could ` +
+      "inject alerts. Set tls (with ca for mutual TLS, which Falco's http_output.mtls supports), " +
+      "sharedSecret (Falcosidekick customheaders), or insecureAllowUnauthenticatedRemote: true.",
+  );
+}
+
+/**
+ * Starts an HTTP(S) server that accepts Falco's alert POSTs (`http_output`, one alert per
+ * request, JSON or text) and Falcosidekick's webhook, and yields them as `Alert` objects.
+ *
+ * @throws ConfigurationError for an unauthenticated non-loopback address.
+ */
+export async function createHttpAlertReceiver(
+  options: HttpAlertReceiverOptions = {},
+): Promise<HttpAlertReceiver> {
+  const host = options.host ?? "127.0.0.1";
+  const path = options.path ?? "/";
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  checkSecurity(host, options);
+  const status = new ReceiverStatusHub();
+  const fanout = new AlertFanout(options.maxQueuedAlerts ?? 10_000, (total) =>
+    status.publish({ type: "dropped", total }),
+  );
+  const secret = options.sharedSecret;
+  const secretHeader = (secret?.header ?? "x-falco-sdk-secret").toLowerCase();
+  let rejected = 0;
+  const closing = new AbortController();
+
+  const reject = (res: ServerResponse, code: number, reason: string, headers = {}) => {
+    rejected++;
+    status.publish({ type: "rejected", status: code, reason, total: rejected });
+    res.writeHead(code, { "Content-Type": "text/plain; charset=utf-8", ...headers });
+    res.end(`${reason}\n`);
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://receiver");
+    if (url.pathname !== path) return reject(res, 404, `POST alerts to ${path}`);
+    if (req.method !== "POST") return reject(res, 405, "only POST is accepted", { Allow: "POST" });
+    if (secret) {
+      const given = Buffer.from(String(req.headers[secretHeader] ?? ""));
+      const wanted = Buffer.from(secret.value);
+      if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+        return reject(res, 401, `missing or wrong ${secretHeader} header`);
+      }
+    }
+    const type = mediaType(req.headers["content-type"]);
+    if (!(CONTENT_TYPES as readonly string[]).includes(type)) {
+      return reject(res, 415, `Content-Type must be ${CONTENT_TYPES.join(" or ")}, got "${type}"`);
+    }
+    try {
+      const body = await readBody(req, maxBodyBytes);
+      const encoding = req.headers["content-encoding"];
+      fanout.publish(parseBody(type, decodeBody(encoding, body, maxBodyBytes)));
+      res.writeHead(204).end();
+    } catch (error) {
+      if (!(error instanceof RejectedRequest)) throw error;
+      if (error.status === 413) res.setHeader("Connection", "close");
+      reject(res, error.status, error.message);
+    }
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end("internal error\n");
+      else res.destroy();
+    });
+  };
+  const timeouts = {
+    requestTimeout: options.requestTimeoutMs ?? 10_000,
+    headersTimeout: Math.min(options.requestTimeoutMs ?? 10_000, 10_000),
+    connectionsCheckingInterval: Math.min(1000, options.requestTimeoutMs ?? 10_000),
+    keepAliveTimeout: 30_000,
+  };
+  const server = options.tls
+    ? createHttpsServer(
+        {
+          ...timeouts,
+          cert: options.tls.cert,
+          key: options.tls.key,
+          ca: options.tls.ca,
+          requestCert: options.tls.ca !== undefined,
+          rejectUnauthorized: options.tls.ca !== undefined,
+        },
+        listener,
+      )
+    : createHttpServer(timeouts, listener);
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    // Malformed HTTP, or a request that did not arrive whole in time (slow uploads).
+    const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
+    rejected++;
+    if (socket.writable) {
+      socket.end(
+        `HTTP/1.1 ${timedOut ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\n\r\n`,
+      );
+    } else socket.destroy();
+  });
+  server.on("tlsClientError", () => {}); // refused handshakes are the client's problem
+  await new Promise<void>((resolve, rejectListen) => {
+    server.once("error", rejectListen);
+    server.listen(options.port ?? 2801, host, () => {
+      server.off("error", rejectListen);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const url = `${options.tls ? "https" : "http"}://${urlHost}:${port}${path}`;
+  status.publish({ type: "listening", url });
+
+  const receiver: HttpAlertReceiver = {
+    url,
+    alerts(alertOptions = {}) {
+      const stop = new AbortController();
+      const signals = [closing.signal, alertOptions.signal].filter((s): s is AbortSignal => !!s);
+      for (const s of signals) {
+        if (s.aborted) stop.abort();
+        else s.addEventListener("abort", () => stop.abort(), { once: true, signal: stop.signal });
+      }
+      const consumer = fanout.attach();
+      stop.signal.addEventListener("abort", () => fanout.detach(consumer), { once: true });
+      const filter = compileAlertFilter(alertOptions);
+      return {
+        unsubscribe: () => stop.abort(),
+        async *[Symbol.asyncIterator](): AsyncGenerator<Alert, void, undefined> {
+          try {
+            while (!stop.signal.aborted) {
+              const alert = consumer.queue.shift();
+              if (alert) {
+                if (!filter || filter(alert)) yield alert;
+                continue;
+              }
+              await new Promise<void>((resolve) => {
+                consumer.wake = resolve;
+              });
+              consumer.wake = undefined;
+            }
+          } finally {
+            stop.abort();
+          }
+        },
+      };
+    },
+    status: () => status.subscribe(),
+    stats: () => ({
+      received: fanout.received,
+      dropped: fanout.dropped,
+      rejected,
+      queued: fanout.queued,
+      consumers: fanout.consumerCount,
+    }),
+    async close() {
+      if (closing.signal.aborted) return;
+      closing.abort();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      status.publish({ type: "closed" });
+    },
+    [Symbol.asyncDispose]: () => receiver.close(),
+  };
+  return receiver;
+}

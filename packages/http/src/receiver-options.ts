@@ -1,0 +1,52 @@
+import type { AlertFilter } from "@falco-sdk/client";
+
+/** TLS of the receiver; with `ca`, clients must present a certificate signed by it (mutual TLS). */
+export interface ReceiverTlsOptions {
+  /** Server certificate chain, PEM. */
+  readonly cert: string | Buffer;
+  /** Server private key, PEM. */
+  readonly key: string | Buffer;
+  /**
+   * CA of client certificates: set it to require and verify a client certificate
+   * (Falco's `http_output.mtls`). @default no client certificate asked
+   */
+  readonly ca?: string | Buffer;
+}
+
+/** Options of `createHttpAlertReceiver()`. */
+export interface HttpAlertReceiverOptions {
+  /** Address to bind. @default "127.0.0.1" */
+  readonly host?: string;
+  /** Port; 0 picks a free one (see `url`). @default 2801 */
+  readonly port?: number;
+  /** Path Falco posts to (`http_output.url`'s path). @default "/" */
+  readonly path?: string;
+  /** HTTPS, and mutual TLS when `ca` is set. @default plain HTTP */
+  readonly tls?: ReceiverTlsOptions;
+  /**
+   * A secret every request must carry in `header` (compared in constant time). Falco's own
+   * http_output cannot add headers (use mutual TLS there); Falcosidekick's webhook can
+   * (`customheaders`). @default none
+   */
+  readonly sharedSecret?: { readonly value: string; readonly header?: string };
+  /**
+   * Listen on a non-loopback address with neither TLS nor a shared secret: anyone who can
+   * reach the port can inject alerts. @default false (refused)
+   */
+  readonly insecureAllowUnauthenticatedRemote?: boolean;
+  /** Largest accepted body; larger ones get 413. @default 1048576 (1 MiB) */
+  readonly maxBodyBytes?: number;
+  /**
+   * Alerts kept per consumer (and while no consumer is attached); beyond it the oldest are
+   * dropped and counted. @default 10000
+   */
+  readonly maxQueuedAlerts?: number;
+  /** A request must arrive whole within this time (slow uploads get 408). @default 10000 */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Options of `alerts()`. */
+export interface ReceiverAlertsOptions extends AlertFilter {
+  /** Ends the iteration when aborted. */
+  readonly signal?: AbortSignal;
+}

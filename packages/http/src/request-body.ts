@@ -1,0 +1,82 @@
+import type { IncomingMessage } from "node:http";
+import { gunzipSync, inflateSync } from "node:zlib";
+import { type Alert, AlertParseError, parseAlertJson } from "@falco-sdk/client";
+import { parseFalcoTextLine } from "./text-alert.js";
+
+/** A request the receiver refuses: HTTP status and the reason sent back. */
+export class RejectedRequest extends Error {
+  constructor(
+    readonly status: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export const CONTENT_TYPES = ["application/json", "text/plain"] as const;
+
+/** The media type of a Content-Type header, lowercase, without parameters. */
+export function mediaType(header: string | undefined): string {
+  return (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+}
+
+/** Reads a body of at most `limit` bytes, or rejects with 413 as soon as it is larger. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (declared > limit) {
+    return Promise.reject(
+      new RejectedRequest(413, `body of ${declared} bytes; the limit is ${limit}`),
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.pause();
+        reject(new RejectedRequest(413, `body over the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("error", reject);
+  });
+}
+
+/**
+ * The alert in a body: Falco's JSON alert (json_output, and Falcosidekick's webhook, which
+ * posts the same fields plus its own), or Falco's plain-text line.
+ */
+export function parseBody(type: string, body: Buffer): Alert {
+  const text = body.toString("utf8");
+  if (text.trim() === "") throw new RejectedRequest(400, "empty body: POST one alert");
+  try {
+    return type === "text/plain" ? parseFalcoTextLine(text) : parseAlertJson(text);
+  } catch (error) {
+    if (error instanceof AlertParseError) throw new RejectedRequest(400, error.message);
+    throw error;
+  }
+}
+
+/**
+ * The body as sent before compression: Falco's `http_output.compress_uploads` gzips it.
+ * The decompressed size is held to `limit` too.
+ */
+export function decodeBody(encoding: string | undefined, body: Buffer, limit: number): Buffer {
+  const name = (encoding ?? "identity").trim().toLowerCase();
+  if (name === "identity" || name === "") return body;
+  if (name !== "gzip" && name !== "deflate") {
+    throw new RejectedRequest(415, `Content-Encoding ${name} is not supported (gzip, deflate)`);
+  }
+  try {
+    return (name === "gzip" ? gunzipSync : inflateSync)(body, { maxOutputLength: limit });
+  } catch (error) {
+    const tooBig = (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+    throw tooBig
+      ? new RejectedRequest(413, `decompressed body over the limit of ${limit} bytes`)
+      : new RejectedRequest(400, `body is not valid ${name}`);
+  }
+}

@@ -1,0 +1,44 @@
+import { type Alert, AlertParseError, parsePriority } from "@falco-sdk/client";
+
+const LINE = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?: (\w+) (.*)$/s;
+const DAY_NS = 86_400_000_000_000n;
+
+/**
+ * An Alert from Falco's plain-text output line (http_output without
+ * json_output): "HH:MM:SS.nnnnnnnnn: Priority text". What the line holds is
+ * recovered: the priority, the time of day (taken as today's in UTC, or
+ * yesterday's if that would lie in the future), and the text as `output`.
+ * The rule, source, tags, hostname and fields are not in the line: `rule` and
+ * `source` are "" and the others empty. `raw` keeps the line.
+ */
+export function parseFalcoTextLine(text: string, now: Date = new Date()): Alert {
+  const line = text.trim();
+  const m = LINE.exec(line);
+  const priority = m?.[5] ? parsePriority(m[5]) : undefined;
+  if (!m || !priority) {
+    throw new AlertParseError(
+      'a text/plain alert is Falco\'s output line: "HH:MM:SS.nnnnnnnnn: Priority text"',
+    );
+  }
+  const [h, min, s] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
+  if (h > 23 || min > 59 || s > 60)
+    throw new AlertParseError(`not a time of day: ${m[1]}:${m[2]}:${m[3]}`);
+  const midnight =
+    BigInt(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) * 1_000_000n;
+  const ofDay =
+    BigInt(((h * 60 + min) * 60 + s) * 1000) * 1_000_000n + BigInt((m[4] ?? "").padEnd(9, "0"));
+  let timeNs = midnight + ofDay;
+  if (timeNs > BigInt(now.getTime()) * 1_000_000n + 60_000_000_000n) timeNs -= DAY_NS;
+  return {
+    time: new Date(Number(timeNs / 1_000_000n)),
+    timeNs,
+    priority,
+    rule: "",
+    output: line,
+    outputFields: {},
+    hostname: "",
+    tags: [],
+    source: "",
+    raw: { kind: "text", line },
+  };
+}
