@@ -3,10 +3,11 @@ import { compileAlertFilter } from "./alert-filter.js";
 import { alertFromResponse } from "./alert-from-response.js";
 import { backoffWithDefaults } from "./backoff.js";
 import type { FalcoClientOptions, GetOptions, SubscribeOptions } from "./client-options.js";
-import { type ClientStatus, StatusHub } from "./client-status.js";
+import type { ClientStatus } from "./client-status.js";
 import { type LoadedTls, loadTls, openConnection } from "./connection.js";
 import { formatEndpoint, resolveEndpoint } from "./endpoint.js";
 import { mapCallError } from "./error-mapping.js";
+import { EventHub } from "./event-hub.js";
 import { type FalcoVersion, falcoVersionFromResponse } from "./falco-version.js";
 import { type AlertSubscription, createSubscription } from "./subscription.js";
 
@@ -48,7 +49,7 @@ export function createFalcoClient(options: FalcoClientOptions = {}): FalcoClient
   const tls: LoadedTls | undefined =
     endpoint.kind === "tcp" && endpoint.tls ? loadTls(options.tls) : undefined;
   const livenessTimeoutMs = options.livenessTimeoutMs ?? 30_000;
-  const status = new StatusHub();
+  const status = new EventHub<ClientStatus>();
   const closing = new AbortController();
   const shared = openConnection(endpoint, tls);
   const context = {

@@ -28,6 +28,7 @@ export {
   TlsError,
   type TlsFailure,
 } from "./errors.js";
+export { EventHub } from "./event-hub.js";
 export { createFalcoClient, type FalcoClient } from "./falco-client.js";
 export type { FalcoVersion } from "./falco-version.js";
 export {

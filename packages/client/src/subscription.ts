@@ -3,11 +3,12 @@ import { compileAlertFilter } from "./alert-filter.js";
 import { streamAlerts } from "./alert-stream.js";
 import { type Backoff, retryDelayMs } from "./backoff.js";
 import type { SubscribeOptions } from "./client-options.js";
-import type { StatusHub } from "./client-status.js";
+import type { ClientStatus } from "./client-status.js";
 import { type LoadedTls, openConnection } from "./connection.js";
 import { formatEndpoint, type ResolvedEndpoint } from "./endpoint.js";
 import { isPermanent, mapCallError } from "./error-mapping.js";
 import { ConnectionError, type FalcoError } from "./errors.js";
+import type { EventHub } from "./event-hub.js";
 
 /** A live stream of alerts; `for await` it, and end it with `break`, an AbortSignal or `unsubscribe()`. */
 export interface AlertSubscription extends AsyncIterable<Alert> {
@@ -22,7 +23,7 @@ export interface SubscriptionContext {
   readonly backoff: Backoff | false;
   readonly waitForServer: boolean;
   readonly livenessTimeoutMs: number;
-  readonly status: StatusHub;
+  readonly status: EventHub<ClientStatus>;
   /** Aborted by the client's close(). */
   readonly closed: AbortSignal;
 }

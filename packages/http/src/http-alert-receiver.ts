@@ -11,10 +11,11 @@ import {
   type AlertSubscription,
   ConfigurationError,
   compileAlertFilter,
+  EventHub,
 } from "@falco-sdk/client";
 import { AlertFanout } from "./alert-fanout.js";
 import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
-import { type ReceiverStatus, ReceiverStatusHub } from "./receiver-status.js";
+import type { ReceiverStatus } from "./receiver-status.js";
 import {
   CONTENT_TYPES,
   decodeBody,
@@ -75,7 +76,7 @@ export async function createHttpAlertReceiver(
   const path = options.path ?? "/";
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   checkSecurity(host, options);
-  const status = new ReceiverStatusHub();
+  const status = new EventHub<ReceiverStatus>();
   const fanout = new AlertFanout(options.maxQueuedAlerts ?? 10_000, (total) =>
     status.publish({ type: "dropped", total }),
   );
