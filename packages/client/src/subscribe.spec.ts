@@ -186,6 +186,22 @@ describe.each(SERVER_KINDS)("subscribe and get against the $name", ({ start }) =
     await eventually(async () => (await server.stats()).subscribers === 0);
   });
 
+  it("stays connected through idle periods under Falco's keepalive policy (no pings)", async () => {
+    // Both servers close a connection that sends a second HTTP/2 PING within 5 minutes
+    // while idle (GOAWAY too_many_pings), as Falco's gRPC C core does.
+    const server = await startServer(start);
+    const falco = client(server.endpoint); // default liveness: a version call per 7.5 s of silence
+    const status = recordStatus(falco);
+    const it = falco.subscribe()[Symbol.asyncIterator]();
+    await server.emit(alerts(1));
+    await take(it, 1);
+    await new Promise((r) => setTimeout(r, 5000)); // idle
+    await server.emit(alerts(2, 5));
+    expect(await take(it, 2)).toHaveLength(2);
+    await it.return?.();
+    expect(status.map((s) => s.type)).toEqual(["connecting", "connected"]);
+  });
+
   it("filters by priority, rule, tag and source", async () => {
     const server = await startServer(start);
     const falco = client(server.endpoint);
