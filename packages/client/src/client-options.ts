@@ -93,8 +93,10 @@ export interface SubscribeOptions extends AlertFilter {
    */
   readonly pollIntervalMs?: number;
   /**
-   * Alerts received but not yet taken by the consumer. Reading stops at this many, so Falco
-   * keeps the rest in its queue; what is buffered is lost if the connection breaks. @default 256
+   * Alerts received but not yet taken by the consumer. Polling pauses at this many, so Falco
+   * keeps the rest in its queue; a drain already in progress is still read up to 4x this many,
+   * then HTTP/2 flow control holds Falco back. What is buffered is lost if the connection
+   * breaks. @default 256
    */
   readonly maxBufferedAlerts?: number;
 }
