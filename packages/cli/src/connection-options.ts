@@ -16,6 +16,7 @@ export interface ConnectionFlags {
   key?: string;
   serverName?: string;
   wait?: boolean;
+  verbose?: boolean;
 }
 
 export function addConnectionOptions(command: Command): Command {
@@ -28,7 +29,8 @@ export function addConnectionOptions(command: Command): Command {
     .option("--cert <file>", "client certificate (mTLS; env FALCO_GRPC_CERT)")
     .option("--key <file>", "client private key (mTLS; env FALCO_GRPC_KEY)")
     .option("--server-name <name>", "name to verify in Falco's certificate (e.g. localhost)")
-    .option("--wait", "wait for Falco to come up instead of failing at once");
+    .option("--wait", "wait for Falco to come up instead of failing at once")
+    .option("-v, --verbose", "report connecting/connected on stderr; stack traces on errors");
 }
 
 export function clientFromFlags(flags: ConnectionFlags): FalcoClient {
@@ -87,5 +89,11 @@ export function portNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError("a port from 0 to 65535");
+  return n;
+}
+
+export function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError("an integer");
   return n;
 }

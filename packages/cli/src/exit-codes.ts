@@ -14,6 +14,23 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+/** A command line that parses but cannot work (e.g. serve with neither --socket nor --port). */
+export class UsageError extends FalcoError {
+  constructor(message: string) {
+    super("usage", message);
+  }
+}
+
+/** The exit statuses, as printed at the end of every --help. */
+export const EXIT_STATUS_HELP = `
+Exit status:
+  0    done: the command finished, --count / --duration reached, or stdout closed
+  1    failure while running (the connection gave up after having worked; other errors)
+  2    usage error (unknown flag, bad or missing value)
+  3    could not connect or bad settings: socket missing, permission, TLS, not a
+       Falco server, unreadable certificate file
+  130  interrupted by Ctrl-C (SIGINT); SIGTERM stops cleanly with 0`;
+
 const CONNECT_CODES = new Set([
   "configuration",
   "socket-not-found",
@@ -30,8 +47,11 @@ export function exitCodeFor(error: unknown, connected: boolean): number {
   return EXIT.error;
 }
 
-/** One line for stderr: the SDK's message says what to do; stacks only with DEBUG set. */
-export function describeError(error: unknown): string {
-  if (process.env.DEBUG && error instanceof Error && error.stack) return error.stack;
+/** One line for stderr: the SDK's message says what to do; a stack only with --verbose or DEBUG. */
+export function describeError(error: unknown, verbose = false): string {
+  if ((verbose || process.env.DEBUG) && error instanceof Error && error.stack) {
+    const cause = error.cause instanceof Error ? `\ncaused by: ${error.cause.stack}` : "";
+    return `${error.stack}${cause}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }

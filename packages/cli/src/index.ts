@@ -1,4 +1,12 @@
-export { EXIT, exitCodeFor } from "./exit-codes.js";
+export { AlertSummary } from "./alert-summary.js";
+export { EXIT, EXIT_STATUS_HELP, exitCodeFor, UsageError } from "./exit-codes.js";
 export { formatAlertJson, formatAlertLine } from "./format-alert.js";
+export {
+  createLiveScreen,
+  fitWidth,
+  type LiveScreen,
+  type LiveScreenOptions,
+} from "./live-screen.js";
 export { createProgram, main } from "./program.js";
 export { type RuleStats, RuleStatsTable } from "./rule-stats.js";
+export { renderStatsTable, type StatsTableOptions } from "./stats-table.js";

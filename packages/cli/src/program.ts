@@ -4,7 +4,7 @@ import { registerServe } from "./commands/serve.js";
 import { registerStats } from "./commands/stats.js";
 import { registerTail } from "./commands/tail.js";
 import { registerVersion } from "./commands/version.js";
-import { EXIT } from "./exit-codes.js";
+import { EXIT, EXIT_STATUS_HELP } from "./exit-codes.js";
 
 /** The falco-alerts command line. */
 export function createProgram(): Command {
@@ -20,17 +20,12 @@ export function createProgram(): Command {
   program.addHelpText(
     "after",
     `
-Exit status:
-  0    done (or --count / --duration reached)
-  1    failure while running (e.g. the connection gave up)
-  2    usage error (unknown flag, bad value)
-  3    could not connect: socket missing, permission, TLS, not a Falco server
-  130  interrupted (Ctrl-C)
-
 Examples:
   $ falco-alerts serve --socket /tmp/falco.sock &
-  $ falco-alerts tail -e unix:///tmp/falco.sock --min-priority warning`,
+  $ falco-alerts tail -e unix:///tmp/falco.sock --min-priority warning
+  $ falco-alerts <command> --help`,
   );
+  program.addHelpText("afterAll", EXIT_STATUS_HELP);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

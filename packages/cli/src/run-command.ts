@@ -1,16 +1,20 @@
-import type { ClientStatus, FalcoClient } from "@falco-sdk/client";
+import type { ClientStatus } from "@falco-sdk/client";
 import { describeError, EXIT, exitCodeFor } from "./exit-codes.js";
 import { paint, useColor } from "./style.js";
 
-/** How a long-running command ends: a signal, --duration, or its own end. */
+/** How a long-running command ends: a signal, --duration, a closed stdout, or its own end. */
 export interface CommandRun {
-  /** Aborted on SIGINT/SIGTERM or when --duration elapses. */
+  /** Aborted on SIGINT/SIGTERM, when --duration elapses, or when stdout's reader went away. */
   readonly signal: AbortSignal;
   /** True once SIGINT was received. */
   readonly interrupted: () => boolean;
   dispose(): void;
 }
 
+/**
+ * Starts a command's run. A reader that closes stdout (`falco-alerts tail | head -1`) ends the
+ * run quietly (EPIPE is not an error for a filter), instead of crashing on the 'error' event.
+ */
 export function startRun(durationSeconds?: number): CommandRun {
   const controller = new AbortController();
   let interrupted = false;
@@ -19,8 +23,13 @@ export function startRun(durationSeconds?: number): CommandRun {
     controller.abort();
   };
   const onSigterm = () => controller.abort();
+  const onStdoutError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") process.stderr.write(`falco-alerts: stdout: ${error.message}\n`);
+    controller.abort();
+  };
   process.on("SIGINT", onSigint);
   process.on("SIGTERM", onSigterm);
+  process.stdout.on("error", onStdoutError);
   const timer =
     durationSeconds === undefined
       ? undefined
@@ -32,41 +41,71 @@ export function startRun(durationSeconds?: number): CommandRun {
       clearTimeout(timer);
       process.off("SIGINT", onSigint);
       process.off("SIGTERM", onSigterm);
+      // Keep swallowing late EPIPEs from writes still queued.
+      process.stdout.off("error", onStdoutError);
+      process.stdout.on("error", () => {});
     },
   };
 }
 
-/** Prints connection events on stderr (reconnects, possible loss). Returns whether it ever connected. */
-export function reportStatus(client: FalcoClient, verbose: boolean): () => boolean {
+/** What a status reporter saw, read at the end of a command. */
+export interface StatusReport {
+  /** Whether a connection ever succeeded. */
+  connected(): boolean;
+  /** Disconnections that happened while alerts were in flight (alerts may have been lost). */
+  possibleLosses(): number;
+}
+
+/** Options of {@link reportStatus}. */
+export interface ReportStatusOptions {
+  /** Print "connecting"/"connected" too. Default: when stderr is a terminal. */
+  readonly verbose?: boolean;
+}
+
+/**
+ * Prints connection events on stderr: connecting/connected (on a terminal or with --verbose),
+ * every disconnection (with "alerts may have been lost" when alerts were in flight) and every
+ * reconnection attempt with its delay.
+ */
+export function reportStatus(
+  status: AsyncIterable<ClientStatus>,
+  options: ReportStatusOptions = {},
+): StatusReport {
   let connected = false;
+  let losses = 0;
   const color = useColor(process.stderr);
-  const say = (text: string) =>
-    process.stderr.write(`${paint(color, "dim", `falco-alerts: ${text}`)}\n`);
+  const chatty = options.verbose ?? process.stderr.isTTY === true;
+  const say = (text: string, format: "dim" | "yellow" = "dim") =>
+    process.stderr.write(`${paint(color, format, `falco-alerts: ${text}`)}\n`);
   (async () => {
-    for await (const event of client.status() as AsyncIterable<ClientStatus>) {
-      if (event.type === "connected") {
+    for await (const event of status) {
+      if (event.type === "connecting") {
+        if (chatty) say(`connecting to ${event.endpoint}`);
+      } else if (event.type === "connected") {
         connected = true;
-        if (verbose) say(`connected to ${event.endpoint}`);
-      } else if (event.type === "connecting" && verbose) {
-        say(`connecting to ${event.endpoint}`);
+        if (chatty) say(`connected to ${event.endpoint}`);
       } else if (event.type === "disconnected") {
+        if (event.alertsMayHaveBeenLost) losses++;
         const loss = event.alertsMayHaveBeenLost ? " (alerts may have been lost)" : "";
-        process.stderr.write(
-          `${paint(color, "yellow", `falco-alerts: disconnected${loss}: ${event.error.message}`)}\n`,
-        );
+        say(`disconnected${loss}: ${event.error.message}`, "yellow");
       } else if (event.type === "reconnecting") {
         say(`reconnecting in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt})`);
       }
     }
-  })();
-  return () => connected;
+  })().catch((error: unknown) => say(`status events failed: ${describeError(error)}`, "yellow"));
+  return { connected: () => connected, possibleLosses: () => losses };
 }
 
-/** Exit status for how a command ended, printing the error if any. */
-export function finish(run: CommandRun, error: unknown, connected: boolean): number {
+/** Exit status for how a command ended, printing the error (one line; a stack when verbose). */
+export function finish(
+  run: CommandRun,
+  error: unknown,
+  connected: boolean,
+  verbose = false,
+): number {
   run.dispose();
   if (run.interrupted()) return EXIT.interrupted;
-  if (error === undefined) return EXIT.ok;
-  process.stderr.write(`falco-alerts: ${describeError(error)}\n`);
+  if (error === undefined || run.signal.aborted) return EXIT.ok;
+  process.stderr.write(`falco-alerts: ${describeError(error, verbose)}\n`);
   return exitCodeFor(error, connected);
 }

@@ -45,6 +45,6 @@ Examples:
     } finally {
       await client.close();
     }
-    process.exitCode = finish(run, failure, received);
+    process.exitCode = finish(run, failure, received, flags.verbose);
   });
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { ConfigurationError } from "@falco-sdk/client";
 import {
   type AlertInit,
   createAlertGenerator,
@@ -9,8 +10,9 @@ import {
   writeTestPki,
 } from "@falco-sdk/testing";
 import type { Command } from "commander";
-import { portNumber, positiveNumber } from "../connection-options.js";
-import { describeError, EXIT } from "../exit-codes.js";
+import { integer, portNumber, positiveNumber } from "../connection-options.js";
+import { describeError, EXIT, UsageError } from "../exit-codes.js";
+import { createEventClock, withEventTime } from "../live-time.js";
 import { loadFile } from "../load-file.js";
 
 interface ServeFlags {
@@ -23,6 +25,7 @@ interface ServeFlags {
   generateCerts?: string;
   rate: number;
   seed: number;
+  verbose?: boolean;
 }
 
 async function listenOptions(
@@ -32,7 +35,7 @@ async function listenOptions(
     const path = resolve(flags.socket);
     return { listen: { socketPath: path }, hint: (endpoint) => `falco-alerts tail -e ${endpoint}` };
   }
-  if (flags.port === undefined) throw new Error("give --socket <path> or --port <port>");
+  if (flags.port === undefined) throw new UsageError("give --socket <path> or --port <port>");
   if (flags.generateCerts) {
     const dir = resolve(flags.generateCerts);
     mkdirSync(dir, { recursive: true });
@@ -45,15 +48,38 @@ async function listenOptions(
     };
   }
   if (!flags.ca || !flags.cert || !flags.key) {
-    throw new Error(
+    throw new UsageError(
       "TCP needs mutual TLS, like Falco: give --ca, --cert and --key, or --generate-certs <dir>",
     );
   }
-  const tls = { ca: loadFile(flags.ca), cert: loadFile(flags.cert), key: loadFile(flags.key) };
+  const tls = {
+    ca: loadFile("--ca", flags.ca),
+    cert: loadFile("--cert", flags.cert),
+    key: loadFile("--key", flags.key),
+  };
   return {
     listen: { host: flags.host, port: flags.port, tls },
     hint: (endpoint) =>
       `falco-alerts tail -e ${endpoint} --ca <ca> --cert <client.crt> --key <client.key>`,
+  };
+}
+
+/**
+ * connect-node logs a full stack on the server for every stream a client drops (e.g. when a
+ * `tail --count 1` exits). For a demo server that is normal: one line with --verbose, else nothing.
+ */
+function quietClientDisconnects(verbose: boolean): void {
+  const original = console.error;
+  console.error = (...args: unknown[]) => {
+    const [first, reason] = args;
+    if (typeof first === "string" && first.startsWith("handler for rpc ")) {
+      if (verbose) {
+        const why = reason instanceof Error ? reason.message : String(reason);
+        process.stderr.write(`falco-alerts serve: a client stream ended: ${why}\n`);
+      }
+      return;
+    }
+    original(...args);
   };
 }
 
@@ -74,7 +100,8 @@ export function registerServe(program: Command): void {
       "write a throwaway CA, server and client certificates here and use them",
     )
     .option("--rate <n>", "alerts per second", positiveNumber("--rate"), 10)
-    .option("--seed <n>", "seed of the alert sequence (same seed, same alerts)", Number, 1)
+    .option("--seed <n>", "seed of the alert sequence (same seed, same alerts)", integer, 1)
+    .option("-v, --verbose", "stack traces on errors")
     .addHelpText(
       "after",
       `
@@ -92,10 +119,16 @@ Examples:
         options = await listenOptions(flags);
         server = await createFalcoTestServer({ listen: options.listen });
       } catch (error) {
-        process.stderr.write(`falco-alerts: ${describeError(error)}\n`);
-        process.exitCode = EXIT.usage;
+        process.stderr.write(`falco-alerts: ${describeError(error, flags.verbose)}\n`);
+        process.exitCode =
+          error instanceof UsageError
+            ? EXIT.usage
+            : error instanceof ConfigurationError
+              ? EXIT.connect
+              : EXIT.error;
         return;
       }
+      quietClientDisconnects(flags.verbose ?? false);
       process.stdout.write(
         `listening on ${server.endpoint}\nconnect with: ${options.hint(server.endpoint)}\n`,
       );
@@ -108,12 +141,11 @@ Examples:
       process.once("SIGTERM", () => stop.abort());
       const generator = createAlertGenerator({ seed: flags.seed });
       // Live alerts carry the time they are emitted, as Falco's would.
+      const now = createEventClock();
       const live = {
         emit: (alerts: AlertInit | readonly AlertInit[]) => {
-          const ns = BigInt(Date.now()) * 1_000_000n + BigInt(Math.floor(Math.random() * 1e6));
-          const time = { seconds: ns / 1_000_000_000n, nanos: Number(ns % 1_000_000_000n) };
-          const list = Array.isArray(alerts) ? alerts : [alerts as AlertInit];
-          return server.emit(list.map((alert) => ({ ...alert, time })));
+          const list: readonly AlertInit[] = Array.isArray(alerts) ? alerts : [alerts];
+          return server.emit(list.map((alert) => withEventTime(alert, now())));
         },
       };
       await generator.emitAtRate(live, { ratePerSecond: flags.rate, signal: stop.signal });

@@ -8,31 +8,16 @@ import {
   filterFromFlags,
   positiveNumber,
 } from "../connection-options.js";
-import { type RuleStats, RuleStatsTable } from "../rule-stats.js";
+import { createLiveScreen } from "../live-screen.js";
+import { RuleStatsTable } from "../rule-stats.js";
 import { finish, reportStatus, startRun } from "../run-command.js";
-import { paint, paintPriority, useColor } from "../style.js";
+import { renderStatsTable } from "../stats-table.js";
+import { useColor } from "../style.js";
 
-function renderTable(table: RuleStatsTable, color: boolean, limit: number): string {
-  const rows = table.rows().slice(0, limit);
-  const ruleWidth = Math.min(48, Math.max(4, ...rows.map((r) => r.rule.length)));
-  const line = (r: RuleStats) =>
-    [
-      String(r.count).padStart(7),
-      paintPriority(color, r.priority, r.priority.padEnd(13)),
-      r.rule.slice(0, ruleWidth).padEnd(ruleWidth),
-      r.lastSeen.toISOString().slice(0, 19).replace("T", " "),
-      [...r.hosts].slice(0, 3).join(",") + (r.hosts.size > 3 ? `,+${r.hosts.size - 3}` : ""),
-    ].join("  ");
-  const header = paint(
-    color,
-    "bold",
-    ["  COUNT", "PRIORITY     ", "RULE".padEnd(ruleWidth), "LAST SEEN (UTC)    ", "HOSTS"].join(
-      "  ",
-    ),
-  );
-  return [header, ...rows.map(line), `${table.total} alerts, ${table.rows().length} rules`].join(
-    "\n",
-  );
+interface StatsFlags extends ConnectionFlags, FilterFlags {
+  duration?: number;
+  top: number;
+  refresh: number;
 }
 
 export function registerStats(program: Command): void {
@@ -44,56 +29,56 @@ export function registerStats(program: Command): void {
       "exit after this many seconds",
       positiveNumber("--duration"),
     )
-    .option("--top <n>", "rows to show", positiveNumber("--top"), 20);
+    .option("--top <n>", "rows to show", positiveNumber("--top"), 20)
+    .option(
+      "--refresh <ms>",
+      "on a terminal, redraw at most this often",
+      positiveNumber("--refresh"),
+      250,
+    );
   addFilterOptions(command);
   addConnectionOptions(command);
   command.addHelpText(
     "after",
     `
 On a terminal the table refreshes in place; otherwise it is printed once, at exit
-(after --duration, or on Ctrl-C / SIGTERM).
+(after --duration, on Ctrl-C / SIGTERM, or when the stream fails).
 
 Examples:
   $ falco-alerts stats                     # find the noisiest rules to tune
-  $ falco-alerts stats --duration 60 > noisy-rules.txt`,
+  $ falco-alerts stats --duration 60 > noisy-rules.txt
+  $ falco-alerts stats --min-priority warning --source syscall --top 10`,
   );
-  command.action(
-    async (flags: ConnectionFlags & FilterFlags & { duration?: number; top: number }) => {
-      const run = startRun(flags.duration);
-      const client = clientFromFlags(flags);
-      const connected = reportStatus(client, false);
-      const table = new RuleStatsTable();
-      const live = process.stdout.isTTY === true;
-      const color = useColor(process.stdout);
-      let dirty = true;
-      const draw = () => {
-        if (!dirty) return;
-        dirty = false;
-        process.stdout.write(`\x1b[H\x1b[2J${renderTable(table, color, flags.top)}\n`);
-      };
-      const refresh = live ? setInterval(draw, 500) : undefined;
-      let failure: unknown;
-      try {
-        for await (const alert of client.subscribe({
-          ...filterFromFlags(flags),
-          signal: run.signal,
-        })) {
-          table.add(alert);
-          dirty = true;
-        }
-      } catch (error) {
-        failure = error;
-      } finally {
-        clearInterval(refresh);
-        await client.close();
+  command.action(async (flags: StatsFlags) => {
+    const run = startRun(flags.duration);
+    const client = clientFromFlags(flags);
+    const live = process.stdout.isTTY === true;
+    // On a terminal the table redraws over status lines: keep those for --verbose.
+    const report = reportStatus(client.status(), {
+      verbose: flags.verbose ?? (live ? false : undefined),
+    });
+    const table = new RuleStatsTable();
+    const color = useColor(process.stdout);
+    const render = () => renderStatsTable(table, { color, limit: flags.top });
+    const screen = live
+      ? createLiveScreen({ stream: process.stdout, render, intervalMs: flags.refresh })
+      : undefined;
+    let failure: unknown;
+    try {
+      for await (const alert of client.subscribe({
+        ...filterFromFlags(flags),
+        signal: run.signal,
+      })) {
+        table.add(alert);
+        screen?.invalidate();
       }
-      if (live) {
-        dirty = true;
-        draw();
-      } else {
-        process.stdout.write(`${renderTable(table, false, flags.top)}\n`);
-      }
-      process.exitCode = finish(run, failure, connected());
-    },
-  );
+    } catch (error) {
+      failure = error;
+    } finally {
+      await client.close();
+    }
+    if (screen) screen.stop();
+    else process.stdout.write(`${render().join("\n")}\n`);
+    process.exitCode = finish(run, failure, report.connected(), flags.verbose);
+  });
 }

@@ -1,12 +1,7 @@
-import {
-  type Alert,
-  type AlertFilter,
-  ConfigurationError,
-  PRIORITIES,
-  type Priority,
-} from "@falco-sdk/client";
+import { type Alert, type AlertFilter, ConfigurationError } from "@falco-sdk/client";
 import { createHttpAlertReceiver } from "@falco-sdk/http";
 import type { Command } from "commander";
+import { AlertSummary } from "../alert-summary.js";
 import {
   addConnectionOptions,
   addFilterOptions,
@@ -17,7 +12,7 @@ import {
   positiveNumber,
 } from "../connection-options.js";
 import { formatAlertJson, formatAlertLine } from "../format-alert.js";
-import { finish, reportStatus, startRun } from "../run-command.js";
+import { finish, reportStatus, type StatusReport, startRun } from "../run-command.js";
 import { useColor } from "../style.js";
 
 interface TailFlags extends ConnectionFlags, FilterFlags {
@@ -26,36 +21,19 @@ interface TailFlags extends ConnectionFlags, FilterFlags {
   count?: number;
   duration?: number;
   summary?: boolean;
-  verbose?: boolean;
-}
-
-function summary(
-  byPriority: Map<Priority, number>,
-  byRule: Map<string, number>,
-  total: number,
-): string {
-  const priorities = PRIORITIES.filter((p) => byPriority.has(p))
-    .map((p) => `${p} ${byPriority.get(p)}`)
-    .join(", ");
-  const top = [...byRule.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 3)
-    .map(([rule, n]) => `${rule} (${n})`)
-    .join(", ");
-  return `${total} alerts${total ? `: ${priorities}\ntop rules: ${top}` : ""}`;
 }
 
 /** Where tail reads alerts: Falco's gRPC output, or an HTTP receiver for its http_output. */
 interface AlertSource {
   alerts(options: AlertFilter & { signal: AbortSignal }): AsyncIterable<Alert>;
-  connected(): boolean;
+  report: StatusReport;
   close(): Promise<void>;
 }
 
 function grpcSource(flags: TailFlags): AlertSource {
   const client = clientFromFlags(flags);
-  const connected = reportStatus(client, flags.verbose ?? false);
-  return { alerts: (o) => client.subscribe(o), connected, close: () => client.close() };
+  const report = reportStatus(client.status(), { verbose: flags.verbose || undefined });
+  return { alerts: (o) => client.subscribe(o), report, close: () => client.close() };
 }
 
 async function listenSource(address: string): Promise<AlertSource> {
@@ -68,10 +46,10 @@ async function listenSource(address: string): Promise<AlertSource> {
       if (s.type === "dropped")
         process.stderr.write(`falco-alerts: ${s.total} alerts dropped (slow output)\n`);
     }
-  })();
+  })().catch(() => {});
   return {
     alerts: (o) => receiver.alerts(o),
-    connected: () => true,
+    report: { connected: () => true, possibleLosses: () => 0 },
     close: () => receiver.close(),
   };
 }
@@ -87,8 +65,10 @@ export function registerTail(program: Command): void {
       "exit after this many seconds",
       positiveNumber("--duration"),
     )
-    .option("--summary", "print a summary (alerts by priority, top rules) on stderr at exit")
-    .option("-v, --verbose", "also report connecting/connected on stderr")
+    .option(
+      "--summary",
+      "print a summary on stderr at exit (alerts by priority, top rules, possible loss)",
+    )
     .option(
       "-l, --listen <[host:]port>",
       "receive from Falco's http_output (Falco >= 0.44) on this address instead of gRPC",
@@ -114,13 +94,11 @@ disconnection while alerts were in flight.`,
     try {
       source = flags.listen ? await listenSource(flags.listen) : grpcSource(flags);
     } catch (error) {
-      process.exitCode = finish(run, error, false);
+      process.exitCode = finish(run, error, false, flags.verbose);
       return;
     }
     const color = useColor(process.stdout);
-    const byPriority = new Map<Priority, number>();
-    const byRule = new Map<string, number>();
-    let total = 0;
+    const counts = new AlertSummary();
     let failure: unknown;
     try {
       const alerts = source.alerts({ ...filterFromFlags(flags), signal: run.signal });
@@ -128,17 +106,17 @@ disconnection while alerts were in flight.`,
         process.stdout.write(
           `${flags.json ? formatAlertJson(alert) : formatAlertLine(alert, color)}\n`,
         );
-        total++;
-        byPriority.set(alert.priority, (byPriority.get(alert.priority) ?? 0) + 1);
-        byRule.set(alert.rule, (byRule.get(alert.rule) ?? 0) + 1);
-        if (flags.count !== undefined && total >= flags.count) break;
+        counts.add(alert);
+        if (flags.count !== undefined && counts.total >= flags.count) break;
       }
     } catch (error) {
       failure = error;
     } finally {
       await source.close();
     }
-    if (flags.summary) process.stderr.write(`${summary(byPriority, byRule, total)}\n`);
-    process.exitCode = finish(run, failure, source.connected());
+    if (flags.summary) {
+      process.stderr.write(`${counts.format(source.report.possibleLosses())}\n`);
+    }
+    process.exitCode = finish(run, failure, source.report.connected(), flags.verbose);
   });
 }

@@ -27,22 +27,25 @@ export function registerVersion(program: Command): void {
         process.stdout.write(`${JSON.stringify(fields)}\n`);
       } else {
         const yesNo = (b: boolean) => (b ? "yes" : "no");
+        const lines = [
+          ["Falco", v.version],
+          ["Rule engine", v.engineVersion],
+          ["Fields checksum", v.engineFieldsChecksum || "-"],
+          ["Source names in alerts (>= 0.31)", yesNo(v.supports.sourceField)],
+          ["Engine semver (>= 0.37)", yesNo(v.supports.engineSemver)],
+          ["gRPC output (< 0.44)", yesNo(v.supports.grpcOutput)],
+        ];
+        const width = Math.max(...lines.map(([label]) => (label ?? "").length)) + 1;
         process.stdout.write(
-          [
-            `Falco:          ${v.version}`,
-            `Rule engine:    ${v.engineVersion}`,
-            `Fields checksum: ${v.engineFieldsChecksum}`,
-            `Source names in alerts (>= 0.31): ${yesNo(v.supports.sourceField)}`,
-            `Engine semver (>= 0.37):          ${yesNo(v.supports.engineSemver)}`,
-            `gRPC output (< 0.44):             ${yesNo(v.supports.grpcOutput)}`,
-          ].join("\n") + "\n",
+          lines.map(([label, value]) => `${`${label}:`.padEnd(width)}  ${value}`).join("\n"),
         );
+        process.stdout.write("\n");
       }
     } catch (error) {
       failure = error;
     } finally {
       await client.close();
     }
-    process.exitCode = finish(run, failure, false);
+    process.exitCode = finish(run, failure, false, flags.verbose);
   });
 }

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { AlertSummary } from "./alert-summary.js";
+import { testAlert } from "./spec-alerts.js";
+
+describe("AlertSummary", () => {
+  it("counts by priority (most severe first) and ranks rules", () => {
+    const s = new AlertSummary();
+    const t = "2026-01-01T00:00:00Z";
+    for (let i = 0; i < 3; i++) s.add(testAlert("Shell", "Notice", t));
+    s.add(testAlert("Miner", "Critical", t));
+    s.add(testAlert("Etc", "Error", t));
+    s.add(testAlert("Etc", "Error", t));
+    expect(s.priorities()).toEqual([
+      ["Critical", 1],
+      ["Error", 2],
+      ["Notice", 3],
+    ]);
+    expect(s.format(0)).toBe(
+      "6 alerts: Critical 1, Error 2, Notice 3\ntop rules: Shell (3), Etc (2), Miner (1)\nloss: none reported",
+    );
+  });
+
+  it("reports possible loss and an empty run", () => {
+    const s = new AlertSummary();
+    expect(s.format(2)).toBe("0 alerts\nloss: alerts may have been lost in 2 disconnections");
+    expect(s.format(1)).toMatch(/in 1 disconnection$/);
+  });
+});

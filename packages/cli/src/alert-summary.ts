@@ -1,0 +1,51 @@
+import { type Alert, PRIORITIES, type Priority } from "@falco-sdk/client";
+
+/** Counts of alerts seen by a command, for its closing summary. */
+export class AlertSummary {
+  total = 0;
+  private readonly byPriority = new Map<Priority, number>();
+  private readonly byRule = new Map<string, number>();
+
+  add(alert: Alert): void {
+    this.total++;
+    this.byPriority.set(alert.priority, (this.byPriority.get(alert.priority) ?? 0) + 1);
+    this.byRule.set(alert.rule, (this.byRule.get(alert.rule) ?? 0) + 1);
+  }
+
+  /** Alerts per priority, most severe first, only priorities seen. */
+  priorities(): [Priority, number][] {
+    return PRIORITIES.filter((p) => this.byPriority.has(p)).map((p) => [
+      p,
+      this.byPriority.get(p) ?? 0,
+    ]);
+  }
+
+  /** The most frequent rules, ties by name. */
+  topRules(limit: number): [string, number][] {
+    return [...this.byRule.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, limit);
+  }
+
+  /**
+   * Three lines: "N alerts: Critical 2, Warning 5", "top rules: ...", and
+   * "loss: none reported" or how many disconnections may have lost alerts.
+   */
+  format(possibleLosses: number): string {
+    const priorities = this.priorities()
+      .map(([p, n]) => `${p} ${n}`)
+      .join(", ");
+    const top = this.topRules(3)
+      .map(([rule, n]) => `${rule} (${n})`)
+      .join(", ");
+    const loss =
+      possibleLosses === 0
+        ? "loss: none reported"
+        : `loss: alerts may have been lost in ${possibleLosses} disconnection${possibleLosses > 1 ? "s" : ""}`;
+    return [
+      `${this.total} alerts${this.total ? `: ${priorities}` : ""}`,
+      ...(this.total ? [`top rules: ${top}`] : []),
+      loss,
+    ].join("\n");
+  }
+}
