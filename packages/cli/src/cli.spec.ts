@@ -1,70 +1,12 @@
 // falco-alerts end to end: every command as a real process, against the
 // built-in server started by `falco-alerts serve` (also a real process).
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { alertToJson, PRIORITIES, parseAlertJson, priorityLevel } from "@falco-sdk/client";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { demo, run, serve, start, tempDir, useProcesses } from "./spec-process.js";
 
-const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
-const demo = fileURLToPath(new URL("../dist/demo.js", import.meta.url));
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-beforeAll(() => {
-  if (!existsSync(bin))
-    throw new Error(`${bin} is missing: run \`pnpm --filter @falco-sdk/cli build\` first`);
-});
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[], script = bin): { child: ChildProcess; done: Promise<Result> } {
-  const child = spawn(process.execPath, [script, ...args], {
-    env: { ...process.env, NO_COLOR: "1", FALCO_GRPC_ENDPOINT: "" },
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr?.on("data", (d) => {
-    stderr += d;
-  });
-  const done = new Promise<Result>((resolve) =>
-    child.once("exit", (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done };
-}
-
-const run = (args: string[]) => start(args).done;
-
-async function serve(
-  extra: string[] = [],
-): Promise<{ endpoint: string; hint: string; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "falco-cli-"));
-  dirs.push(dir);
-  const listen = extra.length > 0 ? extra : ["--socket", join(dir, "falco.sock")];
-  const { child } = start(["serve", ...listen, "--rate", "200", "--seed", "3"]);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout?.on("data", (d) => {
-      out += d;
-      const m = /listening on (\S+)\nconnect with: falco-alerts tail (.*)\n/.exec(out);
-      if (m?.[1] && m[2]) resolve({ endpoint: m[1], hint: m[2], dir });
-    });
-    child.once("exit", (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-}
+useProcesses();
 
 describe("falco-alerts", () => {
   it("tail --json prints Falco's JSON shape, which parses back into equal alerts", async () => {
@@ -139,8 +81,7 @@ describe("falco-alerts", () => {
   });
 
   it("serve --generate-certs runs mutual TLS, and tail connects with the printed flags", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "falco-cli-certs-"));
-    dirs.push(dir);
+    const dir = tempDir();
     const { hint } = await serve(["--port", "0", "--generate-certs", dir]);
     const r = await run(["tail", ...hint.split(" "), "--count", "3", "--json"]);
     expect(r.code).toBe(0);
@@ -181,31 +122,6 @@ describe("falco-alerts", () => {
     const r = await tail.done;
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(body));
-  });
-
-  it("exits 2 on bad flags, with a message", async () => {
-    const unknown = await run(["tail", "--bogus"]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown option '--bogus'/);
-    const bad = await run(["tail", "--min-priority", "loud"]);
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/loud/);
-  });
-
-  it("exits 3 when Falco's socket is missing, naming the path", async () => {
-    const r = await run(["tail", "-e", "unix:///nonexistent/falco.sock"]);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/no Falco gRPC socket at \/nonexistent\/falco\.sock/);
-    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  });
-
-  it("exits 130 on Ctrl-C (SIGINT)", async () => {
-    const { endpoint } = await serve();
-    const tail = start(["tail", "-e", endpoint]);
-    await new Promise<void>((resolve) => tail.child.stdout?.once("data", () => resolve()));
-    tail.child.kill("SIGINT");
-    const r = await tail.done;
-    expect(r.code).toBe(130);
   });
 
   it("the demo streams alerts, prints a summary, exits 0 and leaves nothing behind", async () => {

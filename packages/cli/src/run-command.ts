@@ -86,10 +86,14 @@ export function reportStatus(
         if (chatty) say(`connected to ${event.endpoint}`);
       } else if (event.type === "disconnected") {
         if (event.alertsMayHaveBeenLost) losses++;
+        // Before the first connection the command itself reports the error (or --wait retries).
+        if (!connected) continue;
         const loss = event.alertsMayHaveBeenLost ? " (alerts may have been lost)" : "";
         say(`disconnected${loss}: ${event.error.message}`, "yellow");
       } else if (event.type === "reconnecting") {
-        say(`reconnecting in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt})`);
+        const delay = `${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt})`;
+        if (connected) say(`reconnecting in ${delay}`);
+        else say(`waiting for Falco, retrying in ${delay}: ${event.error.message}`);
       }
     }
   })().catch((error: unknown) => say(`status events failed: ${describeError(error)}`, "yellow"));

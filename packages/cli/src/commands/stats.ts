@@ -78,7 +78,9 @@ Examples:
       await client.close();
     }
     if (screen) screen.stop();
-    else process.stdout.write(`${render().join("\n")}\n`);
+    else if (report.connected() || failure === undefined) {
+      process.stdout.write(`${render().join("\n")}\n`);
+    }
     process.exitCode = finish(run, failure, report.connected(), flags.verbose);
   });
 }
