@@ -18,6 +18,9 @@ describe("falco-alerts failures and exit statuses", () => {
     const count = await run(["tail", "--count", "-3"]);
     expect(count.code).toBe(2);
     expect(count.stderr).toMatch(/--count must be a positive number/);
+    const none = await run([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/Usage: falco-alerts/);
     const command = await run(["tial"]);
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/unknown command 'tial'/);
@@ -119,7 +122,9 @@ describe("falco-alerts failures and exit statuses", () => {
       const r = await run([command, "--help"]);
       expect(r.code, command).toBe(0);
       expect(r.stdout).toMatch(/Examples?:\n {2}\$ falco-alerts /);
-      expect(r.stdout).toMatch(/Exit status:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 [\s\S]*\n {2}130 /);
+      expect(r.stdout).toMatch(
+        /Exit status:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 [\s\S]*\n {2}130 /,
+      );
     }
   });
 });

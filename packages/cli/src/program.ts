@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerGet } from "./commands/get.js";
 import { registerServe } from "./commands/serve.js";
@@ -6,10 +8,16 @@ import { registerTail } from "./commands/tail.js";
 import { registerVersion } from "./commands/version.js";
 import { EXIT, EXIT_STATUS_HELP } from "./exit-codes.js";
 
+function packageVersion(): string {
+  const path = fileURLToPath(new URL("../package.json", import.meta.url));
+  return (JSON.parse(readFileSync(path, "utf8")) as { version: string }).version;
+}
+
 /** The falco-alerts command line. */
 export function createProgram(): Command {
   const program = new Command("falco-alerts")
     .description("Read Falco's security alerts: tail them, count them, or serve test alerts")
+    .version(packageVersion(), "-V, --version", "print the version of falco-alerts")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
   registerTail(program);
@@ -37,8 +45,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[]);
   } catch (error) {
     if (error instanceof CommanderError) {
-      const quiet = ["commander.helpDisplayed", "commander.version", "commander.help"];
-      return quiet.includes(error.code) ? EXIT.ok : EXIT.usage;
+      // --help and --version exit 0; a missing command (help on stderr) and bad flags are usage errors.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     throw error;
   }

@@ -43,10 +43,21 @@ export function tempDir(): string {
   return dir;
 }
 
+/** falco-alerts (or another Node script of this package) as a process. */
 export function start(args: string[], script = bin, env: NodeJS.ProcessEnv = {}): Started {
-  const child = spawn(process.execPath, [script, ...args], {
-    env: { ...process.env, NO_COLOR: "1", FALCO_GRPC_ENDPOINT: "", DEBUG: "", ...env },
-  });
+  return startCommand(process.execPath, [script, ...args], env);
+}
+
+/** Any command as a process, with NO_COLOR=1 and no FALCO_GRPC_* unless `env` says otherwise. */
+export function startCommand(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Started {
+  const merged: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", DEBUG: "", ...env };
+  delete merged.FALCO_GRPC_ENDPOINT;
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+  const child = spawn(command, args, { env: merged });
   children.push(child);
   const out = { stdout: "", stderr: "" };
   const waiters: (() => void)[] = [];

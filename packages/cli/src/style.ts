@@ -10,8 +10,12 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return stream.isTTY === true;
 }
 
+/**
+ * `text` in `format` when `enabled`. The decision is ours ({@link useColor}, per stream):
+ * styleText's own check looks at stdout only, which is wrong for stderr lines.
+ */
 export function paint(enabled: boolean, format: Format, text: string): string {
-  return enabled ? styleText(format, text) : text;
+  return enabled ? styleText(format, text, { validateStream: false }) : text;
 }
 
 const PRIORITY_COLOR: Record<Priority, Format> = {
