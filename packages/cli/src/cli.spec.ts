@@ -1,10 +1,12 @@
 // falco-alerts end to end: every command as a real process, against the
 // built-in server started by `falco-alerts serve` (also a real process).
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { alertToJson, PRIORITIES, parseAlertJson, priorityLevel } from "@falco-sdk/client";
 import { describe, expect, it } from "vitest";
-import { demo, run, serve, start, tempDir, useProcesses } from "./spec-process.js";
+import { demo, run, serve, start, startCommand, tempDir, useProcesses } from "./spec-process.js";
 
 useProcesses();
 
@@ -127,10 +129,54 @@ describe("falco-alerts", () => {
   it("the demo streams alerts, prints a summary, exits 0 and leaves nothing behind", async () => {
     const r = await start(["--seconds", "2"], demo).done;
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Built-in Falco-compatible server on unix:\/\/(\S+)/);
-    expect(r.stderr).toMatch(/^\d+ alerts: /m);
-    expect(r.stdout).toMatch(/Demo done \(tail exited 0\)/);
     const socket = /server on unix:\/\/(\S+) /.exec(r.stdout)?.[1] ?? "";
-    expect(existsSync(socket)).toBe(false);
+    expect(socket).toMatch(/falco\.sock$/);
+    const alertLines = r.stdout
+      .split("\n")
+      .filter((l) => /^\d{4}-\d{2}-\d{2} [\d:.]+ {2}[A-Z]/.test(l));
+    expect(alertLines.length).toBeGreaterThan(10);
+    const total = Number(/^(\d+) alerts: /m.exec(r.stderr)?.[1]);
+    expect(total).toBe(alertLines.length);
+    expect(r.stderr).toMatch(/^top rules: .+ \(\d+\)/m);
+    expect(r.stderr).toMatch(/^loss: none reported$/m);
+    expect(r.stdout).toMatch(/Demo done \(tail exited 0\)/);
+    expect(existsSync(dirname(socket))).toBe(false);
+  });
+
+  it("the demo stops on Ctrl-C with 130, after its summary, and cleans up", async () => {
+    const d = start(["--seconds", "60"], demo);
+    const m = await d.waitFor("stdout", /server on unix:\/\/(\S+) /);
+    await d.waitFor("stdout", /Informational|Notice|Warning|Critical/);
+    d.child.kill("SIGINT");
+    const r = await d.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/^\d+ alerts: /m);
+    expect(existsSync(dirname(m[1] ?? ""))).toBe(false);
+  });
+});
+
+describe("README", () => {
+  it("the library example runs against the test server and prints the table", async () => {
+    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+    const code = /## Library[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(code).toBeDefined();
+    const { endpoint } = await serve();
+    // Next to package.json, so that @falco-sdk/cli and @falco-sdk/client resolve as for a user.
+    const file = fileURLToPath(new URL(`../readme-example-${process.pid}.mjs`, import.meta.url));
+    writeFileSync(
+      file,
+      (code ?? "")
+        .replace("unix:///tmp/falco.sock", endpoint)
+        .replace("AbortSignal.timeout(10_000)", "AbortSignal.timeout(1_000)"),
+    );
+    try {
+      const r = await startCommand(process.execPath, [file]).done;
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^COUNT +PRIORITY +RULE/);
+      expect(r.stdout).toMatch(/^\d+ alerts, \d+ rules/m);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
