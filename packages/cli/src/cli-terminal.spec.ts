@@ -31,10 +31,12 @@ describe.skipIf(!existsSync(PY))("falco-alerts on a terminal", () => {
     const out = r.stdout;
     expect(out.startsWith("\x1b[?25l")).toBe(true); // cursor hidden while drawing
     expect(out.trimEnd().endsWith("\x1b[?25h")).toBe(true); // and shown again
-    const redraws = out.split(`${ESC}[5F`).length - 1; // up over header + 3 rows + footer
+    // Up over the previous frame: header, 3 rows, footer and the status line.
+    const redraws = out.split(`${ESC}[6F`).length - 1;
     expect(redraws).toBeGreaterThan(0);
     // Throttled: far fewer frames than the ~150 alerts that arrived.
     const frames = out.match(/alerts, \d+ rules/g) ?? [];
+    expect(out).toMatch(/\n\S*connected to unix:\/\/\S+falco\.sock/); // status inside the frame
     const total = Number(/(\d+) alerts, \d+ rules(?![\s\S]*alerts, \d+ rules)/.exec(out)?.[1]);
     expect(total).toBeGreaterThan(50);
     expect(frames.length).toBeLessThan(total / 2);

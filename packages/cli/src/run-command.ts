@@ -60,6 +60,8 @@ export interface StatusReport {
 export interface ReportStatusOptions {
   /** Print "connecting"/"connected" too. Default: when stderr is a terminal. */
   readonly verbose?: boolean;
+  /** Where the messages go. Default: one line each on stderr. */
+  readonly say?: (text: string, warning: boolean) => void;
 }
 
 /**
@@ -76,7 +78,9 @@ export function reportStatus(
   const color = useColor(process.stderr);
   const chatty = options.verbose ?? process.stderr.isTTY === true;
   const say = (text: string, format: "dim" | "yellow" = "dim") =>
-    process.stderr.write(`${paint(color, format, `falco-alerts: ${text}`)}\n`);
+    options.say
+      ? options.say(text, format === "yellow")
+      : process.stderr.write(`${paint(color, format, `falco-alerts: ${text}`)}\n`);
   (async () => {
     for await (const event of status) {
       if (event.type === "connecting") {

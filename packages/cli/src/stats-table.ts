@@ -11,6 +11,8 @@ export interface StatsTableOptions {
   readonly maxRuleWidth?: number;
   /** Hosts listed per row before "+N". Default 3. */
   readonly maxHosts?: number;
+  /** The rule column is at least this wide (keeps a live table from jumping). Default 4. */
+  readonly minRuleWidth?: number;
 }
 
 const HEADER = ["COUNT", "PRIORITY", "RULE", "LAST SEEN (UTC)", "HOSTS"] as const;
@@ -36,7 +38,7 @@ export function renderStatsTable(table: RuleStatsTable, options: StatsTableOptio
   const rows = all.slice(0, options.limit ?? 20);
   const ruleWidth = Math.min(
     options.maxRuleWidth ?? 48,
-    Math.max(HEADER[2].length, ...rows.map((r) => r.rule.length)),
+    Math.max(options.minRuleWidth ?? 0, HEADER[2].length, ...rows.map((r) => r.rule.length)),
   );
   const countWidth = Math.max(HEADER[0].length, ...rows.map((r) => String(r.count).length));
   const header = [

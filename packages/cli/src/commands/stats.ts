@@ -12,7 +12,7 @@ import { createLiveScreen } from "../live-screen.js";
 import { RuleStatsTable } from "../rule-stats.js";
 import { finish, reportStatus, startRun } from "../run-command.js";
 import { renderStatsTable } from "../stats-table.js";
-import { useColor } from "../style.js";
+import { paint, useColor } from "../style.js";
 
 interface StatsFlags extends ConnectionFlags, FilterFlags {
   duration?: number;
@@ -53,16 +53,31 @@ Examples:
     const run = startRun(flags.duration);
     const client = clientFromFlags(flags);
     const live = process.stdout.isTTY === true;
-    // On a terminal the table redraws over status lines: keep those for --verbose.
-    const report = reportStatus(client.status(), {
-      verbose: flags.verbose ?? (live ? false : undefined),
-    });
     const table = new RuleStatsTable();
     const color = useColor(process.stdout);
-    const render = () => renderStatsTable(table, { color, limit: flags.top });
+    // On a terminal, connection status is the table's last line (stderr lines would shift it).
+    let status = "";
+    let ruleWidth = 0;
+    const render = () => {
+      // The rule column only grows, so a live table does not jump.
+      for (const row of table.rows().slice(0, flags.top)) {
+        ruleWidth = Math.min(48, Math.max(ruleWidth, row.rule.length));
+      }
+      const lines = renderStatsTable(table, { color, limit: flags.top, minRuleWidth: ruleWidth });
+      return status ? [...lines, status] : lines;
+    };
     const screen = live
       ? createLiveScreen({ stream: process.stdout, render, intervalMs: flags.refresh })
       : undefined;
+    const report = reportStatus(client.status(), {
+      ...(flags.verbose !== undefined && { verbose: flags.verbose }),
+      ...(screen && {
+        say: (text: string, warning: boolean) => {
+          status = paint(color, warning ? "yellow" : "dim", text);
+          screen.invalidate();
+        },
+      }),
+    });
     let failure: unknown;
     try {
       for await (const alert of client.subscribe({
