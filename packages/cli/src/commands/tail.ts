@@ -1,6 +1,6 @@
 import { type Alert, type AlertFilter, ConfigurationError } from "@falco-sdk/client";
 import { createHttpAlertReceiver } from "@falco-sdk/http";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { AlertSummary } from "../alert-summary.js";
 import {
   addConnectionOptions,
@@ -69,9 +69,11 @@ export function registerTail(program: Command): void {
       "--summary",
       "print a summary on stderr at exit (alerts by priority, top rules, possible loss)",
     )
-    .option(
-      "-l, --listen <[host:]port>",
-      "receive from Falco's http_output (Falco >= 0.44) on this address instead of gRPC",
+    .addOption(
+      new Option(
+        "-l, --listen <[host:]port>",
+        "receive from Falco's http_output (Falco >= 0.44) on this address instead of gRPC",
+      ).conflicts(["endpoint", "ca", "cert", "key", "serverName", "wait"]),
     );
   addFilterOptions(command);
   addConnectionOptions(command);
