@@ -1,4 +1,4 @@
-import { type Alert, alertToJson } from "@falco-sdk/client";
+import type { Alert } from "@falco-sdk/client";
 import { paint, paintPriority } from "./style.js";
 
 /** The output line without Falco's own "HH:MM:SS.nnnnnnnnn: Priority " prefix. */
@@ -19,9 +19,4 @@ export function formatAlertLine(alert: Alert, color: boolean): string {
   ]
     .filter(Boolean)
     .join("  ");
-}
-
-/** One JSON line in Falco's own json_output shape. */
-export function formatAlertJson(alert: Alert): string {
-  return JSON.stringify(alertToJson(alert));
 }

@@ -1,6 +1,7 @@
+export { formatAlertJson } from "@falco-sdk/client";
 export { AlertSummary } from "./alert-summary.js";
 export { EXIT, EXIT_STATUS_HELP, exitCodeFor, UsageError } from "./exit-codes.js";
-export { formatAlertJson, formatAlertLine } from "./format-alert.js";
+export { formatAlertLine } from "./format-alert.js";
 export {
   createLiveScreen,
   fitWidth,

@@ -3,7 +3,7 @@ import { responseSchema } from "@falco-sdk/proto/outputs";
 import { priority, source } from "@falco-sdk/proto/schema";
 import { describe, expect, it } from "vitest";
 import { alertFromResponse } from "./alert-from-response.js";
-import { alertToJson, parseAlertJson, tryParseAlertLine } from "./alert-json.js";
+import { alertToJson, formatAlertJson, parseAlertJson, tryParseAlertLine } from "./alert-json.js";
 import { AlertParseError, FalcoError } from "./errors.js";
 
 // The alert of the spec's section 2, as Falco's json_output writes it.
@@ -110,5 +110,41 @@ describe("alertFromResponse", () => {
     const { raw: _a, ...fromJson } = back;
     const { raw: _b, ...fromGrpc } = alertFromResponse(message);
     expect(fromJson).toEqual(fromGrpc);
+  });
+});
+
+describe("integers beyond 2^53 (falco#3522)", () => {
+  const BIG =
+    '{"rule":"r","priority":"Warning","time":"2022-05-01T23:29:32.918828894Z","output":"o",';
+
+  it("keeps evt.time and other 64-bit integers exact, as bigints", () => {
+    const a = parseAlertJson(SPEC_LINE);
+    expect(a.outputFields["evt.time"]).toBe(1651447772918828894n);
+    const b = parseAlertJson(
+      `${BIG}"output_fields":{"evt.num":9007199254740993,"neg":-9223372036854775808,"safe":9007199254740991,"f":0.1}}`,
+    );
+    expect(b.outputFields).toEqual({
+      "evt.num": 9007199254740993n,
+      neg: -9223372036854775808n,
+      safe: 9007199254740991,
+      f: 0.1,
+    });
+  });
+
+  it("reads digits inside strings and long floats as before", () => {
+    const a = parseAlertJson(
+      `${BIG}"output_fields":{"id":"12345678901234567890","x":1.2345678901234567890}}`,
+    );
+    expect(a.outputFields).toEqual({
+      id: "12345678901234567890",
+      x: Number("1.2345678901234567890"),
+    });
+  });
+
+  it("round-trips them through formatAlertJson, byte for byte", () => {
+    expect(formatAlertJson(parseAlertJson(SPEC_LINE))).toBe(SPEC_LINE);
+    const line = `${BIG}"output_fields":{"a":18446744073709551615,"b":"x"}}`;
+    const again = parseAlertJson(formatAlertJson(parseAlertJson(line)));
+    expect(again.outputFields.a).toBe(18446744073709551615n);
   });
 });

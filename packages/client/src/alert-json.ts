@@ -1,6 +1,7 @@
 import type { Alert, OutputFieldValue } from "./alert.js";
 import { dateFromNs, nsFromRfc3339, rfc3339FromNs } from "./alert-time.js";
 import { AlertParseError } from "./errors.js";
+import { parseJsonExact, stringifyJsonExact } from "./exact-json.js";
 import { parsePriority } from "./priority.js";
 
 /** An alert in Falco's JSON output format (json_output, http_output, files, Falcosidekick). */
@@ -20,12 +21,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function fieldValue(key: string, value: unknown): OutputFieldValue {
-  if (value === null || ["string", "number", "boolean"].includes(typeof value)) {
+  if (value === null || ["string", "number", "bigint", "boolean"].includes(typeof value)) {
     return value as OutputFieldValue;
   }
   // Falco writes scalars only; keep anything else readable rather than fail.
   try {
-    return JSON.stringify(value) ?? null;
+    return stringifyJsonExact(value) ?? null;
   } catch {
     throw new AlertParseError(`output_fields["${key}"] is not a JSON value`);
   }
@@ -37,13 +38,17 @@ function fieldValue(key: string, value: unknown): OutputFieldValue {
  * `output` defaults to `""`, and `hostname`, `tags` and `source` (absent from
  * older Falco) to `""`, `[]` and `"syscall"`.
  *
+ * Integers stay exact when the input is the JSON text: beyond 2^53 they become
+ * `bigint`s (see `OutputFieldValue`). An object already parsed by `JSON.parse`
+ * has lost those digits before it gets here: pass the text.
+ *
  * @throws AlertParseError saying which field is missing or wrong.
  */
 export function parseAlertJson(input: string | Readonly<Record<string, unknown>>): Alert {
   let doc: unknown = input;
   if (typeof input === "string") {
     try {
-      doc = JSON.parse(input);
+      doc = parseJsonExact(input);
     } catch (cause) {
       throw new AlertParseError(`not JSON: ${(cause as Error).message}`, { cause });
     }
@@ -103,9 +108,9 @@ export function tryParseAlertLine(line: string): Alert | undefined {
 }
 
 /**
- * The alert in Falco's own JSON shape, ready for `JSON.stringify`: what
- * Falco's json_output writes, so `parseAlertJson(JSON.stringify(alertToJson(a)))`
- * gives back the same alert.
+ * The alert in Falco's own JSON shape: what Falco's json_output writes. Its
+ * `output_fields` may hold `bigint`s, which `JSON.stringify` refuses: use
+ * `formatAlertJson` for the text.
  */
 export function alertToJson(alert: Alert): FalcoAlertJson {
   return {
@@ -118,4 +123,12 @@ export function alertToJson(alert: Alert): FalcoAlertJson {
     tags: [...alert.tags],
     time: rfc3339FromNs(alert.timeNs),
   };
+}
+
+/**
+ * The alert as one line of Falco's JSON (no newline), integers exact:
+ * `parseAlertJson(formatAlertJson(a))` gives back the same alert.
+ */
+export function formatAlertJson(alert: Alert): string {
+  return stringifyJsonExact(alertToJson(alert));
 }

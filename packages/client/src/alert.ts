@@ -1,7 +1,11 @@
 import type { Priority } from "./priority.js";
 
-/** A value in `outputFields`: gRPC sends strings only, JSON keeps its types. */
-export type OutputFieldValue = string | number | boolean | null;
+/**
+ * A value in `outputFields`: gRPC sends strings only, JSON keeps its types.
+ * Integers are exact: one beyond `Number.MAX_SAFE_INTEGER` (Falco's `evt.time`,
+ * 1651447772918828894, is one) is a `bigint`, a smaller one a `number`.
+ */
+export type OutputFieldValue = string | number | bigint | boolean | null;
 
 /**
  * One Falco alert, the same whichever way it arrived: the gRPC output API

@@ -4,6 +4,7 @@ export { alertFromResponse } from "./alert-from-response.js";
 export {
   alertToJson,
   type FalcoAlertJson,
+  formatAlertJson,
   parseAlertJson,
   tryParseAlertLine,
 } from "./alert-json.js";

@@ -77,6 +77,17 @@ describe("createHttpAlertReceiver with curl", () => {
     expect(r.stats()).toMatchObject({ received: 1, dropped: 0, rejected: 0 });
   });
 
+  it("keeps 64-bit integers such as evt.time exact (falco#3522)", async () => {
+    const r = await receiver();
+    const it = r.alerts()[Symbol.asyncIterator]();
+    const body = JSON.stringify(ALERT).replace(
+      '"user.loginuid":0',
+      '"user.loginuid":0,"evt.time":1651447772918828894',
+    );
+    expect((await curl(r.url, body)).status).toBe("204");
+    expect((await it.next()).value?.outputFields["evt.time"]).toBe(1651447772918828894n);
+  });
+
   it("accepts Falco's text/plain line and Falcosidekick's webhook payload", async () => {
     const r = await receiver();
     const it = r.alerts()[Symbol.asyncIterator]();

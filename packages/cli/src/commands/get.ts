@@ -1,3 +1,4 @@
+import { formatAlertJson } from "@falco-sdk/client";
 import type { Command } from "commander";
 import {
   addConnectionOptions,
@@ -7,7 +8,7 @@ import {
   type FilterFlags,
   filterFromFlags,
 } from "../connection-options.js";
-import { formatAlertJson, formatAlertLine } from "../format-alert.js";
+import { formatAlertLine } from "../format-alert.js";
 import { finish, startRun } from "../run-command.js";
 import { useColor } from "../style.js";
 

@@ -1,4 +1,9 @@
-import { type Alert, type AlertFilter, ConfigurationError } from "@falco-sdk/client";
+import {
+  type Alert,
+  type AlertFilter,
+  ConfigurationError,
+  formatAlertJson,
+} from "@falco-sdk/client";
 import { createHttpAlertReceiver } from "@falco-sdk/http";
 import { type Command, Option } from "commander";
 import { AlertSummary } from "../alert-summary.js";
@@ -11,7 +16,7 @@ import {
   filterFromFlags,
   positiveNumber,
 } from "../connection-options.js";
-import { formatAlertJson, formatAlertLine } from "../format-alert.js";
+import { formatAlertLine } from "../format-alert.js";
 import { finish, reportStatus, type StatusReport, startRun } from "../run-command.js";
 import { useColor } from "../style.js";
 
