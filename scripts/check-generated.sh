@@ -3,6 +3,7 @@
 # writes from proto/ (a hand edit, a stale stub, a stray or missing file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export PATH="$PWD/scripts/bin:$PATH" # pnpm with or without a global one
 gen=packages/proto/src/gen
 if [ -n "$(git status --porcelain -- "$gen")" ]; then
   echo "$gen has uncommitted changes; commit or discard them before checking drift." >&2

@@ -3,31 +3,24 @@
 //   npm run demo   -> install, build, run the demo on the built-in defaults
 //   npm test       -> install, build, install test servers' system packages, run every test
 //   npm run bootstrap -> install and build only
-// pnpm comes from the npm registry through npx when it is not installed.
-import { execFileSync, spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
+// pnpm comes from scripts/bin/pnpm (the one way every script finds it: an
+// installed pnpm >= 12, else pnpm 12 through npx).
+import { spawnSync } from "node:child_process";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const task = process.argv[2] ?? "bootstrap";
-const PNPM_SPEC = "pnpm@12";
-
-function pnpmCommand() {
-  try {
-    const v = execFileSync("pnpm", ["--version"], { encoding: "utf8", stdio: "pipe" }).trim();
-    if (Number(v.split(".")[0]) >= 12) return ["pnpm"];
-  } catch {}
-  return ["npx", "--yes", PNPM_SPEC];
-}
+const bin = join(root, "scripts", "bin");
+const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` };
 
 function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", ...opts });
+  const res = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env, ...opts });
   if (res.error) throw res.error;
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
-const [pnpm, ...pnpmPre] = pnpmCommand();
-const p = (...args) => run(pnpm, [...pnpmPre, ...args]);
+const p = (...args) => run("bash", [join(bin, "pnpm"), ...args]);
 
 p("install", "--frozen-lockfile", "--reporter=silent");
 p("run", "build");
