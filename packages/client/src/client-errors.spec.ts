@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http2";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { describe, expect, it } from "vitest";
 import {
@@ -16,8 +17,11 @@ import {
   tempDir,
   testPki,
 } from "../test/servers.js";
+import { loadTls } from "./connection.js";
+import { diagnoseCallError } from "./error-mapping.js";
 import {
   ConfigurationError,
+  ConnectionError,
   FalcoError,
   NotFalcoServerError,
   SocketNotFoundError,
@@ -34,6 +38,8 @@ async function failure(promise: Promise<unknown>): Promise<FalcoError> {
   }
   throw new Error("expected a failure");
 }
+
+const port = (server: { endpoint: string }) => Number(server.endpoint.split(":").pop());
 
 const firstAlert = async (client: FalcoClient) => {
   for await (const alert of client.subscribe()) return alert;
@@ -157,6 +163,39 @@ describe.each(SERVER_KINDS)("mutual TLS against the $name", ({ start }) => {
     expect(error).toBeInstanceOf(TlsError);
     expect((error as TlsError).reason).toBe("client-cert-refused");
     expect(error.message).toMatch(/root_certs/);
+  });
+
+  it("tells a refused certificate from a plain reset when the reset overtook the TLS alert", async () => {
+    // What the client sees when the server's reset wins the race against its
+    // alert: the refusal itself cannot be forced, the error it leaves can.
+    const { pki, server } = await tlsServer();
+    const reset = new ConnectError(
+      "read ECONNRESET",
+      Code.Aborted,
+      undefined,
+      undefined,
+      Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" }),
+    );
+    const endpoint = { kind: "tcp", host: "127.0.0.1", port: port(server), tls: true } as const;
+    const tls = (cert: string, key: string) =>
+      loadTls({ ca: pki.caCert, cert, key, serverName: "localhost" });
+    const refused = await diagnoseCallError(
+      reset,
+      endpoint,
+      tls(pki.rogueClientCert, pki.rogueClientKey),
+      true,
+    );
+    expect(refused).toBeInstanceOf(TlsError);
+    expect((refused as TlsError).reason).toBe("client-cert-refused");
+    expect(refused.message).toMatch(/root_certs/);
+    const accepted = await diagnoseCallError(
+      reset,
+      endpoint,
+      tls(pki.clientCert, pki.clientKey),
+      true,
+    );
+    expect(accepted).toBeInstanceOf(ConnectionError);
+    expect(accepted.message).toMatch(/ECONNRESET/);
   });
 
   it("reports a server certificate from another CA", async () => {

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { LoadedTls } from "./connection.js";
 import { formatEndpoint, type ResolvedEndpoint } from "./endpoint.js";
 import {
   ConnectionError,
@@ -8,6 +9,7 @@ import {
   SocketPermissionError,
   TlsError,
 } from "./errors.js";
+import { probeClientCertificate } from "./tls-probe.js";
 
 const CA_CODES = new Set([
   "SELF_SIGNED_CERT_IN_CHAIN",
@@ -112,6 +114,34 @@ export function mapCallError(
       `${connectError.rawMessage}): Falco stopped, restarted or the network failed`,
     { cause: error },
   );
+}
+
+/** How long the certificate check after a reset may wait for the server. */
+const PROBE_TIMEOUT_MS = 5_000;
+
+/**
+ * `mapCallError`, plus the one case the error cannot tell: a connection reset
+ * while opening mutual TLS. That is what a refused client certificate looks
+ * like when the server's reset overtakes its TLS alert (see tls-probe.ts), so
+ * a second handshake that sends nothing asks the server again.
+ */
+export async function diagnoseCallError(
+  error: unknown,
+  endpoint: ResolvedEndpoint,
+  tls: LoadedTls | undefined,
+  opening: boolean,
+): Promise<FalcoError> {
+  const mapped = mapCallError(error, endpoint, opening);
+  if (!(mapped instanceof ConnectionError) || !opening) return mapped;
+  if (endpoint.kind !== "tcp" || !endpoint.tls || !tls) return mapped;
+  const { codes, text } = causeChain(error);
+  if (!codes.includes("ECONNRESET") && !codes.includes("EPIPE") && !/ECONNRESET|EPIPE/.test(text)) {
+    return mapped;
+  }
+  const verdict = await probeClientCertificate(endpoint.host, endpoint.port, tls, PROBE_TIMEOUT_MS);
+  return verdict.refused
+    ? new TlsError("client-cert-refused", verdict.detail, { cause: error })
+    : mapped;
 }
 
 /** Failures that no retry can fix. */

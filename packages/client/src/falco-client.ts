@@ -6,7 +6,7 @@ import type { FalcoClientOptions, GetOptions, SubscribeOptions } from "./client-
 import type { ClientStatus } from "./client-status.js";
 import { type LoadedTls, loadTls, openConnection } from "./connection.js";
 import { formatEndpoint, resolveEndpoint } from "./endpoint.js";
-import { mapCallError } from "./error-mapping.js";
+import { diagnoseCallError } from "./error-mapping.js";
 import { EventHub } from "./event-hub.js";
 import { type FalcoVersion, falcoVersionFromResponse } from "./falco-version.js";
 import { type AlertSubscription, createSubscription } from "./subscription.js";
@@ -84,7 +84,7 @@ export function createFalcoClient(options: FalcoClientOptions = {}): FalcoClient
             }
           } catch (error) {
             if (closing.signal.aborted || getOptions.signal?.aborted) return;
-            throw mapCallError(error, endpoint, !received);
+            throw await diagnoseCallError(error, endpoint, tls, !received);
           }
         },
       };
@@ -97,7 +97,7 @@ export function createFalcoClient(options: FalcoClientOptions = {}): FalcoClient
         );
         return falcoVersionFromResponse(answer);
       } catch (error) {
-        throw mapCallError(error, endpoint, true);
+        throw await diagnoseCallError(error, endpoint, tls, true);
       }
     },
     status: () => status.subscribe(),

@@ -6,7 +6,7 @@ import type { SubscribeOptions } from "./client-options.js";
 import type { ClientStatus } from "./client-status.js";
 import { type LoadedTls, openConnection } from "./connection.js";
 import { formatEndpoint, type ResolvedEndpoint } from "./endpoint.js";
-import { isPermanent, mapCallError } from "./error-mapping.js";
+import { diagnoseCallError, isPermanent } from "./error-mapping.js";
 import { ConnectionError, type FalcoError } from "./errors.js";
 import type { EventHub } from "./event-hub.js";
 
@@ -98,7 +98,7 @@ async function* run(
         );
       } catch (error) {
         if (signal.aborted) return;
-        failure = mapCallError(error, endpoint, !streaming);
+        failure = await diagnoseCallError(error, endpoint, context.tls, !streaming);
       } finally {
         connection.close();
       }
