@@ -18,9 +18,12 @@ describe("falco-alerts failures and exit statuses", () => {
     const count = await run(["tail", "--count", "-3"]);
     expect(count.code).toBe(2);
     expect(count.stderr).toMatch(/--count must be a positive number/);
-    const conflict = await run(["tail", "--listen", "127.0.0.1:0", "-e", "unix:///tmp/x.sock"]);
-    expect(conflict.code).toBe(2);
-    expect(conflict.stderr).toMatch(/--listen.*cannot be used with option '-e, --endpoint/);
+    const misplaced = await run(["tail", "--listen-http", "127.0.0.1:0", "--ca", "ca.crt"]);
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toMatch(/--ca.*are for a gRPC input \(--from\)/);
+    const address = await run(["tail", "--listen-http", "127.0.0.1:http"]);
+    expect(address.code).toBe(2);
+    expect(address.stderr).toMatch(/--listen-http takes \[host:\]port/);
     const none = await run([]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/Usage: falco-alerts/);

@@ -126,6 +126,42 @@ describe("falco-alerts", () => {
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(body));
   });
 
+  it("tail --from and --listen-http together merge gRPC and HTTP alerts into one stream", async () => {
+    const { endpoint } = await serve();
+    const tail = start(["tail", "--from", endpoint, "--listen-http", "127.0.0.1:0", "--json"]);
+    let err = "";
+    let out = "";
+    const url = await new Promise<string>((resolve) => {
+      tail.child.stderr?.on("data", (d) => {
+        err += d;
+        const m = /http_output at (\S+)/.exec(err);
+        if (m?.[1]) resolve(m[1]);
+      });
+    });
+    const body = JSON.stringify({
+      output: "10:00:00.000000001: Critical Bucket deleted",
+      output_fields: {},
+      priority: "Critical",
+      rule: "Posted over HTTP",
+      time: "2026-03-01T10:00:00.000000001Z",
+    });
+    spawn("curl", ["-sS", "-H", "Content-Type: application/json", "--data-binary", body, url]);
+    await new Promise<void>((resolve) => {
+      tail.child.stdout?.on("data", (d) => {
+        out += d;
+        const rules = out
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => parseAlertJson(l).rule);
+        if (rules.includes("Posted over HTTP") && rules.some((r) => r !== "Posted over HTTP")) {
+          resolve();
+        }
+      });
+    });
+    tail.child.kill("SIGTERM");
+    expect((await tail.done).code).toBe(0);
+  });
+
   it("the demo streams alerts, prints a summary, exits 0 and leaves nothing behind", async () => {
     const r = await start(["--seconds", "2"], demo).done;
     expect(r.code).toBe(0);

@@ -8,8 +8,9 @@ import {
 } from "@falco-sdk/client";
 import { type Command, InvalidArgumentError, Option } from "commander";
 
-/** Flags every command that talks to Falco accepts. */
+/** Flags of the commands that talk to one Falco over gRPC (get, version). */
 export interface ConnectionFlags {
+  from?: string;
   endpoint?: string;
   ca?: string;
   cert?: string;
@@ -22,9 +23,10 @@ export interface ConnectionFlags {
 export function addConnectionOptions(command: Command): Command {
   return command
     .option(
-      "-e, --endpoint <endpoint>",
+      "--from <endpoint>",
       "unix:///path.sock, host:port or https://host:port (env FALCO_GRPC_ENDPOINT; default unix:///run/falco/falco.sock)",
     )
+    .option("-e, --endpoint <endpoint>", "same as --from")
     .option("--ca <file>", "CA of Falco's server certificate (mTLS; env FALCO_GRPC_CA)")
     .option("--cert <file>", "client certificate (mTLS; env FALCO_GRPC_CERT)")
     .option("--key <file>", "client private key (mTLS; env FALCO_GRPC_KEY)")
@@ -38,7 +40,11 @@ export function clientFromFlags(flags: ConnectionFlags): FalcoClient {
     flags.ca || flags.cert || flags.key || flags.serverName
       ? { ca: flags.ca, cert: flags.cert, key: flags.key, serverName: flags.serverName }
       : undefined;
-  return createFalcoClient({ endpoint: flags.endpoint, tls, waitForServer: flags.wait ?? false });
+  return createFalcoClient({
+    endpoint: flags.from ?? flags.endpoint,
+    tls,
+    waitForServer: flags.wait ?? false,
+  });
 }
 
 /** Flags of the alert filters. */

@@ -42,6 +42,7 @@ const CONNECT_CODES = new Set([
 
 /** The exit status for an error that ended a command. */
 export function exitCodeFor(error: unknown, connected: boolean): number {
+  if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof FalcoError && CONNECT_CODES.has(error.code) && !connected)
     return EXIT.connect;
   return EXIT.error;

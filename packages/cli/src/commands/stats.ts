@@ -1,20 +1,23 @@
 import type { Command } from "commander";
 import {
-  addConnectionOptions,
+  type AlertInputs,
+  addInputOptions,
+  type InputFlags,
+  openAlertInputs,
+} from "../alert-inputs.js";
+import {
   addFilterOptions,
-  type ConnectionFlags,
-  clientFromFlags,
   type FilterFlags,
   filterFromFlags,
   positiveNumber,
 } from "../connection-options.js";
 import { createLiveScreen } from "../live-screen.js";
 import { RuleStatsTable } from "../rule-stats.js";
-import { finish, reportStatus, startRun } from "../run-command.js";
+import { finish, startRun } from "../run-command.js";
 import { renderStatsTable } from "../stats-table.js";
 import { paint, useColor } from "../style.js";
 
-interface StatsFlags extends ConnectionFlags, FilterFlags {
+interface StatsFlags extends InputFlags, FilterFlags {
   duration?: number;
   top: number;
   refresh: number;
@@ -37,7 +40,7 @@ export function registerStats(program: Command): void {
       250,
     );
   addFilterOptions(command);
-  addConnectionOptions(command);
+  addInputOptions(command);
   command.addHelpText(
     "after",
     `
@@ -51,7 +54,6 @@ Examples:
   );
   command.action(async (flags: StatsFlags) => {
     const run = startRun(flags.duration);
-    const client = clientFromFlags(flags);
     const live = process.stdout.isTTY === true;
     const table = new RuleStatsTable();
     const color = useColor(process.stdout);
@@ -69,18 +71,25 @@ Examples:
     const screen = live
       ? createLiveScreen({ stream: process.stdout, render, intervalMs: flags.refresh })
       : undefined;
-    const report = reportStatus(client.status(), {
-      ...(flags.verbose !== undefined && { verbose: flags.verbose }),
-      ...(screen && {
-        say: (text: string, warning: boolean) => {
-          status = paint(color, warning ? "yellow" : "dim", text);
-          screen.invalidate();
-        },
-      }),
-    });
+    let source: AlertInputs;
+    try {
+      source = await openAlertInputs(flags, {
+        ...(screen && {
+          say: (text: string, warning: boolean) => {
+            status = paint(color, warning ? "yellow" : "dim", text);
+            screen.invalidate();
+          },
+        }),
+      });
+    } catch (error) {
+      screen?.stop();
+      process.exitCode = finish(run, error, false, flags.verbose);
+      return;
+    }
+    const report = source.report;
     let failure: unknown;
     try {
-      for await (const alert of client.subscribe({
+      for await (const alert of source.alerts({
         ...filterFromFlags(flags),
         signal: run.signal,
       })) {
@@ -90,7 +99,7 @@ Examples:
     } catch (error) {
       failure = error;
     } finally {
-      await client.close();
+      await source.close();
     }
     if (screen) screen.stop();
     else if (report.connected() || failure === undefined) {
