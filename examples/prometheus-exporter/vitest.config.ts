@@ -1,5 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { falcoProject } from "../../vitest.shared.js";
 
-export default defineConfig({
-  test: { name: "example-prometheus-exporter", include: ["*.spec.ts"] },
-});
+export default falcoProject({ name: "example-prometheus-exporter", include: ["*.spec.ts"] });

@@ -1,5 +1,7 @@
-import { defineConfig } from "vitest/config";
+import { falcoProject } from "../../vitest.shared.js";
 
-export default defineConfig({
-  test: { name: "http", testTimeout: 30_000, include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
+export default falcoProject({
+  name: "http",
+  testTimeout: 30_000,
+  include: ["src/**/*.spec.ts", "test/**/*.spec.ts"],
 });

@@ -1,5 +1,3 @@
-import { defineConfig } from "vitest/config";
+import { falcoProject } from "../../vitest.shared.js";
 
-export default defineConfig({
-  test: { name: "proto", include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
-});
+export default falcoProject({ name: "proto", include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] });

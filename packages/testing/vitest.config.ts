@@ -1,5 +1,6 @@
-import { defineConfig } from "vitest/config";
+import { falcoProject } from "../../vitest.shared.js";
 
-export default defineConfig({
-  test: { name: "testing", include: ["src/**/*.spec.ts", "test/**/*.spec.ts"] },
+export default falcoProject({
+  name: "testing",
+  include: ["src/**/*.spec.ts", "test/**/*.spec.ts"],
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { testAlert } from "../test/spec-alerts.js";
 import { AlertSummary } from "./alert-summary.js";
-import { testAlert } from "./spec-alerts.js";
 
 describe("AlertSummary", () => {
   it("counts by priority (most severe first) and ranks rules", () => {

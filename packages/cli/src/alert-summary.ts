@@ -1,4 +1,4 @@
-import { type Alert, PRIORITIES, type Priority } from "@falco-sdk/client";
+import { type Alert, PRIORITIES, type Priority } from "@falco-sdk/core";
 
 /** Counts of alerts seen by a command, for its closing summary. */
 export class AlertSummary {

@@ -2,7 +2,7 @@
 // (/usr/bin/python3, stdlib only), so isTTY, colours and cursor control are the real ones.
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { bin, serve, startCommand, useProcesses } from "./spec-process.js";
+import { bin, serve, startCommand, useProcesses } from "../test/spec-process.js";
 
 useProcesses();
 

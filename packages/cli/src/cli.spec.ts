@@ -6,7 +6,15 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { alertToJson, PRIORITIES, parseAlertJson, priorityLevel } from "@falco-sdk/client";
 import { describe, expect, it } from "vitest";
-import { demo, run, serve, start, startCommand, tempDir, useProcesses } from "./spec-process.js";
+import {
+  demo,
+  run,
+  serve,
+  start,
+  startCommand,
+  tempDir,
+  useProcesses,
+} from "../test/spec-process.js";
 
 useProcesses();
 

@@ -1,11 +1,5 @@
-import {
-  type AlertFilter,
-  createFalcoClient,
-  type FalcoClient,
-  PRIORITIES,
-  type Priority,
-  parsePriority,
-} from "@falco-sdk/client";
+import { createFalcoClient, type FalcoClient } from "@falco-sdk/client";
+import { type AlertFilter, PRIORITIES, type Priority, parsePriority } from "@falco-sdk/core";
 import { type Command, InvalidArgumentError, Option } from "commander";
 
 /** Flags of the commands that talk to one Falco over gRPC (get, version). */

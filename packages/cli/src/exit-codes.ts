@@ -1,4 +1,10 @@
-import { FalcoError } from "@falco-sdk/client";
+import { FalcoError, type FalcoErrorCode } from "@falco-sdk/core";
+
+declare module "@falco-sdk/core" {
+  interface FalcoErrorCodes {
+    usage: UsageError;
+  }
+}
 
 /** Exit statuses of falco-alerts, for scripts. */
 export const EXIT = {
@@ -14,8 +20,11 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+/** One of the exit statuses. */
+export type ExitStatus = (typeof EXIT)[keyof typeof EXIT];
+
 /** A command line that parses but cannot work (e.g. serve with neither --socket nor --port). */
-export class UsageError extends FalcoError {
+export class UsageError extends FalcoError<"usage"> {
   constructor(message: string) {
     super("usage", message);
   }
@@ -31,21 +40,37 @@ Exit status:
        Falco server, unreadable certificate file
   130  interrupted by Ctrl-C (SIGINT); SIGTERM stops cleanly with 0`;
 
-const CONNECT_CODES = new Set([
-  "configuration",
-  "socket-not-found",
-  "socket-permission",
-  "tls",
-  "not-falco",
-  "connection",
-]);
+/**
+ * The exit status of each error code of every package the CLI uses. A code added to any of
+ * them without an entry here is a compile error (`FalcoErrorCode` is their union).
+ */
+const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
+  usage: EXIT.usage,
+  configuration: EXIT.connect,
+  "socket-not-found": EXIT.connect,
+  "socket-permission": EXIT.connect,
+  tls: EXIT.connect,
+  "not-falco": EXIT.connect,
+  connection: EXIT.connect,
+  "alert-parse": EXIT.error,
+  // falco-alerts serve (the test server):
+  "insecure-listen": EXIT.usage,
+  "listen-failed": EXIT.error,
+  "server-state": EXIT.error,
+  "stop-timeout": EXIT.error,
+  "ccore-unavailable": EXIT.error,
+  "ccore-process": EXIT.error,
+  "invalid-generator-options": EXIT.usage,
+};
 
-/** The exit status for an error that ended a command. */
-export function exitCodeFor(error: unknown, connected: boolean): number {
-  if (error instanceof UsageError) return EXIT.usage;
-  if (error instanceof FalcoError && CONNECT_CODES.has(error.code) && !connected)
-    return EXIT.connect;
-  return EXIT.error;
+/**
+ * The exit status for an error that ended a command: by its code; a failure to connect
+ * (status 3) after a connection had worked is a failure while running (1).
+ */
+export function exitCodeFor(error: unknown, connected: boolean): ExitStatus {
+  if (!(error instanceof FalcoError)) return EXIT.error;
+  const status = EXIT_FOR_CODE[error.code as FalcoErrorCode] ?? EXIT.error;
+  return status === EXIT.connect && connected ? EXIT.error : status;
 }
 
 /** One line for stderr: the SDK's message says what to do; a stack only with --verbose or DEBUG. */

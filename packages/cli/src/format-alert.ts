@@ -1,11 +1,5 @@
-import type { Alert } from "@falco-sdk/client";
+import { type Alert, outputLineText } from "@falco-sdk/core";
 import { paint, paintPriority } from "./style.js";
-
-/** The output line without Falco's own "HH:MM:SS.nnnnnnnnn: Priority " prefix. */
-function outputText(alert: Alert): string {
-  const prefix = /^\d{2}:\d{2}:\d{2}\.\d+: \S+ /.exec(alert.output);
-  return prefix ? alert.output.slice(prefix[0].length) : alert.output;
-}
 
 /** One readable line: time, priority, rule, host, then the alert text. */
 export function formatAlertLine(alert: Alert, color: boolean): string {
@@ -15,7 +9,7 @@ export function formatAlertLine(alert: Alert, color: boolean): string {
     paintPriority(color, alert.priority, alert.priority.padEnd(13)),
     paint(color, "bold", alert.rule),
     alert.hostname ? paint(color, "dim", `[${alert.hostname}]`) : "",
-    outputText(alert),
+    outputLineText(alert.output),
   ]
     .filter(Boolean)
     .join("  ");

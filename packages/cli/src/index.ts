@@ -1,4 +1,4 @@
-export { formatAlertJson } from "@falco-sdk/client";
+export { formatAlertJson } from "@falco-sdk/core";
 export { AlertSummary } from "./alert-summary.js";
 export { EXIT, EXIT_STATUS_HELP, exitCodeFor, UsageError } from "./exit-codes.js";
 export { formatAlertLine } from "./format-alert.js";

@@ -1,6 +1,5 @@
-import { type AlertInit, formatEventTime } from "@falco-sdk/testing";
-
-const OUTPUT_TIME = /^\d{2}:\d{2}:\d{2}\.\d{9}: /;
+import { withOutputLineTime } from "@falco-sdk/core";
+import type { AlertInit } from "@falco-sdk/testing";
 
 /**
  * The alert as if its event happened at `epochNs` (ns since the epoch): `time`, the
@@ -12,7 +11,7 @@ export function withEventTime(alert: AlertInit, epochNs: bigint): AlertInit {
   // The init shape also admits a full message, whose `time` has a $typeName: a plain copy.
   const stamped = { ...alert, time } as AlertInit;
   if (alert.output !== undefined) {
-    stamped.output = alert.output.replace(OUTPUT_TIME, `${formatEventTime(epochNs)}: `);
+    stamped.output = withOutputLineTime(alert.output, epochNs);
   }
   if (alert.outputFields && "evt.time" in alert.outputFields) {
     stamped.outputFields = { ...alert.outputFields, "evt.time": String(epochNs) };

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { ConfigurationError } from "@falco-sdk/client";
+import { ConfigurationError } from "@falco-sdk/core";
 
 /** Reads a file for a command-line flag, with an error that names the flag and the file. */
 export function loadFile(flag: string, path: string): Buffer {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { testAlert } from "../test/spec-alerts.js";
 import { RuleStatsTable } from "./rule-stats.js";
-import { testAlert } from "./spec-alerts.js";
 
 describe("RuleStatsTable", () => {
   it("aggregates by rule: count, most severe priority, last seen, distinct hosts", () => {

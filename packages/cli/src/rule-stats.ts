@@ -1,4 +1,4 @@
-import { type Alert, comparePriority, type Priority } from "@falco-sdk/client";
+import { type Alert, comparePriority, type Priority } from "@falco-sdk/core";
 
 /** Alerts of one rule, aggregated. */
 export interface RuleStats {

@@ -1,8 +1,8 @@
 import { stripVTControlCharacters } from "node:util";
 import { describe, expect, it } from "vitest";
+import { testAlert } from "../test/spec-alerts.js";
 import { fitWidth } from "./live-screen.js";
 import { RuleStatsTable } from "./rule-stats.js";
-import { testAlert } from "./spec-alerts.js";
 import { renderStatsTable } from "./stats-table.js";
 
 function sample(): RuleStatsTable {

@@ -1,5 +1,5 @@
 import { styleText } from "node:util";
-import type { Priority } from "@falco-sdk/client";
+import type { Priority } from "@falco-sdk/core";
 
 type Format = Parameters<typeof styleText>[0];
 

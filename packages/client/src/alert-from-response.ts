@@ -1,8 +1,13 @@
+import { type Alert, dateFromNs, PRIORITIES, type Priority } from "@falco-sdk/core";
 import type { response } from "@falco-sdk/proto/outputs";
 import { source as SourceEnum } from "@falco-sdk/proto/schema";
-import type { Alert } from "./alert.js";
-import { dateFromNs } from "./alert-time.js";
-import { PRIORITIES, type Priority } from "./priority.js";
+
+// Alerts built here keep the gRPC message: `alert.raw.kind === "grpc"` narrows to it.
+declare module "@falco-sdk/core" {
+  interface AlertRawKinds {
+    grpc: { readonly kind: "grpc"; readonly message: response };
+  }
+}
 
 const SOURCE_NAMES: Record<number, string> = {
   [SourceEnum.SYSCALL]: "syscall",

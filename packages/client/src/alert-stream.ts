@@ -1,17 +1,18 @@
+import type { Alert } from "@falco-sdk/core";
 import type { response } from "@falco-sdk/proto/outputs";
-import type { Alert } from "./alert.js";
 import { AlertBuffer, END } from "./alert-buffer.js";
 import { alertFromResponse } from "./alert-from-response.js";
 import type { Connection } from "./connection.js";
 import { ConnectionError } from "./errors.js";
 import { RequestPump } from "./request-pump.js";
+import type { SubscribeSettings } from "./resolve-options.js";
 
 /** Settings of one `sub` stream on one connection. */
-export interface AlertStreamSettings {
-  readonly pollIntervalMs: number;
-  readonly maxBufferedAlerts: number;
-  readonly livenessTimeoutMs: number;
-  readonly filter: ((alert: Alert) => boolean) | undefined;
+export interface AlertStreamSettings extends SubscribeSettings {
+  /** Deadline of a liveness probe (`version` call). */
+  readonly versionTimeoutMs: number;
+  /** A stream silent this long is probed. */
+  readonly livenessCheckEveryMs: number;
 }
 
 /**
@@ -27,7 +28,7 @@ export interface AlertStreamSettings {
  * so at 4 x `maxBufferedAlerts` we stop reading too and let HTTP/2 flow control
  * hold Falco back; reading, and polling (which Falco's shutdown waits for),
  * resume as soon as the consumer catches up. A silent stream is checked with `version`
- * calls: no answer within `livenessTimeoutMs / 2` ends it with a ConnectionError.
+ * calls: no answer within `versionTimeoutMs` ends it with a ConnectionError.
  */
 export async function* streamAlerts(
   connection: Connection,
@@ -60,19 +61,19 @@ export async function* streamAlerts(
   const poller = setInterval(() => pump.poll(), settings.pollIntervalMs);
   pump.poll();
 
-  const checkEveryMs = settings.livenessTimeoutMs / 4;
+  const checkEveryMs = settings.livenessCheckEveryMs;
   let probing = false;
   const liveness = setInterval(async () => {
     if (probing || performance.now() - lastActivity < checkEveryMs) return;
     probing = true;
     try {
-      await connection.version.version({}, { timeoutMs: settings.livenessTimeoutMs / 2 });
+      await connection.version.version({}, { timeoutMs: settings.versionTimeoutMs });
       lastActivity = performance.now();
     } catch (cause) {
       if (!call.signal.aborted) {
         buffer.fail(
           new ConnectionError(
-            `Falco did not answer a liveness check within ${settings.livenessTimeoutMs / 2} ms: ` +
+            `Falco did not answer a liveness check within ${settings.versionTimeoutMs} ms: ` +
               "it is hung or unreachable; reconnecting",
             { cause },
           ),

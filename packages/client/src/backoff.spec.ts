@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { backoffWithDefaults, retryDelayMs } from "./backoff.js";
+import { retryDelayMs } from "./backoff.js";
 import { ConnectionError } from "./errors.js";
+import { resolveBackoff as backoffWithDefaults } from "./resolve-options.js";
 
 const error = new ConnectionError("down");
 

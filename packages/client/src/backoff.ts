@@ -1,20 +1,9 @@
+import type { FalcoError } from "@falco-sdk/core";
 import type { ReconnectOptions } from "./client-options.js";
-import type { FalcoError } from "./errors.js";
 
-/** The reconnect options with every default filled in. */
+/** The reconnect options with every default filled in (by `resolveBackoff`). */
 export type Backoff = Required<Omit<ReconnectOptions, "delayMs">> &
   Pick<ReconnectOptions, "delayMs">;
-
-export function backoffWithDefaults(options: ReconnectOptions = {}): Backoff {
-  return {
-    initialDelayMs: options.initialDelayMs ?? 1000,
-    multiplier: options.multiplier ?? 1.6,
-    maxDelayMs: options.maxDelayMs ?? 30_000,
-    jitter: options.jitter ?? 0.2,
-    maxAttempts: options.maxAttempts ?? Number.POSITIVE_INFINITY,
-    delayMs: options.delayMs,
-  };
-}
 
 /**
  * Delay before retry number `attempt` (1-based), or undefined to give up.

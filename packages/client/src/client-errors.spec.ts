@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { ConfigurationError, FalcoError } from "@falco-sdk/core";
 import { describe, expect, it } from "vitest";
 import {
   alerts,
@@ -17,16 +18,14 @@ import {
   tempDir,
   testPki,
 } from "../test/servers.js";
-import { loadTls } from "./connection.js";
 import { diagnoseCallError } from "./error-mapping.js";
 import {
-  ConfigurationError,
   ConnectionError,
-  FalcoError,
   NotFalcoServerError,
   SocketNotFoundError,
   TlsError,
 } from "./errors.js";
+import { loadTls } from "./tls-material.js";
 import { createFalcoClient, type FalcoClient } from "./falco-client.js";
 
 async function failure(promise: Promise<unknown>): Promise<FalcoError> {

@@ -1,6 +1,7 @@
-import type { FalcoError } from "./errors.js";
-import type { Priority } from "./priority.js";
+import type { AlertFilter, FalcoError } from "@falco-sdk/core";
 import type { PemSource } from "./tls-material.js";
+
+export type { AlertFilter };
 
 /** Mutual TLS towards Falco's TCP listener. Each PEM is a file path, PEM text or a Buffer. */
 export interface FalcoTlsOptions {
@@ -69,18 +70,6 @@ export interface FalcoClientOptions {
    * Falco answers by closing the connection). @default 30000
    */
   readonly livenessTimeoutMs?: number;
-}
-
-/** Client-side filters; an alert passes when it matches every filter given. */
-export interface AlertFilter {
-  /** Only this priority and more severe ones, e.g. "Warning". */
-  readonly minPriority?: Priority;
-  /** Only rules equal to one of these strings or matching one of these expressions. */
-  readonly rules?: readonly (string | RegExp)[];
-  /** Only alerts with at least one of these tags. */
-  readonly tags?: readonly string[];
-  /** Only these sources, e.g. ["syscall", "k8s_audit"]. */
-  readonly sources?: readonly string[];
 }
 
 /** Options of `subscribe()`. */

@@ -1,40 +1,11 @@
 import { connect as netConnect } from "node:net";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { hostPort } from "@falco-sdk/core";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
-import type { FalcoTlsOptions } from "./client-options.js";
 import type { ResolvedEndpoint } from "./endpoint.js";
-import { ConfigurationError } from "./errors.js";
-import { loadPem } from "./tls-material.js";
-
-/** TLS material read from files or the environment, ready for node:tls. */
-export interface LoadedTls {
-  readonly ca?: Buffer;
-  readonly cert: Buffer;
-  readonly key: Buffer;
-  readonly serverName?: string;
-}
-
-/** Reads the TLS options (and FALCO_GRPC_* defaults) for a TLS endpoint. */
-export function loadTls(options: FalcoTlsOptions = {}, env = process.env): LoadedTls {
-  const ca = options.ca ?? env.FALCO_GRPC_CA;
-  const cert = options.cert ?? env.FALCO_GRPC_CERT;
-  const key = options.key ?? env.FALCO_GRPC_KEY;
-  if (cert === undefined || key === undefined) {
-    throw new ConfigurationError(
-      "Falco's gRPC over TCP always requires mutual TLS: pass tls.cert and tls.key (a client " +
-        "certificate signed by a CA in Falco's grpc root_certs) and usually tls.ca, or set " +
-        "FALCO_GRPC_CERT, FALCO_GRPC_KEY and FALCO_GRPC_CA",
-    );
-  }
-  return {
-    ca: ca === undefined ? undefined : loadPem(ca, "CA certificate (tls.ca)"),
-    cert: loadPem(cert, "client certificate (tls.cert)"),
-    key: loadPem(key, "client key (tls.key)"),
-    serverName: options.serverName ?? env.FALCO_GRPC_SERVER_NAME,
-  };
-}
+import type { LoadedTls } from "./tls-material.js";
 
 /** One HTTP/2 connection to Falco with clients of both services. */
 export interface Connection {
@@ -57,8 +28,7 @@ export function openConnection(endpoint: ResolvedEndpoint, tls?: LoadedTls): Con
     baseUrl = "http://localhost";
     nodeOptions = { createConnection: () => netConnect(path) };
   } else {
-    const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
-    baseUrl = `${endpoint.tls ? "https" : "http"}://${host}:${endpoint.port}`;
+    baseUrl = `${endpoint.tls ? "https" : "http"}://${hostPort(endpoint.host, endpoint.port)}`;
     nodeOptions =
       endpoint.tls && tls
         ? { ca: tls.ca, cert: tls.cert, key: tls.key, servername: tls.serverName }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { ConfigurationError } from "./errors.js";
+import { ConfigurationError, hostPort } from "@falco-sdk/core";
 
 /** Falco's default `grpc.bind_address` since 0.33. */
 export const DEFAULT_SOCKET_PATH = "/run/falco/falco.sock";
@@ -14,8 +14,7 @@ export type ResolvedEndpoint =
 /** The endpoint as users write it: `unix:///run/falco/falco.sock`, `localhost:5060`. */
 export function formatEndpoint(endpoint: ResolvedEndpoint): string {
   if (endpoint.kind === "unix") return `unix://${endpoint.path}`;
-  const host = endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host;
-  return `${endpoint.tls ? "" : "http://"}${host}:${endpoint.port}`;
+  return `${endpoint.tls ? "" : "http://"}${hostPort(endpoint.host, endpoint.port)}`;
 }
 
 function defaultSocket(): ResolvedEndpoint {

@@ -1,9 +1,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { LoadedTls } from "./connection.js";
+import { FalcoError } from "@falco-sdk/core";
+import type { LoadedTls } from "./tls-material.js";
 import { formatEndpoint, type ResolvedEndpoint } from "./endpoint.js";
 import {
   ConnectionError,
-  FalcoError,
   NotFalcoServerError,
   SocketNotFoundError,
   SocketPermissionError,

@@ -1,37 +1,19 @@
-/**
- * Base class of every error this SDK throws on purpose. `code` is stable and
- * meant for programs; `message` says what happened and what to do.
- */
-export class FalcoError extends Error {
-  /** A stable, machine-readable name of the failure, e.g. `"socket-not-found"`. */
-  readonly code: string;
+import { FalcoError } from "@falco-sdk/core";
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
-
-/** Input that is not a Falco alert (bad JSON, missing `rule`, unknown priority, ...). */
-export class AlertParseError extends FalcoError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("alert-parse", message, options);
-  }
-}
-
-/**
- * The options cannot work and retrying will not help: a malformed endpoint,
- * an unreadable certificate file, plaintext TCP without the opt-in.
- */
-export class ConfigurationError extends FalcoError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("configuration", message, options);
+// The client's failures. FalcoError, AlertParseError and ConfigurationError (a malformed
+// endpoint, an unreadable certificate file, plaintext TCP without the opt-in) are the core's.
+declare module "@falco-sdk/core" {
+  interface FalcoErrorCodes {
+    "socket-not-found": SocketNotFoundError;
+    "socket-permission": SocketPermissionError;
+    tls: TlsError;
+    "not-falco": NotFalcoServerError;
+    connection: ConnectionError;
   }
 }
 
 /** No socket file where Falco's gRPC server should listen. */
-export class SocketNotFoundError extends FalcoError {
+export class SocketNotFoundError extends FalcoError<"socket-not-found"> {
   /** Every path that was tried, in order. */
   readonly paths: readonly string[];
 
@@ -48,7 +30,7 @@ export class SocketNotFoundError extends FalcoError {
 }
 
 /** The socket exists but this process may not open it (Falco's socket is root-only by default). */
-export class SocketPermissionError extends FalcoError {
+export class SocketPermissionError extends FalcoError<"socket-permission"> {
   /** The socket file. */
   readonly path: string;
 
@@ -81,7 +63,7 @@ const TLS_ADVICE: Record<TlsFailure, string> = {
 };
 
 /** A mutual-TLS connection to Falco failed; `reason` says which side is wrong. */
-export class TlsError extends FalcoError {
+export class TlsError extends FalcoError<"tls"> {
   readonly reason: TlsFailure;
 
   constructor(reason: TlsFailure, detail: string, options?: { cause?: unknown }) {
@@ -91,7 +73,7 @@ export class TlsError extends FalcoError {
 }
 
 /** The endpoint answers, but not as Falco's gRPC output server. */
-export class NotFalcoServerError extends FalcoError {
+export class NotFalcoServerError extends FalcoError<"not-falco"> {
   constructor(endpoint: string, detail: string, options?: { cause?: unknown }) {
     super(
       "not-falco",
@@ -102,7 +84,7 @@ export class NotFalcoServerError extends FalcoError {
 }
 
 /** A connection failed or broke: Falco stopped, restarted, hung, or the network failed. Transient. */
-export class ConnectionError extends FalcoError {
+export class ConnectionError extends FalcoError<"connection"> {
   constructor(message: string, options?: { cause?: unknown }) {
     super("connection", message, options);
   }

@@ -1,14 +1,12 @@
-import type { Alert } from "./alert.js";
-import { compileAlertFilter } from "./alert-filter.js";
+import { type Alert, compileAlertFilter, EventHub, linkedAbortController } from "@falco-sdk/core";
 import { alertFromResponse } from "./alert-from-response.js";
-import { backoffWithDefaults } from "./backoff.js";
 import type { FalcoClientOptions, GetOptions, SubscribeOptions } from "./client-options.js";
 import type { ClientStatus } from "./client-status.js";
-import { type LoadedTls, loadTls, openConnection } from "./connection.js";
-import { formatEndpoint, resolveEndpoint } from "./endpoint.js";
+import { openConnection } from "./connection.js";
+import { formatEndpoint } from "./endpoint.js";
 import { diagnoseCallError } from "./error-mapping.js";
-import { EventHub } from "./event-hub.js";
 import { type FalcoVersion, falcoVersionFromResponse } from "./falco-version.js";
+import { resolveClientOptions } from "./resolve-options.js";
 import { type AlertSubscription, createSubscription } from "./subscription.js";
 
 /** A client of Falco's gRPC output API. Create it with `createFalcoClient()`. */
@@ -42,28 +40,12 @@ export interface FalcoClient extends AsyncDisposable {
  * @throws ConfigurationError when the endpoint cannot be parsed or TLS files cannot be read.
  */
 export function createFalcoClient(options: FalcoClientOptions = {}): FalcoClient {
-  const endpoint = resolveEndpoint(
-    options.endpoint ?? process.env.FALCO_GRPC_ENDPOINT,
-    options.insecurePlaintextTcp ?? false,
-  );
-  const tls: LoadedTls | undefined =
-    endpoint.kind === "tcp" && endpoint.tls ? loadTls(options.tls) : undefined;
-  const livenessTimeoutMs = options.livenessTimeoutMs ?? 30_000;
+  const settings = resolveClientOptions(options);
+  const { endpoint } = settings;
   const status = new EventHub<ClientStatus>();
   const closing = new AbortController();
-  const shared = openConnection(endpoint, tls);
-  const context = {
-    endpoint,
-    tls,
-    backoff:
-      options.reconnect === false ? (false as const) : backoffWithDefaults(options.reconnect),
-    waitForServer: options.waitForServer ?? false,
-    livenessTimeoutMs,
-    status,
-    closed: closing.signal,
-  };
-  const callSignal = (signal?: AbortSignal) =>
-    signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
+  const shared = openConnection(endpoint, settings.tls);
+  const context = { ...settings, status, closed: closing.signal };
 
   const client: FalcoClient = {
     endpoint: formatEndpoint(endpoint),
@@ -73,31 +55,34 @@ export function createFalcoClient(options: FalcoClientOptions = {}): FalcoClient
       return {
         async *[Symbol.asyncIterator]() {
           let received = false;
+          const call = linkedAbortController(closing.signal, getOptions.signal);
           try {
-            for await (const message of shared.outputs.get(
-              {},
-              { signal: callSignal(getOptions.signal) },
-            )) {
+            for await (const message of shared.outputs.get({}, { signal: call.signal })) {
               received = true;
               const alert = alertFromResponse(message);
               if (!filter || filter(alert)) yield alert;
             }
           } catch (error) {
             if (closing.signal.aborted || getOptions.signal?.aborted) return;
-            throw await diagnoseCallError(error, endpoint, tls, !received);
+            throw await diagnoseCallError(error, endpoint, settings.tls, !received);
+          } finally {
+            call.abort();
           }
         },
       };
     },
     async version(versionOptions = {}) {
+      const call = linkedAbortController(closing.signal, versionOptions.signal);
       try {
         const answer = await shared.version.version(
           {},
-          { timeoutMs: livenessTimeoutMs / 2, signal: callSignal(versionOptions.signal) },
+          { timeoutMs: settings.versionTimeoutMs, signal: call.signal },
         );
         return falcoVersionFromResponse(answer);
       } catch (error) {
-        throw await diagnoseCallError(error, endpoint, tls, true);
+        throw await diagnoseCallError(error, endpoint, settings.tls, true);
+      } finally {
+        call.abort();
       }
     },
     status: () => status.subscribe(),

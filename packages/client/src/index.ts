@@ -1,15 +1,33 @@
-export type { Alert, AlertRaw, OutputFieldValue } from "./alert.js";
-export { compileAlertFilter } from "./alert-filter.js";
-export { alertFromResponse } from "./alert-from-response.js";
+// The Alert model, its parsers, priorities, filters, the error base class and EventHub live
+// in @falco-sdk/core since 0.2; they are re-exported here so code written against
+// @falco-sdk/client keeps compiling unchanged.
 export {
+  type Alert,
+  type AlertFilter,
+  AlertParseError,
+  type AlertRaw,
+  type AlertSubscription,
   alertToJson,
+  ConfigurationError,
+  comparePriority,
+  compileAlertFilter,
+  EventHub,
   type FalcoAlertJson,
+  FalcoError,
+  type FalcoErrorCode,
   formatAlertJson,
+  isAtLeast,
+  mergeAlerts,
+  type OutputFieldValue,
+  PRIORITIES,
+  type Priority,
   parseAlertJson,
+  parsePriority,
+  priorityLevel,
   tryParseAlertLine,
-} from "./alert-json.js";
+} from "@falco-sdk/core";
+export { alertFromResponse } from "./alert-from-response.js";
 export type {
-  AlertFilter,
   FalcoClientOptions,
   FalcoTlsOptions,
   GetOptions,
@@ -19,26 +37,13 @@ export type {
 export type { ClientStatus } from "./client-status.js";
 export { DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH } from "./endpoint.js";
 export {
-  AlertParseError,
-  ConfigurationError,
   ConnectionError,
-  FalcoError,
   NotFalcoServerError,
   SocketNotFoundError,
   SocketPermissionError,
   TlsError,
   type TlsFailure,
 } from "./errors.js";
-export { EventHub } from "./event-hub.js";
 export { createFalcoClient, type FalcoClient } from "./falco-client.js";
 export type { FalcoVersion } from "./falco-version.js";
-export {
-  comparePriority,
-  isAtLeast,
-  PRIORITIES,
-  type Priority,
-  parsePriority,
-  priorityLevel,
-} from "./priority.js";
-export type { AlertSubscription } from "./subscription.js";
 export type { PemSource } from "./tls-material.js";

@@ -1,5 +1,7 @@
 // subscribe() and get() against real servers over real unix sockets: the SDK's
 // Node server and the gRPC C-core server (the stack Falco's server runs on).
+
+import type { Alert } from "@falco-sdk/core";
 import { describe, expect, it } from "vitest";
 import {
   alerts,
@@ -10,7 +12,6 @@ import {
   startServer,
   take,
 } from "../test/servers.js";
-import type { Alert } from "./alert.js";
 import { ConnectionError } from "./errors.js";
 import { createFalcoClient } from "./falco-client.js";
 

@@ -1,28 +1,24 @@
-import type { Alert } from "./alert.js";
-import { compileAlertFilter } from "./alert-filter.js";
+import {
+  type Alert,
+  type AlertSubscription,
+  type EventHub,
+  type FalcoError,
+  linkedAbortController,
+} from "@falco-sdk/core";
 import { streamAlerts } from "./alert-stream.js";
-import { type Backoff, retryDelayMs } from "./backoff.js";
+import { retryDelayMs } from "./backoff.js";
 import type { SubscribeOptions } from "./client-options.js";
 import type { ClientStatus } from "./client-status.js";
-import { type LoadedTls, openConnection } from "./connection.js";
-import { formatEndpoint, type ResolvedEndpoint } from "./endpoint.js";
+import { openConnection } from "./connection.js";
+import { formatEndpoint } from "./endpoint.js";
 import { diagnoseCallError, isPermanent } from "./error-mapping.js";
-import { ConnectionError, type FalcoError } from "./errors.js";
-import type { EventHub } from "./event-hub.js";
+import { ConnectionError } from "./errors.js";
+import { type ClientSettings, resolveSubscribeOptions } from "./resolve-options.js";
 
-/** A live stream of alerts; `for await` it, and end it with `break`, an AbortSignal or `unsubscribe()`. */
-export interface AlertSubscription extends AsyncIterable<Alert> {
-  /** Ends the subscription: the loop over it finishes without an error. */
-  unsubscribe(): void;
-}
+export type { AlertSubscription };
 
 /** What a subscription needs from its client. */
-export interface SubscriptionContext {
-  readonly endpoint: ResolvedEndpoint;
-  readonly tls: LoadedTls | undefined;
-  readonly backoff: Backoff | false;
-  readonly waitForServer: boolean;
-  readonly livenessTimeoutMs: number;
+export interface SubscriptionContext extends ClientSettings {
   readonly status: EventHub<ClientStatus>;
   /** Aborted by the client's close(). */
   readonly closed: AbortSignal;
@@ -44,17 +40,11 @@ export function createSubscription(
   context: SubscriptionContext,
   options: SubscribeOptions,
 ): AlertSubscription {
-  const stop = new AbortController();
-  const signals = [context.closed, options.signal].filter((s): s is AbortSignal => !!s);
-  for (const s of signals) {
-    if (s.aborted) stop.abort();
-    else s.addEventListener("abort", () => stop.abort(), { once: true, signal: stop.signal });
-  }
+  const stop = linkedAbortController(context.closed, options.signal);
   const settings = {
-    pollIntervalMs: options.pollIntervalMs ?? 100,
-    maxBufferedAlerts: Math.max(1, options.maxBufferedAlerts ?? 256),
-    livenessTimeoutMs: context.livenessTimeoutMs,
-    filter: compileAlertFilter(options),
+    ...resolveSubscribeOptions(options),
+    versionTimeoutMs: context.versionTimeoutMs,
+    livenessCheckEveryMs: context.livenessCheckEveryMs,
   };
   let started = false;
   return {
@@ -86,7 +76,7 @@ async function* run(
       let endedByServer = false;
       let failure: FalcoError;
       try {
-        await connection.version.version({}, { timeoutMs: context.livenessTimeoutMs / 2, signal });
+        await connection.version.version({}, { timeoutMs: context.versionTimeoutMs, signal });
         everConnected = true;
         attempt = 0;
         status.publish({ type: "connected", endpoint: display });

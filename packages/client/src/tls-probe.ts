@@ -1,5 +1,5 @@
 import { connect } from "node:tls";
-import type { LoadedTls } from "./connection.js";
+import type { LoadedTls } from "./tls-material.js";
 
 /** What a bare TLS handshake says of the client certificate. */
 export type ClientCertVerdict =

@@ -1,4 +1,4 @@
-import type { Alert } from "@falco-sdk/client";
+import type { Alert } from "@falco-sdk/core";
 
 /** One consumer's queue. */
 export interface Consumer {

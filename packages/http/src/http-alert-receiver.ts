@@ -12,7 +12,9 @@ import {
   ConfigurationError,
   compileAlertFilter,
   EventHub,
-} from "@falco-sdk/client";
+  hostForUrl,
+  linkedAbortController,
+} from "@falco-sdk/core";
 import { AlertFanout } from "./alert-fanout.js";
 import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
 import type { ReceiverStatus } from "./receiver-status.js";
@@ -164,19 +166,13 @@ export async function createHttpAlertReceiver(
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  const urlHost = host.includes(":") ? `[${host}]` : host;
-  const url = `${options.tls ? "https" : "http"}://${urlHost}:${port}${path}`;
+  const url = `${options.tls ? "https" : "http"}://${hostForUrl(host)}:${port}${path}`;
   status.publish({ type: "listening", url });
 
   const receiver: HttpAlertReceiver = {
     url,
     alerts(alertOptions = {}) {
-      const stop = new AbortController();
-      const signals = [closing.signal, alertOptions.signal].filter((s): s is AbortSignal => !!s);
-      for (const s of signals) {
-        if (s.aborted) stop.abort();
-        else s.addEventListener("abort", () => stop.abort(), { once: true, signal: stop.signal });
-      }
+      const stop = linkedAbortController(closing.signal, alertOptions.signal);
       const consumer = fanout.attach();
       stop.signal.addEventListener("abort", () => fanout.detach(consumer), { once: true });
       const filter = compileAlertFilter(alertOptions);

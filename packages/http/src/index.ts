@@ -1,3 +1,5 @@
+// Moved to @falco-sdk/core in 0.2 (the text parser is part of the Alert model): re-exported.
+export { parseFalcoTextLine } from "@falco-sdk/core";
 export {
   createHttpAlertReceiver,
   type HttpAlertReceiver,
@@ -9,4 +11,3 @@ export type {
   ReceiverTlsOptions,
 } from "./receiver-options.js";
 export type { ReceiverStatus } from "./receiver-status.js";
-export { parseFalcoTextLine } from "./text-alert.js";

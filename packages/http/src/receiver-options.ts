@@ -1,4 +1,4 @@
-import type { AlertFilter } from "@falco-sdk/client";
+import type { AlertFilter } from "@falco-sdk/core";
 
 /** TLS of the receiver; with `ca`, clients must present a certificate signed by it (mutual TLS). */
 export interface ReceiverTlsOptions {

@@ -6,7 +6,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { ConfigurationError, parseAlertJson } from "@falco-sdk/client";
+import { ConfigurationError, parseAlertJson } from "@falco-sdk/core";
 import { createTestPki, writeTestPki } from "@falco-sdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHttpAlertReceiver, type HttpAlertReceiver } from "./index.js";

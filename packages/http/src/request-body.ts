@@ -1,7 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { gunzipSync, inflateSync } from "node:zlib";
-import { type Alert, AlertParseError, parseAlertJson } from "@falco-sdk/client";
-import { parseFalcoTextLine } from "./text-alert.js";
+import { type Alert, AlertParseError, parseAlertJson, parseFalcoTextLine } from "@falco-sdk/core";
 
 /** A request the receiver refuses: HTTP status and the reason sent back. */
 export class RejectedRequest extends Error {

@@ -1,4 +1,11 @@
 import { FalcoTestServerError } from "./errors.js";
+
+declare module "@falco-sdk/core" {
+  interface FalcoErrorCodes {
+    "invalid-generator-options": AlertGeneratorOptionsError;
+  }
+}
+
 import type { AlertInit, FalcoServer } from "./falco-server.js";
 import type { FixtureRule } from "./fixture-types.js";
 import { buildFixtureAlert, FIXTURE_RULES, randomWorkload } from "./fixtures.js";
@@ -65,7 +72,7 @@ export interface AlertGenerator {
 }
 
 /** Invalid generator options (unknown rule, rate not positive, endless emission). */
-export class AlertGeneratorOptionsError extends FalcoTestServerError {
+export class AlertGeneratorOptionsError extends FalcoTestServerError<"invalid-generator-options"> {
   constructor(message: string) {
     super("invalid-generator-options", message);
   }

@@ -1,26 +1,19 @@
-import { type priority as PriorityEnum, source as SourceEnum } from "@falco-sdk/proto/schema";
+import { formatTimeOfDay, PRIORITIES, type Priority, priorityLevel } from "@falco-sdk/core";
+import type { priority as PriorityEnum } from "@falco-sdk/proto/schema";
+import { source as SourceEnum } from "@falco-sdk/proto/schema";
 
-/** Falco's priority names, most severe first (index = Falco's number). */
-export const PRIORITY_NAMES = [
-  "Emergency",
-  "Alert",
-  "Critical",
-  "Error",
-  "Warning",
-  "Notice",
-  "Informational",
-  "Debug",
-] as const;
+/** Falco's priority names, most severe first (index = Falco's number): the core's `PRIORITIES`. */
+export const PRIORITY_NAMES = PRIORITIES;
 
-/** A priority name as Falco writes it in output lines. */
-export type PriorityName = (typeof PRIORITY_NAMES)[number];
+/** A priority name as Falco writes it in output lines: the core's `Priority`. */
+export type PriorityName = Priority;
 
 /** Falco's value for a null field in output lines and `output_fields`. */
 export const NA = "<NA>";
 
 /** The proto enum value of a priority name. */
 export function priorityValue(name: PriorityName): PriorityEnum {
-  return PRIORITY_NAMES.indexOf(name) as PriorityEnum;
+  return priorityLevel(name) as PriorityEnum;
 }
 
 /** Field 3 (`source_deprecated`): plugin sources map to PLUGIN. */
@@ -38,16 +31,7 @@ export function deprecatedSource(source: string): SourceEnum {
 }
 
 /** `HH:MM:SS.nnnnnnnnn` (UTC) of an epoch time in nanoseconds, like Falco's `%evt.time`. */
-export function formatEventTime(epochNs: bigint): string {
-  const seconds = epochNs / 1_000_000_000n;
-  const nanos = epochNs % 1_000_000_000n;
-  const date = new Date(Number(seconds) * 1000);
-  const two = (n: number) => String(n).padStart(2, "0");
-  return (
-    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}.` +
-    String(nanos).padStart(9, "0")
-  );
-}
+export const formatEventTime: (epochNs: bigint) => string = formatTimeOfDay;
 
 /** Tags as Falco sends them: sorted (byte order) and de-duplicated. */
 export function normalizeTags(tags: readonly string[]): string[] {

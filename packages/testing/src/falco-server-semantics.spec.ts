@@ -6,11 +6,11 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eventually, ManualRequests, readAll, rejectionOf, take } from "../test/spec-helpers.js";
 import { InsecureListenError, ServerStopTimeoutError } from "./errors.js";
 import type { AlertInit, FalcoServer, ListenOptions } from "./falco-server.js";
 import { createTestPki, type TestPki } from "./pki.js";
 import { serverFactories } from "./server-factories.js";
-import { eventually, RequestPump, readAll, rejectionOf, take } from "./spec-helpers.js";
 import { type ClientTlsMaterial, createTestTransport } from "./test-transport.js";
 
 const alerts = (from: number, count: number): AlertInit[] =>
@@ -66,7 +66,7 @@ describe.each(serverFactories)("$name: Falco's server semantics", (factory) => {
   }
 
   function subscribe(server: FalcoServer, options: { timeoutMs?: number } = {}) {
-    const pump = new RequestPump();
+    const pump = new ManualRequests();
     const stream = connect(server).outputs.sub(pump, options)[Symbol.asyncIterator]();
     return { pump, stream };
   }
@@ -248,7 +248,7 @@ describe.each(serverFactories)("$name: Falco's server semantics", (factory) => {
     const output = "x".repeat(2_048);
     await server.emit(alerts(0, total).map((alert) => ({ ...alert, output })));
     const reader = connect(server);
-    const pump = new RequestPump();
+    const pump = new ManualRequests();
     const stream = reader.outputs.sub(pump)[Symbol.asyncIterator]();
     pump.send();
     await take(stream, 1); // then stop reading: the server's writes back up
@@ -309,7 +309,7 @@ describe.each(serverFactories)("$name: Falco's server semantics", (factory) => {
 
   it("kills a connection that pings too often while the server sends nothing (too_many_pings)", async () => {
     const server = await start();
-    const pump = new RequestPump();
+    const pump = new ManualRequests();
     const stream = connect(server, undefined, 200).outputs.sub(pump)[Symbol.asyncIterator]();
     pump.send();
     await eventually(async () => (await server.stats()).subscribers === 1);

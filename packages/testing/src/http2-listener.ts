@@ -10,6 +10,7 @@ import {
 } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import { dirname, resolve } from "node:path";
+import { hostPort } from "@falco-sdk/core";
 import { InsecureListenError, ServerListenError } from "./errors.js";
 import type { ListenOptions } from "./falco-server.js";
 import { type PingPolicyOptions, SessionPingPolicy } from "./ping-policy.js";
@@ -166,7 +167,8 @@ export async function listenHttp2(
   const host = "socketPath" in listen ? undefined : (listen.host ?? DEFAULT_HOST);
   await new Promise<void>((done, fail) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      const where = socketPath ?? `${host}:${"port" in listen ? (listen.port ?? 0) : 0}`;
+      const where =
+        socketPath ?? hostPort(host ?? DEFAULT_HOST, "port" in listen ? (listen.port ?? 0) : 0);
       fail(new ServerListenError(`cannot listen on ${where}: ${error.message}`, { cause: error }));
     };
     server.once("error", onError);
@@ -194,7 +196,7 @@ export async function listenHttp2(
     bound = { socketPath };
   } else {
     const { port } = server.address() as AddressInfo;
-    endpoint = host?.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+    endpoint = hostPort(host ?? DEFAULT_HOST, port);
     bound = { ...listen, host, port } as ListenOptions;
   }
 

@@ -5,9 +5,9 @@ import { createClient } from "@connectrpc/connect";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eventually, ManualRequests, rejectionOf, take } from "../test/spec-helpers.js";
 import { ServerListenError, ServerStateError } from "./errors.js";
 import { createFalcoTestServer } from "./node-server.js";
-import { eventually, RequestPump, rejectionOf, take } from "./spec-helpers.js";
 import { createTestTransport } from "./test-transport.js";
 
 describe("createFalcoTestServer (Node specifics)", () => {
@@ -82,7 +82,7 @@ describe("createFalcoTestServer (Node specifics)", () => {
       pingPolicy: false,
     });
     using connection = createTestTransport({ endpoint: server.endpoint, pingIntervalMs: 20 });
-    const pump = new RequestPump();
+    const pump = new ManualRequests();
     const stream = createClient(outputsService, connection.transport)
       .sub(pump)
       [Symbol.asyncIterator]();
@@ -103,7 +103,7 @@ describe("createFalcoTestServer (Node specifics)", () => {
     );
     try {
       const subs = connections.map((connection) => {
-        const pump = new RequestPump();
+        const pump = new ManualRequests();
         const client = createClient(outputsService, connection.transport);
         return { pump, stream: client.sub(pump)[Symbol.asyncIterator]() };
       });

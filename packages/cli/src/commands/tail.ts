@@ -1,4 +1,4 @@
-import { formatAlertJson } from "@falco-sdk/client";
+import { formatAlertJson } from "@falco-sdk/core";
 import type { Command } from "commander";
 import {
   type AlertInputs,

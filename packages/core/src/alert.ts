@@ -9,8 +9,8 @@ export type OutputFieldValue = string | number | bigint | boolean | null;
 
 /**
  * One Falco alert, the same whichever way it arrived: the gRPC output API
- * (`FalcoClient.subscribe` / `get`), Falco's JSON output (HTTP output, files,
- * stdout, Falcosidekick), parsed by `parseAlertJson`.
+ * (`@falco-sdk/client`), Falco's JSON output (HTTP output, files, stdout,
+ * Falcosidekick) parsed by `parseAlertJson`, or a text line parsed by `parseFalcoTextLine`.
  */
 export interface Alert {
   /** Event time, millisecond precision (a `Date` cannot hold more). */
@@ -42,8 +42,16 @@ export interface Alert {
   readonly raw: AlertRaw;
 }
 
-/** The message an Alert was built from. */
-export type AlertRaw =
-  | { readonly kind: "grpc"; readonly message: import("@falco-sdk/proto/outputs").response }
-  | { readonly kind: "json"; readonly document: Readonly<Record<string, unknown>> }
-  | { readonly kind: "text"; readonly line: string };
+/**
+ * The kinds of message an Alert can be built from, by `raw.kind`. A package that builds alerts
+ * from another message adds its kind by declaration merging (`@falco-sdk/client` adds
+ * `grpc: { readonly kind: "grpc"; readonly message: response }`), so the core needs none of
+ * its types.
+ */
+export interface AlertRawKinds {
+  json: { readonly kind: "json"; readonly document: Readonly<Record<string, unknown>> };
+  text: { readonly kind: "text"; readonly line: string };
+}
+
+/** The message an Alert was built from; narrow it with `raw.kind`. */
+export type AlertRaw = AlertRawKinds[keyof AlertRawKinds];

@@ -5,8 +5,8 @@
 import { create } from "@bufbuild/protobuf";
 import { type request, requestSchema } from "@falco-sdk/proto/outputs";
 
-/** An async iterable of `request`s that yields one each time `send()` is called. */
-export class RequestPump implements AsyncIterable<request> {
+/** The request side of a `sub` call driven by hand: one (empty) `request` per `send()`. */
+export class ManualRequests implements AsyncIterable<request> {
   #pending = 0;
   #closed = false;
   #wake: (() => void) | undefined;

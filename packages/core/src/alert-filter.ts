@@ -1,6 +1,17 @@
 import type { Alert } from "./alert.js";
-import type { AlertFilter } from "./client-options.js";
-import { isAtLeast } from "./priority.js";
+import { isAtLeast, type Priority } from "./priority.js";
+
+/** Client-side filters; an alert passes when it matches every filter given. */
+export interface AlertFilter {
+  /** Only this priority and more severe ones, e.g. "Warning". @default every priority */
+  readonly minPriority?: Priority;
+  /** Only rules equal to one of these strings or matching one of these expressions. @default every rule */
+  readonly rules?: readonly (string | RegExp)[];
+  /** Only alerts with at least one of these tags. @default any tags */
+  readonly tags?: readonly string[];
+  /** Only these sources, e.g. ["syscall", "k8s_audit"]. @default every source */
+  readonly sources?: readonly string[];
+}
 
 /** A predicate for the filters given; undefined when there is none (everything passes). */
 export function compileAlertFilter(filter: AlertFilter): ((alert: Alert) => boolean) | undefined {

@@ -1,5 +1,5 @@
 // Alerts for unit tests, built through the client's own JSON parser.
-import { type Alert, type Priority, parseAlertJson } from "@falco-sdk/client";
+import { type Alert, type Priority, parseAlertJson } from "@falco-sdk/core";
 
 export function testAlert(
   rule: string,

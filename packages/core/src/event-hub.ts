@@ -4,8 +4,8 @@ const MAX_PENDING = 100;
 /**
  * Fans events out to every iterable from `subscribe()`. A reader that does not
  * keep up loses its oldest events beyond 100, never blocking the publisher.
- * Iterables end after an event of type "closed". Shared by `FalcoClient.status()`
- * and `@falco-sdk/http`'s receiver.
+ * Iterables end after an event of type "closed". Behind every `status()` of the
+ * SDK (`FalcoClient`, `@falco-sdk/http`'s receiver, ...).
  */
 export class EventHub<T extends { readonly type: string }> {
   private readonly readers = new Set<{ queue: T[]; wake?: () => void }>();

@@ -1,0 +1,123 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  type AlertInit,
+  createAlertGenerator,
+  createFalcoTestServer,
+  createTestPki,
+  type ListenOptions,
+  writeTestPki,
+} from "@falco-sdk/testing";
+import { describeError, EXIT, exitCodeFor, UsageError } from "./exit-codes.js";
+import { createEventClock, withEventTime } from "./live-time.js";
+import { loadFile } from "./load-file.js";
+
+// `falco-alerts serve`: loaded only when that command runs (commands/serve.ts imports it
+// lazily), so tail, get, stats and version never load the test server, its PKI library or
+// the gRPC server stack.
+
+/** The flags of `falco-alerts serve`. */
+export interface ServeFlags {
+  socket?: string;
+  host: string;
+  port?: number;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  generateCerts?: string;
+  rate: number;
+  seed: number;
+  verbose?: boolean;
+}
+
+async function listenOptions(
+  flags: ServeFlags,
+): Promise<{ listen: ListenOptions; hint: (endpoint: string) => string }> {
+  if (flags.socket) {
+    const path = resolve(flags.socket);
+    return { listen: { socketPath: path }, hint: (endpoint) => `falco-alerts tail -e ${endpoint}` };
+  }
+  if (flags.port === undefined) throw new UsageError("give --socket <path> or --port <port>");
+  if (flags.generateCerts) {
+    const dir = resolve(flags.generateCerts);
+    mkdirSync(dir, { recursive: true });
+    const files = await writeTestPki(dir, await createTestPki());
+    return {
+      listen: { host: flags.host, port: flags.port, tls: files.pki.serverTls },
+      hint: (endpoint) =>
+        `falco-alerts tail -e ${endpoint} --ca ${files.caCert} ` +
+        `--cert ${files.clientCert} --key ${files.clientKey} --server-name localhost`,
+    };
+  }
+  if (!flags.ca || !flags.cert || !flags.key) {
+    throw new UsageError(
+      "TCP needs mutual TLS, like Falco: give --ca, --cert and --key, or --generate-certs <dir>",
+    );
+  }
+  const tls = {
+    ca: loadFile("--ca", flags.ca),
+    cert: loadFile("--cert", flags.cert),
+    key: loadFile("--key", flags.key),
+  };
+  return {
+    listen: { host: flags.host, port: flags.port, tls },
+    hint: (endpoint) =>
+      `falco-alerts tail -e ${endpoint} --ca <ca> --cert <client.crt> --key <client.key>`,
+  };
+}
+
+/**
+ * connect-node logs a full stack on the server for every stream a client drops (e.g. when a
+ * `tail --count 1` exits). For a demo server that is normal: one line with --verbose, else nothing.
+ */
+function quietClientDisconnects(verbose: boolean): void {
+  const original = console.error;
+  console.error = (...args: unknown[]) => {
+    const [first, reason] = args;
+    if (typeof first === "string" && first.startsWith("handler for rpc ")) {
+      if (verbose) {
+        const why = reason instanceof Error ? reason.message : String(reason);
+        process.stderr.write(`falco-alerts serve: a client stream ended: ${why}\n`);
+      }
+      return;
+    }
+    original(...args);
+  };
+}
+
+/** Runs `falco-alerts serve` until SIGINT or SIGTERM; sets `process.exitCode`. */
+export async function runServe(flags: ServeFlags): Promise<void> {
+  let options: Awaited<ReturnType<typeof listenOptions>>;
+  let server: Awaited<ReturnType<typeof createFalcoTestServer>>;
+  try {
+    options = await listenOptions(flags);
+    server = await createFalcoTestServer({ listen: options.listen });
+  } catch (error) {
+    process.stderr.write(`falco-alerts: ${describeError(error, flags.verbose)}\n`);
+    process.exitCode = exitCodeFor(error, false);
+    return;
+  }
+  quietClientDisconnects(flags.verbose ?? false);
+  process.stdout.write(
+    `listening on ${server.endpoint}\nconnect with: ${options.hint(server.endpoint)}\n`,
+  );
+  const stop = new AbortController();
+  let interrupted = false;
+  process.once("SIGINT", () => {
+    interrupted = true;
+    stop.abort();
+  });
+  process.once("SIGTERM", () => stop.abort());
+  const generator = createAlertGenerator({ seed: flags.seed });
+  // Live alerts carry the time they are emitted, as Falco's would.
+  const now = createEventClock();
+  const live = {
+    emit: (alerts: AlertInit | readonly AlertInit[]) => {
+      const list: readonly AlertInit[] = Array.isArray(alerts) ? alerts : [alerts];
+      return server.emit(list.map((alert) => withEventTime(alert, now())));
+    },
+  };
+  await generator.emitAtRate(live, { ratePerSecond: flags.rate, signal: stop.signal });
+  await server.stop({ timeoutMs: 2000 }).catch(() => server.crash());
+  process.exitCode = interrupted ? EXIT.interrupted : EXIT.ok;
+}

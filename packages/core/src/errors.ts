@@ -1,0 +1,53 @@
+/**
+ * Every `code` a `FalcoError` can carry, mapped to the class that carries it. Each package adds
+ * its own codes by declaration merging, so `FalcoErrorCode` is the union of every code of the
+ * packages a program imports, and a table such as `Record<FalcoErrorCode, number>` fails to
+ * compile when a code is added without an entry:
+ *
+ * ```ts
+ * declare module "@falco-sdk/core" {
+ *   interface FalcoErrorCodes {
+ *     "my-failure": MyFailureError;
+ *   }
+ * }
+ * ```
+ */
+export interface FalcoErrorCodes {
+  "alert-parse": AlertParseError;
+  configuration: ConfigurationError;
+}
+
+/** A stable, machine-readable name of a failure, e.g. `"socket-not-found"`. */
+export type FalcoErrorCode = keyof FalcoErrorCodes;
+
+/**
+ * Base class of every error the SDK throws on purpose, in every package. `code` is stable and
+ * meant for programs; `message` says what happened and what to do.
+ */
+export class FalcoError<C extends FalcoErrorCode = FalcoErrorCode> extends Error {
+  /** A stable, machine-readable name of the failure, e.g. `"socket-not-found"`. */
+  readonly code: C;
+
+  constructor(code: C, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** Input that is not a Falco alert (bad JSON, missing `rule`, unknown priority, ...). */
+export class AlertParseError extends FalcoError<"alert-parse"> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("alert-parse", message, options);
+  }
+}
+
+/**
+ * The options cannot work and retrying will not help: a malformed endpoint, an unreadable
+ * certificate file, an unauthenticated listener on a public address.
+ */
+export class ConfigurationError extends FalcoError<"configuration"> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("configuration", message, options);
+  }
+}
