@@ -2,18 +2,12 @@
 // metrics, relay, forward, noise): Falco's gRPC output (--from, alias -e) and
 // Falco's http_output / Falcosidekick's webhook (--listen-http, alias --listen),
 // each repeatable, merged into one stream.
-import {
-  type Alert,
-  type AlertFilter,
-  ConfigurationError,
-  createFalcoClient,
-  type FalcoClient,
-} from "@falco-sdk/client";
+import { createFalcoClient, type FalcoClient } from "@falco-sdk/client";
+import { type Alert, type AlertFilter, ConfigurationError, mergeAlerts } from "@falco-sdk/core";
 import { createHttpAlertReceiver, type HttpAlertReceiver } from "@falco-sdk/http";
 import type { Command } from "commander";
 import { UsageError } from "./exit-codes.js";
 import { loadFile } from "./load-file.js";
-import { mergeAlertStreams } from "./merge-alert-streams.js";
 import { reportStatus, type StatusReport } from "./run-command.js";
 
 /** The input flags, as commander parses them. */
@@ -239,7 +233,7 @@ export async function openAlertInputs(
     alerts: (o) =>
       inputs.length === 1
         ? inputs[0]!.alerts(o)
-        : mergeAlertStreams(inputs.map((input) => input.alerts(o))),
+        : mergeAlerts(...inputs.map((input) => input.alerts(o))),
     up: () => inputs.some((input) => input.up()),
     report: {
       connected: () => inputs.some((input) => input.report.connected()),

@@ -19,14 +19,9 @@ import {
   testPki,
 } from "../test/servers.js";
 import { diagnoseCallError } from "./error-mapping.js";
-import {
-  ConnectionError,
-  NotFalcoServerError,
-  SocketNotFoundError,
-  TlsError,
-} from "./errors.js";
-import { loadTls } from "./tls-material.js";
+import { ConnectionError, NotFalcoServerError, SocketNotFoundError, TlsError } from "./errors.js";
 import { createFalcoClient, type FalcoClient } from "./falco-client.js";
+import { loadTls } from "./tls-material.js";
 
 async function failure(promise: Promise<unknown>): Promise<FalcoError> {
   try {

@@ -1,6 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { FalcoError } from "@falco-sdk/core";
-import type { LoadedTls } from "./tls-material.js";
 import { formatEndpoint, type ResolvedEndpoint } from "./endpoint.js";
 import {
   ConnectionError,
@@ -9,6 +8,7 @@ import {
   SocketPermissionError,
   TlsError,
 } from "./errors.js";
+import type { LoadedTls } from "./tls-material.js";
 import { probeClientCertificate } from "./tls-probe.js";
 
 const CA_CODES = new Set([
