@@ -1,0 +1,52 @@
+// A user's program, type-checked by scripts/check-packages.mjs against the .d.ts files the
+// packed packages ship (installed with npm in a scratch project): every package's main names,
+// the client's re-exports of what moved to @falco-sdk/core, and the declaration merging that
+// adds the gRPC raw kind and each package's error codes.
+import { main } from "@falco-sdk/cli";
+import {
+  type Alert as ClientAlert,
+  type ClientStatus,
+  parseAlertJson as clientParseAlertJson,
+  createFalcoClient,
+  SocketNotFoundError,
+} from "@falco-sdk/client";
+import {
+  type Alert,
+  type AlertSubscription,
+  EventHub,
+  FalcoError,
+  type FalcoErrorCode,
+  mergeAlerts,
+  type Priority,
+  parseAlertJson,
+  parseFalcoTextLine,
+} from "@falco-sdk/core";
+import { createHttpAlertReceiver, type ReceiverStatus } from "@falco-sdk/http";
+import { outputs } from "@falco-sdk/proto";
+import { service } from "@falco-sdk/proto/outputs";
+import { createFalcoTestServer, FalcoTestServerError } from "@falco-sdk/testing";
+
+export async function consume(): Promise<void> {
+  const falco = createFalcoClient({ endpoint: "unix:///run/falco/falco.sock" });
+  const receiver = await createHttpAlertReceiver({ port: 0 });
+  const fromBoth: AsyncIterable<Alert> = mergeAlerts(falco.subscribe(), receiver.alerts());
+  for await (const alert of fromBoth) {
+    const priority: Priority = alert.priority;
+    if (alert.raw.kind === "grpc") console.log(alert.raw.message.rule, priority);
+    if (alert.raw.kind === "json") console.log(alert.raw.document);
+    break;
+  }
+  const sameModel: Alert = clientParseAlertJson("{}") satisfies ClientAlert;
+  const subscription: AlertSubscription = falco.subscribe({ minPriority: "Warning" });
+  subscription.unsubscribe();
+  const codes: FalcoErrorCode[] = ["socket-not-found", "configuration", "insecure-listen", "usage"];
+  const error: unknown = new SocketNotFoundError(["/run/falco/falco.sock"]);
+  if (error instanceof FalcoError && error.code === "socket-not-found") console.log(codes);
+  console.log(new FalcoTestServerError("listen-failed", "x") instanceof FalcoError);
+  const hub = new EventHub<ClientStatus | ReceiverStatus>();
+  hub.publish({ type: "closed" });
+  console.log(sameModel, parseAlertJson, parseFalcoTextLine, service.typeName, outputs, main);
+  console.log(createFalcoTestServer);
+  await falco.close();
+  await receiver.close();
+}
