@@ -19,15 +19,12 @@ it("removes its listeners from long-lived signals once it aborts", () => {
   const longLived = new AbortController();
   let listeners = 0;
   const add = longLived.signal.addEventListener.bind(longLived.signal);
-  longLived.signal.addEventListener = ((
-    type: string,
-    fn: never,
-    options?: AddEventListenerOptions,
-  ) => {
+  longLived.signal.addEventListener = (...args: Parameters<typeof add>) => {
+    const options = args[2];
     listeners++;
-    options?.signal?.addEventListener("abort", () => listeners--);
-    add(type, fn, options);
-  }) as typeof longLived.signal.addEventListener;
+    if (typeof options === "object") options.signal?.addEventListener("abort", () => listeners--);
+    add(...args);
+  };
   for (let i = 0; i < 100; i++) linkedAbortController(longLived.signal).abort();
   expect(listeners).toBe(0);
 });
