@@ -113,6 +113,13 @@ try {
     else {
       for (const dep of deps) if (!allowed.includes(dep)) problems.push(`depends on ${dep}`);
     }
+    if (manifest.name === "@falco-sdk/core") {
+      // The bottom layer: no gRPC, no HTTP server, no test code, nothing Node-only.
+      const code = run("tar", ["-xzOf", join(tarballs, file), "--wildcards", "package/dist/*.js"]);
+      const imports = [...code.matchAll(/(?:from|import)\s*\(?"([^"]+)"/g)].map((m) => m[1]);
+      const outside = imports.filter((i) => !i.startsWith("./") && i !== "lossless-json");
+      if (outside.length) problems.push(`imports ${[...new Set(outside)].join(", ")}`);
+    }
     if (problems.length) fail(`${manifest.name}: ${problems.join("; ")}`);
     else
       ok(
