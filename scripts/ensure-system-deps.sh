@@ -3,6 +3,7 @@
 #   protobuf-compiler  protoc, the independent encoder/decoder of the proto conformance tests
 #   python3-grpcio python3-grpc-tools  the gRPC C-core interop server (same stack as Falco's C++ server)
 #   curl               the HTTP sender of the http receiver tests (the libcurl Falco uses)
+#   prometheus         the real Prometheus that scrapes @falco-sdk/prometheus in its tests
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
 missing=()
@@ -11,6 +12,7 @@ command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || missing+=(python3-grpcio)
 /usr/bin/python3 -c 'import grpc_tools.protoc' >/dev/null 2>&1 || missing+=(python3-grpc-tools)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then

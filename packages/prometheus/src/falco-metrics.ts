@@ -1,0 +1,160 @@
+import { type Alert, ConfigurationError } from "@falco-sdk/client";
+import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { AlertSeries } from "./alert-series.js";
+import { SeriesCounter } from "./series-counter.js";
+import { type SourceStatusEvent, sourceUp } from "./source-status.js";
+
+/** Options of {@link createFalcoMetrics}. */
+export interface FalcoMetricsOptions {
+  /**
+   * The registry the metrics are registered in.
+   * @default a new `Registry`
+   */
+  readonly registry?: Registry;
+  /**
+   * Also collect prom-client's default process metrics (`process_*`, `nodejs_*`).
+   * @default true without `registry`, false with it (your registry, your choice)
+   */
+  readonly defaultMetrics?: boolean;
+  /**
+   * The cardinality guard: at most this many distinct alert label sets (rule x priority x
+   * hostname x source x namespace x pod x tags). Past it, alerts are counted in one overflow
+   * series per priority whose other labels read `_overflow_`, and in
+   * `falco_sdk_series_limit_hits_total`.
+   * @default 10000
+   */
+  readonly maxSeries?: number;
+  /**
+   * Serve `falcosecurity_falco_rules_matches_total` (Falco's own metric naming, for dashboards
+   * built for Falco's metrics endpoint) beside `falco_events`.
+   * @default true
+   */
+  readonly falcoNative?: boolean;
+}
+
+/** Falco alerts as Prometheus metrics, in a prom-client registry. */
+export interface FalcoMetrics {
+  readonly registry: Registry;
+  /** Counts one alert. */
+  count(alert: Alert): void;
+  /** Applies a status event of the alert source (see {@link SourceStatusEvent}). */
+  observe(event: SourceStatusEvent): void;
+  /** True while the source is connected (gRPC) or listening (HTTP), as its last event said. */
+  readonly up: boolean;
+  /** Distinct alert label sets counted so far (at most `maxSeries`). */
+  readonly series: number;
+}
+
+/**
+ * Registers the exporter's metrics:
+ *
+ * - `falco_events{rule, priority, hostname, source, k8s_ns_name, k8s_pod_name, tags}`:
+ *   falco-exporter's counter, labels as it wrote them;
+ * - `falcosecurity_falco_rules_matches_total{rule_name, priority, source, tag_<tag>,
+ *   hostname, k8s_ns_name, k8s_pod_name}`: Falco's own naming plus the labels it lacks;
+ * - `falco_sdk_connected`, `falco_sdk_possible_alert_losses_total`,
+ *   `falco_sdk_alerts_dropped_total`, `falco_sdk_requests_rejected_total`: the source's state;
+ * - `falco_sdk_series`, `falco_sdk_series_limit`, `falco_sdk_series_limit_hits_total`: the
+ *   cardinality guard.
+ *
+ * @throws ConfigurationError when `maxSeries` is not a positive integer.
+ */
+export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetrics {
+  const maxSeries = options.maxSeries ?? 10_000;
+  if (!Number.isSafeInteger(maxSeries) || maxSeries < 1) {
+    throw new ConfigurationError(`maxSeries must be a positive integer, got ${maxSeries}`);
+  }
+  const registry = options.registry ?? new Registry();
+  if (options.defaultMetrics ?? !options.registry) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const store = new AlertSeries(maxSeries);
+
+  new SeriesCounter(
+    {
+      name: "falco_events",
+      help: "Falco alerts by rule, priority (0 = Emergency .. 7 = Debug), host, source, Kubernetes namespace and pod, tags (falco-exporter compatible)",
+      registers,
+    },
+    () => [...store.all()].map((s) => ({ labels: s.events, value: s.value })),
+  );
+  if (options.falcoNative ?? true) {
+    new SeriesCounter(
+      {
+        name: "falcosecurity_falco_rules_matches_total",
+        help: "Falco alerts by rule_name, priority, source and tag_<tag> as Falco's metrics endpoint names them, plus hostname and Kubernetes namespace and pod",
+        registers,
+      },
+      () => [...store.all()].map((s) => ({ labels: s.native, value: s.value })),
+    );
+  }
+  const connected = new Gauge({
+    name: "falco_sdk_connected",
+    help: "1 while connected to Falco's gRPC output or listening for its http_output, else 0",
+    registers,
+  });
+  const possibleLosses = new Counter({
+    name: "falco_sdk_possible_alert_losses_total",
+    help: "Disconnections while the alert stream was open: Falco removes an alert from its queue before writing it, so alerts in flight may have been lost",
+    registers,
+  });
+  const dropped = new Counter({
+    name: "falco_sdk_alerts_dropped_total",
+    help: "Alerts the source dropped because this exporter fell behind (oldest first)",
+    registers,
+  });
+  const rejected = new Counter({
+    name: "falco_sdk_requests_rejected_total",
+    help: "Requests the HTTP receiver refused (4xx): wrong path, method, content type, secret, oversized",
+    registers,
+  });
+  new Gauge({
+    name: "falco_sdk_series",
+    help: "Distinct alert label sets counted (the cardinality guard's current load)",
+    registers,
+    collect() {
+      this.set(store.size);
+    },
+  });
+  new Gauge({
+    name: "falco_sdk_series_limit",
+    help: "The cardinality guard: at most this many alert label sets, then overflow series",
+    registers,
+  }).set(maxSeries);
+  const limitHits = new Counter({
+    name: "falco_sdk_series_limit_hits_total",
+    help: "Alerts counted in an overflow series (labels _overflow_) because the series limit was reached",
+    registers,
+  });
+
+  let up = false;
+  let droppedTotal = 0;
+  let rejectedTotal = 0;
+  const addTotal = (counter: Counter, seen: number, total: number | undefined) => {
+    if (total === undefined || total <= seen) return seen;
+    counter.inc(total - seen);
+    return total;
+  };
+  connected.set(0);
+  return {
+    registry,
+    get up() {
+      return up;
+    },
+    get series() {
+      return store.size;
+    },
+    count(alert) {
+      if (store.add(alert) === "overflow") limitHits.inc();
+    },
+    observe(event) {
+      const state = sourceUp(event);
+      if (state !== undefined) {
+        up = state;
+        connected.set(up ? 1 : 0);
+      }
+      if (event.type === "disconnected" && event.alertsMayHaveBeenLost) possibleLosses.inc();
+      if (event.type === "dropped") droppedTotal = addTotal(dropped, droppedTotal, event.total);
+      if (event.type === "rejected") rejectedTotal = addTotal(rejected, rejectedTotal, event.total);
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * A status event of an alert source, as the exporter reads it. `FalcoClient.status()`
+ * (`@falco-sdk/client`) and `HttpAlertReceiver.status()` (`@falco-sdk/http`) yield such events;
+ * so can any source: types the exporter does not know are ignored.
+ *
+ * - `connected` (gRPC) and `listening` (HTTP receiver): the source is up: `/readiness` 204,
+ *   `falco_sdk_connected` 1.
+ * - `connecting`, `reconnecting`, `disconnected`, `closed`: it is down (503, 0).
+ * - `disconnected` with `alertsMayHaveBeenLost: true`: counted in
+ *   `falco_sdk_possible_alert_losses_total`.
+ * - `dropped` with `total`: alerts the source dropped so far (`falco_sdk_alerts_dropped_total`).
+ * - `rejected` with `total`: requests refused so far (`falco_sdk_requests_rejected_total`).
+ */
+export interface SourceStatusEvent {
+  readonly type: string;
+  readonly alertsMayHaveBeenLost?: boolean;
+  readonly total?: number;
+}
+
+const UP = new Set(["connected", "listening"]);
+const DOWN = new Set(["connecting", "reconnecting", "disconnected", "closed"]);
+
+/** Whether an event says the source is up (true), down (false) or nothing about it. */
+export function sourceUp(event: SourceStatusEvent): boolean | undefined {
+  if (UP.has(event.type)) return true;
+  if (DOWN.has(event.type)) return false;
+  return undefined;
+}
