@@ -15,7 +15,11 @@ export class MetricsListenError extends FalcoError {
           : code === "EADDRNOTAVAIL"
             ? "no network interface has that address: use 127.0.0.1, 0.0.0.0 or one of this host's addresses"
             : "check the host and port";
-    super("metrics-listen", `cannot serve metrics on ${address} (${code ?? "error"}): ${hint}`, options);
+    super(
+      "metrics-listen",
+      `cannot serve metrics on ${address} (${code ?? "error"}): ${hint}`,
+      options,
+    );
     this.address = address;
   }
 }

@@ -7,7 +7,11 @@ export {
 } from "./alert-labels.js";
 export { OVERFLOW_LABEL_VALUE } from "./alert-series.js";
 export { MetricsListenError } from "./errors.js";
-export { createFalcoMetrics, type FalcoMetrics, type FalcoMetricsOptions } from "./falco-metrics.js";
+export {
+  createFalcoMetrics,
+  type FalcoMetrics,
+  type FalcoMetricsOptions,
+} from "./falco-metrics.js";
 export type { ListenAddress } from "./metrics-server.js";
 export {
   createPrometheusExporter,

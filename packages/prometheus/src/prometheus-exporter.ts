@@ -1,6 +1,10 @@
 import { type Alert, ConfigurationError } from "@falco-sdk/client";
 import { Registry } from "prom-client";
-import { createFalcoMetrics, type FalcoMetrics, type FalcoMetricsOptions } from "./falco-metrics.js";
+import {
+  createFalcoMetrics,
+  type FalcoMetrics,
+  type FalcoMetricsOptions,
+} from "./falco-metrics.js";
 import { type ListenAddress, type Listener, listen } from "./metrics-server.js";
 import type { SourceStatusEvent } from "./source-status.js";
 
