@@ -133,6 +133,24 @@ describe("createFalcoMetrics", () => {
     );
   });
 
+  it("reads the state of a source that keeps counters at each scrape", async () => {
+    let state = { up: true, possibleLosses: 2, dropped: 7, rejected: 0 };
+    const metrics = createFalcoMetrics({ defaultMetrics: false, state: () => state });
+    const value = async (name: string) => (await lines(metrics.registry, name))[0];
+    expect(metrics.up).toBe(true);
+    expect(await value("falco_sdk_connected")).toBe("falco_sdk_connected 1");
+    expect(await value("falco_sdk_possible_alert_losses_total")).toBe(
+      "falco_sdk_possible_alert_losses_total 2",
+    );
+    state = { up: false, possibleLosses: 3, dropped: 9, rejected: 1 };
+    expect(metrics.up).toBe(false);
+    expect(await value("falco_sdk_connected")).toBe("falco_sdk_connected 0");
+    expect(await value("falco_sdk_alerts_dropped_total")).toBe("falco_sdk_alerts_dropped_total 9");
+    expect(await value("falco_sdk_requests_rejected_total")).toBe(
+      "falco_sdk_requests_rejected_total 1",
+    );
+  });
+
   it("refuses a maxSeries that is not a positive integer", () => {
     expect(() => createFalcoMetrics({ maxSeries: 0 })).toThrow(/maxSeries must be a positive/);
     expect(() => createFalcoMetrics({ maxSeries: 1.5 })).toThrow(/maxSeries/);

@@ -2,7 +2,7 @@ import { type Alert, ConfigurationError } from "@falco-sdk/client";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { AlertSeries } from "./alert-series.js";
 import { SeriesCounter } from "./series-counter.js";
-import { type SourceStatusEvent, sourceUp } from "./source-status.js";
+import { type SourceState, type SourceStatusEvent, sourceUp } from "./source-status.js";
 
 /** Options of {@link createFalcoMetrics}. */
 export interface FalcoMetricsOptions {
@@ -30,6 +30,12 @@ export interface FalcoMetricsOptions {
    * @default true
    */
   readonly falcoNative?: boolean;
+  /**
+   * Reads the source's state at each scrape and probe, instead of (or on top of) the status
+   * events given to `observe()`: for sources that keep counters.
+   * @default none: the state comes from `observe()` alone
+   */
+  readonly state?: () => SourceState;
 }
 
 /** Falco alerts as Prometheus metrics, in a prom-client registry. */
@@ -39,7 +45,7 @@ export interface FalcoMetrics {
   count(alert: Alert): void;
   /** Applies a status event of the alert source (see {@link SourceStatusEvent}). */
   observe(event: SourceStatusEvent): void;
-  /** True while the source is connected (gRPC) or listening (HTTP), as its last event said. */
+  /** True while the source is connected (gRPC) or listening (HTTP), as it last said. */
   readonly up: boolean;
   /** Distinct alert label sets counted so far (at most `maxSeries`). */
   readonly series: number;
@@ -87,26 +93,38 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
       () => [...store.all()].map((s) => ({ labels: s.native, value: s.value })),
     );
   }
-  const connected = new Gauge({
+  // The source's state: from status events (observe) or read from `state()` at each scrape.
+  const observed = { up: false, possibleLosses: 0, dropped: 0, rejected: 0 };
+  const read = (): Required<SourceState> => {
+    const s = options.state?.();
+    return s ? { ...observed, ...s } : observed;
+  };
+  new Gauge({
     name: "falco_sdk_connected",
     help: "1 while connected to Falco's gRPC output or listening for its http_output, else 0",
     registers,
+    collect() {
+      this.set(read().up ? 1 : 0);
+    },
   });
-  const possibleLosses = new Counter({
-    name: "falco_sdk_possible_alert_losses_total",
-    help: "Disconnections while the alert stream was open: Falco removes an alert from its queue before writing it, so alerts in flight may have been lost",
+  totalCounter(
     registers,
-  });
-  const dropped = new Counter({
-    name: "falco_sdk_alerts_dropped_total",
-    help: "Alerts the source dropped because this exporter fell behind (oldest first)",
+    "falco_sdk_possible_alert_losses_total",
+    () => read().possibleLosses,
+    "Disconnections while the alert stream was open: Falco removes an alert from its queue before writing it, so alerts in flight may have been lost",
+  );
+  totalCounter(
     registers,
-  });
-  const rejected = new Counter({
-    name: "falco_sdk_requests_rejected_total",
-    help: "Requests the HTTP receiver refused (4xx): wrong path, method, content type, secret, oversized",
+    "falco_sdk_alerts_dropped_total",
+    () => read().dropped,
+    "Alerts the source dropped because this exporter fell behind (oldest first)",
+  );
+  totalCounter(
     registers,
-  });
+    "falco_sdk_requests_rejected_total",
+    () => read().rejected,
+    "Requests the HTTP receiver refused (4xx): wrong path, method, content type, secret, oversized",
+  );
   new Gauge({
     name: "falco_sdk_series",
     help: "Distinct alert label sets counted (the cardinality guard's current load)",
@@ -126,19 +144,10 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
     registers,
   });
 
-  let up = false;
-  let droppedTotal = 0;
-  let rejectedTotal = 0;
-  const addTotal = (counter: Counter, seen: number, total: number | undefined) => {
-    if (total === undefined || total <= seen) return seen;
-    counter.inc(total - seen);
-    return total;
-  };
-  connected.set(0);
   return {
     registry,
     get up() {
-      return up;
+      return read().up;
     },
     get series() {
       return store.size;
@@ -147,14 +156,30 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
       if (store.add(alert) === "overflow") limitHits.inc();
     },
     observe(event) {
-      const state = sourceUp(event);
-      if (state !== undefined) {
-        up = state;
-        connected.set(up ? 1 : 0);
-      }
-      if (event.type === "disconnected" && event.alertsMayHaveBeenLost) possibleLosses.inc();
-      if (event.type === "dropped") droppedTotal = addTotal(dropped, droppedTotal, event.total);
-      if (event.type === "rejected") rejectedTotal = addTotal(rejected, rejectedTotal, event.total);
+      const up = sourceUp(event);
+      if (up !== undefined) observed.up = up;
+      if (event.type === "disconnected" && event.alertsMayHaveBeenLost) observed.possibleLosses++;
+      if (event.type === "dropped" && event.total !== undefined)
+        observed.dropped = Math.max(observed.dropped, event.total);
+      if (event.type === "rejected" && event.total !== undefined)
+        observed.rejected = Math.max(observed.rejected, event.total);
     },
   };
+}
+
+/** A counter that follows a total kept elsewhere (it only ever grows). */
+function totalCounter(registers: Registry[], name: string, total: () => number, help: string) {
+  let counted = 0;
+  new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      const now = total();
+      if (now > counted) {
+        this.inc(now - counted);
+        counted = now;
+      }
+    },
+  });
 }

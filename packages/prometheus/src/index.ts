@@ -18,4 +18,4 @@ export {
   type PrometheusExporter,
   type PrometheusExporterOptions,
 } from "./prometheus-exporter.js";
-export type { SourceStatusEvent } from "./source-status.js";
+export type { SourceState, SourceStatusEvent } from "./source-status.js";

@@ -18,7 +18,7 @@ export interface PrometheusExporterOptions extends FalcoMetricsOptions {
   /**
    * The source's status events, for `/readiness`, `falco_sdk_connected`, possible losses and
    * drops: `FalcoClient.status()`, `HttpAlertReceiver.status()`, or your own.
-   * @default none: ready while `alerts` is being read
+   * @default none: ready while `alerts` is being read (unless `state` is given)
    */
   readonly status?: AsyncIterable<SourceStatusEvent>;
   /**
@@ -107,7 +107,7 @@ export async function createPrometheusExporter(
     );
   }
   let reading = false;
-  const ready = () => (options.status ? metrics.up : reading);
+  const ready = () => (options.status || options.state ? metrics.up : reading);
   if (options.initialStatus) metrics.observe(options.initialStatus);
 
   const listeners: Listener[] = [];

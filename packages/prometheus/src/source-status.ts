@@ -26,3 +26,18 @@ export function sourceUp(event: SourceStatusEvent): boolean | undefined {
   if (DOWN.has(event.type)) return false;
   return undefined;
 }
+
+/**
+ * The state of the alert source, read at each scrape and probe: for sources that keep counters
+ * rather than emit events (e.g. several inputs merged into one stream). Totals only grow.
+ */
+export interface SourceState {
+  /** Connected (gRPC) or listening (HTTP): what `/readiness` and `falco_sdk_connected` say. */
+  readonly up: boolean;
+  /** Disconnections while alerts were in flight, so far. */
+  readonly possibleLosses?: number;
+  /** Alerts the source dropped because the exporter fell behind, so far. */
+  readonly dropped?: number;
+  /** Requests an HTTP receiver refused, so far. */
+  readonly rejected?: number;
+}
