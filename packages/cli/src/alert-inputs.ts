@@ -104,7 +104,11 @@ export interface OpenAlertInputsOptions {
   readonly say?: (text: string, warning: boolean) => void;
 }
 
-function hostPort(flag: string, address: string): { host: string; port: number } {
+/**
+ * Parses a `[host:]port` flag value (host 127.0.0.1 when absent; `[::1]:port` for IPv6).
+ * @throws UsageError naming `flag` for anything else.
+ */
+export function hostPort(flag: string, address: string): { host: string; port: number } {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]:|([^:[\]]+):)?(\d{1,5})$/.exec(address);
   const port = m ? Number(m[3]) : Number.NaN;
   if (!m || port > 65535) {

@@ -37,7 +37,7 @@ Exit status:
   1    failure while running (the connection gave up after having worked; other errors)
   2    usage error (unknown flag, bad or missing value)
   3    could not connect or bad settings: socket missing, permission, TLS, not a
-       Falco server, unreadable certificate file
+       Falco server, unreadable certificate file, metrics address taken
   130  interrupted by Ctrl-C (SIGINT); SIGTERM stops cleanly with 0`;
 
 /**
@@ -53,6 +53,8 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "not-falco": EXIT.connect,
   connection: EXIT.connect,
   "alert-parse": EXIT.error,
+  // falco-alerts metrics:
+  "metrics-listen": EXIT.connect,
   // falco-alerts serve (the test server):
   "insecure-listen": EXIT.usage,
   "listen-failed": EXIT.error,

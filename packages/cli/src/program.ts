@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerGet } from "./commands/get.js";
+import { registerMetrics } from "./commands/metrics.js";
 import { registerServe } from "./commands/serve.js";
 import { registerStats } from "./commands/stats.js";
 import { registerTail } from "./commands/tail.js";
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerGet(program);
   registerVersion(program);
   registerStats(program);
+  registerMetrics(program);
   registerServe(program);
   program.addHelpText(
     "after",
