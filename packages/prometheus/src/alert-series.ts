@@ -32,7 +32,8 @@ export class AlertSeries {
 
   add(alert: Alert): SeriesOutcome {
     const events = falcoEventsLabels(alert);
-    const key = JSON.stringify(Object.values(events));
+    // NUL cannot be confused with label text in practice; Falco's fields never carry it.
+    const key = `${events.rule}\0${events.priority}\0${events.hostname}\0${events.source}\0${events.k8s_ns_name}\0${events.k8s_pod_name}\0${events.tags}`;
     const known = this.series.get(key);
     if (known) {
       known.value++;
