@@ -80,6 +80,7 @@ or listening for it (HTTP). A Grafana dashboard ships in @falco-sdk/prometheus.
 
 Examples:
   $ falco-alerts metrics                                 # local Falco socket, :9376/metrics
+  $ falco-alerts metrics --wait                          # as a service: wait for Falco to start
   $ falco-alerts metrics --listen-http 2801              # Falco >= 0.44 http_output
   $ falco-alerts metrics --metrics-listen 0.0.0.0:9376 --probes-listen 0.0.0.0:19376
   $ curl -s http://127.0.0.1:9376/metrics | grep falco_events`,
