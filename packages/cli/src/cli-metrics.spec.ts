@@ -2,7 +2,8 @@
 // receiving http_output POSTs, scraped over HTTP.
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { run, serve, start, useProcesses } from "./spec-process.js";
+import { join } from "node:path";
+import { run, serve, start, tempDir, useProcesses } from "./spec-process.js";
 
 useProcesses();
 
@@ -51,6 +52,33 @@ describe("falco-alerts metrics", () => {
     metrics.child.kill("SIGTERM");
     const r = await metrics.done;
     expect(r.code).toBe(0);
+  });
+
+  it("--wait: /readiness is 503 until Falco comes up, then 204; liveness always 204", async () => {
+    const dir = tempDir();
+    const socket = join(dir, "falco.sock");
+    const metrics = start([
+      "metrics",
+      "--wait",
+      "--from",
+      `unix://${socket}`,
+      "--metrics-listen",
+      "127.0.0.1:0",
+    ]);
+    const [, url = ""] = await metrics.waitFor("stderr", /serving metrics at (\S+)\n/);
+    const base = url.replace("/metrics", "");
+    await metrics.waitFor("stderr", /waiting for Falco/);
+    expect(await status(`${base}/readiness`)).toBe(503);
+    expect(await status(`${base}/liveness`)).toBe(204);
+    expect(await (await fetch(url)).text()).toMatch(/^falco_sdk_connected 0$/m);
+    await serve(["--socket", socket]);
+    for (let i = 0; i < 300 && (await status(`${base}/readiness`)) !== 204; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await status(`${base}/readiness`)).toBe(204);
+    await scrapeUntil(url, /^falco_events\{.*\} \d+$/m);
+    metrics.child.kill("SIGTERM");
+    expect((await metrics.done).code).toBe(0);
   });
 
   it("--listen-http: counts Falco 0.44+ http_output POSTs; --max-series caps them", async () => {
