@@ -1,8 +1,8 @@
 // falco-alerts metrics end to end: a real process reading `falco-alerts serve` (gRPC) or
 // receiving http_output POSTs, scraped over HTTP.
 import { createServer } from "node:net";
-import { describe, expect, it } from "vitest";
 import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { run, serve, start, tempDir, useProcesses } from "./spec-process.js";
 
 useProcesses();
