@@ -117,6 +117,7 @@ describe("falco-alerts metrics", () => {
       'falco_events{rule="Delete Bucket",priority="2",hostname="falco-0",source="aws_cloudtrail",k8s_ns_name="prod",k8s_pod_name="api-0",tags=",aws,"} 1',
     );
     expect(body).toContain('falco_events{rule="_overflow_",priority="2",');
+    await metrics.waitFor("stderr", /1 alert series reached: .*raise --max-series/);
     expect(body).not.toContain("falcosecurity_falco_rules_matches_total");
     metrics.child.kill("SIGTERM");
     expect((await metrics.done).code).toBe(0);

@@ -80,12 +80,18 @@ describe("createFalcoMetrics", () => {
   });
 
   it("caps the series: past maxSeries alerts go to an overflow series of their priority, counted", async () => {
-    const metrics = createFalcoMetrics({ maxSeries: 2, defaultMetrics: false });
+    const reported: number[] = [];
+    const metrics = createFalcoMetrics({
+      maxSeries: 2,
+      defaultMetrics: false,
+      onSeriesLimit: (limit) => reported.push(limit),
+    });
     for (const pod of ["a", "b", "c", "d", "a"]) {
       metrics.count(alert({ output_fields: { "k8s.pod.name": pod } }));
     }
     metrics.count(alert({ priority: "Critical", output_fields: { "k8s.pod.name": "e" } }));
     expect(metrics.series).toBe(2);
+    expect(reported).toEqual([2]);
     const events = await lines(metrics.registry, "falco_events");
     expect(events).toHaveLength(4);
     expect(events).toContain(

@@ -36,6 +36,11 @@ export interface FalcoMetricsOptions {
    * @default none: the state comes from `observe()` alone
    */
   readonly state?: () => SourceState;
+  /**
+   * Called once, the first time an alert lands in an overflow series (e.g. to log a warning).
+   * @default none
+   */
+  readonly onSeriesLimit?: (maxSeries: number) => void;
 }
 
 /** Falco alerts as Prometheus metrics, in a prom-client registry. */
@@ -144,6 +149,7 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
     registers,
   });
 
+  let limitReported = false;
   return {
     registry,
     get up() {
@@ -153,7 +159,12 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
       return store.size;
     },
     count(alert) {
-      if (store.add(alert) === "overflow") limitHits.inc();
+      if (store.add(alert) !== "overflow") return;
+      limitHits.inc();
+      if (!limitReported) {
+        limitReported = true;
+        options.onSeriesLimit?.(maxSeries);
+      }
     },
     observe(event) {
       const up = sourceUp(event);

@@ -101,6 +101,11 @@ Examples:
         ...(probes && { probes }),
         maxSeries: flags.maxSeries,
         falcoNative: flags.falcoNative,
+        onSeriesLimit: (limit) =>
+          process.stderr.write(
+            `falco-alerts: ${limit} alert series reached: new label sets are counted in _overflow_ ` +
+              "series from now on (falco_sdk_series_limit_hits_total); raise --max-series to keep them apart\n",
+          ),
         alerts: inputs.alerts({ ...filterFromFlags(flags), signal: run.signal }),
         state: inputsState(inputs),
       });
