@@ -27,17 +27,19 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_CONDITION = "@falco-sdk/source";
 
-/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http} -> cli. */
+/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http, prometheus} -> cli. */
 const LAYERS = {
   "@falco-sdk/core": [],
   "@falco-sdk/proto": [],
   "@falco-sdk/client": ["@falco-sdk/core", "@falco-sdk/proto"],
   "@falco-sdk/http": ["@falco-sdk/core"],
   "@falco-sdk/testing": ["@falco-sdk/core", "@falco-sdk/proto"],
+  "@falco-sdk/prometheus": ["@falco-sdk/core"],
   "@falco-sdk/cli": [
     "@falco-sdk/client",
     "@falco-sdk/core",
     "@falco-sdk/http",
+    "@falco-sdk/prometheus",
     "@falco-sdk/testing",
   ],
 };

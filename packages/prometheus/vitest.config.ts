@@ -1,5 +1,7 @@
-import { defineConfig } from "vitest/config";
+import { falcoProject } from "../../vitest.shared.js";
 
-export default defineConfig({
-  test: { name: "prometheus", testTimeout: 120_000, include: ["src/**/*.spec.ts"] },
+export default falcoProject({
+  name: "prometheus",
+  testTimeout: 120_000,
+  include: ["src/**/*.spec.ts"],
 });

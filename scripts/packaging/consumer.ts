@@ -1,7 +1,7 @@
 // A user's program, type-checked by scripts/check-packages.mjs against the .d.ts files the
 // packed packages ship (installed with npm in a scratch project): every package's main names,
 // the client's re-exports of what moved to @falco-sdk/core, and the declaration merging that
-// adds the gRPC raw kind and each package's error codes.
+// adds the gRPC raw kind and each package's error codes (the exporter's "metrics-listen" too).
 import { main } from "@falco-sdk/cli";
 import {
   type Alert as ClientAlert,
@@ -22,6 +22,11 @@ import {
   parseFalcoTextLine,
 } from "@falco-sdk/core";
 import { createHttpAlertReceiver, type ReceiverStatus } from "@falco-sdk/http";
+import {
+  createPrometheusExporter,
+  MetricsListenError,
+  type SourceStatusEvent,
+} from "@falco-sdk/prometheus";
 import { outputs } from "@falco-sdk/proto";
 import { service } from "@falco-sdk/proto/outputs";
 import { createFalcoTestServer, FalcoTestServerError } from "@falco-sdk/testing";
@@ -39,7 +44,20 @@ export async function consume(): Promise<void> {
   const sameModel: Alert = clientParseAlertJson("{}") satisfies ClientAlert;
   const subscription: AlertSubscription = falco.subscribe({ minPriority: "Warning" });
   subscription.unsubscribe();
-  const codes: FalcoErrorCode[] = ["socket-not-found", "configuration", "insecure-listen", "usage"];
+  const exporter = await createPrometheusExporter({
+    port: 0,
+    status: falco.status() satisfies AsyncIterable<SourceStatusEvent>,
+    alerts: falco.subscribe(),
+  });
+  await exporter.close();
+  console.log(new MetricsListenError("127.0.0.1:9376", { cause: null }).code === "metrics-listen");
+  const codes: FalcoErrorCode[] = [
+    "socket-not-found",
+    "configuration",
+    "insecure-listen",
+    "usage",
+    "metrics-listen",
+  ];
   const error: unknown = new SocketNotFoundError(["/run/falco/falco.sock"]);
   if (error instanceof FalcoError && error.code === "socket-not-found") console.log(codes);
   console.log(new FalcoTestServerError("listen-failed", "x") instanceof FalcoError);

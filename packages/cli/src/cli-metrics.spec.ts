@@ -3,7 +3,7 @@
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run, serve, start, tempDir, useProcesses } from "./spec-process.js";
+import { run, serve, start, tempDir, useProcesses } from "../test/spec-process.js";
 
 useProcesses();
 

@@ -1,7 +1,7 @@
 // pnpm bench: what counting alerts and serving a scrape cost, beside the baseline a user would
 // write by hand (one prom-client Counter with falco-exporter's labels, as the example used to).
 // Needs a build (dist/).
-import { parseAlertJson, priorityLevel } from "@falco-sdk/client";
+import { parseAlertJson, priorityLevel } from "@falco-sdk/core";
 import { Counter, Registry } from "prom-client";
 import { createFalcoMetrics } from "../dist/index.js";
 

@@ -1,4 +1,4 @@
-import { type Alert, priorityLevel } from "@falco-sdk/client";
+import { type Alert, priorityLevel } from "@falco-sdk/core";
 
 /** The labels of falco-exporter's `falco_events`, in its order. */
 export const FALCO_EVENTS_LABELS = [

@@ -1,4 +1,4 @@
-import type { Alert } from "@falco-sdk/client";
+import type { Alert } from "@falco-sdk/core";
 import { type FalcoEventsLabels, falcoEventsLabels, falcoNativeLabels } from "./alert-labels.js";
 
 /** Label value of the overflow series that counts alerts past the series cap. */

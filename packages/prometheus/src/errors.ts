@@ -1,7 +1,13 @@
-import { FalcoError } from "@falco-sdk/client";
+import { FalcoError } from "@falco-sdk/core";
+
+declare module "@falco-sdk/core" {
+  interface FalcoErrorCodes {
+    "metrics-listen": MetricsListenError;
+  }
+}
 
 /** The metrics (or probes) HTTP server could not listen on its address. */
-export class MetricsListenError extends FalcoError {
+export class MetricsListenError extends FalcoError<"metrics-listen"> {
   /** The address that was refused, `host:port`. */
   readonly address: string;
 

@@ -1,4 +1,4 @@
-import { parseAlertJson } from "@falco-sdk/client";
+import { parseAlertJson } from "@falco-sdk/core";
 import { Counter, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { falcoEventsLabels, tagLabelName } from "./alert-labels.js";

@@ -1,4 +1,4 @@
-import { type Alert, ConfigurationError } from "@falco-sdk/client";
+import { type Alert, ConfigurationError } from "@falco-sdk/core";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import { AlertSeries } from "./alert-series.js";
 import { SeriesCounter } from "./series-counter.js";

@@ -1,4 +1,4 @@
-import { type Alert, ConfigurationError, parseAlertJson } from "@falco-sdk/client";
+import { type Alert, ConfigurationError, parseAlertJson } from "@falco-sdk/core";
 import { Counter, Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Cleanup, grpcAlert, grpcSource, httpSource, jsonAlert } from "../test/sources.js";

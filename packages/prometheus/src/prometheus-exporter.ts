@@ -1,4 +1,4 @@
-import { type Alert, ConfigurationError } from "@falco-sdk/client";
+import { type Alert, ConfigurationError } from "@falco-sdk/core";
 import { Registry } from "prom-client";
 import {
   createFalcoMetrics,
