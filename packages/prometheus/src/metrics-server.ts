@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { hostForUrl } from "@falco-sdk/core";
 import { Registry } from "prom-client";
 import { MetricsListenError } from "./errors.js";
 
@@ -73,7 +74,7 @@ export async function listen(address: ListenAddress, routes: MetricsRoutes): Pro
       res.writeHead(500).end(`${error instanceof Error ? error.message : error}\n`);
     }
   });
-  const shown = host.includes(":") ? `[${host}]` : host;
+  const shown = hostForUrl(host);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (cause) =>
       reject(new MetricsListenError(`${shown}:${address.port}`, { cause })),
