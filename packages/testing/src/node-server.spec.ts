@@ -1,6 +1,8 @@
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
@@ -126,4 +128,87 @@ describe("createFalcoTestServer (Node specifics)", () => {
       }
     }
   });
+
+  it("prints nothing when clients drop their streams (reset, closed, torn down mid-write)", async () => {
+    // A process of its own, so that everything it would print is in its
+    // output once it has exited. Inside the package: `@falco-sdk/testing`
+    // resolves to this package's dist/.
+    const pkg = fileURLToPath(new URL("..", import.meta.url));
+    const script = join(pkg, `.drop-streams-${process.pid}.mjs`);
+    writeFileSync(script, DROP_STREAMS_SCRIPT);
+    try {
+      const child = spawn(process.execPath, [script, join(dir, "falco.sock")]);
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise((resolve) => child.once("close", resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+      const stats = JSON.parse(stdout) as { dropped: number; subscribers: number };
+      expect(stats.subscribers).toBe(0);
+      expect(stats.dropped).toBeGreaterThanOrEqual(3); // three streams broke mid-drain
+    } finally {
+      rmSync(script, { force: true });
+    }
+  });
 });
+
+/** Drops sub streams every way a client can while the server writes or waits. */
+const DROP_STREAMS_SCRIPT = `
+import { connect as connectHttp2, constants } from "node:http2";
+import { connect as connectNet } from "node:net";
+import { createClient } from "@connectrpc/connect";
+import { create } from "@bufbuild/protobuf";
+import { requestSchema, service } from "@falco-sdk/proto/outputs";
+import { createFalcoTestServer, createTestTransport } from "@falco-sdk/testing";
+
+const socketPath = process.argv[2];
+const server = await createFalcoTestServer({ listen: { socketPath } });
+server.emitSync(Array.from({ length: 3000 }, (_, i) => ({ rule: "r" + i, output: "x".repeat(2048) })));
+const until = async (check) => {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+async function* polls() {
+  yield create(requestSchema);
+  await new Promise(() => {});
+}
+
+// A client that tears its connection down with GOAWAY CANCEL (as connect-node's
+// and C-core clients do) while the server is blocked writing to it.
+const session = connectHttp2("http://localhost", { createConnection: () => connectNet(socketPath) });
+session.on("error", () => {});
+const raw = session.request({
+  ":method": "POST",
+  ":path": "/falco.outputs.service/sub",
+  "content-type": "application/grpc",
+  te: "trailers",
+});
+raw.on("error", () => {});
+raw.write(Buffer.alloc(5)); // one empty request message
+await new Promise((resolve) => raw.once("data", resolve));
+raw.pause();
+session.goaway(constants.NGHTTP2_CANCEL);
+await until(() => server.statsSync().subscribers === 0);
+session.destroy();
+
+for (const how of ["reset", "close", "close-idle"]) {
+  const connection = createTestTransport({ endpoint: server.endpoint });
+  const abort = new AbortController();
+  const stream = createClient(service, connection.transport)
+    .sub(polls(), { signal: abort.signal })[Symbol.asyncIterator]();
+  if (how === "close-idle") {
+    await until(() => server.statsSync().subscribers === 1);
+  } else {
+    await stream.next(); // the server now writes faster than we read
+  }
+  if (how === "reset") abort.abort();
+  else connection.close();
+  await until(() => server.statsSync().subscribers === 0);
+}
+await server.stop();
+process.stdout.write(JSON.stringify(server.statsSync()));
+`;

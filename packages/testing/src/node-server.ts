@@ -1,5 +1,4 @@
 import { availableParallelism } from "node:os";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { ServerStateError, ServerStopTimeoutError } from "./errors.js";
@@ -11,6 +10,7 @@ import type {
   StopOptions,
   VersionInit,
 } from "./falco-server.js";
+import { createGrpcHandler } from "./grpc-handler.js";
 import { checkListenOptions, type Http2Listener, listenHttp2 } from "./http2-listener.js";
 import { createOutputsService } from "./outputs-service.js";
 import type { PingPolicyOptions } from "./ping-policy.js";
@@ -77,10 +77,7 @@ export async function createFalcoTestServer(
   checkListenOptions(options.listen);
   const threadiness = options.threadiness === 0 ? availableParallelism() : options.threadiness;
   const core = new ServerCore(threadiness === undefined ? undefined : threadiness * 10);
-  const handler = connectNodeAdapter({
-    grpc: true,
-    grpcWeb: false,
-    connect: false,
+  const handler = createGrpcHandler({
     // gRPC's default receive limit, as in Falco.
     readMaxBytes: 4 * 1024 * 1024,
     routes(router) {
