@@ -57,6 +57,7 @@ class Interop:
         self.address = None
         self.listen = None
         self.version_reply = pb.version.response()
+        self.calls_per_method = None
         self.lock = threading.Lock()
 
     # ----- commands -----
@@ -71,6 +72,13 @@ class Interop:
                 raise ValueError("start needs 'listen' the first time")
             if "version" in cmd:
                 self.version_reply = version_from_json(self.pb, cmd["version"] or {})
+            if "threadiness" in cmd:
+                # Falco arms threadiness x 10 contexts per method; 0 means one per CPU.
+                threadiness = cmd["threadiness"]
+                if threadiness is None:
+                    self.calls_per_method = None
+                else:
+                    self.calls_per_method = (threadiness or os.cpu_count() or 1) * 10
             self.queue.reset_for_start()
             self._start_server()
             return {"endpoint": self.endpoint, "port": self.port}
@@ -90,7 +98,12 @@ class Interop:
         self.queue.set_paused(True)
         return {}
 
-    def cmd_resume(self, _cmd):
+    def cmd_resume(self, cmd):
+        # Falco's gRPC core handles cancellations and closed connections while
+        # its application hangs, so a request read while paused is never
+        # served for a call that ended meanwhile. gRPC's core here reports
+        # such calls within milliseconds: give it settleMs before answering.
+        time.sleep(cmd.get("settleMs", 200) / 1000.0)
         self.queue.set_paused(False)
         return {}
 
@@ -156,7 +169,9 @@ class Interop:
         self.queue.load(messages, state.get("delivered", 0), state.get("dropped", 0))
 
     def _start_server(self):
-        servicer = FalcoServicer(self.queue, self.pb, self.version_reply)
+        servicer = FalcoServicer(
+            self.grpc, self.queue, self.pb, self.version_reply, self.calls_per_method
+        )
         port_wanted = getattr(self, "port", None) or self.listen.get("port") or 0
         self.server, self.endpoint, self.port = build_server(
             self.grpc, self.pb, servicer, self.listen, port_wanted

@@ -1,6 +1,9 @@
 """The gRPC side: Falco's three RPCs on the shared queue, and the server that listens like Falco."""
 
+import contextlib
 from concurrent import futures
+
+from falco_state import CallSlots
 
 
 def watch(context, stream):
@@ -13,12 +16,44 @@ def watch(context, stream):
 class FalcoServicer:
     """The three RPCs, with Falco's semantics, on top of the shared queue."""
 
-    def __init__(self, queue, pb, version_reply):
+    def __init__(self, grpc, queue, pb, version_reply, calls_per_method):
+        self.grpc = grpc
         self.queue = queue
         self.pb = pb
         self.version_reply = version_reply
+        self.slots = {
+            name: CallSlots(queue, calls_per_method) for name in ("sub", "get", "version")
+        }
+
+    @contextlib.contextmanager
+    def slot(self, name, context):
+        """Holds one of the method's call contexts for the call's lifetime."""
+        if not self.slots[name].acquire(context):
+            if context.is_active():
+                context.abort(self.grpc.StatusCode.UNAVAILABLE, "the server is stopping")
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self.slots[name].release()
 
     def sub(self, request_iterator, context):
+        with self.slot("sub", context) as served:
+            if served:
+                yield from self._sub(request_iterator, context)
+
+    def get(self, request, context):
+        with self.slot("get", context) as served:
+            if served:
+                yield from self._get(request, context)
+
+    def version(self, request, context):
+        with self.slot("version", context) as served:
+            # Not served: the call was cancelled (an empty answer goes nowhere).
+            return self._version(request, context) if served else self.pb.version.response()
+
+    def _sub(self, request_iterator, context):
         stream = self.queue.open_stream(subscriber=True)
         watch(context, stream)
         try:
@@ -37,13 +72,15 @@ class FalcoServicer:
                         break
                     yield alert  # resumes only once the write completed
                     stream.written()
+                    if self.queue.stopping:
+                        return  # Falco checks for a stop after each write, then ends with OK
             # The client half-closed: Falco never answers that (the call
             # hangs until the client's deadline or cancellation).
             stream.wait_until_done()
         finally:
             stream.close()
 
-    def get(self, _request, context):
+    def _get(self, _request, context):
         stream = self.queue.open_stream(subscriber=False)
         watch(context, stream)
         try:
@@ -58,7 +95,7 @@ class FalcoServicer:
         finally:
             stream.close()
 
-    def version(self, _request, context):
+    def _version(self, _request, context):
         stream = self.queue.open_stream(subscriber=False)
         watch(context, stream)
         try:

@@ -17,6 +17,7 @@ class AlertQueue:
         self._delivered = 0
         self._dropped = 0
         self._subscribers = 0
+        self._requests = 0
         self._paused = False
         self._frozen = False
         self._streams = set()
@@ -36,6 +37,7 @@ class AlertQueue:
                 "delivered": self._delivered,
                 "dropped": self._dropped,
                 "subscribers": self._subscribers,
+                "requests": self._requests,
             }
 
     def set_paused(self, paused):
@@ -126,11 +128,20 @@ class Stream:
         self.requests = 0
 
     def request_read(self):
-        """Counts a request; True when the server is stopping (end the sub with OK)."""
-        with self._q._cv:
+        """Counts a request; True when the server is stopping (end the sub with OK).
+
+        Like Falco, a request read while stopping still pops one alert, which
+        is discarded (counted as dropped): the call then ends with OK.
+        """
+        q = self._q
+        with q._cv:
             self.requests += 1
-            self._q._cv.notify_all()
-            return self._q.stopping
+            q._requests += 1
+            q._cv.notify_all()
+            if q.stopping and q._queue:
+                q._queue.popleft()
+                q._dropped += 1
+            return q.stopping
 
     def pop(self):
         """(alert, last) or (None, True) when there is nothing to send.
@@ -182,3 +193,52 @@ class Stream:
             if self.subscriber:
                 q._subscribers -= 1
             q._cv.notify_all()
+
+
+class CallSlots:
+    """Falco pre-arms `threadiness x 10` call contexts per method; a call beyond
+    that waits, unanswered (its requests unread), until an earlier call of the
+    same method ends. FIFO, like gRPC's queue of unmatched calls."""
+
+    def __init__(self, queue, limit):
+        self._q = queue
+        self._limit = limit  # None: unlimited
+        self._used = 0
+        self._waiting = collections.deque()
+
+    def acquire(self, context):
+        """True once the call holds a slot; False when it ended or the server stops first."""
+        if self._limit is None:
+            return True
+        ended = threading.Event()
+        cv = self._q._cv
+
+        def on_done():
+            ended.set()
+            with cv:
+                cv.notify_all()
+
+        context.add_callback(on_done)
+        if not context.is_active():
+            ended.set()
+        ticket = object()
+        with cv:
+            self._waiting.append(ticket)
+            while not (self._waiting[0] is ticket and self._used < self._limit):
+                if ended.is_set() or self._q.stopping:
+                    self._waiting.remove(ticket)
+                    cv.notify_all()
+                    return False
+                cv.wait()
+            self._waiting.popleft()
+            self._used += 1
+            cv.notify_all()
+            return True
+
+    def release(self):
+        if self._limit is None:
+            return
+        with self._q._cv:
+            self._used -= 1
+            self._q._cv.notify_all()
+

@@ -11,6 +11,7 @@ export class AlertQueue {
   #head = 0;
   #delivered = 0;
   #dropped = 0;
+  #requests = 0;
 
   /** Appends alerts in order. */
   push(alerts: AlertInit | readonly AlertInit[]): void {
@@ -40,6 +41,22 @@ export class AlertQueue {
     this.#delivered += 1;
   }
 
+  /** Counts a `sub` request read from a client. */
+  markRequest(): void {
+    this.#requests += 1;
+  }
+
+  /**
+   * Pops one alert and counts it dropped: what Falco does with the request
+   * that ends a `sub` call while it stops (it pops for the request, then
+   * finishes the call instead of writing).
+   */
+  discardOne(): void {
+    if (this.pop() !== undefined) {
+      this.#dropped += 1;
+    }
+  }
+
   /** Counts a popped alert lost because its stream broke. */
   markDropped(): void {
     this.#dropped += 1;
@@ -50,6 +67,12 @@ export class AlertQueue {
   }
 
   stats(subscribers: number): ServerStats {
-    return { queued: this.size, delivered: this.#delivered, dropped: this.#dropped, subscribers };
+    return {
+      queued: this.size,
+      delivered: this.#delivered,
+      dropped: this.#dropped,
+      subscribers,
+      requests: this.#requests,
+    };
   }
 }

@@ -29,6 +29,13 @@ export interface CCoreFalcoServerOptions {
    */
   readonly version?: VersionInit;
   /**
+   * Falco's `grpc.threadiness`: the server serves `threadiness x 10` calls per
+   * method at once; further calls wait without an answer (their requests
+   * unread) until one ends. 0 means one per CPU, like Falco's default.
+   * @default unlimited
+   */
+  readonly threadiness?: number;
+  /**
    * The Python interpreter: Debian's, which has grpcio 1.51.1 (the gRPC C core of Falco 0.43).
    * @default "/usr/bin/python3"
    */
@@ -95,7 +102,11 @@ export async function startCCoreFalcoServer(
   async function listenNow(): Promise<string> {
     let reply: Record<string, unknown>;
     try {
-      reply = await proc.request("start", { listen: listenToInteropJson(listen), version });
+      reply = await proc.request("start", {
+        listen: listenToInteropJson(listen),
+        version,
+        threadiness: options.threadiness ?? null,
+      });
     } catch (error) {
       throw new ServerListenError(
         `the C-core server cannot listen on ${describe(listen)}: ${(error as Error).message}`,
@@ -176,6 +187,7 @@ export async function startCCoreFalcoServer(
         delivered: reply.delivered as number,
         dropped: reply.dropped as number,
         subscribers: reply.subscribers as number,
+        requests: reply.requests as number,
       };
     },
     async pause() {
@@ -199,6 +211,10 @@ export async function startCCoreFalcoServer(
       stopping = undefined;
       endpoint = await listenNow();
       state = "listening";
+    },
+    async reload(stopOptions?: StopOptions) {
+      await server.stop(stopOptions);
+      await server.restart();
     },
     stop(stopOptions?: StopOptions) {
       if (state === "stopped" || state === "crashed" || state === "disposed") {

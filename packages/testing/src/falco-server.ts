@@ -69,10 +69,16 @@ export interface ServerStats {
   readonly queued: number;
   /** Alerts popped and written to a stream. */
   readonly delivered: number;
-  /** Alerts popped but lost because their stream broke (Falco pops before it writes). */
+  /**
+   * Alerts popped but never written: their stream broke (Falco pops before it
+   * writes), or a `sub` got its final request while the server was stopping
+   * (Falco pops one alert for that request, then finishes the call with OK).
+   */
   readonly dropped: number;
-  /** `sub` streams open now. */
+  /** `sub` streams open now (served; calls waiting for a slot are not counted). */
   readonly subscribers: number;
+  /** `sub` requests read so far (each one starts a drain, or ends the call when stopping). */
+  readonly requests: number;
 }
 
 /** Options of {@link FalcoServer.stop}. */
@@ -107,10 +113,23 @@ export interface FalcoServer extends AsyncDisposable {
   /** Listens again on the same address after `crash()` or `stop()`. */
   restart(): Promise<void>;
   /**
-   * Stops like Falco does: each open `sub` stream ends with OK when its client
-   * sends its next request, `get` streams end OK, then the listener closes
-   * (new connections fail at once; a unix socket file is removed).
+   * Stops like Falco does: GOAWAY on every connection at once; each open `sub`
+   * ends with OK when its client sends its next request (Falco first pops one
+   * alert for that request and discards it, counted as `dropped`) or, in the
+   * middle of a drain, after its current write; `get` streams end OK; then the
+   * listener closes (new connections fail at once; a unix socket file is
+   * removed). Like Falco's, the stop waits for every open call: a `sub` whose
+   * client never sends again, or a write held by HTTP/2 flow control (a client
+   * that stops reading), keeps it waiting until `timeoutMs`. A call its client
+   * cancels ends at once and pops nothing.
    * Resolves at once when already stopped or crashed.
    */
   stop(options?: StopOptions): Promise<void>;
+  /**
+   * A rules or configuration reload of Falco (SIGHUP, watch_config_files):
+   * Falco restarts its gRPC server, so this is `stop(options)` (same waits,
+   * same GOAWAY) then `restart()` on the same address. The queue survives
+   * and is served to the next subscriber.
+   */
+  reload(options?: StopOptions): Promise<void>;
 }

@@ -28,6 +28,13 @@ export interface Http2Listener {
   readonly listen: ListenOptions;
   /** Stops accepting connections and sends GOAWAY on every session; open streams go on. */
   beginClose(): void;
+  /**
+   * Resolves once the server has processed everything its clients sent before
+   * now: one HTTP/2 PING round trip per open session (TCP and unix sockets keep
+   * order, so a stream reset or a connection closed before the PING has been
+   * seen by then). A session that closes instead counts as settled.
+   */
+  settle(): Promise<void>;
   /** Resolves when every session has closed (after `beginClose()` or `destroy()`). */
   readonly closed: Promise<void>;
   /** Destroys every session and socket at once and stops listening. */
@@ -213,6 +220,31 @@ export async function listenHttp2(
     endpoint,
     listen: bound,
     closed,
+    async settle() {
+      const pings = [...sessions].map(
+        (session) =>
+          new Promise<void>((resolve) => {
+            const done = () => {
+              session.off("close", done);
+              resolve();
+            };
+            if (session.closed || session.destroyed) {
+              resolve();
+              return;
+            }
+            session.once("close", done);
+            try {
+              // Fails (callback with an error) when the session ends first.
+              session.ping(done);
+            } catch {
+              done();
+            }
+          }),
+      );
+      await Promise.all(pings);
+      // Streams a closed session destroyed report it on the next ticks.
+      await new Promise((done) => setImmediate(done));
+    },
     beginClose() {
       stopListening();
       for (const session of sessions) {

@@ -63,7 +63,12 @@ describe("createFalcoTestServer (Node specifics)", () => {
       server.emitSync([{ rule: "a" }, { rule: "b" }]);
       await server.stop();
       expect(server.state).toBe("stopped");
-      expect(server.statsSync()).toEqual({ queued: 2, delivered: 0, dropped: 0, subscribers: 0 });
+      expect(server.statsSync()).toMatchObject({
+        queued: 2,
+        delivered: 0,
+        dropped: 0,
+        subscribers: 0,
+      });
       await server.restart();
       expect(server.state).toBe("listening");
       expect(server.endpoint).toBe(endpoint);

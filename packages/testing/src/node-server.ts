@@ -150,6 +150,11 @@ export async function createFalcoTestServer(
       core.gate.close();
     },
     async resume() {
+      // Falco's gRPC core handles cancellations and closed connections while
+      // the application hangs: requests of calls that ended meanwhile are
+      // never served. Here transport and handlers share one event loop, so
+      // process what the clients sent first.
+      await listener.settle();
       core.gate.open();
     },
     async crash() {
@@ -170,6 +175,10 @@ export async function createFalcoTestServer(
       core.gate.open();
       listener = await listenHttp2(listener.listen, handler, pingPolicy);
       state = "listening";
+    },
+    async reload(stopOptions?: StopOptions) {
+      await server.stop(stopOptions);
+      await server.restart();
     },
     stop(stopOptions?: StopOptions) {
       if (state === "stopped" || state === "crashed") {

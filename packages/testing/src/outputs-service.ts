@@ -53,11 +53,18 @@ export function createOutputsService(core: ServerCore): ServiceImpl<typeof servi
             // stays open until the client cancels or the connection dies.
             await untilAborted(signal);
           }
+          core.queue.markRequest();
           if (core.stopping) {
-            return; // ends with OK at the client's next request
+            // Falco pops one alert for this request, then finishes the call
+            // with OK instead of writing it: that alert is lost.
+            core.queue.discardOne();
+            return;
           }
           await core.gate.pass(signal);
           yield* drain(core, signal);
+          if (core.stopping) {
+            return; // Falco checks for a stop after each write: it ends the call with OK
+          }
         }
       } finally {
         call.close();

@@ -7,7 +7,7 @@ export interface ServerFactory {
   /** Shown in test names. */
   readonly name: string;
   /** Starts a server listening on `listen`; rejects for listen options the server refuses. */
-  start(listen: ListenOptions): Promise<FalcoServer>;
+  start(listen: ListenOptions, options?: { readonly threadiness?: number }): Promise<FalcoServer>;
 }
 
 /**
@@ -15,6 +15,12 @@ export interface ServerFactory {
  * checks. Append a factory to run the same checks against another server.
  */
 export const serverFactories: ServerFactory[] = [
-  { name: "node (connect-node)", start: (listen) => createFalcoTestServer({ listen }) },
-  { name: "C core (grpcio 1.51)", start: (listen) => startCCoreFalcoServer({ listen }) },
+  {
+    name: "node (connect-node)",
+    start: (listen, options) => createFalcoTestServer({ listen, ...options }),
+  },
+  {
+    name: "C core (grpcio 1.51)",
+    start: (listen, options) => startCCoreFalcoServer({ listen, ...options }),
+  },
 ];

@@ -2,6 +2,12 @@
  * Client-side helpers for this package's own tests: a request stream the test
  * drives by hand, and readers that take a given number of messages.
  */
+import {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  connect as connectHttp2,
+} from "node:http2";
+import { connect as connectNet } from "node:net";
 import { create } from "@bufbuild/protobuf";
 import { type request, requestSchema } from "@falco-sdk/proto/outputs";
 
@@ -77,4 +83,33 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error("expected a rejection, got a result");
+}
+
+/**
+ * A `sub` call on a bare node:http2 session over a unix socket, for checks a
+ * gRPC client library hides: the GOAWAY a server sends, and a stream that
+ * stops reading (flow control).
+ */
+export function openRawSub(endpoint: string): {
+  readonly session: ClientHttp2Session;
+  readonly stream: ClientHttp2Stream;
+  /** Resolves with the GOAWAY's error code when the server sends one. */
+  readonly goaway: Promise<number>;
+  /** Sends one (empty) request message. */
+  poll(): void;
+} {
+  const socketPath = endpoint.slice("unix://".length);
+  const session = connectHttp2("http://localhost", {
+    createConnection: () => connectNet(socketPath),
+  });
+  session.on("error", () => {});
+  const goaway = new Promise<number>((resolve) => session.once("goaway", (code) => resolve(code)));
+  const stream = session.request({
+    ":method": "POST",
+    ":path": "/falco.outputs.service/sub",
+    "content-type": "application/grpc",
+    te: "trailers",
+  });
+  stream.on("error", () => {});
+  return { session, stream, goaway, poll: () => stream.write(Buffer.alloc(5)) };
 }
