@@ -71,8 +71,7 @@ class FalcoServicer:
                     if alert is None:
                         break
                     yield alert  # resumes only once the write completed
-                    stream.written()
-                    if self.queue.stopping:
+                    if stream.written():
                         return  # Falco checks for a stop after each write, then ends with OK
             # The client half-closed: Falco never answers that (the call
             # hangs until the client's deadline or cancellation).

@@ -163,10 +163,16 @@ class Stream:
             return alert, not q._queue
 
     def written(self):
+        """Counts the alert written; True when the server is stopping (end the call with OK).
+
+        One step under the lock: once `delivered` shows the write, its stop
+        check is done too.
+        """
         with self._q._cv:
             if self.in_flight:
                 self.in_flight = 0
                 self._q._delivered += 1
+            return self._q.stopping
 
     def rpc_done(self):
         """gRPC callback: the call ended (finished, cancelled, connection lost)."""

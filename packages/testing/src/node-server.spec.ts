@@ -210,6 +210,7 @@ for (const how of ["reset", "close", "close-idle"]) {
   } else {
     await stream.next(); // the server now writes faster than we read
   }
+  stream.next().catch(() => {}); // the call's end is ours to see
   if (how === "reset") abort.abort();
   else connection.close();
   await until(() => server.statsSync().subscribers === 0);
