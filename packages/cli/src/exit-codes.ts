@@ -52,6 +52,8 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   tls: EXIT.connect,
   "not-falco": EXIT.connect,
   connection: EXIT.connect,
+  // Only ever reported in status events (a starved subscription keeps retrying), never thrown.
+  "sub-slots-full": EXIT.error,
   "alert-parse": EXIT.error,
   // falco-alerts metrics:
   "metrics-listen": EXIT.connect,

@@ -6,6 +6,7 @@ import type { Connection } from "./connection.js";
 import { ConnectionError } from "./errors.js";
 import { RequestPump } from "./request-pump.js";
 import type { SubscribeSettings } from "./resolve-options.js";
+import { StarvationWatch } from "./starvation-watch.js";
 
 /** Settings of one `sub` stream on one connection. */
 export interface AlertStreamSettings extends SubscribeSettings {
@@ -13,11 +14,33 @@ export interface AlertStreamSettings extends SubscribeSettings {
   readonly versionTimeoutMs: number;
   /** A stream silent this long is probed. */
   readonly livenessCheckEveryMs: number;
+  /** Alerts received but never handed over: the consumer ended the subscription first. */
+  readonly onDiscarded?: (count: number) => void;
+  /** Falco accepted the `sub` call but does not serve it (true), or serves it again (false). */
+  readonly onStarved?: (starved: boolean) => void;
+  /** Receives the stream's buffer, so that the subscription can report how much it holds. */
+  readonly onBuffer?: (buffer: { readonly size: number }) => void;
+}
+
+/** How a `sub` stream ended without an error. */
+export interface AlertStreamEnd {
+  /** Falco sent GOAWAY: it is stopping, or reloading its rules or configuration. */
+  readonly goaway: boolean;
+  /** Falco may have popped an alert that never reached us (see {@link streamAlerts}). */
+  readonly alertsMayHaveBeenLost: boolean;
 }
 
 /**
+ * What may still arrive after Falco's GOAWAY beyond the usual limit: Falco
+ * finishes a draining call right after its current write, so this is that
+ * write plus what fits in the 64 KiB HTTP/2 window. It bounds memory against
+ * a server that would go on writing after its GOAWAY.
+ */
+const AFTER_GOAWAY_LIMIT = 4096;
+
+/**
  * Alerts from one `sub` call until it ends: returns when Falco ends the stream
- * with OK, throws when it breaks.
+ * (OK), or when Falco is stopping or reloading; throws when it breaks.
  *
  * Falco sends nothing until polled and each poll drains its whole queue, so
  * polling is the main flow control there is. We poll every `pollIntervalMs`,
@@ -26,51 +49,123 @@ export interface AlertStreamSettings extends SubscribeSettings {
  * stays in Falco's queue, which bounds our memory and what a broken connection
  * can lose. A drain in progress also takes alerts that arrive while it writes,
  * so at 4 x `maxBufferedAlerts` we stop reading too and let HTTP/2 flow control
- * hold Falco back; reading, and polling (which Falco's shutdown waits for),
- * resume as soon as the consumer catches up. A silent stream is checked with `version`
- * calls: no answer within `versionTimeoutMs` ends it with a ConnectionError.
+ * hold Falco's drain back.
+ *
+ * Falco's stop and reloads send GOAWAY, then wait for every open call. From the
+ * GOAWAY on we never poll again (Falco would pop an alert for that request and
+ * discard it) and we read whatever comes, whatever the consumer does: a draining
+ * call ends with OK right after Falco's current write. A call that stays silent
+ * for one poll interval (Falco waits for a request) is cancelled, which pops
+ * nothing: Falco's stop never waits on our consumer, and a reload loses nothing.
+ * What was received is handed to the consumer before the subscription reconnects.
+ *
+ * A silent stream is checked with `version` calls: no answer within
+ * `versionTimeoutMs` ends it with a ConnectionError. A silent stream that
+ * Falco does not serve at all (its `sub` slots are full) is found with `get`
+ * calls, which then deliver the queue (see {@link StarvationWatch}).
  */
 export async function* streamAlerts(
   connection: Connection,
   settings: AlertStreamSettings,
   signal: AbortSignal,
-): AsyncGenerator<Alert, void, undefined> {
+): AsyncGenerator<Alert, AlertStreamEnd, undefined> {
   const call = new AbortController();
   const abort = () => call.abort();
   signal.addEventListener("abort", abort, { once: true });
+  const { goaway } = connection;
   const buffer = new AlertBuffer<response>(settings.maxBufferedAlerts);
-  const pump = new RequestPump(() => !buffer.full);
+  settings.onBuffer?.(buffer);
+  const pump = new RequestPump(() => !buffer.full && !goaway.aborted);
   let lastActivity = performance.now();
+  let readerDone = false;
 
   const hardLimit = settings.maxBufferedAlerts * 4;
+  const limit = () => (goaway.aborted ? hardLimit + AFTER_GOAWAY_LIMIT : hardLimit);
+  const graceMs = Math.min(Math.max(settings.pollIntervalMs, 100), 1000);
+  let afterGoaway = 0;
+  let overLimit = false;
+  let cancelledAfterGoaway = false;
+  let grace: NodeJS.Timeout | undefined;
+  const armGrace = () => {
+    clearTimeout(grace);
+    grace = setTimeout(() => {
+      // Silent since the GOAWAY: Falco waits for a request that will not come.
+      cancelledAfterGoaway = true;
+      call.abort();
+    }, graceMs);
+  };
+  const onGoaway = () => {
+    armGrace();
+    buffer.wake(); // a reader paused at the hard limit reads on
+  };
+  if (goaway.aborted) onGoaway();
+  else goaway.addEventListener("abort", onGoaway, { once: true, signal: call.signal });
+
+  const starvation = new StarvationWatch({
+    connection,
+    pump,
+    buffer,
+    quietMs: settings.livenessCheckEveryMs,
+    signal: call.signal,
+    limit,
+    mayFetch: () => !buffer.full && !goaway.aborted && !readerDone,
+    onAlert: () => {
+      lastActivity = performance.now();
+    },
+    onStarved: (starved) => settings.onStarved?.(starved),
+  });
+
   const reader = (async () => {
     for await (const message of connection.outputs.sub(pump, { signal: call.signal })) {
       lastActivity = performance.now();
       buffer.push(message);
-      pump.pollSoon();
-      // A drain goes on while alerts keep arriving: past the hard limit, stop
-      // reading, and HTTP/2 flow control holds Falco's drain until we catch up.
-      if (buffer.size >= hardLimit) await buffer.drained();
+      starvation.subDelivered();
+      if (goaway.aborted) {
+        afterGoaway++;
+        armGrace();
+      } else {
+        pump.pollSoon();
+      }
+      while (!buffer.closed && buffer.size >= limit()) {
+        if (goaway.aborted) overLimit = true; // the grace timer cancels the call
+        await buffer.changed();
+      }
     }
   })();
+  // The stream ends once the sub call and a get in progress are both over.
   reader.then(
-    () => buffer.end(),
-    (error: unknown) => buffer.fail(error),
+    async () => {
+      readerDone = true;
+      await starvation.idle();
+      buffer.end();
+    },
+    async (error: unknown) => {
+      readerDone = true;
+      await starvation.idle();
+      if (cancelledAfterGoaway) buffer.end();
+      else buffer.fail(error);
+    },
   );
 
-  const poller = setInterval(() => pump.poll(), settings.pollIntervalMs);
+  const poller = setInterval(() => {
+    pump.poll();
+    starvation.poll();
+  }, settings.pollIntervalMs);
   pump.poll();
 
   const checkEveryMs = settings.livenessCheckEveryMs;
   let probing = false;
   const liveness = setInterval(async () => {
-    if (probing || performance.now() - lastActivity < checkEveryMs) return;
+    // After a GOAWAY the connection takes no new calls: the grace timer ends the stream.
+    if (probing || readerDone || goaway.aborted) return;
+    void starvation.check();
+    if (performance.now() - lastActivity < checkEveryMs) return;
     probing = true;
     try {
       await connection.version.version({}, { timeoutMs: settings.versionTimeoutMs });
       lastActivity = performance.now();
     } catch (cause) {
-      if (!call.signal.aborted) {
+      if (!call.signal.aborted && !goaway.aborted) {
         buffer.fail(
           new ConnectionError(
             `Falco did not answer a liveness check within ${settings.versionTimeoutMs} ms: ` +
@@ -89,18 +184,36 @@ export async function* streamAlerts(
     for (;;) {
       const wasFull = buffer.full;
       const message = await buffer.shift();
-      if (message === END) return;
+      if (message === END) break;
       if (wasFull && !buffer.full) pump.poll(); // caught up: ask for more at once
       const alert = alertFromResponse(message);
       if (!settings.filter || settings.filter(alert)) yield alert;
     }
+    return {
+      goaway: goaway.aborted,
+      // Ended with OK, yet nothing came after the GOAWAY: Falco ended it at a
+      // request, for which it pops and discards one alert. Or it kept writing
+      // past what Falco does and we cancelled a write in flight.
+      alertsMayHaveBeenLost:
+        goaway.aborted && (overLimit || (!cancelledAfterGoaway && afterGoaway === 0)),
+    };
   } finally {
     clearInterval(poller);
     clearInterval(liveness);
+    clearTimeout(grace);
     pump.dispose();
     signal.removeEventListener("abort", abort);
     call.abort();
-    buffer.end(); // releases a reader paused in drained()
+    buffer.end(); // releases a reader (or a get) paused at its limit
     await reader.catch(() => {});
+    await starvation.idle();
+    const left = buffer.clear();
+    if (left.length > 0 && settings.onDiscarded) {
+      const { filter } = settings;
+      const count = filter
+        ? left.filter((message) => filter(alertFromResponse(message))).length
+        : left.length;
+      if (count > 0) settings.onDiscarded(count);
+    }
   }
 }

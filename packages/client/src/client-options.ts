@@ -84,8 +84,10 @@ export interface SubscribeOptions extends AlertFilter {
   /**
    * Alerts received but not yet taken by the consumer. Polling pauses at this many, so Falco
    * keeps the rest in its queue; a drain already in progress is still read up to 4x this many,
-   * then HTTP/2 flow control holds Falco back. What is buffered is lost if the connection
-   * breaks. @default 256
+   * then HTTP/2 flow control holds Falco back, except once Falco is stopping or reloading
+   * (GOAWAY): then what Falco still writes is read, so that its stop never waits on the
+   * consumer. Buffered alerts are handed over even when the connection breaks; ending the
+   * subscription discards them (a `dropped` status event). @default 256
    */
   readonly maxBufferedAlerts?: number;
 }

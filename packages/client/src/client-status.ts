@@ -1,4 +1,5 @@
 import type { ClosedEvent, FalcoError, StatusEvent } from "@falco-sdk/core";
+import type { SubscriptionStarvedError } from "./errors.js";
 
 /** A connection event of a `FalcoClient`, from `status()`. */
 export type ClientStatus =
@@ -13,5 +14,17 @@ export type ClientStatus =
   | StatusEvent<"disconnected", { error: FalcoError; alertsMayHaveBeenLost: boolean }>
   /** Waiting `delayMs` before reconnection attempt `attempt` (1-based). */
   | StatusEvent<"reconnecting", { attempt: number; delayMs: number; error: FalcoError }>
+  /**
+   * Falco accepted the alert stream but does not serve it (its `sub` slots are full, see
+   * `SubscriptionStarvedError`). The subscription keeps waiting for a slot and fetches the
+   * queued alerts with `get` meanwhile; `connected` follows once the stream is served.
+   */
+  | StatusEvent<"starved", { error: SubscriptionStarvedError }>
+  /**
+   * Alerts Falco had handed over were never delivered: `count` were still buffered when the
+   * subscription ended (`break`, `unsubscribe()`, an AbortSignal). `total` counts every such
+   * alert of this client so far.
+   */
+  | StatusEvent<"dropped", { count: number; total: number }>
   /** `close()` was called; the status iterable ends after this event. */
   | ClosedEvent;

@@ -7,10 +7,38 @@ import { service as versionService } from "@falco-sdk/proto/version";
 import type { ResolvedEndpoint } from "./endpoint.js";
 import type { LoadedTls } from "./tls-material.js";
 
+/**
+ * connect-node's session manager, plus a signal that aborts when a session it
+ * opened receives GOAWAY. Falco sends GOAWAY at once when it stops and on every
+ * rules or configuration reload, before it waits for the open calls.
+ */
+class GoawaySessionManager extends Http2SessionManager {
+  readonly #goaway = new AbortController();
+  readonly #watched = new WeakSet<object>();
+
+  get goaway(): AbortSignal {
+    return this.#goaway.signal;
+  }
+
+  override async request(
+    ...args: Parameters<Http2SessionManager["request"]>
+  ): ReturnType<Http2SessionManager["request"]> {
+    const stream = await super.request(...args);
+    const session = stream.session;
+    if (session && !this.#watched.has(session)) {
+      this.#watched.add(session);
+      session.once("goaway", () => this.#goaway.abort());
+    }
+    return stream;
+  }
+}
+
 /** One HTTP/2 connection to Falco with clients of both services. */
 export interface Connection {
   readonly outputs: Client<typeof outputsService>;
   readonly version: Client<typeof versionService>;
+  /** Aborted once Falco sent GOAWAY on this connection (it is stopping or reloading). */
+  readonly goaway: AbortSignal;
   /** Closes the connection; calls still open on it fail. */
   close(): void;
 }
@@ -34,11 +62,12 @@ export function openConnection(endpoint: ResolvedEndpoint, tls?: LoadedTls): Con
         ? { ca: tls.ca, cert: tls.cert, key: tls.key, servername: tls.serverName }
         : {};
   }
-  const sessionManager = new Http2SessionManager(baseUrl, {}, nodeOptions);
+  const sessionManager = new GoawaySessionManager(baseUrl, {}, nodeOptions);
   const transport = createGrpcTransport({ baseUrl, sessionManager });
   return {
     outputs: createClient(outputsService, transport),
     version: createClient(versionService, transport),
+    goaway: sessionManager.goaway,
     close: () => sessionManager.abort(),
   };
 }

@@ -9,6 +9,7 @@ declare module "@falco-sdk/core" {
     tls: TlsError;
     "not-falco": NotFalcoServerError;
     connection: ConnectionError;
+    "sub-slots-full": SubscriptionStarvedError;
   }
 }
 
@@ -87,5 +88,26 @@ export class NotFalcoServerError extends FalcoError<"not-falco"> {
 export class ConnectionError extends FalcoError<"connection"> {
   constructor(message: string, options?: { cause?: unknown }) {
     super("connection", message, options);
+  }
+}
+
+/**
+ * Falco accepted the `sub` call but does not serve it: alerts wait in its queue
+ * while the call gets nothing, and `version` still answers. Falco arms a fixed
+ * number of `sub` calls (`grpc.threadiness` x 10, threadiness 0 = one per CPU)
+ * and they are all taken, usually by stale calls of crashed or restarted
+ * clients (falco#1268). Reported through `status()` (type `starved`); the
+ * subscription keeps its call waiting for a slot and fetches the queued alerts
+ * with `get` meanwhile.
+ */
+export class SubscriptionStarvedError extends FalcoError<"sub-slots-full"> {
+  constructor(endpoint: string) {
+    super(
+      "sub-slots-full",
+      `${endpoint} accepts the alert subscription but does not serve it: all of Falco's sub ` +
+        "slots (grpc.threadiness x 10) are taken, usually by stale subscribers of crashed or " +
+        "restarted clients. Stop the other subscribers or restart Falco to free the slots, or " +
+        "raise grpc.threadiness in falco.yaml. Meanwhile alerts are fetched with get at every poll.",
+    );
   }
 }

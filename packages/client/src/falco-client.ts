@@ -7,7 +7,7 @@ import { formatEndpoint } from "./endpoint.js";
 import { diagnoseCallError } from "./error-mapping.js";
 import { type FalcoVersion, falcoVersionFromResponse } from "./falco-version.js";
 import { resolveClientOptions } from "./resolve-options.js";
-import { type AlertSubscription, createSubscription } from "./subscription.js";
+import { createSubscription, type FalcoSubscription } from "./subscription.js";
 
 /** A client of Falco's gRPC output API. Create it with `createFalcoClient()`. */
 export interface FalcoClient extends AsyncDisposable {
@@ -18,7 +18,7 @@ export interface FalcoClient extends AsyncDisposable {
    * as Falco requires and reconnects after failures, restarts and rule reloads (see `status()`).
    * Throws when the reconnect policy gives up or a failure cannot heal.
    */
-  subscribe(options?: SubscribeOptions): AlertSubscription;
+  subscribe(options?: SubscribeOptions): FalcoSubscription;
   /** The alerts queued in Falco now (its `get`); ends when the queue is drained. */
   get(options?: GetOptions): AsyncIterable<Alert>;
   /** Falco's version and what it supports. */
@@ -45,7 +45,7 @@ export function createFalcoClient(options: FalcoClientOptions = {}): FalcoClient
   const status = new EventHub<ClientStatus>();
   const closing = new AbortController();
   const shared = openConnection(endpoint, settings.tls);
-  const context = { ...settings, status, closed: closing.signal };
+  const context = { ...settings, status, drops: { total: 0 }, closed: closing.signal };
 
   const client: FalcoClient = {
     endpoint: formatEndpoint(endpoint),

@@ -41,9 +41,11 @@ export {
   NotFalcoServerError,
   SocketNotFoundError,
   SocketPermissionError,
+  SubscriptionStarvedError,
   TlsError,
   type TlsFailure,
 } from "./errors.js";
 export { createFalcoClient, type FalcoClient } from "./falco-client.js";
 export type { FalcoVersion } from "./falco-version.js";
+export type { FalcoSubscription } from "./subscription.js";
 export type { PemSource } from "./tls-material.js";

@@ -123,7 +123,8 @@ describe.each(SERVER_KINDS)("subscribe and get against the $name", ({ start }) =
     await server.stop(); // resolves only once our poll let the stream end with OK
     await eventually(() => status.some((s) => s.type === "reconnecting"));
     const ended = status.find((s) => s.type === "disconnected");
-    expect(ended).toMatchObject({ alertsMayHaveBeenLost: false });
+    // (alertsMayHaveBeenLost is true when a poll crossed Falco's GOAWAY: Falco then pops
+    // one alert for it and discards it; falco-stop.spec.ts covers that.)
     expect(ended?.type === "disconnected" && ended.error.message).toMatch(/ended the alert stream/);
     await server.restart();
     await server.emit(alerts(3, 9));
@@ -167,8 +168,10 @@ describe.each(SERVER_KINDS)("subscribe and get against the $name", ({ start }) =
     // until the client stops reading (4 x 16) and HTTP/2 flow control holds it.
     // No poll followed while 16 or more waited: most stays in Falco's queue.
     expect(stalled.delivered).toBeLessThan(1000);
-    expect(stalled.queued).toBe(3040 - stalled.delivered);
-    // Falco's shutdown waits for our next poll, which comes once the consumer catches up.
+    // Popped and written, or popped and held in its write by flow control (at most one).
+    expect(3040 - stalled.delivered - stalled.queued).toBeGreaterThanOrEqual(0);
+    expect(3040 - stalled.delivered - stalled.queued).toBeLessThanOrEqual(1);
+    // Falco's stop does not wait for the consumer (falco-stop.spec.ts).
     const stopping = server.stop();
     const rest = await take(it, stalled.delivered - 5);
     expect(rest).toHaveLength(stalled.delivered - 5);

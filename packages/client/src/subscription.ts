@@ -12,14 +12,25 @@ import type { ClientStatus } from "./client-status.js";
 import { openConnection } from "./connection.js";
 import { formatEndpoint } from "./endpoint.js";
 import { diagnoseCallError, isPermanent } from "./error-mapping.js";
-import { ConnectionError } from "./errors.js";
+import { ConnectionError, SubscriptionStarvedError } from "./errors.js";
 import { type ClientSettings, resolveSubscribeOptions } from "./resolve-options.js";
 
 export type { AlertSubscription };
 
+/** What `FalcoClient.subscribe()` returns: an {@link AlertSubscription} that also tells what it holds. */
+export interface FalcoSubscription extends AlertSubscription {
+  /**
+   * Alerts received from Falco and not yet handed to the loop (nats.js' `getPending()`).
+   * Ending the subscription discards them (reported as a `dropped` status event).
+   */
+  readonly pending: number;
+}
+
 /** What a subscription needs from its client. */
 export interface SubscriptionContext extends ClientSettings {
   readonly status: EventHub<ClientStatus>;
+  /** Counts alerts dropped by this client's subscriptions (for `dropped` events). */
+  readonly drops: { total: number };
   /** Aborted by the client's close(). */
   readonly closed: AbortSignal;
 }
@@ -39,7 +50,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export function createSubscription(
   context: SubscriptionContext,
   options: SubscribeOptions,
-): AlertSubscription {
+): FalcoSubscription {
   const stop = linkedAbortController(context.closed, options.signal);
   const settings = {
     ...resolveSubscribeOptions(options),
@@ -47,13 +58,23 @@ export function createSubscription(
     livenessCheckEveryMs: context.livenessCheckEveryMs,
   };
   let started = false;
+  let buffer: { readonly size: number } | undefined;
+  const tracked = {
+    ...settings,
+    onBuffer: (current: { readonly size: number }) => {
+      buffer = current;
+    },
+  };
   return {
     unsubscribe: () => stop.abort(),
+    get pending() {
+      return buffer?.size ?? 0;
+    },
     [Symbol.asyncIterator]() {
       if (started)
         throw new TypeError("a subscription can be iterated once; call subscribe() again");
       started = true;
-      return run(context, settings, stop);
+      return run(context, tracked, stop);
     },
   };
 }
@@ -74,6 +95,7 @@ async function* run(
       const connection = openConnection(endpoint, context.tls);
       let streaming = false;
       let endedByServer = false;
+      let lostAtEnd = false;
       let failure: FalcoError;
       try {
         await connection.version.version({}, { timeoutMs: context.versionTimeoutMs, signal });
@@ -81,8 +103,25 @@ async function* run(
         attempt = 0;
         status.publish({ type: "connected", endpoint: display });
         streaming = true;
-        yield* streamAlerts(connection, settings, signal);
+        const end = yield* streamAlerts(
+          connection,
+          {
+            ...settings,
+            onStarved: (starved) =>
+              status.publish(
+                starved
+                  ? { type: "starved", error: new SubscriptionStarvedError(display) }
+                  : { type: "connected", endpoint: display },
+              ),
+            onDiscarded: (count) => {
+              context.drops.total += count;
+              status.publish({ type: "dropped", count, total: context.drops.total });
+            },
+          },
+          signal,
+        );
         endedByServer = true;
+        lostAtEnd = end.alertsMayHaveBeenLost;
         failure = new ConnectionError(
           "Falco ended the alert stream (it is stopping, or reloading its rules or configuration)",
         );
@@ -98,7 +137,7 @@ async function* run(
       status.publish({
         type: "disconnected",
         error: failure,
-        alertsMayHaveBeenLost: streaming && !endedByServer,
+        alertsMayHaveBeenLost: streaming && (!endedByServer || lostAtEnd),
       });
       if (isPermanent(failure) || context.backoff === false) throw failure;
       if (!everConnected && !context.waitForServer) throw failure;

@@ -15,9 +15,23 @@ import {
 import { afterEach } from "vitest";
 import type { ClientStatus, FalcoClient } from "../src/index.js";
 
+/** Server options the client's tests vary. */
+export interface ServerOptions {
+  /** Falco's grpc.threadiness (threadiness x 10 calls per method are served). */
+  readonly threadiness?: number;
+}
+
 export const SERVER_KINDS = [
-  { name: "Node server", start: (listen: ListenOptions) => createFalcoTestServer({ listen }) },
-  { name: "C-core server", start: (listen: ListenOptions) => startCCoreFalcoServer({ listen }) },
+  {
+    name: "Node server",
+    start: (listen: ListenOptions, options?: ServerOptions) =>
+      createFalcoTestServer({ listen, ...options }),
+  },
+  {
+    name: "C-core server",
+    start: (listen: ListenOptions, options?: ServerOptions) =>
+      startCCoreFalcoServer({ listen, ...options }),
+  },
 ] as const;
 
 const cleanups: (() => unknown)[] = [];
@@ -37,10 +51,11 @@ export function tempDir(): string {
 }
 
 export async function startServer(
-  start: (listen: ListenOptions) => Promise<FalcoServer>,
+  start: (listen: ListenOptions, options?: ServerOptions) => Promise<FalcoServer>,
   listen?: ListenOptions,
+  options?: ServerOptions,
 ): Promise<FalcoServer> {
-  const server = await start(listen ?? { socketPath: join(tempDir(), "falco.sock") });
+  const server = await start(listen ?? { socketPath: join(tempDir(), "falco.sock") }, options);
   defer(() => server[Symbol.asyncDispose]());
   return server;
 }

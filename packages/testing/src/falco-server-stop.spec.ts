@@ -9,9 +9,9 @@ import { createClient } from "@connectrpc/connect";
 import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { eventually, ManualRequests, openRawSub, readAll } from "../test/spec-helpers.js";
 import type { AlertInit, FalcoServer } from "./falco-server.js";
 import { serverFactories } from "./server-factories.js";
-import { eventually, openRawSub, RequestPump, readAll } from "./spec-helpers.js";
 import { createTestTransport } from "./test-transport.js";
 
 const alerts = (from: number, count: number, output?: string): AlertInit[] =>
@@ -70,7 +70,7 @@ describe.each(serverFactories)("$name: stop, reload, pause and slots", (factory)
     await server.pause();
     await server.emit(alerts(0, 3));
     const client = connect(server);
-    const pump = new RequestPump();
+    const pump = new ManualRequests();
     client.outputs
       .sub(pump)
       [Symbol.asyncIterator]()
