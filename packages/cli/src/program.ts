@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { registerGet } from "./commands/get.js";
 import { registerMetrics } from "./commands/metrics.js";
+import { registerNoise } from "./commands/noise.js";
 import { registerServe } from "./commands/serve.js";
 import { registerStats } from "./commands/stats.js";
 import { registerTail } from "./commands/tail.js";
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerStats(program);
   registerMetrics(program);
   registerServe(program);
+  registerNoise(program);
   program.addHelpText(
     "after",
     `
