@@ -4,6 +4,7 @@
 #   python3-grpcio python3-grpc-tools  the gRPC C-core interop server (same stack as Falco's C++ server)
 #   curl               the HTTP sender of the http receiver tests (the libcurl Falco uses)
 #   prometheus         the real Prometheus that scrapes @falco-sdk/prometheus in its tests
+#   chromium           headless browser that renders the noise report's HTML chart (cli tests)
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
 missing=()
@@ -14,6 +15,7 @@ command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "The tests need these Debian packages: ${missing[*]}" >&2

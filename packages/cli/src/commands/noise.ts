@@ -20,6 +20,7 @@ import { useColor } from "../style.js";
 
 interface NoiseFlags extends InputFlags, FilterFlags {
   duration?: number;
+  count?: number;
   format: "table" | "md" | "falco-rules";
   html?: string;
   top: number;
@@ -61,6 +62,7 @@ export function registerNoise(program: Command): void {
       "live: read the stream this long",
       positiveNumber("--duration"),
     )
+    .option("-n, --count <n>", "stop after this many alerts", count("--count"))
     .option("--top <n>", "rules reported", count("--top"), 10)
     .option("--max-exceptions <n>", "combinations per rule", count("--max-exceptions"), 3)
     .option("--min-fields <n>", "fewest fields in a combination", count("--min-fields"), 2)
@@ -134,8 +136,10 @@ Examples:
           for await (const alert of source.alerts({
             ...filterFromFlags(flags),
             signal: run.signal,
-          }))
+          })) {
             analyzer.add(alert);
+            if (flags.count !== undefined && analyzer.total >= flags.count) break;
+          }
         } catch (error) {
           failure = error;
         } finally {
@@ -150,7 +154,8 @@ Examples:
         const keep = compileAlertFilter(filterFromFlags(flags)) ?? ((_: Alert) => true);
         for await (const alert of readAlertLogs(files.length > 0 ? files : ["-"], stats)) {
           if (keep(alert)) analyzer.add(alert);
-          if (run.signal.aborted) break;
+          if (run.signal.aborted || (flags.count !== undefined && analyzer.total >= flags.count))
+            break;
         }
       }
     } catch (error) {

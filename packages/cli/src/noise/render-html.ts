@@ -21,7 +21,7 @@ export function renderChart(report: NoiseReport, rules: readonly RuleNoise[]): s
   const first = report.firstSeen.getTime() / 1000;
   const last = report.lastSeen.getTime() / 1000;
   let width = Math.max(1, ...rules.map((r) => r.histogram.widthSeconds));
-  while ((last - first) / width > 120) width *= 2;
+  while ((last - first) / width > 60) width *= 2;
   const start = Math.floor(first / width);
   const length = Math.floor(last / width) - start + 1;
   const series = rules.map((r) => r.histogram.series(width, start, length));

@@ -29,8 +29,7 @@ export function renderNoiseTable(
   const color = options.color ?? false;
   const rules = report.rules.slice(0, options.top ?? 10);
   const ruleWidth = Math.min(48, Math.max(4, ...rules.map((r) => r.rule.length)));
-  const cut = (t: string) =>
-    t.length <= ruleWidth ? t.padEnd(ruleWidth) : `${t.slice(0, ruleWidth - 1)}…`;
+  const cut = (t: string) => (t.length <= ruleWidth ? t : `${t.slice(0, ruleWidth - 1)}…`);
   const head = [
     "ALERTS".padStart(7),
     "SHARE".padStart(6),
