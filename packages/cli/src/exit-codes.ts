@@ -57,6 +57,8 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "alert-parse": EXIT.error,
   // falco-alerts metrics:
   "metrics-listen": EXIT.connect,
+  // falco-alerts noise: a log file that breaks while read (truncated gzip)
+  "alert-log": EXIT.error,
   // falco-alerts serve (the test server):
   "insecure-listen": EXIT.usage,
   "listen-failed": EXIT.error,

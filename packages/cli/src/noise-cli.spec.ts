@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
+import { noisyLog } from "../test/spec-noise-alerts.js";
+import { bin, run, start, tempDir, useProcesses } from "../test/spec-process.js";
 import { SERIES_COLORS } from "./noise/render-html.js";
-import { noisyLog } from "./spec-noise-alerts.js";
-import { bin, run, start, tempDir, useProcesses } from "./spec-process.js";
 
 useProcesses();
 

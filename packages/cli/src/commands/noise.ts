@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { type Alert, compileAlertFilter } from "@falco-sdk/client";
+import { type Alert, compileAlertFilter } from "@falco-sdk/core";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { addInputOptions, type InputFlags, openAlertInputs } from "../alert-inputs.js";
 import {

@@ -3,12 +3,12 @@
 // Falco's semantics (evaluated here independently of the analysis), remove exactly
 // the alerts its comments count and nothing else.
 import { readFileSync } from "node:fs";
-import { type Alert, parseAlertJson } from "@falco-sdk/client";
+import { type Alert, parseAlertJson } from "@falco-sdk/core";
 import { Ajv } from "ajv";
 import draft06 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json" };
 import { describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
-import { noisyLog } from "../spec-noise-alerts.js";
+import { noisyLog } from "../../test/spec-noise-alerts.js";
 import { NoiseAnalyzer } from "./noise-analyzer.js";
 import { renderFalcoRules } from "./render-falco-rules.js";
 

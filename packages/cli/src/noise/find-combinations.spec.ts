@@ -1,6 +1,6 @@
-import { parseAlertJson } from "@falco-sdk/client";
+import { parseAlertJson } from "@falco-sdk/core";
 import { describe, expect, it } from "vitest";
-import { noisyLog } from "../spec-noise-alerts.js";
+import { noisyLog } from "../../test/spec-noise-alerts.js";
 import { describeCombination } from "./describe-combination.js";
 import { findCombinations } from "./find-combinations.js";
 import { NoiseAnalyzer } from "./noise-analyzer.js";

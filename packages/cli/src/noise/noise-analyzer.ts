@@ -1,4 +1,4 @@
-import { type Alert, comparePriority, type Priority } from "@falco-sdk/client";
+import { type Alert, comparePriority, type Priority } from "@falco-sdk/core";
 import {
   type CombinationOptions,
   findCombinations,

@@ -1,4 +1,4 @@
-import type { Alert, OutputFieldValue } from "@falco-sdk/client";
+import type { Alert, OutputFieldValue } from "@falco-sdk/core";
 
 /**
  * Output fields the noise report looks at by default: who did it (process, parent,

@@ -2,10 +2,16 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { type Alert, ConfigurationError, FalcoError, tryParseAlertLine } from "@falco-sdk/client";
+import { type Alert, ConfigurationError, FalcoError, tryParseAlertLine } from "@falco-sdk/core";
+
+declare module "@falco-sdk/core" {
+  interface FalcoErrorCodes {
+    "alert-log": AlertLogError;
+  }
+}
 
 /** A log that could not be read as Falco output (bad gzip data, read error mid-file). */
-export class AlertLogError extends FalcoError {
+export class AlertLogError extends FalcoError<"alert-log"> {
   constructor(message: string, options?: { cause?: unknown }) {
     super("alert-log", message, options);
   }

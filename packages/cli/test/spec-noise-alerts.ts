@@ -1,7 +1,7 @@
 // Falco JSON log lines for the noise specs: the testing package's realistic alerts,
 // plus two noise sources a user would tune away (a backup job reading /etc/shadow,
 // a config reloader writing below /etc/nginx/).
-import { PRIORITIES } from "@falco-sdk/client";
+import { PRIORITIES } from "@falco-sdk/core";
 import { type AlertInit, createAlertGenerator } from "@falco-sdk/testing";
 
 /** One alert as Falco's json_output writes it (`<NA>` is null there). */
