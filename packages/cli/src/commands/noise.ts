@@ -68,7 +68,7 @@ export function registerNoise(program: Command): void {
     .option("--min-fields <n>", "fewest fields in a combination", count("--min-fields"), 2)
     .option(
       "--max-fields <n>",
-      "most fields searched (more are added when all its alerts share them)",
+      "most fields searched (more are added when 90% of its alerts share them)",
       count("--max-fields"),
       3,
     )
