@@ -76,6 +76,9 @@ describe("falco-alerts noise", () => {
     const cut = await run(["noise", truncated]);
     expect(cut.code).toBe(1);
     expect(cut.stderr).toMatch(/cannot read .*cut\.gz: /);
+    const html = await run(["noise", gz, "--html", join(dir, "missing", "noise.html")]);
+    expect(html.code).toBe(3);
+    expect(html.stderr).toContain("cannot write --html");
     const both = await run(["noise", gz, "--duration", "5"]);
     expect(both.code).toBe(2);
     const text = await withStdin(["noise"], Buffer.from("Falco started\nnot json\n"));

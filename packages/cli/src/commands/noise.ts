@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { type Alert, compileAlertFilter } from "@falco-sdk/core";
+import { type Alert, ConfigurationError, compileAlertFilter } from "@falco-sdk/core";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { addInputOptions, type InputFlags, openAlertInputs } from "../alert-inputs.js";
 import {
@@ -8,7 +8,7 @@ import {
   filterFromFlags,
   positiveNumber,
 } from "../connection-options.js";
-import { UsageError } from "../exit-codes.js";
+import { EXIT, exitCodeFor, UsageError } from "../exit-codes.js";
 import { NoiseAnalyzer } from "../noise/noise-analyzer.js";
 import { DEFAULT_NOISE_FIELDS } from "../noise/noise-fields.js";
 import { type AlertLogStats, readAlertLogs } from "../noise/read-alert-logs.js";
@@ -175,7 +175,21 @@ Examples:
           ? renderFalcoRules(report, options)
           : renderNoiseTable(report, stats.skipped, options);
     process.stdout.write(text);
-    if (flags.html) writeFileSync(flags.html, renderNoiseHtml(report, stats.skipped, options));
+    let htmlError: ConfigurationError | undefined;
+    if (flags.html) {
+      try {
+        writeFileSync(flags.html, renderNoiseHtml(report, stats.skipped, options));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        htmlError = new ConfigurationError(
+          `cannot write --html ${flags.html} (${code}): check the directory and its permissions`,
+        );
+      }
+    }
     process.exitCode = finish(run, failure, connected, flags.verbose);
+    if (htmlError) {
+      process.stderr.write(`falco-alerts: ${htmlError.message}\n`);
+      if (process.exitCode === EXIT.ok) process.exitCode = exitCodeFor(htmlError, false);
+    }
   });
 }
