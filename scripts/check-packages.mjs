@@ -27,19 +27,28 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_CONDITION = "@falco-sdk/source";
 
-/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http, prometheus} -> cli. */
+/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http, prometheus} -> relay -> cli; grpc-server under testing and relay. */
 const LAYERS = {
   "@falco-sdk/core": [],
   "@falco-sdk/proto": [],
   "@falco-sdk/client": ["@falco-sdk/core", "@falco-sdk/proto"],
   "@falco-sdk/http": ["@falco-sdk/core"],
-  "@falco-sdk/testing": ["@falco-sdk/core", "@falco-sdk/proto"],
+  "@falco-sdk/grpc-server": ["@falco-sdk/core", "@falco-sdk/proto"],
+  "@falco-sdk/testing": ["@falco-sdk/core", "@falco-sdk/grpc-server", "@falco-sdk/proto"],
   "@falco-sdk/prometheus": ["@falco-sdk/core"],
+  "@falco-sdk/relay": [
+    "@falco-sdk/client",
+    "@falco-sdk/core",
+    "@falco-sdk/grpc-server",
+    "@falco-sdk/http",
+    "@falco-sdk/proto",
+  ],
   "@falco-sdk/cli": [
     "@falco-sdk/client",
     "@falco-sdk/core",
     "@falco-sdk/http",
     "@falco-sdk/prometheus",
+    "@falco-sdk/relay",
     "@falco-sdk/testing",
   ],
 };

@@ -62,6 +62,9 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   // falco-alerts serve (the test server):
   "insecure-listen": EXIT.usage,
   "listen-failed": EXIT.error,
+  // falco-alerts relay:
+  "cannot-listen": EXIT.error,
+  "relay-closed": EXIT.error,
   "server-state": EXIT.error,
   "stop-timeout": EXIT.error,
   "ccore-unavailable": EXIT.error,

@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { registerGet } from "./commands/get.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerNoise } from "./commands/noise.js";
+import { registerRelay } from "./commands/relay.js";
 import { registerServe } from "./commands/serve.js";
 import { registerStats } from "./commands/stats.js";
 import { registerTail } from "./commands/tail.js";
@@ -29,6 +30,7 @@ export function createProgram(): Command {
   registerMetrics(program);
   registerServe(program);
   registerNoise(program);
+  registerRelay(program);
   program.addHelpText(
     "after",
     `

@@ -10,6 +10,7 @@ export {
 } from "./alert-json.js";
 export type { AlertSubscription } from "./alert-subscription.js";
 export { dateFromNs, nsFromRfc3339, rfc3339FromNs } from "./alert-time.js";
+export { BoundedFanout, type FanoutConsumer } from "./bounded-fanout.js";
 export {
   AlertParseError,
   ConfigurationError,

@@ -9,13 +9,13 @@ import { isIP } from "node:net";
 import {
   type Alert,
   type AlertSubscription,
+  BoundedFanout,
   ConfigurationError,
   compileAlertFilter,
   EventHub,
   hostForUrl,
   linkedAbortController,
 } from "@falco-sdk/core";
-import { AlertFanout } from "./alert-fanout.js";
 import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
 import type { ReceiverStatus } from "./receiver-status.js";
 import {
@@ -79,7 +79,7 @@ export async function createHttpAlertReceiver(
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   checkSecurity(host, options);
   const status = new EventHub<ReceiverStatus>();
-  const fanout = new AlertFanout(options.maxQueuedAlerts ?? 10_000, (total) =>
+  const fanout = new BoundedFanout<Alert>(options.maxQueuedAlerts ?? 10_000, (total) =>
     status.publish({ type: "dropped", total }),
   );
   const secret = options.sharedSecret;

@@ -16,7 +16,7 @@ import type {
   StopOptions,
   VersionInit,
 } from "./falco-server.js";
-import { checkListenOptions } from "./http2-listener.js";
+import { checkListenOptions } from "./listen-check.js";
 import { DEFAULT_VERSION } from "./version-service.js";
 
 /** Options of {@link startCCoreFalcoServer}. */

@@ -1,6 +1,5 @@
 import { formatTimeOfDay, PRIORITIES, type Priority, priorityLevel } from "@falco-sdk/core";
 import type { priority as PriorityEnum } from "@falco-sdk/proto/schema";
-import { source as SourceEnum } from "@falco-sdk/proto/schema";
 
 /** Falco's priority names, most severe first (index = Falco's number): the core's `PRIORITIES`. */
 export const PRIORITY_NAMES = PRIORITIES;
@@ -14,20 +13,6 @@ export const NA = "<NA>";
 /** The proto enum value of a priority name. */
 export function priorityValue(name: PriorityName): PriorityEnum {
   return priorityLevel(name) as PriorityEnum;
-}
-
-/** Field 3 (`source_deprecated`): plugin sources map to PLUGIN. */
-export function deprecatedSource(source: string): SourceEnum {
-  switch (source) {
-    case "syscall":
-      return SourceEnum.SYSCALL;
-    case "k8s_audit":
-      return SourceEnum.K8S_AUDIT;
-    case "internal":
-      return SourceEnum.INTERNAL;
-    default:
-      return SourceEnum.PLUGIN;
-  }
 }
 
 /** `HH:MM:SS.nnnnnnnnn` (UTC) of an epoch time in nanoseconds, like Falco's `%evt.time`. */

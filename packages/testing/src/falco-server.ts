@@ -2,66 +2,19 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { responseSchema } from "@falco-sdk/proto/outputs";
 import type { responseSchema as versionResponseSchema } from "@falco-sdk/proto/version";
 
+export type {
+  ListenOptions,
+  PlaintextListenOptions,
+  TlsListenOptions,
+  TlsMaterial,
+  UnixListenOptions,
+} from "@falco-sdk/grpc-server";
+
 /** An alert to queue: any subset of `falco.outputs.response` fields. */
 export type AlertInit = MessageInitShape<typeof responseSchema>;
 
 /** What `falco.version.service/version` answers. */
 export type VersionInit = MessageInitShape<typeof versionResponseSchema>;
-
-/** PEM material of a mutual-TLS listener (contents, not paths). */
-export interface TlsMaterial {
-  /** Server certificate chain (Falco's `cert_chain`). */
-  readonly cert: string | Buffer;
-  /** Server private key (Falco's `private_key`). */
-  readonly key: string | Buffer;
-  /** CA that client certificates must chain to (Falco's `root_certs`). */
-  readonly ca: string | Buffer;
-}
-
-/** Plaintext HTTP/2 on a unix socket, like Falco's default `unix:///run/falco/falco.sock`. */
-export interface UnixListenOptions {
-  /** Path of the socket file (a stale socket file there is replaced; its parent is created). */
-  readonly socketPath: string;
-}
-
-/** TCP with mutual TLS, like any non-unix Falco `grpc.bind_address`. */
-export interface TlsListenOptions {
-  /**
-   * Address to bind (loopback only in this project's tests).
-   * @default "127.0.0.1"
-   */
-  readonly host?: string;
-  /**
-   * Port to bind; 0 picks a free one (kept across `restart()`).
-   * @default 0
-   */
-  readonly port?: number;
-  /** Server certificate, key and the CA client certificates must chain to. */
-  readonly tls: TlsMaterial;
-}
-
-/** Plaintext TCP, which Falco never offers: only with the explicit opt-in. */
-export interface PlaintextListenOptions {
-  /**
-   * Address to bind.
-   * @default "127.0.0.1"
-   */
-  readonly host?: string;
-  /**
-   * Port to bind; 0 picks a free one (kept across `restart()`).
-   * @default 0
-   */
-  readonly port?: number;
-  /** Must be `true`: acknowledges that no real Falco serves this. */
-  readonly insecurePlaintext: true;
-}
-
-/**
- * Where a test server listens, as Falco's `grpc.bind_address` allows:
- * a unix socket (plaintext), or TCP with mutual TLS. Plaintext TCP, which
- * Falco never offers, only behind `insecurePlaintext: true`.
- */
-export type ListenOptions = UnixListenOptions | TlsListenOptions | PlaintextListenOptions;
 
 /** Counters of a test server's one shared queue. */
 export interface ServerStats {

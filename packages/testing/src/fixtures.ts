@@ -1,5 +1,5 @@
+import { deprecatedSource } from "@falco-sdk/grpc-server";
 import {
-  deprecatedSource,
   formatEventTime,
   NA,
   normalizeTags,

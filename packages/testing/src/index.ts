@@ -1,3 +1,4 @@
+export type { PingPolicyOptions } from "@falco-sdk/grpc-server";
 export type {
   AlertGenerator,
   AlertGeneratorOptions,
@@ -37,7 +38,6 @@ export type { FixtureContext, FixtureRule, Workload } from "./fixture-types.js";
 export { buildFixtureAlert, FIXTURE_RULES } from "./fixtures.js";
 export type { FalcoTestServerOptions, NodeFalcoServer, ServerState } from "./node-server.js";
 export { createFalcoTestServer } from "./node-server.js";
-export type { PingPolicyOptions } from "./ping-policy.js";
 export type { TestPki, TestPkiFiles, TestPkiKeyAlgorithm, TestPkiOptions } from "./pki.js";
 export { createTestPki, writeTestPki } from "./pki.js";
 export type { Prng } from "./prng.js";

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import type { Http2Listener, PingPolicyOptions } from "@falco-sdk/grpc-server";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { ServerStateError, ServerStopTimeoutError } from "./errors.js";
@@ -11,9 +12,8 @@ import type {
   VersionInit,
 } from "./falco-server.js";
 import { createGrpcHandler } from "./grpc-handler.js";
-import { checkListenOptions, type Http2Listener, listenHttp2 } from "./http2-listener.js";
+import { checkListenOptions, listenChecked } from "./listen-check.js";
 import { createOutputsService } from "./outputs-service.js";
-import type { PingPolicyOptions } from "./ping-policy.js";
 import { ServerCore } from "./server-core.js";
 import { createVersionService } from "./version-service.js";
 
@@ -88,7 +88,7 @@ export async function createFalcoTestServer(
   const defaultStopTimeoutMs = options.stopTimeoutMs ?? 10_000;
 
   const pingPolicy = options.pingPolicy ?? {};
-  let listener: Http2Listener = await listenHttp2(options.listen, handler, pingPolicy);
+  let listener: Http2Listener = await listenChecked(options.listen, handler, pingPolicy);
   let state: ServerState = "listening";
   let stopping: Promise<void> | undefined;
 
@@ -173,7 +173,7 @@ export async function createFalcoTestServer(
       stopping = undefined;
       core.stopping = false;
       core.gate.open();
-      listener = await listenHttp2(listener.listen, handler, pingPolicy);
+      listener = await listenChecked(listener.listen, handler, pingPolicy);
       state = "listening";
     },
     async reload(stopOptions?: StopOptions) {

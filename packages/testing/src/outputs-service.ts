@@ -1,6 +1,6 @@
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { abortable, untilAborted } from "@falco-sdk/grpc-server";
 import type { request, response, service } from "@falco-sdk/proto/outputs";
-import { abortable, untilAborted } from "./abortable.js";
 import type { ServerCore } from "./server-core.js";
 
 /**

@@ -1,4 +1,4 @@
-import { abortable } from "./abortable.js";
+import { abortable } from "@falco-sdk/grpc-server";
 
 /** Open by default; `close()` makes `pass()` wait until `open()`. */
 export class PauseGate {

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, unlinkSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, renameSync, unlinkSync } from "node:fs";
 import {
   constants,
   createSecureServer,
@@ -9,10 +9,9 @@ import {
   type Http2Session,
 } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
-import { dirname, resolve } from "node:path";
-import { hostPort } from "@falco-sdk/core";
-import { InsecureListenError, ServerListenError } from "./errors.js";
-import type { ListenOptions } from "./falco-server.js";
+import { basename, dirname, join, resolve } from "node:path";
+import { ListenError } from "./listen-error.js";
+import type { ListenOptions } from "./listen-options.js";
 import { type PingPolicyOptions, SessionPingPolicy } from "./ping-policy.js";
 
 type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
@@ -41,26 +40,6 @@ export interface Http2Listener {
   destroy(): void;
 }
 
-/** Throws unless the options name a unix socket, mutual TLS, or plaintext TCP with the opt-in. */
-export function checkListenOptions(listen: ListenOptions): void {
-  if ("socketPath" in listen) {
-    if (typeof listen.socketPath !== "string" || listen.socketPath === "") {
-      throw new ServerListenError("listen.socketPath must be a non-empty path");
-    }
-    return;
-  }
-  if ("tls" in listen && listen.tls !== undefined) {
-    return;
-  }
-  if ("insecurePlaintext" in listen && listen.insecurePlaintext === true) {
-    return;
-  }
-  throw new InsecureListenError(
-    "Falco never serves gRPC over plaintext TCP: give `tls` (see createTestPki()) or a " +
-      "`socketPath`, or pass `insecurePlaintext: true` to opt in to plaintext TCP.",
-  );
-}
-
 function removeStaleSocket(path: string): void {
   let stats: ReturnType<typeof lstatSync>;
   try {
@@ -69,8 +48,8 @@ function removeStaleSocket(path: string): void {
     return; // nothing there
   }
   if (!stats.isSocket()) {
-    throw new ServerListenError(
-      `${path} exists and is not a socket: choose another socketPath (refusing to delete it).`,
+    throw new ListenError(
+      `${path} exists and is not a socket: choose another socket path (refusing to delete it).`,
     );
   }
   unlinkSync(path);
@@ -143,13 +122,17 @@ function createHttp2Server(listen: ListenOptions, handler: RequestHandler): Http
   return createServer({}, handler);
 }
 
-/** Listens on `listen` (checked with {@link checkListenOptions}) and tracks every connection. */
+/**
+ * Listens on `listen` and tracks every connection. The caller decides which
+ * options it accepts (e.g. refuses plaintext TCP without an opt-in); this
+ * rejects with {@link ListenError} when the address cannot be bound.
+ * `pingPolicy` enforces gRPC C-core's keepalive policy, `false` accepts any PING.
+ */
 export async function listenHttp2(
   listen: ListenOptions,
   handler: RequestHandler,
   pingPolicy: PingPolicyOptions | false,
 ): Promise<Http2Listener> {
-  checkListenOptions(listen);
   const policies = new WeakMap<Http2Session, SessionPingPolicy>();
   const server = createHttp2Server(listen, wrapHandler(handler, policies));
   const sessions = new Set<Http2Session>();
@@ -174,16 +157,33 @@ export async function listenHttp2(
   const host = "socketPath" in listen ? undefined : (listen.host ?? DEFAULT_HOST);
   await new Promise<void>((done, fail) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      const where =
-        socketPath ?? hostPort(host ?? DEFAULT_HOST, "port" in listen ? (listen.port ?? 0) : 0);
-      fail(new ServerListenError(`cannot listen on ${where}: ${error.message}`, { cause: error }));
+      const where = socketPath ?? `${host}:${"port" in listen ? (listen.port ?? 0) : 0}`;
+      fail(new ListenError(`cannot listen on ${where}: ${error.message}`, { cause: error }));
     };
     server.once("error", onError);
     try {
       if (socketPath !== undefined) {
         mkdirSync(dirname(socketPath), { recursive: true });
         removeStaleSocket(socketPath);
-        server.listen(socketPath, () => done());
+        const mode = "socketMode" in listen ? listen.socketMode : undefined;
+        if (mode === undefined) {
+          server.listen(socketPath, () => done());
+        } else {
+          // Bound under a private name, chmod-ed, then renamed: no client ever
+          // sees the socket with the umask's mode.
+          const staging = join(dirname(socketPath), `.${basename(socketPath)}.${process.pid}.tmp`);
+          removeStaleSocket(staging);
+          server.listen(staging, () => {
+            try {
+              chmodSync(staging, mode);
+              renameSync(staging, socketPath);
+              done();
+            } catch (error) {
+              removeSocketFile(staging);
+              onError(error as NodeJS.ErrnoException);
+            }
+          });
+        }
       } else {
         server.listen("port" in listen ? (listen.port ?? 0) : 0, host, () => done());
       }
@@ -200,10 +200,10 @@ export async function listenHttp2(
   let bound: ListenOptions;
   if (socketPath !== undefined) {
     endpoint = `unix://${socketPath}`;
-    bound = { socketPath };
+    bound = { ...listen, socketPath };
   } else {
     const { port } = server.address() as AddressInfo;
-    endpoint = hostPort(host ?? DEFAULT_HOST, port);
+    endpoint = host?.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
     bound = { ...listen, host, port } as ListenOptions;
   }
 

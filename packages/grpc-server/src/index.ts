@@ -1,0 +1,12 @@
+export { abortable, untilAborted } from "./abortable.js";
+export { deprecatedSource } from "./deprecated-source.js";
+export { DEFAULT_HOST, type Http2Listener, listenHttp2 } from "./http2-listener.js";
+export { ListenError } from "./listen-error.js";
+export type {
+  ListenOptions,
+  PlaintextListenOptions,
+  TlsListenOptions,
+  TlsMaterial,
+  UnixListenOptions,
+} from "./listen-options.js";
+export type { PingPolicyOptions } from "./ping-policy.js";

@@ -1,0 +1,171 @@
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { type AlertSubscription, EventHub } from "@falco-sdk/core";
+import type { Http2Listener } from "@falco-sdk/grpc-server";
+import { service as outputsService } from "@falco-sdk/proto/outputs";
+import { service as versionService } from "@falco-sdk/proto/version";
+import { createLocalSubscription, type RelaySubscribeOptions } from "./local-subscription.js";
+import { RelayClosedError } from "./relay-errors.js";
+import {
+  createRelayOutputsService,
+  createRelayVersionService,
+  type RelayCallContext,
+} from "./relay-grpc-services.js";
+import { listenRelay } from "./relay-listener.js";
+import type { AlertRelayOptions, RelayListenOptions, RelaySource } from "./relay-options.js";
+import type { RelayStats } from "./relay-stats.js";
+import type { RelayStatus } from "./relay-status.js";
+import { type SourceCounter, SubscriberRegistry } from "./subscriber-registry.js";
+import { UpstreamVersion } from "./upstream-version.js";
+
+/** A gRPC listener of the relay. */
+export interface RelayListener {
+  /** Where clients connect: `unix:///path` or `host:port`. */
+  readonly endpoint: string;
+}
+
+/** A running relay. Create it with `createAlertRelay()`. */
+export interface AlertRelay extends AsyncDisposable {
+  /**
+   * Serves Falco's gRPC outputs and version API on a unix socket (mode 0660 by default),
+   * TCP with mutual TLS, or plaintext TCP with `insecurePlaintext: true`. Callable
+   * several times (one listener per address).
+   * @throws ConfigurationError for plaintext TCP without the opt-in or incomplete TLS
+   * @throws ListenError when the address cannot be bound
+   */
+  listen(options: RelayListenOptions): Promise<RelayListener>;
+  /** Every alert from now on, in-process, from its own queue of `maxQueued` alerts. */
+  subscribe(options?: RelaySubscribeOptions): AlertSubscription;
+  /** Counters: received per source, delivered and dropped per subscriber, totals. */
+  stats(): RelayStats;
+  /** Relay events from now on, until `close()`. Each call gives a new iterable. */
+  status(): AsyncIterable<RelayStatus>;
+  /**
+   * Ends every gRPC call (OK) and in-process subscription, stops listening (socket files
+   * are removed) and stops reading the sources (calls their `unsubscribe()`). Calls whose
+   * client stopped reading get `stopGraceMs`, then their connections are destroyed.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a relay that reads every source, merges their alerts, and hands each
+ * alert to every subscriber (gRPC `sub`/`get` callers and in-process
+ * subscriptions), each from its own bounded queue.
+ */
+export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
+  const maxQueued = Math.max(1, options.maxQueued ?? 10_000);
+  const stopGraceMs = options.stopGraceMs ?? 1000;
+  const status = new EventHub<RelayStatus>();
+  const registry = new SubscriberRegistry(maxQueued, status);
+  const version = new UpstreamVersion(options.sources, options.version);
+  const closing = new AbortController();
+  const context: RelayCallContext = { registry, version, stopSignal: closing.signal };
+  const handler = connectNodeAdapter({
+    grpc: true,
+    grpcWeb: false,
+    connect: false,
+    // gRPC's default receive limit, as in Falco.
+    readMaxBytes: 4 * 1024 * 1024,
+    // Falco's server does not compress; gzip would cost more CPU than the alerts are worth.
+    acceptCompression: [],
+    routes(router) {
+      router.service(outputsService, createRelayOutputsService(context));
+      router.service(versionService, createRelayVersionService(context));
+    },
+    // Like gRPC's C core: an unknown method is UNIMPLEMENTED (connect-node would answer 404).
+    fallback(_request, response) {
+      response.writeHead(200, {
+        "content-type": "application/grpc",
+        "grpc-status": "12",
+        "grpc-message": "Method not found",
+      });
+      response.end();
+    },
+  });
+  const listeners: Http2Listener[] = [];
+  let closed: Promise<void> | undefined;
+
+  for (const source of options.sources) {
+    const counter = registry.addSource(source.name);
+    readSource(source, counter);
+  }
+
+  function readSource(source: RelaySource, counter: SourceCounter): void {
+    (async () => {
+      let error: unknown;
+      try {
+        for await (const alert of source.alerts) {
+          if (closing.signal.aborted) break;
+          registry.publish(counter, alert);
+        }
+      } catch (failure) {
+        error = failure;
+      } finally {
+        counter.active = false;
+      }
+      if (!closing.signal.aborted) {
+        status.publish(
+          error === undefined
+            ? { type: "source-ended", source: source.name }
+            : { type: "source-ended", source: source.name, error },
+        );
+      }
+    })();
+    if (source.status !== undefined) {
+      const events = source.status;
+      (async () => {
+        for await (const event of events) {
+          if (event.type === "connected") version.invalidate();
+          status.publish({ type: "source-status", source: source.name, event });
+          if (closing.signal.aborted) break;
+        }
+      })().catch(() => {});
+    }
+  }
+
+  async function closeNow(): Promise<void> {
+    closing.abort();
+    for (const listener of listeners) listener.beginClose();
+    for (const source of options.sources) source.alerts.unsubscribe?.();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, stopGraceMs);
+    });
+    const finished = Promise.all([
+      registry.whenEmpty(),
+      ...listeners.map((listener) => listener.closed),
+    ]);
+    await Promise.race([finished, grace]);
+    clearTimeout(timer);
+    for (const listener of listeners) listener.destroy();
+    registry.detachAll();
+    await Promise.all(listeners.map((listener) => listener.closed));
+    status.publish({ type: "closed" });
+  }
+
+  const relay: AlertRelay = {
+    async listen(listenOptions) {
+      if (closing.signal.aborted) throw new RelayClosedError("listen()");
+      const listener = await listenRelay(listenOptions, handler);
+      if (closing.signal.aborted) {
+        listener.destroy();
+        throw new RelayClosedError("listen()");
+      }
+      listeners.push(listener);
+      status.publish({ type: "listening", endpoint: listener.endpoint });
+      return { endpoint: listener.endpoint };
+    },
+    subscribe(subscribeOptions = {}) {
+      if (closing.signal.aborted) throw new RelayClosedError("subscribe()");
+      return createLocalSubscription(registry, closing.signal, subscribeOptions);
+    },
+    stats: () => registry.stats(),
+    status: () => status.subscribe(),
+    close() {
+      closed ??= closeNow();
+      return closed;
+    },
+    [Symbol.asyncDispose]: () => relay.close(),
+  };
+  return relay;
+}

@@ -1,0 +1,25 @@
+export { ListenError } from "@falco-sdk/grpc-server";
+export {
+  type AlertRelay,
+  createAlertRelay,
+  type RelayListener,
+} from "./alert-relay.js";
+export type { RelaySubscribeOptions } from "./local-subscription.js";
+export { RelayClosedError } from "./relay-errors.js";
+export { DEFAULT_SOCKET_MODE } from "./relay-listener.js";
+export type {
+  AlertRelayOptions,
+  RelayListenOptions,
+  RelaySource,
+  RelayUnixListenOptions,
+  VersionInit,
+} from "./relay-options.js";
+export {
+  RELAY_POLL_INTERVAL_MS,
+  relaySourceFromClient,
+  relaySourceFromReceiver,
+} from "./relay-sources.js";
+export type { RelayStats, SourceStats, SubscriberStats } from "./relay-stats.js";
+export type { RelayStatus, SubscriberKind } from "./relay-status.js";
+export { responseFromAlert } from "./response-from-alert.js";
+export { RELAY_VERSION } from "./upstream-version.js";

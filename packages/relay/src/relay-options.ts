@@ -1,0 +1,74 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { Alert } from "@falco-sdk/core";
+import type { PlaintextListenOptions, TlsListenOptions } from "@falco-sdk/grpc-server";
+import type { responseSchema as versionResponseSchema } from "@falco-sdk/proto/version";
+
+/** Fields of a `falco.version.service/version` answer. */
+export type VersionInit = MessageInitShape<typeof versionResponseSchema>;
+
+/**
+ * One input of the relay: any `AsyncIterable<Alert>`, such as a
+ * `FalcoClient.subscribe()` subscription or an `HttpAlertReceiver.alerts()`
+ * iterable (see `relaySourceFromClient` / `relaySourceFromReceiver`).
+ */
+export interface RelaySource {
+  /** Name in stats and status events, e.g. the endpoint or URL. */
+  readonly name: string;
+  /** The alerts. When the iteration ends or throws, the source is reported ended; the relay goes on. */
+  readonly alerts: AsyncIterable<Alert> & { unsubscribe?(): void };
+  /**
+   * Status events of the source (the client's or receiver's `status()`), re-published as
+   * `{ type: "source-status" }` relay events. @default none
+   */
+  readonly status?: AsyncIterable<{ readonly type: string }>;
+  /**
+   * The upstream Falco's `version` answer, for the relay's own `version` (gRPC sources
+   * only). @default none: the source says nothing about the version
+   */
+  readonly version?: (signal: AbortSignal) => Promise<VersionInit>;
+}
+
+/** Options of `createAlertRelay()`. */
+export interface AlertRelayOptions {
+  /** The inputs, merged into one stream in arrival order. */
+  readonly sources: readonly RelaySource[];
+  /**
+   * Alerts kept per subscriber (and, while nobody is subscribed, for the first subscriber).
+   * Beyond it the subscriber's OLDEST alert is dropped and counted in its `dropped`.
+   * @default 10000
+   */
+  readonly maxQueued?: number;
+  /**
+   * The relay's answer to `falco.version.service/version`. By default the relay forwards
+   * the answer of the first gRPC source that gives one, and, when no source can
+   * (http_output only, or Falco unreachable), answers {@link RELAY_VERSION}.
+   * @default forwarded, else RELAY_VERSION
+   */
+  readonly version?: VersionInit;
+  /**
+   * How long `close()` lets gRPC calls finish (a write held by a client that stopped
+   * reading) before it destroys their connections. Calls waiting for a request end with
+   * OK at once.
+   * @default 1000
+   */
+  readonly stopGraceMs?: number;
+}
+
+/** A unix socket of the relay's gRPC server (plaintext, like Falco's default). */
+export interface RelayUnixListenOptions {
+  /** Path of the socket file; its parent directory is created, a stale socket replaced. */
+  readonly socketPath: string;
+  /**
+   * Permission bits of the socket file, set before it appears. The group may connect:
+   * run consumers in the socket's group (e.g. `falco`), or choose 0o600.
+   * @default 0o660
+   */
+  readonly socketMode?: number;
+}
+
+/**
+ * Where the relay serves Falco's gRPC API: a unix socket, TCP with mutual TLS
+ * (client certificates required and verified against `tls.ca`), or, only with
+ * `insecurePlaintext: true`, plaintext TCP that anyone who reaches the port can read.
+ */
+export type RelayListenOptions = RelayUnixListenOptions | TlsListenOptions | PlaintextListenOptions;

@@ -1,0 +1,42 @@
+import type { SubscriberKind } from "./relay-status.js";
+
+/** Counters of one source. */
+export interface SourceStats {
+  readonly name: string;
+  /** Alerts received from it. */
+  readonly received: number;
+  /** False once its iteration ended. */
+  readonly active: boolean;
+}
+
+/** Counters of one attached subscriber. */
+export interface SubscriberStats {
+  /** Stable id of this subscriber (1, 2, ...), as in status events. */
+  readonly id: number;
+  readonly kind: SubscriberKind;
+  /** The client's user-agent for gRPC subscribers (e.g. `grpc-python/1.51.1 ...`), "in-process" otherwise. */
+  readonly peer: string;
+  readonly connectedAt: Date;
+  /** Alerts handed to it (written to its stream, or taken by its loop). */
+  readonly delivered: number;
+  /** Alerts it lost: its queue was full (it stopped polling or reading). */
+  readonly dropped: number;
+  /** Alerts waiting in its queue now. */
+  readonly queued: number;
+}
+
+/** Counters of the relay, from `AlertRelay.stats()`. All counts are totals since creation. */
+export interface RelayStats {
+  readonly sources: readonly SourceStats[];
+  /** The subscribers attached now. */
+  readonly subscribers: readonly SubscriberStats[];
+  /** Alerts received, over every source. */
+  readonly received: number;
+  /** Alerts delivered, over every subscriber that ever attached. */
+  readonly delivered: number;
+  /**
+   * Alerts dropped, over every subscriber that ever attached, plus those dropped while
+   * nobody was subscribed (more than `maxQueued` waited for the first subscriber).
+   */
+  readonly dropped: number;
+}

@@ -1,0 +1,31 @@
+/** An event of the relay, from `AlertRelay.status()`. */
+export type RelayStatus =
+  /** A gRPC listener is ready. */
+  | { readonly type: "listening"; readonly endpoint: string }
+  /** An event of source `source` (its client's or receiver's own status event). */
+  | { readonly type: "source-status"; readonly source: string; readonly event: { type: string } }
+  /** Source `source` ended (`error` when its iteration threw, e.g. the client gave up). */
+  | { readonly type: "source-ended"; readonly source: string; readonly error?: unknown }
+  | {
+      readonly type: "subscriber-connected";
+      readonly subscriber: number;
+      readonly kind: SubscriberKind;
+      readonly peer: string;
+    }
+  /** The subscriber left; `dropped` alerts never reached it. */
+  | {
+      readonly type: "subscriber-disconnected";
+      readonly subscriber: number;
+      readonly delivered: number;
+      readonly dropped: number;
+    }
+  /**
+   * Subscriber `subscriber` lost its oldest alerts because it does not keep up (stopped
+   * polling or reading). Sent at its first drop, then at most once per second while it drops.
+   */
+  | { readonly type: "subscriber-dropping"; readonly subscriber: number; readonly dropped: number }
+  /** `close()` finished; the status iterable ends after this event. */
+  | { readonly type: "closed" };
+
+/** How a subscriber is attached. */
+export type SubscriberKind = "sub" | "get" | "local";
