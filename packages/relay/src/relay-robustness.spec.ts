@@ -67,12 +67,22 @@ describe("robustness", () => {
     await eventually(() => relay.stats().subscribers.length === 0);
   });
 
-  it("500 connect/subscribe/disconnect cycles leak no file descriptors, subscribers or memory", async () => {
+  it("500 connect/subscribe/disconnect cycles leak no file descriptors, subscribers or memory", {
+    timeout: 120_000,
+  }, async () => {
     const { relay, source, endpoint } = await relayWithSource();
     // The clients run in their own process: only the relay's memory is measured here.
-    const child = fork(fileURLToPath(new URL("../test/cycle-client.mjs", import.meta.url)), [
-      endpoint,
-    ]);
+    // Plain Node, resolving the built packages (not vitest's source conditions).
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const child = fork(
+      fileURLToPath(new URL("../test/cycle-client.mjs", import.meta.url)),
+      [endpoint],
+      {
+        execArgv: [],
+        env,
+      },
+    );
     defer(() => child.kill());
     let seq = 0;
     (async () => {
