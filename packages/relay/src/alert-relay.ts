@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { type AlertSubscription, EventHub } from "@falco-sdk/core";
 import type { Http2Listener } from "@falco-sdk/grpc-server";
@@ -59,6 +60,8 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
   const registry = new SubscriberRegistry(maxQueued, status);
   const version = new UpstreamVersion(options.sources, options.version);
   const closing = new AbortController();
+  // Every open call listens to it (removed when the call ends): no listener limit.
+  setMaxListeners(0, closing.signal);
   const context: RelayCallContext = { registry, version, stopSignal: closing.signal };
   const handler = connectNodeAdapter({
     grpc: true,
