@@ -46,3 +46,10 @@ export type { ServerFactory } from "./server-factories.js";
 export type { ClientTlsMaterial, TestTransport, TestTransportOptions } from "./test-transport.js";
 export { createTestTransport } from "./test-transport.js";
 export { DEFAULT_VERSION } from "./version-service.js";
+export type { NatsServerOptions, NatsTestCluster, NatsTestServer } from "./nats-server.js";
+export {
+  freeLoopbackPort,
+  NatsServerUnavailableError,
+  startNatsCluster,
+  startNatsServer,
+} from "./nats-server.js";
