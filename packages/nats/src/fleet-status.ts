@@ -1,0 +1,10 @@
+import type { FalcoError } from "@falco-sdk/client";
+
+/** What a fleet subscription reports through `status()`. */
+export type FleetStatus =
+  | { readonly type: "connecting"; readonly servers: string }
+  | { readonly type: "connected"; readonly server: string; readonly consumer: string }
+  | { readonly type: "disconnected"; readonly server: string }
+  /** A message in the stream that is not a Falco alert: terminated (never redelivered). */
+  | { readonly type: "invalid-message"; readonly subject: string; readonly error: FalcoError }
+  | { readonly type: "closed"; readonly error?: FalcoError };

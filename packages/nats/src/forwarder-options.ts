@@ -1,0 +1,33 @@
+import type { NatsConnectionOptions } from "./connection-options.js";
+import type { StreamOptions } from "./stream.js";
+
+/** Options of `createNatsForwarder()`. */
+export interface NatsForwarderOptions extends NatsConnectionOptions {
+  /** The stream, created with these limits when it is missing. @default { name: "FALCO_ALERTS" } */
+  readonly stream?: StreamOptions;
+  /**
+   * First tokens of every subject: alerts go to `<subjectPrefix>.<hostname>.<source>.<priority>`.
+   * @default "falco.alerts"
+   */
+  readonly subjectPrefix?: string;
+  /**
+   * Alerts kept while NATS is unreachable or slow. When full, the oldest is dropped (counted in
+   * `stats().dropped`, reported by `status()`); the source is never made to wait. @default 10000
+   */
+  readonly maxBacklog?: number;
+  /** How long one publish waits for JetStream's ack before it is retried. @default 5000 */
+  readonly ackTimeoutMs?: number;
+  /**
+   * Delay before retrying a failed publish: grpc-js style, 1 s growing x1.6 per failure up to
+   * 30 s, +-20% jitter, ended early when the connection comes back. @default 1000
+   */
+  readonly retryDelayMs?: number;
+  /**
+   * When false, a first connection that fails throws at once. When true, the forwarder keeps
+   * retrying (buffering alerts) until NATS is up; refused credentials and TLS errors still
+   * throw at once. @default false
+   */
+  readonly waitForServer?: boolean;
+  /** Create the stream when it is missing. @default true */
+  readonly createStream?: boolean;
+}
