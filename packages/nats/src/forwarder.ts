@@ -103,6 +103,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
 
   const fail = (error: FalcoError) => {
     fatal ??= error;
+    endForwarding();
     backlog.wake();
   };
 
@@ -118,17 +119,20 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
         }
         const delayMs = backoff(attempt);
         hub.publish({ type: "publish-failed", error: failure, backlog: backlog.size, delayMs });
-        await sleep(delayMs, abortPromise());
+        await sleep(delayMs, closedPromise);
         if (closing) throw failure;
       }
     }
   }
 
-  const abortPromise = () =>
-    new Promise<void>((resolve) => {
-      if (closeController.signal.aborted) resolve();
-      closeController.signal.addEventListener("abort", () => resolve(), { once: true });
-    });
+  const closedPromise = new Promise<void>((resolve) => {
+    closeController.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  let endForwarding: () => void = () => {};
+  /** Resolves when the forwarder failed for good or closed. */
+  const ended = new Promise<void>((resolve) => {
+    endForwarding = resolve;
+  });
 
   function backoff(attempt: number): number {
     const delay = Math.min(baseDelayMs * 1.6 ** (attempt - 1), 30_000);
@@ -188,7 +192,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
         continue;
       }
       if (!connected) {
-        await Promise.race([connectedSignal, abortPromise(), backlog.changed()]);
+        await Promise.race([connectedSignal, closedPromise, backlog.changed()]);
         continue;
       }
       const maxPayload = connection.info?.max_payload ?? Number.POSITIVE_INFINITY;
@@ -224,7 +228,9 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
           // The stream may have been deleted, or JetStream is electing a leader.
           await ensureStream(jsm, stream).catch(() => undefined);
         }
-        await sleep(delayMs, Promise.race([abortPromise(), connectedSignal.then(() => undefined)]));
+        // Retry at once when a lost connection comes back; otherwise after the delay.
+        const wake = connected ? closedPromise : Promise.race([closedPromise, connectedSignal]);
+        await sleep(delayMs, wake);
       }
     }
   }
@@ -257,7 +263,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
   }
 
   async function drained(): Promise<void> {
-    while (backlog.size > 0 && !fatal && !closed) await backlog.changed();
+    while (backlog.size > 0 && !fatal && !closed) await Promise.race([backlog.changed(), ended]);
   }
 
   return {
@@ -266,28 +272,37 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
       const runningNow = start();
       const signal = forwardOptions.signal;
       const iterator = alerts[Symbol.asyncIterator]();
+      const stopped = new AbortController();
       const stop = new Promise<"stop">((resolve) => {
         const done = () => resolve("stop");
         if (signal?.aborted) done();
-        signal?.addEventListener("abort", done, { once: true });
-        closeController.signal.addEventListener("abort", done, { once: true });
+        signal?.addEventListener("abort", done, { once: true, signal: stopped.signal });
+        void ended.then(done);
+        // The publisher only returns when closed or failed.
+        void runningNow.then(done);
       });
-      const failed = new Promise<"stop">((resolve) => {
-        void runningNow.then(() => resolve("stop"));
-        const check = async () => {
-          while (!fatal && !closed) await backlog.changed();
-          resolve("stop");
-        };
-        void check();
-      });
+      let pending: Promise<IteratorResult<Alert>> | undefined;
       try {
         for (;;) {
-          const next = await Promise.race([iterator.next(), stop, failed]);
-          if (next === "stop" || next.done) break;
+          pending = iterator.next();
+          const next = await Promise.race([pending, stop]);
+          if (next === "stop") break;
+          pending = undefined;
+          if (next.done) break;
           accept(next.value);
         }
       } finally {
-        await iterator.return?.();
+        if (pending) {
+          // An async generator queues return() behind a pending next(): end the source by its
+          // own means when it has them (a subscription's unsubscribe), and keep an alert that
+          // still arrives, since its source may have removed it from a queue already.
+          void pending.then((r) => !r.done && !closed && accept(r.value)).catch(() => undefined);
+          (alerts as { unsubscribe?: () => void }).unsubscribe?.();
+          void Promise.resolve(iterator.return?.()).catch(() => undefined);
+        } else {
+          await iterator.return?.();
+        }
+        stopped.abort();
       }
       if (fatal) throw fatal;
       await drained();
@@ -304,6 +319,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
       }
       closed = true;
       closeController.abort();
+      endForwarding();
       backlog.wake();
       await nc?.close().catch(() => undefined);
       hub.publish({ type: "closed", error: fatal });

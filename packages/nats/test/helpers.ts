@@ -1,7 +1,9 @@
 // Shared pieces of the NATS tests: real nats-server processes, alerts, cleanup.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Alert, parseAlertJson, PRIORITIES } from "@falco-sdk/client";
 import {
   type NatsServerOptions,
@@ -15,8 +17,12 @@ import type { FleetSubscription } from "../src/index.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    const t = Date.now();
+    await cleanup();
+    if (process.env.DEBUG_CLEANUP && Date.now() - t > 200) console.log("slow cleanup", Date.now() - t, String(cleanup).slice(0, 120));
+  }
+}, 60_000);
 
 /** Runs `fn` after the current test, even when it fails. */
 export function defer(fn: () => unknown): void {
@@ -104,4 +110,58 @@ export async function eventually(check: () => boolean | Promise<boolean>, what =
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/** A Falco test server (Node, unix socket) whose alerts all carry `hostname`. */
+export async function falcoHost(hostname: string) {
+  const { createFalcoTestServer, createAlertGenerator } = await import("@falco-sdk/testing");
+  const server = await createFalcoTestServer({
+    listen: { socketPath: join(tempDir(), "falco.sock") },
+  });
+  defer(() => server[Symbol.asyncDispose]());
+  const generator = createAlertGenerator({ hostname, seed: hostname.length + 7 });
+  return { server, generator };
+}
+
+/** Runs `forwarder.forward(client.subscribe())` until the test ends. */
+export async function forwardFromFalco(
+  forwarder: import("../src/index.js").NatsForwarder,
+  endpoint: string,
+) {
+  const { createFalcoClient } = await import("@falco-sdk/client");
+  const client = createFalcoClient({ endpoint, reconnect: { initialDelayMs: 50 } });
+  const stop = new AbortController();
+  const done = forwarder.forward(client.subscribe({ pollIntervalMs: 20 }), { signal: stop.signal });
+  defer(async () => {
+    stop.abort();
+    await done.catch(() => undefined);
+    await client.close();
+  });
+  return { client, done, stop };
+}
+
+/** A node child process running one of this folder's scripts; `lines` fills as it prints. */
+export function nodeProcess(script: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  let stderr = "";
+  let partial = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    const parts = (partial + chunk).split("\n");
+    partial = parts.pop() ?? "";
+    lines.push(...parts);
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  };
+  defer(kill);
+  return { child, lines, kill, stderr: () => stderr };
 }
