@@ -39,6 +39,8 @@ export interface NatsConnectionOptions {
    * a row end them (no retry storm). @default 1000
    */
   readonly reconnectTimeWaitMs?: number;
+  /** How long connecting (TCP, TLS and the NATS handshake) may take. @default 5000 */
+  readonly connectTimeoutMs?: number;
 }
 
 function readPem(input: PemInput, what: string): string {
@@ -69,6 +71,7 @@ export function natsConnectOptions(options: NatsConnectionOptions): ConnectionOp
     name: options.name ?? "falco-sdk",
     maxReconnectAttempts: -1,
     reconnectTimeWait: options.reconnectTimeWaitMs ?? 1000,
+    timeout: options.connectTimeoutMs ?? 5000,
     // Falco's alerts are small; a ping every 20 s finds a dead server fast.
     pingInterval: 20_000,
   };
@@ -97,6 +100,7 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
   try {
     return await connect(natsOptions);
   } catch (error) {
-    throw mapConnectError(error, serverList(options).join(", "));
+    const tls = options.tls ? { clientCert: options.tls.cert !== undefined } : undefined;
+    throw mapConnectError(error, serverList(options).join(", "), tls);
   }
 }

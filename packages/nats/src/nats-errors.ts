@@ -81,18 +81,31 @@ function causes(error: unknown): unknown[] {
 }
 
 /** Maps a failure of `connect()` from the NATS client to one of ours. */
-export function mapConnectError(error: unknown, servers: string): FalcoError {
+export function mapConnectError(
+  error: unknown,
+  servers: string,
+  tls?: { readonly clientCert: boolean },
+): FalcoError {
   if (error instanceof FalcoError) return error;
   const chain = causes(error);
+  // A server that requires a client certificate ends the TLS session after the handshake;
+  // the NATS client only sees no answer.
+  if (tls && !tls.clientCert && chain.some((e) => e instanceof errors.TimeoutError)) {
+    return new NatsTlsError(
+      servers,
+      "no answer after the TLS handshake: the server probably requires a client certificate",
+      { cause: error },
+    );
+  }
   if (chain.some((e) => e instanceof errors.AuthorizationError)) {
     return new NatsAuthError(servers, describe(error), { cause: error });
   }
-  const tls = chain.find(
+  const tlsFailure = chain.find(
     (e) =>
       TLS_CODES.has((e as { code?: string }).code ?? "") ||
       /tls|ssl|certificate/i.test(describe(e)),
   );
-  if (tls) return new NatsTlsError(servers, describe(tls), { cause: error });
+  if (tlsFailure) return new NatsTlsError(servers, describe(tlsFailure), { cause: error });
   return new NatsConnectionError(
     `cannot connect to NATS at ${servers} (${describe(error)}): is nats-server running there ` +
       "with JetStream enabled (nats-server -js)?",

@@ -1,0 +1,92 @@
+// Bad input and bounded memory: an alert over max_payload is reported and skipped, and the
+// backlog kept while NATS is unreachable is bounded, with its drops counted and reported.
+import { parseAlertJson } from "@falco-sdk/client";
+import { describe, expect, it } from "vitest";
+import {
+  AlertTooLargeError,
+  createNatsForwarder,
+  type ForwarderStatus,
+  subscribeFleet,
+} from "../src/index.js";
+import { defer, eventually, fleetAlert, fromArray, key, natsServer, readUntil } from "./helpers.js";
+
+function record(forwarder: { status(): AsyncIterable<ForwarderStatus> }): ForwarderStatus[] {
+  const events: ForwarderStatus[] = [];
+  void (async () => {
+    for await (const e of forwarder.status()) events.push(e);
+  })();
+  return events;
+}
+
+describe("limits", () => {
+  it("an alert larger than max_payload is rejected once, reported, and the rest go on", async () => {
+    const nats = await natsServer({ maxPayload: 4096 });
+    const forwarder = createNatsForwarder({ servers: nats.url });
+    defer(() => forwarder.close());
+    const events = record(forwarder);
+    const small = fleetAlert("big-host", 1);
+    const huge = parseAlertJson({
+      rule: small.rule,
+      priority: "Critical",
+      time: "2026-01-01T00:00:00.000000002Z",
+      hostname: "big-host",
+      output: "x".repeat(10_000),
+      source: "syscall",
+    });
+    const after = fleetAlert("big-host", 3);
+    await forwarder.forward(fromArray([small, huge, after]));
+    expect(forwarder.stats()).toMatchObject({ received: 3, published: 2, rejected: 1, backlog: 0 });
+    const rejected = events.filter((e) => e.type === "rejected");
+    expect(rejected).toHaveLength(1);
+    const error = rejected[0]?.type === "rejected" ? rejected[0].error : undefined;
+    expect(error).toBeInstanceOf(AlertTooLargeError);
+    expect(error?.message).toMatch(/exceeds the NATS server's max_payload \(4096 bytes\)/);
+    const got = await readUntil(subscribeFleet({ servers: nats.url, start: "all" }), (s) => s.length === 2);
+    expect(got.map(key)).toEqual([small, after].map(key));
+  });
+
+  it("while NATS is down the backlog stays bounded: oldest dropped, counted, reported", async () => {
+    const nats = await natsServer();
+    const forwarder = createNatsForwarder({ servers: nats.url, maxBacklog: 100, retryDelayMs: 50 });
+    defer(() => forwarder.close());
+    const events = record(forwarder);
+    await forwarder.forward(fromArray([fleetAlert("b", 0)]));
+    await nats.stop();
+    const sent = Array.from({ length: 250 }, (_, i) => fleetAlert("b", i + 1));
+    const done = forwarder.forward(fromArray(sent));
+    await eventually(() => forwarder.stats().received === 251, "all read");
+    expect(forwarder.stats()).toMatchObject({ backlog: 100, dropped: 150, published: 1 });
+    expect(events.some((e) => e.type === "dropping")).toBe(true);
+    await nats.restart();
+    await done;
+    expect(forwarder.stats()).toMatchObject({ published: 101, dropped: 150, backlog: 0 });
+    expect(events).toContainEqual({ type: "dropped", count: 150, total: 150 });
+    const got = await readUntil(subscribeFleet({ servers: nats.url, start: "all" }), (s) => s.length === 101);
+    // The newest 100 were kept, and resent in order.
+    expect(got.map(key)).toEqual([fleetAlert("b", 0), ...sent.slice(150)].map(key));
+  });
+
+  it("waitForServer: starts before NATS and forwards what it buffered once NATS is up", async () => {
+    const nats = await natsServer();
+    await nats.stop();
+    const forwarder = createNatsForwarder({ servers: nats.url, waitForServer: true, retryDelayMs: 50 });
+    defer(() => forwarder.close());
+    const sent = Array.from({ length: 30 }, (_, i) => fleetAlert("late", i));
+    const done = forwarder.forward(fromArray(sent));
+    await eventually(() => forwarder.stats().received === 30, "buffered");
+    await nats.restart();
+    await done;
+    expect(forwarder.stats()).toMatchObject({ published: 30, backlog: 0 });
+  });
+
+  it("without waitForServer an unreachable NATS fails at once with advice", async () => {
+    const nats = await natsServer();
+    await nats.stop();
+    const forwarder = createNatsForwarder({ servers: nats.url });
+    defer(() => forwarder.close());
+    await expect(forwarder.forward(fromArray([fleetAlert("x", 1)]))).rejects.toMatchObject({
+      code: "nats-connection",
+      message: expect.stringMatching(/is nats-server running there/),
+    });
+  });
+});
