@@ -1,5 +1,11 @@
 import { type Alert, ConfigurationError, EventHub, FalcoError } from "@falco-sdk/client";
-import { type JetStreamClient, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import {
+  type JetStreamClient,
+  JetStreamApiError,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+} from "@nats-io/jetstream";
 import { errors, type NatsConnection } from "@nats-io/nats-core";
 import { encodeAlert } from "./alert-message.js";
 import { Backlog, type OutgoingAlert } from "./backlog.js";
@@ -180,8 +186,8 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
         );
       }
     });
-    const jsm = await jetstreamManager(connection);
-    if (options.createStream !== false) await ensureStream(jsm, stream);
+    const jsm = await jetstreamManager(connection, { checkAPI: false });
+    await prepareStream(jsm);
     const js = jetstream(connection);
     let failures = 0;
     while (!closed && !fatal) {
@@ -231,6 +237,25 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
         // Retry at once when a lost connection comes back; otherwise after the delay.
         const wake = connected ? closedPromise : Promise.race([closedPromise, connectedSignal]);
         await sleep(delayMs, wake);
+      }
+    }
+  }
+
+  /**
+   * Creates the stream when missing, retrying while JetStream is not ready (a cluster electing
+   * its leader, a restarting server); alerts meanwhile wait in the backlog.
+   */
+  async function prepareStream(jsm: JetStreamManager): Promise<void> {
+    if (options.createStream === false) return;
+    for (let attempt = 1; !closing; attempt++) {
+      try {
+        await ensureStream(jsm, stream);
+        return;
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        const delayMs = backoff(attempt);
+        hub.publish({ type: "publish-failed", error: asFalcoError(error), backlog: backlog.size, delayMs });
+        await sleep(delayMs, closedPromise);
       }
     }
   }
@@ -329,6 +354,20 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
     },
   };
 }
+
+/** JetStream not ready yet: no answer, no responders, or "temporarily unavailable". */
+function isTransient(error: unknown): boolean {
+  for (let e = error; e; e = (e as { cause?: unknown }).cause) {
+    if (e instanceof errors.TimeoutError || e instanceof errors.NoRespondersError) return true;
+    if (e instanceof errors.RequestError && e.isNoResponders()) return true;
+    if (e instanceof JetStreamApiError && e.code === JETSTREAM_UNAVAILABLE) return true;
+    if (e instanceof errors.ClosedConnectionError) return false;
+  }
+  return false;
+}
+
+/** JetStream's "system temporarily unavailable" (a cluster without a meta leader). */
+const JETSTREAM_UNAVAILABLE = 10008;
 
 function isNoResponders(error: unknown): boolean {
   for (let e = error; e; e = (e as { cause?: unknown }).cause) {
