@@ -1,4 +1,4 @@
-import { type Alert, alertToJson } from "@falco-sdk/client";
+import { type Alert, formatAlertJson } from "@falco-sdk/client";
 import { alertMessageId } from "./alert-id.js";
 import type { OutgoingAlert } from "./backlog.js";
 import { alertSubject } from "./subject.js";
@@ -10,6 +10,6 @@ export function encodeAlert(prefix: string, alert: Alert): OutgoingAlert {
   return {
     subject: alertSubject(prefix, alert),
     id: alertMessageId(alert),
-    body: encoder.encode(JSON.stringify(alertToJson(alert))),
+    body: encoder.encode(formatAlertJson(alert)),
   };
 }

@@ -150,6 +150,7 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
     let nc: NatsConnection | undefined;
     let pending: JsMsg | undefined;
     let failure: FalcoError | undefined;
+    let finishing = false;
     try {
       if (stop.signal.aborted) return;
       hub.publish({ type: "connecting", servers: serverList(options).join(", ") });
@@ -159,7 +160,11 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
       // Stop the pull first, so the acks already sent are flushed by drain() below.
       stop.signal.addEventListener(
         "abort",
-        () => void (messages ? messages.stop() : connection.close()),
+        () => {
+          if (finishing) return;
+          if (messages) messages.stop();
+          else void connection.close();
+        },
         { once: true },
       );
       let name = "";
@@ -208,17 +213,27 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
       failure = error instanceof FalcoError ? error : new NatsConnectionError(String(error));
       throw failure;
     } finally {
+      finishing = true;
       // The alert in hand was not finished: have it delivered again at once.
       pending?.nak();
       stop.abort();
-      await nc?.drain().catch(() => undefined);
+      if (nc && !nc.isClosed()) {
+        // drain() flushes the acks sent so far; close() if it cannot.
+        await nc.drain().catch(() => nc?.close());
+      }
       hub.publish({ type: "closed", error: failure });
       settle(failure);
     }
   }
 
   return {
-    unsubscribe: () => stop.abort(),
+    unsubscribe: () => {
+      stop.abort();
+      if (!started) {
+        hub.publish({ type: "closed" });
+        settle(undefined);
+      }
+    },
     closed,
     status: () => hub.subscribe(),
     [Symbol.asyncIterator]() {

@@ -4,6 +4,8 @@ import type { FalcoError } from "@falco-sdk/client";
 export type ForwarderStatus =
   | { readonly type: "connecting"; readonly servers: string }
   | { readonly type: "connected"; readonly server: string }
+  /** The stream exists (created if it was missing): publishing starts. */
+  | { readonly type: "ready"; readonly stream: string; readonly server: string }
   /** The connection broke; alerts wait in the backlog while the NATS client reconnects. */
   | { readonly type: "disconnected"; readonly server: string }
   /** A publish was not acknowledged; it is retried (in order) after `delayMs`. */

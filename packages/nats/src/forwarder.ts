@@ -188,6 +188,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
     });
     const jsm = await jetstreamManager(connection, { checkAPI: false });
     await prepareStream(jsm);
+    hub.publish({ type: "ready", stream: stream.name, server: connection.getServer() });
     const js = jetstream(connection);
     let failures = 0;
     while (!closed && !fatal) {
