@@ -18,10 +18,17 @@ export interface NatsForwarderOptions extends NatsConnectionOptions {
   /** How long one publish waits for JetStream's ack before it is retried. @default 5000 */
   readonly ackTimeoutMs?: number;
   /**
-   * Delay before retrying a failed publish: grpc-js style, 1 s growing x1.6 per failure up to
-   * 30 s, +-20% jitter, ended early when the connection comes back. @default 1000
+   * Delay before retrying a failed publish: grpc-js style, growing x1.6 per failure up to
+   * `maxRetryDelayMs`, +-20% jitter, ended early when a lost connection comes back. Only one
+   * publish is retried at a time, so a long outage costs one request per delay. @default 1000
    */
   readonly retryDelayMs?: number;
+  /**
+   * Longest delay between retries. Short, because JetStream recovers by itself (a cluster
+   * electing a new stream leader takes seconds) and the backlog should drain soon after.
+   * @default 5000
+   */
+  readonly maxRetryDelayMs?: number;
   /**
    * When false, a first connection that fails throws at once. When true, the forwarder keeps
    * retrying (buffering alerts) until NATS is up; refused credentials and TLS errors still

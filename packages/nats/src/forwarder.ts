@@ -73,6 +73,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
   if (!(maxBacklog >= 1)) throw new ConfigurationError("maxBacklog must be at least 1");
   const ackTimeoutMs = options.ackTimeoutMs ?? 5000;
   const baseDelayMs = options.retryDelayMs ?? 1000;
+  const maxDelayMs = Math.max(baseDelayMs, options.maxRetryDelayMs ?? 5000);
   const servers = serverList(options).join(", ");
   const hub = new EventHub<ForwarderStatus>();
   const backlog = new Backlog(maxBacklog);
@@ -141,7 +142,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
   });
 
   function backoff(attempt: number): number {
-    const delay = Math.min(baseDelayMs * 1.6 ** (attempt - 1), 30_000);
+    const delay = Math.min(baseDelayMs * 1.6 ** (attempt - 1), maxDelayMs);
     return Math.round(delay * (0.8 + Math.random() * 0.4));
   }
 
