@@ -1,6 +1,7 @@
 // `tail --nats`: the fleet's stream on NATS JetStream as the command's input.
-import { InvalidArgumentError } from "commander";
+
 import { type FleetStart, subscribeFleet } from "@falco-sdk/nats";
+import { InvalidArgumentError } from "commander";
 import type { AlertInputs } from "./alert-inputs.js";
 import type { FilterFlags } from "./connection-options.js";
 import { filterFromFlags } from "./connection-options.js";
@@ -43,7 +44,9 @@ export function openFleetInput(flags: FleetFlags): AlertInputs {
     (v) => v && v.length > 0,
   );
   if (local) {
-    throw new UsageError("--nats reads the fleet's stream: it cannot be combined with --from or --listen-http");
+    throw new UsageError(
+      "--nats reads the fleet's stream: it cannot be combined with --from or --listen-http",
+    );
   }
   const servers = natsServers(flags.nats, "--nats");
   const sub = subscribeFleet({
@@ -63,10 +66,14 @@ export function openFleetInput(flags: FleetFlags): AlertInputs {
     for await (const event of sub.status()) {
       if (event.type === "connected") connected = true;
       if (event.type === "disconnected") {
-        process.stderr.write(`falco-alerts: NATS connection lost (${event.server}), reconnecting\n`);
+        process.stderr.write(
+          `falco-alerts: NATS connection lost (${event.server}), reconnecting\n`,
+        );
       }
       if (event.type === "invalid-message") {
-        process.stderr.write(`falco-alerts: skipped a message that is not a Falco alert on ${event.subject}\n`);
+        process.stderr.write(
+          `falco-alerts: skipped a message that is not a Falco alert on ${event.subject}\n`,
+        );
       }
     }
   })().catch(() => {});

@@ -22,16 +22,30 @@ describe("falco-alerts forward / tail --nats", () => {
     const { endpoint } = await serve(undefined, 500);
     const forward = start(["forward", "--from", endpoint, "--to", broker.url]);
     await forward.waitFor("stderr", /forwarding into stream FALCO_ALERTS/);
-    const tail = await run(["tail", "--nats", broker.url, "--since", "all", "--count", "40", "--json"]);
+    const tail = await run([
+      "tail",
+      "--nats",
+      broker.url,
+      "--since",
+      "all",
+      "--count",
+      "40",
+      "--json",
+    ]);
     expect(tail.code).toBe(0);
-    const alerts = tail.stdout.trim().split("\n").map((line) => parseAlertJson(line));
+    const alerts = tail.stdout
+      .trim()
+      .split("\n")
+      .map((line) => parseAlertJson(line));
     expect(alerts).toHaveLength(40);
     const times = alerts.map((a) => a.timeNs);
     expect(times).toEqual([...times].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     forward.child.kill("SIGTERM");
     const done = await forward.done;
     expect(done.code).toBe(0);
-    expect(done.stderr).toMatch(/forwarded \d+ alerts \(0 already in the stream\), dropped 0, rejected 0, unsent 0/);
+    expect(done.stderr).toMatch(
+      /forwarded \d+ alerts \(0 already in the stream\), dropped 0, rejected 0, unsent 0/,
+    );
   });
 
   it("tail --nats --durable resumes where it stopped, and filters by priority", async () => {
@@ -39,19 +53,56 @@ describe("falco-alerts forward / tail --nats", () => {
     const { endpoint } = await serve(undefined, 500);
     const forward = start(["forward", "--from", endpoint, "--to", broker.url]);
     await forward.waitFor("stderr", /forwarding into stream FALCO_ALERTS/);
-    const first = await run(["tail", "--nats", broker.url, "--durable", "soc", "--since", "all", "-n", "10", "--json"]);
-    const second = await run(["tail", "--nats", broker.url, "--durable", "soc", "-n", "10", "--json"]);
+    const first = await run([
+      "tail",
+      "--nats",
+      broker.url,
+      "--durable",
+      "soc",
+      "--since",
+      "all",
+      "-n",
+      "10",
+      "--json",
+    ]);
+    const second = await run([
+      "tail",
+      "--nats",
+      broker.url,
+      "--durable",
+      "soc",
+      "-n",
+      "10",
+      "--json",
+    ]);
     forward.child.kill("SIGTERM");
-    const a = first.stdout.trim().split("\n").map((l) => parseAlertJson(l).timeNs);
-    const b = second.stdout.trim().split("\n").map((l) => parseAlertJson(l).timeNs);
+    const a = first.stdout
+      .trim()
+      .split("\n")
+      .map((l) => parseAlertJson(l).timeNs);
+    const b = second.stdout
+      .trim()
+      .split("\n")
+      .map((l) => parseAlertJson(l).timeNs);
     // At least once: the 10th of the first run was in hand when it stopped, so it comes again.
     expect(b[0]).toBe(a[9]);
     expect(b.slice(1).every((t) => t > (a[9] ?? 0n))).toBe(true);
     const warnings = await run([
-      "tail", "--nats", broker.url, "--since", "all", "-p", "warning", "-n", "5", "--json",
+      "tail",
+      "--nats",
+      broker.url,
+      "--since",
+      "all",
+      "-p",
+      "warning",
+      "-n",
+      "5",
+      "--json",
     ]);
     for (const line of warnings.stdout.trim().split("\n")) {
-      expect(["Emergency", "Alert", "Critical", "Error", "Warning"]).toContain(parseAlertJson(line).priority);
+      expect(["Emergency", "Alert", "Critical", "Error", "Warning"]).toContain(
+        parseAlertJson(line).priority,
+      );
     }
   });
 
@@ -59,11 +110,27 @@ describe("falco-alerts forward / tail --nats", () => {
     const broker = await nats({ user: { name: "falco", password: "right" } });
     const { endpoint } = await serve();
     const r = await run([
-      "forward", "--from", endpoint, "--to", broker.url, "--nats-user", "falco", "--nats-password", "wrong",
+      "forward",
+      "--from",
+      endpoint,
+      "--to",
+      broker.url,
+      "--nats-user",
+      "falco",
+      "--nats-password",
+      "wrong",
     ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/refused the credentials/);
-    const t = await run(["tail", "--nats", broker.url, "--nats-user", "falco", "--nats-password", "wrong"]);
+    const t = await run([
+      "tail",
+      "--nats",
+      broker.url,
+      "--nats-user",
+      "falco",
+      "--nats-password",
+      "wrong",
+    ]);
     expect(t.code).toBe(3);
     expect(t.stderr).toMatch(/refused the credentials/);
   });

@@ -35,12 +35,16 @@ export function addNatsOptions(command: Command): Command {
 }
 
 /** Splits `nats://a:4222,nats://b:4222` (and repeated flags) into a server list. */
-export function natsServers(values: string | readonly string[] | undefined, flag: string): string[] {
+export function natsServers(
+  values: string | readonly string[] | undefined,
+  flag: string,
+): string[] {
   const list = (typeof values === "string" ? [values] : [...(values ?? [])])
     .flatMap((v) => v.split(","))
     .map((v) => v.trim())
     .filter((v) => v !== "");
-  if (list.length === 0) throw new UsageError(`${flag} needs a NATS URL, e.g. nats://127.0.0.1:4222`);
+  if (list.length === 0)
+    throw new UsageError(`${flag} needs a NATS URL, e.g. nats://127.0.0.1:4222`);
   for (const url of list) {
     if (!/^(nats|tls):\/\/[^/\s]+$|^[^:/\s]+:\d+$/.test(url)) {
       throw new UsageError(`${flag} takes nats://HOST:PORT (or tls://HOST:PORT), got ${url}`);
@@ -56,7 +60,11 @@ export function natsConnectionFromFlags(
 ): NatsConnectionOptions {
   const password = flags.natsPassword ?? process.env.NATS_PASSWORD;
   const token = flags.natsToken ?? process.env.NATS_TOKEN;
-  const methods = [flags.natsUser !== undefined, token !== undefined, flags.natsCreds !== undefined];
+  const methods = [
+    flags.natsUser !== undefined,
+    token !== undefined,
+    flags.natsCreds !== undefined,
+  ];
   if (methods.filter(Boolean).length > 1) {
     throw new UsageError("give one of --nats-user/--nats-password, --nats-token or --nats-creds");
   }

@@ -19,7 +19,11 @@ describe("alertMessageId", () => {
       priority: 4,
       rule: "Terminal shell in container",
       output: "16:17:57.881781397: Warning Shell spawned (user=root)",
-      outputFields: { "evt.time": "1651447772918828894", "user.loginuid": "0", "k8s.pod.name": "<NA>" },
+      outputFields: {
+        "evt.time": "1651447772918828894",
+        "user.loginuid": "0",
+        "k8s.pod.name": "<NA>",
+      },
       hostname: "web-1",
       tags: ["container", "shell"],
       source: "syscall",

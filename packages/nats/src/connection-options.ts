@@ -48,9 +48,12 @@ function readPem(input: PemInput, what: string): string {
   try {
     return readFileSync(input, "utf8");
   } catch (cause) {
-    throw new ConfigurationError(`cannot read the ${what} file ${input}: ${(cause as Error).message}`, {
-      cause,
-    });
+    throw new ConfigurationError(
+      `cannot read the ${what} file ${input}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
   }
 }
 

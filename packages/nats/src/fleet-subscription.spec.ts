@@ -1,15 +1,27 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
-import { defer, eventually, fleetAlert, fromArray, key, natsServer, readUntil } from "../test/helpers.js";
+import {
+  defer,
+  eventually,
+  fleetAlert,
+  fromArray,
+  key,
+  natsServer,
+  readUntil,
+} from "../test/helpers.js";
 import { fleetSubject, subscribeFleet } from "./fleet-subscription.js";
 import { createNatsForwarder } from "./forwarder.js";
 
 describe("fleetSubject", () => {
   it("narrows the subject for one host, source or priority, and leaves the rest to the client", () => {
     expect(fleetSubject("falco.alerts")).toBe("falco.alerts.>");
-    expect(fleetSubject("falco.alerts", { hosts: ["web-1.prod"] })).toBe("falco.alerts.web-1_prod.*.*");
-    expect(fleetSubject("f", { sources: ["k8s_audit"], priorities: ["Critical"] })).toBe("f.*.k8s_audit.critical");
+    expect(fleetSubject("falco.alerts", { hosts: ["web-1.prod"] })).toBe(
+      "falco.alerts.web-1_prod.*.*",
+    );
+    expect(fleetSubject("f", { sources: ["k8s_audit"], priorities: ["Critical"] })).toBe(
+      "f.*.k8s_audit.critical",
+    );
     expect(fleetSubject("f", { hosts: ["a", "b"], minPriority: "Warning" })).toBe("f.>");
     expect(fleetSubject("f", { minPriority: "Emergency" })).toBe("f.*.*.emergency");
   });
@@ -26,7 +38,12 @@ describe("subscribeFleet", () => {
     await forwarder.forward(fromArray(alerts));
     // "web.1" and "web_1" share a subject token; the client-side check tells them apart.
     const web = await readUntil(
-      subscribeFleet({ servers: nats.url, durable: "web", start: "all", filter: { hosts: ["web.1"] } }),
+      subscribeFleet({
+        servers: nats.url,
+        durable: "web",
+        start: "all",
+        filter: { hosts: ["web.1"] },
+      }),
       (seen) => seen.length === 16,
     );
     expect(web.map(key)).toEqual(alerts.filter((a) => a.hostname === "web.1").map(key));
@@ -40,7 +57,14 @@ describe("subscribeFleet", () => {
       (seen) => seen.length === 8,
     );
     expect(severe.map((a) => a.priority)).toEqual([
-      "Emergency", "Alert", "Critical", "Error", "Emergency", "Alert", "Critical", "Error",
+      "Emergency",
+      "Alert",
+      "Critical",
+      "Error",
+      "Emergency",
+      "Alert",
+      "Critical",
+      "Error",
     ]);
     const nc = await connect({ servers: nats.url });
     defer(() => nc.close());
@@ -67,15 +91,24 @@ describe("subscribeFleet", () => {
     const live = subscribeFleet({ servers: nats.url, start: "new" });
     const liveIterator = live[Symbol.asyncIterator]();
     const firstLive = liveIterator.next();
-    await eventually(async () => (await jsm.consumers.list("FALCO_ALERTS").next()).length === 1, "consumer");
+    await eventually(
+      async () => (await jsm.consumers.list("FALCO_ALERTS").next()).length === 1,
+      "consumer",
+    );
     await forwarder.forward(fromArray(second));
     expect(key((await firstLive).value)).toBe(key(second[0] ?? fleetAlert("x", 0)));
     live.unsubscribe();
     await liveIterator.next();
 
-    const all = await readUntil(subscribeFleet({ servers: nats.url, start: "all" }), (s) => s.length === 20);
+    const all = await readUntil(
+      subscribeFleet({ servers: nats.url, start: "all" }),
+      (s) => s.length === 20,
+    );
     expect(all.map(key)).toEqual([...first, ...second].map(key));
-    const replay = await readUntil(subscribeFleet({ servers: nats.url, start: between }), (s) => s.length === 10);
+    const replay = await readUntil(
+      subscribeFleet({ servers: nats.url, start: between }),
+      (s) => s.length === 10,
+    );
     expect(replay.map(key)).toEqual(second.map(key));
   });
 
@@ -85,7 +118,12 @@ describe("subscribeFleet", () => {
     defer(() => forwarder.close());
     const sent = Array.from({ length: 5 }, (_, i) => fleetAlert("x", i));
     await forwarder.forward(fromArray(sent));
-    const options = { servers: nats.url, durable: "d", start: "all" as const, maxBufferedAlerts: 1 };
+    const options = {
+      servers: nats.url,
+      durable: "d",
+      start: "all" as const,
+      maxBufferedAlerts: 1,
+    };
     for await (const alert of subscribeFleet(options)) {
       expect(key(alert)).toBe(key(sent[0] ?? alert));
       break; // e.g. the handler threw: this alert was not acknowledged

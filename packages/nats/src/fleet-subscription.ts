@@ -1,8 +1,8 @@
 import {
   type Alert,
   AlertParseError,
-  compileAlertFilter,
   ConfigurationError,
+  compileAlertFilter,
   EventHub,
   FalcoError,
   parseAlertJson,
@@ -23,7 +23,12 @@ import type { FleetFilter, SubscribeFleetOptions } from "./fleet-options.js";
 import type { FleetStatus } from "./fleet-status.js";
 import { NatsConnectionError, NatsStreamError } from "./nats-errors.js";
 import { DEFAULT_STREAM } from "./stream.js";
-import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX, priorityToken, subjectToken } from "./subject.js";
+import {
+  checkSubjectPrefix,
+  DEFAULT_SUBJECT_PREFIX,
+  priorityToken,
+  subjectToken,
+} from "./subject.js";
 
 /** The fleet's alerts, nats.js style: `for await` it; end it with `break` or `unsubscribe()`. */
 export interface FleetSubscription extends AsyncIterable<Alert> {
@@ -170,7 +175,8 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
       let name = "";
       void (async () => {
         for await (const event of connection.status()) {
-          if (event.type === "disconnect") hub.publish({ type: "disconnected", server: event.server });
+          if (event.type === "disconnect")
+            hub.publish({ type: "disconnected", server: event.server });
           if (event.type === "reconnect") {
             hub.publish({ type: "connected", server: event.server, consumer: name });
           }

@@ -1,7 +1,7 @@
 import { type Alert, ConfigurationError, EventHub, FalcoError } from "@falco-sdk/client";
 import {
-  type JetStreamClient,
   JetStreamApiError,
+  type JetStreamClient,
   type JetStreamManager,
   jetstream,
   jetstreamManager,
@@ -166,7 +166,10 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
   }
 
   async function publishOne(js: JetStreamClient, item: OutgoingAlert): Promise<void> {
-    const ack = await js.publish(item.subject, item.body, { msgID: item.id, timeout: ackTimeoutMs });
+    const ack = await js.publish(item.subject, item.body, {
+      msgID: item.id,
+      timeout: ackTimeoutMs,
+    });
     counts.published++;
     if (ack.duplicate) counts.duplicates++;
   }
@@ -256,7 +259,12 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
       } catch (error) {
         if (!isTransient(error)) throw error;
         const delayMs = backoff(attempt);
-        hub.publish({ type: "publish-failed", error: asFalcoError(error), backlog: backlog.size, delayMs });
+        hub.publish({
+          type: "publish-failed",
+          error: asFalcoError(error),
+          backlog: backlog.size,
+          delayMs,
+        });
         await sleep(delayMs, closedPromise);
       }
     }
@@ -290,7 +298,8 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
   }
 
   async function drained(): Promise<void> {
-    while (backlog.size > 0 && !fatal && !closed) await Promise.race([backlog.changed(), ended]);
+    // fail() and close() wake the backlog's waiters too.
+    while (backlog.size > 0 && !fatal && !closed) await backlog.changed();
   }
 
   return {
@@ -300,19 +309,29 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
       const signal = forwardOptions.signal;
       const iterator = alerts[Symbol.asyncIterator]();
       const stopped = new AbortController();
-      const stop = new Promise<"stop">((resolve) => {
-        const done = () => resolve("stop");
-        if (signal?.aborted) done();
-        signal?.addEventListener("abort", done, { once: true, signal: stopped.signal });
-        void ended.then(done);
-        // The publisher only returns when closed or failed.
-        void runningNow.then(done);
-      });
+      // One resolver for the read in progress (no Promise.race against a long-lived promise,
+      // whose reactions would pile up with every alert).
+      let interrupt: (() => void) | undefined;
+      let stopping = false;
+      const stop = () => {
+        stopping = true;
+        interrupt?.();
+      };
+      if (signal?.aborted) stop();
+      signal?.addEventListener("abort", stop, { once: true, signal: stopped.signal });
+      void ended.then(stop);
+      // The publisher only returns when closed or failed.
+      void runningNow.then(stop);
       let pending: Promise<IteratorResult<Alert>> | undefined;
       try {
-        for (;;) {
-          pending = iterator.next();
-          const next = await Promise.race([pending, stop]);
+        while (!stopping) {
+          const read = iterator.next();
+          pending = read;
+          const next = await new Promise<IteratorResult<Alert> | "stop">((resolve, reject) => {
+            interrupt = () => resolve("stop");
+            read.then(resolve, reject);
+          });
+          interrupt = undefined;
           if (next === "stop") break;
           pending = undefined;
           if (next.done) break;

@@ -1,5 +1,12 @@
 export { alertMessageId } from "./alert-id.js";
 export type { NatsConnectionOptions, NatsTlsOptions, PemInput } from "./connection-options.js";
+export type {
+  FleetFilter,
+  FleetStart,
+  SubscribeFleetOptions,
+} from "./fleet-options.js";
+export type { FleetStatus } from "./fleet-status.js";
+export { type FleetSubscription, fleetSubject, subscribeFleet } from "./fleet-subscription.js";
 export { createNatsForwarder, type NatsForwarder } from "./forwarder.js";
 export type { NatsForwarderOptions } from "./forwarder-options.js";
 export type { ForwarderStats, ForwarderStatus } from "./forwarder-status.js";
@@ -17,10 +24,3 @@ export {
   priorityToken,
   subjectToken,
 } from "./subject.js";
-export type {
-  FleetFilter,
-  FleetStart,
-  SubscribeFleetOptions,
-} from "./fleet-options.js";
-export type { FleetStatus } from "./fleet-status.js";
-export { type FleetSubscription, fleetSubject, subscribeFleet } from "./fleet-subscription.js";

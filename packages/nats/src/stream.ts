@@ -1,7 +1,7 @@
 import {
   DiscardPolicy,
-  type JetStreamManager,
   JetStreamApiError,
+  type JetStreamManager,
   RetentionPolicy,
   StorageType,
   type StreamConfig,
@@ -34,7 +34,9 @@ export interface ResolvedStream {
 export function resolveStream(options: StreamOptions | undefined, prefix: string): ResolvedStream {
   const name = options?.name ?? DEFAULT_STREAM;
   if (!/^[^\s.*>/\\]+$/.test(name)) {
-    throw new NatsStreamError(`stream name ${JSON.stringify(name)} is not valid: no spaces, dots, *, >, / or \\`);
+    throw new NatsStreamError(
+      `stream name ${JSON.stringify(name)} is not valid: no spaces, dots, *, >, / or \\`,
+    );
   }
   return {
     name,

@@ -4,7 +4,15 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
 import { createNatsForwarder, subscribeFleet } from "../src/index.js";
-import { defer, eventually, falcoHost, forwardFromFalco, key, natsCluster, readUntil } from "./helpers.js";
+import {
+  defer,
+  eventually,
+  falcoHost,
+  forwardFromFalco,
+  key,
+  natsCluster,
+  readUntil,
+} from "./helpers.js";
 
 describe("3-node JetStream cluster", () => {
   it("a node killed mid-stream: every alert stored on the survivors, read once", async () => {
@@ -21,7 +29,8 @@ describe("3-node JetStream cluster", () => {
     defer(() => forwarder.close());
     if (process.env.DEBUG_NATS) {
       void (async () => {
-        for await (const e of forwarder.status()) console.log(new Date().toISOString(), e, forwarder.stats());
+        for await (const e of forwarder.status())
+          console.log(new Date().toISOString(), e, forwarder.stats());
       })();
     }
     await forwardFromFalco(forwarder, server.endpoint);

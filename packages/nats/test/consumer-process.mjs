@@ -11,5 +11,7 @@ const sub = subscribeFleet({
 });
 for await (const alert of sub) {
   // Handled: written out before the loop asks for the next one (which acks this one).
-  await new Promise((resolve) => process.stdout.write(`${alert.hostname}|${alert.timeNs}\n`, resolve));
+  await new Promise((resolve) =>
+    process.stdout.write(`${alert.hostname}|${alert.timeNs}\n`, resolve),
+  );
 }

@@ -19,7 +19,10 @@ const keyOf = (hostname: string) => (a: AlertInit) =>
   `${hostname}|${(a.time?.seconds ?? 0n) * 1_000_000_000n + BigInt(a.time?.nanos ?? 0)}`;
 
 async function readAll(servers: string, count: number, durable = "check"): Promise<Alert[]> {
-  return readUntil(subscribeFleet({ servers, durable, start: "all" }), (seen) => seen.length >= count);
+  return readUntil(
+    subscribeFleet({ servers, durable, start: "all" }),
+    (seen) => seen.length >= count,
+  );
 }
 
 function recordStatus(source: { status(): AsyncIterable<ForwarderStatus> }) {
@@ -34,7 +37,11 @@ describe("faults", () => {
   it("nats-server restarted mid-stream: the backlog drains after it returns, in order", async () => {
     const nats = await natsServer();
     const { server, generator } = await falcoHost("web-1");
-    const forwarder = createNatsForwarder({ servers: nats.url, retryDelayMs: 100, ackTimeoutMs: 1000 });
+    const forwarder = createNatsForwarder({
+      servers: nats.url,
+      retryDelayMs: 100,
+      ackTimeoutMs: 1000,
+    });
     defer(() => forwarder.close());
     const events = recordStatus(forwarder);
     await forwardFromFalco(forwarder, server.endpoint);
@@ -44,7 +51,10 @@ describe("faults", () => {
     await nats.stop();
     const during = generator.take(150);
     await server.emit(during);
-    await eventually(() => forwarder.stats().received === 250, "second batch read into the backlog");
+    await eventually(
+      () => forwarder.stats().received === 250,
+      "second batch read into the backlog",
+    );
     expect(forwarder.stats().published).toBe(100);
     await nats.restart();
     await eventually(() => forwarder.stats().backlog === 0, "the backlog drained");

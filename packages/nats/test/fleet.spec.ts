@@ -1,5 +1,7 @@
 // Twenty Falcos (each its own gRPC test server) forwarding into one stream; durable consumers,
 // replay by a second durable, and a queue of three subscribers sharing one durable.
+
+import type { Alert } from "@falco-sdk/client";
 import { describe, expect, it } from "vitest";
 import { createNatsForwarder, type NatsForwarder, subscribeFleet } from "../src/index.js";
 import {
@@ -11,7 +13,6 @@ import {
   natsServer,
   readUntil,
 } from "./helpers.js";
-import type { Alert } from "@falco-sdk/client";
 
 const HOSTS = 20;
 const PER_HOST = 40;
@@ -39,7 +40,9 @@ describe("a fleet of 20 Falcos into one stream", () => {
       () => forwarders.reduce((n, f) => n + f.stats().published, 0) === HOSTS * PER_HOST,
       "every alert published",
     );
-    expect(forwarders.every((f) => f.stats().dropped === 0 && f.stats().duplicates === 0)).toBe(true);
+    expect(forwarders.every((f) => f.stats().dropped === 0 && f.stats().duplicates === 0)).toBe(
+      true,
+    );
 
     const total = HOSTS * PER_HOST;
     const first = await readUntil(
@@ -50,7 +53,9 @@ describe("a fleet of 20 Falcos into one stream", () => {
     expect(first).toHaveLength(total); // once each
     // Each host's alerts arrive in the order that host raised them.
     for (let h = 0; h < HOSTS; h++) {
-      const times = first.filter((a) => a.hostname === `node-${h}.cluster.local`).map((a) => a.timeNs);
+      const times = first
+        .filter((a) => a.hostname === `node-${h}.cluster.local`)
+        .map((a) => a.timeNs);
       expect(times).toEqual([...times].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
     }
     // The durable remembers: nothing more for it.

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Alert, parseAlertJson, PRIORITIES } from "@falco-sdk/client";
+import { type Alert, PRIORITIES, parseAlertJson } from "@falco-sdk/client";
 import {
   type NatsServerOptions,
   type NatsTestCluster,
@@ -20,7 +20,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) {
     const t = Date.now();
     await cleanup();
-    if (process.env.DEBUG_CLEANUP && Date.now() - t > 200) console.log("slow cleanup", Date.now() - t, String(cleanup).slice(0, 120));
+    if (process.env.DEBUG_CLEANUP && Date.now() - t > 200)
+      console.log("slow cleanup", Date.now() - t, String(cleanup).slice(0, 120));
   }
 }, 60_000);
 
@@ -58,7 +59,12 @@ export function fleetAlert(host: string, i: number, priority = PRIORITIES[i % 8]
   return parseAlertJson({
     hostname: host,
     output: `${time}: ${priority} Shell spawned in a container (user=root n=${i})`,
-    output_fields: { "container.id": `c${i}`, "evt.num": i, "user.name": "root", "k8s.pod.name": null },
+    output_fields: {
+      "container.id": `c${i}`,
+      "evt.num": i,
+      "user.name": "root",
+      "k8s.pod.name": null,
+    },
     priority: priority ?? "Warning",
     rule: "Terminal shell in container",
     source: "syscall",

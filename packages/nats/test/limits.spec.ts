@@ -41,7 +41,10 @@ describe("limits", () => {
     const error = rejected[0]?.type === "rejected" ? rejected[0].error : undefined;
     expect(error).toBeInstanceOf(AlertTooLargeError);
     expect(error?.message).toMatch(/exceeds the NATS server's max_payload \(4096 bytes\)/);
-    const got = await readUntil(subscribeFleet({ servers: nats.url, start: "all" }), (s) => s.length === 2);
+    const got = await readUntil(
+      subscribeFleet({ servers: nats.url, start: "all" }),
+      (s) => s.length === 2,
+    );
     expect(got.map(key)).toEqual([small, after].map(key));
   });
 
@@ -61,7 +64,10 @@ describe("limits", () => {
     await done;
     expect(forwarder.stats()).toMatchObject({ published: 101, dropped: 150, backlog: 0 });
     expect(events).toContainEqual({ type: "dropped", count: 150, total: 150 });
-    const got = await readUntil(subscribeFleet({ servers: nats.url, start: "all" }), (s) => s.length === 101);
+    const got = await readUntil(
+      subscribeFleet({ servers: nats.url, start: "all" }),
+      (s) => s.length === 101,
+    );
     // The newest 100 were kept, and resent in order.
     expect(got.map(key)).toEqual([fleetAlert("b", 0), ...sent.slice(150)].map(key));
   });
@@ -69,7 +75,11 @@ describe("limits", () => {
   it("waitForServer: starts before NATS and forwards what it buffered once NATS is up", async () => {
     const nats = await natsServer();
     await nats.stop();
-    const forwarder = createNatsForwarder({ servers: nats.url, waitForServer: true, retryDelayMs: 50 });
+    const forwarder = createNatsForwarder({
+      servers: nats.url,
+      waitForServer: true,
+      retryDelayMs: 50,
+    });
     defer(() => forwarder.close());
     const sent = Array.from({ length: 30 }, (_, i) => fleetAlert("late", i));
     const done = forwarder.forward(fromArray(sent));

@@ -2,15 +2,11 @@
 // retry storm for what does not.
 import { writeTestPki } from "@falco-sdk/testing";
 import { describe, expect, it } from "vitest";
-import {
-  createNatsForwarder,
-  NatsAuthError,
-  NatsTlsError,
-  subscribeFleet,
-} from "../src/index.js";
+import { createNatsForwarder, NatsAuthError, NatsTlsError, subscribeFleet } from "../src/index.js";
 import { defer, fleetAlert, fromArray, natsServer, readUntil, tempDir } from "./helpers.js";
 
-const authFailures = (log: string) => log.split("\n").filter((l) => /authoriz|authentica/i.test(l)).length;
+const authFailures = (log: string) =>
+  log.split("\n").filter((l) => /authoriz|authentica/i.test(l)).length;
 
 describe("NATS authentication", () => {
   it("user and password: forwards and reads with the right ones", async () => {
@@ -58,7 +54,9 @@ describe("NATS authentication", () => {
     expect(forwarder.stats().published).toBe(1);
     const bad = createNatsForwarder({ servers: nats.url, token: "other" });
     defer(() => bad.close());
-    await expect(bad.forward(fromArray([fleetAlert("h", 1)]))).rejects.toBeInstanceOf(NatsAuthError);
+    await expect(bad.forward(fromArray([fleetAlert("h", 1)]))).rejects.toBeInstanceOf(
+      NatsAuthError,
+    );
   });
 });
 

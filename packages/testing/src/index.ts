@@ -35,6 +35,13 @@ export type {
 } from "./falco-server.js";
 export type { FixtureContext, FixtureRule, Workload } from "./fixture-types.js";
 export { buildFixtureAlert, FIXTURE_RULES } from "./fixtures.js";
+export type { NatsServerOptions, NatsTestCluster, NatsTestServer } from "./nats-server.js";
+export {
+  freeLoopbackPort,
+  NatsServerUnavailableError,
+  startNatsCluster,
+  startNatsServer,
+} from "./nats-server.js";
 export type { FalcoTestServerOptions, NodeFalcoServer, ServerState } from "./node-server.js";
 export { createFalcoTestServer } from "./node-server.js";
 export type { PingPolicyOptions } from "./ping-policy.js";
@@ -46,10 +53,3 @@ export type { ServerFactory } from "./server-factories.js";
 export type { ClientTlsMaterial, TestTransport, TestTransportOptions } from "./test-transport.js";
 export { createTestTransport } from "./test-transport.js";
 export { DEFAULT_VERSION } from "./version-service.js";
-export type { NatsServerOptions, NatsTestCluster, NatsTestServer } from "./nats-server.js";
-export {
-  freeLoopbackPort,
-  NatsServerUnavailableError,
-  startNatsCluster,
-  startNatsServer,
-} from "./nats-server.js";

@@ -163,7 +163,10 @@ function authConfig(options: NatsServerOptions): string {
 function tlsConfig(options: NatsServerOptions): string {
   const tls = options.tls;
   if (!tls) return "";
-  const lines = [`cert_file: ${JSON.stringify(tls.certFile)}`, `key_file: ${JSON.stringify(tls.keyFile)}`];
+  const lines = [
+    `cert_file: ${JSON.stringify(tls.certFile)}`,
+    `key_file: ${JSON.stringify(tls.keyFile)}`,
+  ];
   if (tls.caFile) lines.push(`ca_file: ${JSON.stringify(tls.caFile)}`);
   if (tls.verify) lines.push("verify: true");
   return `tls { ${lines.join("\n")} }\n`;

@@ -1,4 +1,4 @@
-import { type ForwarderStatus, createNatsForwarder, type NatsForwarder } from "@falco-sdk/nats";
+import { createNatsForwarder, type ForwarderStatus, type NatsForwarder } from "@falco-sdk/nats";
 import type { Command } from "commander";
 import {
   type AlertInputs,

@@ -56,10 +56,11 @@ export function registerTail(program: Command): void {
       "with --nats: all, now (default), an RFC 3339 time, or a duration ago (15m, 2h, 7d)",
       parseSince,
     )
-    .option("--host <hostname>", "with --nats: only alerts of this host (repeatable)", (
-      value: string,
-      previous: string[] = [],
-    ) => [...previous, value]);
+    .option(
+      "--host <hostname>",
+      "with --nats: only alerts of this host (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    );
   addNatsOptions(command);
   command.addHelpText(
     "after",
