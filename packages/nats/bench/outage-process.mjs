@@ -1,6 +1,7 @@
 // One side of the outage benchmark, as its own process so its RSS is its own:
 // Falco (gRPC test server) -> NATS, either through @falco-sdk/nats ("forwarder") or a
-// plain loop of awaited @nats-io publishes ("baseline"). argv: kind, Falco endpoint, NATS URL.
+// plain loop of awaited @nats-io publishes ("baseline"). argv: kind (forwarder,
+// forwarder-wait or baseline), Falco endpoint, NATS URL.
 // Answers "stats" messages with its RSS and counters.
 import { createFalcoClient, formatAlertJson } from "@falco-sdk/client";
 import { jetstream } from "@nats-io/jetstream";
@@ -11,14 +12,18 @@ const [kind, endpoint, servers] = process.argv.slice(2);
 const client = createFalcoClient({ endpoint, reconnect: { initialDelayMs: 50 } });
 const counts = { received: 0, published: 0, failed: 0 };
 let forwarder;
-if (kind === "forwarder") {
+if (kind.startsWith("forwarder")) {
   forwarder = createNatsForwarder({
     servers,
     retryDelayMs: 200,
     stream: { name: "OUTAGE" },
     subjectPrefix: "outage",
+    whenBacklogFull: kind === "forwarder-wait" ? "wait" : "drop-oldest",
   });
+  const ready = forwarder.status()[Symbol.asyncIterator]();
   void forwarder.forward(client.subscribe());
+  for (;;) if ((await ready.next()).value?.type === "ready") break;
+  void ready.return?.();
 } else {
   // What one writes by hand: await each publish; on error log and go on.
   const nc = await connect({ servers, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });

@@ -21,11 +21,21 @@ export class Backlog {
     return this.items.length - this.head;
   }
 
+  /** The oldest alert is being published: a full backlog drops the next oldest instead. */
+  inFlight: OutgoingAlert | undefined;
+
   /** Adds an alert; returns true when the oldest one had to be dropped to make room. */
   push(item: OutgoingAlert): boolean {
     let dropped = false;
     if (this.size >= this.capacity) {
-      this.shift();
+      const head = this.items[this.head];
+      if (head !== undefined && head === this.inFlight && this.size >= 2) {
+        // Keep the one in flight (JetStream may have it already): drop the one after it.
+        this.items[this.head + 1] = head;
+        this.items[this.head++] = undefined;
+      } else {
+        this.shift();
+      }
       this.dropped++;
       dropped = true;
     }

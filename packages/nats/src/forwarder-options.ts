@@ -15,6 +15,14 @@ export interface NatsForwarderOptions extends NatsConnectionOptions {
    * `stats().dropped`, reported by `status()`); the source is never made to wait. @default 10000
    */
   readonly maxBacklog?: number;
+  /**
+   * What a full backlog does. `"drop-oldest"`: keep reading the source and drop the oldest
+   * alert (counted, reported), so nothing upstream ever waits. `"wait"`: stop reading the
+   * source until there is room; Falco's gRPC queue then keeps the alerts (in Falco's memory),
+   * while an http receiver drops and counts what its own buffer cannot hold.
+   * @default "drop-oldest"
+   */
+  readonly whenBacklogFull?: "drop-oldest" | "wait";
   /** How long one publish waits for JetStream's ack before it is retried. @default 5000 */
   readonly ackTimeoutMs?: number;
   /**

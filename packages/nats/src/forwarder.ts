@@ -1,6 +1,5 @@
-import { type Alert, ConfigurationError, EventHub, FalcoError } from "@falco-sdk/client";
+import { type Alert, ConfigurationError, EventHub, type FalcoError } from "@falco-sdk/client";
 import {
-  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   jetstream,
@@ -12,12 +11,16 @@ import { Backlog, type OutgoingAlert } from "./backlog.js";
 import { connectNats, serverList } from "./connection-options.js";
 import type { NatsForwarderOptions } from "./forwarder-options.js";
 import type { ForwarderStats, ForwarderStatus } from "./forwarder-status.js";
+import { AlertTooLargeError, NatsConnectionError } from "./nats-errors.js";
 import {
-  AlertTooLargeError,
-  NatsAuthError,
-  NatsConnectionError,
-  NatsStreamError,
-} from "./nats-errors.js";
+  asFalcoError,
+  asFalcoErrorFromClose,
+  isNoResponders,
+  isTransient,
+  permissionError,
+  sleep,
+} from "./publish-failures.js";
+import { readSource } from "./read-source.js";
 import { ensureStream, type ResolvedStream, resolveStream } from "./stream.js";
 import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "./subject.js";
 
@@ -42,22 +45,6 @@ export interface NatsForwarder extends AsyncDisposable {
   close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
-function sleep(ms: number, wake: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-    wake,
-  ]).finally(() => clearTimeout(timer));
-}
-
-function asFalcoError(error: unknown): FalcoError {
-  if (error instanceof FalcoError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new NatsConnectionError(`publish to NATS failed: ${message}`, { cause: error });
-}
-
 /**
  * Creates a forwarder into NATS JetStream. Nothing connects until `forward()` is called.
  * Each alert is published as Falco's own JSON alert to
@@ -72,6 +59,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
   const maxBacklog = options.maxBacklog ?? 10_000;
   if (!(maxBacklog >= 1)) throw new ConfigurationError("maxBacklog must be at least 1");
   const ackTimeoutMs = options.ackTimeoutMs ?? 5000;
+  const waitWhenFull = options.whenBacklogFull === "wait";
   const baseDelayMs = options.retryDelayMs ?? 1000;
   const maxDelayMs = Math.max(baseDelayMs, options.maxRetryDelayMs ?? 5000);
   const servers = serverList(options).join(", ");
@@ -213,6 +201,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
         continue;
       }
       try {
+        backlog.inFlight = item;
         await publishOne(js, item);
         if (backlog.peek() === item) backlog.shift();
         failures = 0;
@@ -306,50 +295,13 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
     async forward(alerts, forwardOptions = {}) {
       if (closing) throw new ConfigurationError("this forwarder is closed");
       const runningNow = start();
-      const signal = forwardOptions.signal;
-      const iterator = alerts[Symbol.asyncIterator]();
-      const stopped = new AbortController();
-      // One resolver for the read in progress (no Promise.race against a long-lived promise,
-      // whose reactions would pile up with every alert).
-      let interrupt: (() => void) | undefined;
-      let stopping = false;
-      const stop = () => {
-        stopping = true;
-        interrupt?.();
-      };
-      if (signal?.aborted) stop();
-      signal?.addEventListener("abort", stop, { once: true, signal: stopped.signal });
-      void ended.then(stop);
-      // The publisher only returns when closed or failed.
-      void runningNow.then(stop);
-      let pending: Promise<IteratorResult<Alert>> | undefined;
-      try {
-        while (!stopping) {
-          const read = iterator.next();
-          pending = read;
-          const next = await new Promise<IteratorResult<Alert> | "stop">((resolve, reject) => {
-            interrupt = () => resolve("stop");
-            read.then(resolve, reject);
-          });
-          interrupt = undefined;
-          if (next === "stop") break;
-          pending = undefined;
-          if (next.done) break;
-          accept(next.value);
-        }
-      } finally {
-        if (pending) {
-          // An async generator queues return() behind a pending next(): end the source by its
-          // own means when it has them (a subscription's unsubscribe), and keep an alert that
-          // still arrives, since its source may have removed it from a queue already.
-          void pending.then((r) => !r.done && !closed && accept(r.value)).catch(() => undefined);
-          (alerts as { unsubscribe?: () => void }).unsubscribe?.();
-          void Promise.resolve(iterator.return?.()).catch(() => undefined);
-        } else {
-          await iterator.return?.();
-        }
-        stopped.abort();
-      }
+      await readSource(alerts, {
+        accept,
+        signal: forwardOptions.signal,
+        stopWhen: [ended, runningNow],
+        roomOrStop: waitWhenFull && (() => backlog.size < maxBacklog || backlog.changed()),
+        keepLate: () => !closed,
+      });
       if (fatal) throw fatal;
       await drained();
       if (fatal) throw fatal;
@@ -374,41 +326,4 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
       return this.close();
     },
   };
-}
-
-/** JetStream not ready yet: no answer, no responders, or "temporarily unavailable". */
-function isTransient(error: unknown): boolean {
-  for (let e = error; e; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof errors.TimeoutError || e instanceof errors.NoRespondersError) return true;
-    if (e instanceof errors.RequestError && e.isNoResponders()) return true;
-    if (e instanceof JetStreamApiError && e.code === JETSTREAM_UNAVAILABLE) return true;
-    if (e instanceof errors.ClosedConnectionError) return false;
-  }
-  return false;
-}
-
-/** JetStream's "system temporarily unavailable" (a cluster without a meta leader). */
-const JETSTREAM_UNAVAILABLE = 10008;
-
-function isNoResponders(error: unknown): boolean {
-  for (let e = error; e; e = (e as { cause?: unknown }).cause) {
-    if (e instanceof errors.NoRespondersError) return true;
-    if (e instanceof errors.RequestError && e.isNoResponders()) return true;
-  }
-  return false;
-}
-
-function permissionError(error: Error): FalcoError {
-  return new NatsStreamError(
-    `NATS does not permit this user to publish alerts (${error.message}): grant publish on ` +
-      "the alert subjects in the server's authorization settings",
-    { cause: error },
-  );
-}
-
-function asFalcoErrorFromClose(error: Error, servers: string): FalcoError {
-  if (error instanceof errors.AuthorizationError) {
-    return new NatsAuthError(servers, error.message, { cause: error });
-  }
-  return new NatsConnectionError(`the NATS connection closed: ${error.message}`, { cause: error });
 }

@@ -8,7 +8,16 @@ import {
   type ForwarderStatus,
   subscribeFleet,
 } from "../src/index.js";
-import { defer, eventually, fleetAlert, fromArray, key, natsServer, readUntil } from "./helpers.js";
+import {
+  defer,
+  eventually,
+  falcoHost,
+  fleetAlert,
+  fromArray,
+  key,
+  natsServer,
+  readUntil,
+} from "./helpers.js";
 
 function record(forwarder: { status(): AsyncIterable<ForwarderStatus> }): ForwarderStatus[] {
   const events: ForwarderStatus[] = [];
@@ -70,6 +79,42 @@ describe("limits", () => {
     );
     // The newest 100 were kept, and resent in order.
     expect(got.map(key)).toEqual([fleetAlert("b", 0), ...sent.slice(150)].map(key));
+  });
+
+  it('whenBacklogFull "wait": a full backlog stops reading, Falco keeps the rest, nothing lost', async () => {
+    const nats = await natsServer();
+    const { server, generator } = await falcoHost("patient");
+    const forwarder = createNatsForwarder({
+      servers: nats.url,
+      maxBacklog: 50,
+      whenBacklogFull: "wait",
+      retryDelayMs: 50,
+    });
+    defer(() => forwarder.close());
+    const { createFalcoClient } = await import("@falco-sdk/client");
+    const client = createFalcoClient({ endpoint: server.endpoint });
+    defer(() => client.close());
+    const stop = new AbortController();
+    const done = forwarder.forward(
+      client.subscribe({ maxBufferedAlerts: 10, pollIntervalMs: 20 }),
+      {
+        signal: stop.signal,
+      },
+    );
+    defer(() => stop.abort());
+    await server.emit(generator.take(1));
+    await eventually(() => forwarder.stats().published === 1, "connected and publishing");
+    await nats.stop();
+    const sent = generator.take(300);
+    await server.emit(sent);
+    await eventually(() => forwarder.stats().backlog === 50, "the backlog full");
+    await eventually(async () => (await server.stats()).queued >= 200, "Falco keeping the rest");
+    expect(forwarder.stats().dropped).toBe(0);
+    await nats.restart();
+    await eventually(() => forwarder.stats().published === 301, "everything published");
+    expect(forwarder.stats()).toMatchObject({ dropped: 0, backlog: 0 });
+    stop.abort();
+    await done;
   });
 
   it("waitForServer: starts before NATS and forwards what it buffered once NATS is up", async () => {
