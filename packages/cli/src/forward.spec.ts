@@ -135,6 +135,15 @@ describe("falco-alerts forward / tail --nats", () => {
     expect(t.stderr).toMatch(/refused the credentials/);
   });
 
+  it("NATS unreachable: exit 3 with what to check", async () => {
+    const broker = await nats();
+    await broker.stop();
+    const { endpoint } = await serve();
+    const r = await run(["forward", "--from", endpoint, "--to", broker.url]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot connect to NATS at .*is nats-server running there/);
+  });
+
   it("usage errors exit 2", async () => {
     const noTo = await run(["forward", "--from", "unix:///nowhere.sock"]);
     expect(noTo.code).toBe(2);

@@ -111,7 +111,8 @@ stream back with: falco-alerts tail --nats nats://HOST:PORT [--durable NAME].`,
       await inputs?.close();
       await forwarder?.close();
     }
-    if (forwarder) {
+    // The summary, unless the command failed before forwarding anything.
+    if (forwarder && (failure === undefined || forwarder.stats().received > 0)) {
       const s = forwarder.stats();
       process.stderr.write(
         `falco-alerts: forwarded ${s.published} alerts (${s.duplicates} already in the stream), ` +
