@@ -2,7 +2,7 @@
 import { parseAlertJson } from "@falco-sdk/client";
 import { type NatsTestServer, startNatsServer } from "@falco-sdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { run, serve, start, useProcesses } from "./spec-process.js";
+import { run, serve, start, useProcesses } from "../test/spec-process.js";
 
 useProcesses();
 

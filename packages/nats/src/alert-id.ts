@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Alert } from "@falco-sdk/client";
+import type { Alert } from "@falco-sdk/core";
 
 /**
  * The stable id of an alert, sent as `Nats-Msg-Id` so that JetStream's duplicate window

@@ -1,4 +1,4 @@
-import { type Alert, formatAlertJson } from "@falco-sdk/client";
+import { type Alert, formatAlertJson } from "@falco-sdk/core";
 import { alertMessageId } from "./alert-id.js";
 import type { OutgoingAlert } from "./backlog.js";
 import { alertSubject } from "./subject.js";

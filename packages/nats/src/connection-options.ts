@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { ConfigurationError } from "@falco-sdk/client";
+import { ConfigurationError } from "@falco-sdk/core";
 import { type ConnectionOptions, credsAuthenticator } from "@nats-io/nats-core";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { mapConnectError } from "./nats-errors.js";

@@ -1,4 +1,4 @@
-import type { AlertFilter, Priority } from "@falco-sdk/client";
+import type { AlertFilter, Priority } from "@falco-sdk/core";
 import type { NatsConnectionOptions } from "./connection-options.js";
 
 /** Which alerts of the fleet to read. Host, source and one priority map to the subject. */

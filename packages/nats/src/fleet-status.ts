@@ -1,4 +1,4 @@
-import type { FalcoError } from "@falco-sdk/client";
+import type { FalcoError } from "@falco-sdk/core";
 
 /** What a fleet subscription reports through `status()`. */
 export type FleetStatus =

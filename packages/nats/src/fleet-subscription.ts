@@ -6,7 +6,7 @@ import {
   EventHub,
   FalcoError,
   parseAlertJson,
-} from "@falco-sdk/client";
+} from "@falco-sdk/core";
 import {
   AckPolicy,
   type Consumer,

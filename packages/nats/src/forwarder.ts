@@ -1,4 +1,4 @@
-import { type Alert, ConfigurationError, EventHub, type FalcoError } from "@falco-sdk/client";
+import { type Alert, ConfigurationError, EventHub, type FalcoError } from "@falco-sdk/core";
 import {
   type JetStreamClient,
   type JetStreamManager,

@@ -1,8 +1,19 @@
-import { FalcoError } from "@falco-sdk/client";
+import { FalcoError } from "@falco-sdk/core";
+
+declare module "@falco-sdk/core" {
+  interface FalcoErrorCodes {
+    "nats-auth": NatsAuthError;
+    "nats-tls": NatsTlsError;
+    "nats-connection": NatsConnectionError;
+    "nats-stream": NatsStreamError;
+    "nats-max-payload": AlertTooLargeError;
+  }
+}
+
 import { errors } from "@nats-io/nats-core";
 
 /** NATS refused the credentials (user/password, token or creds file). Retrying will not help. */
-export class NatsAuthError extends FalcoError {
+export class NatsAuthError extends FalcoError<"nats-auth"> {
   constructor(servers: string, detail: string, options?: { cause?: unknown }) {
     super(
       "nats-auth",
@@ -14,7 +25,7 @@ export class NatsAuthError extends FalcoError {
 }
 
 /** The TLS connection to NATS failed: untrusted certificate, missing client certificate, ... */
-export class NatsTlsError extends FalcoError {
+export class NatsTlsError extends FalcoError<"nats-tls"> {
   constructor(servers: string, detail: string, options?: { cause?: unknown }) {
     super(
       "nats-tls",
@@ -27,21 +38,21 @@ export class NatsTlsError extends FalcoError {
 }
 
 /** NATS could not be reached, or the connection closed for good. */
-export class NatsConnectionError extends FalcoError {
+export class NatsConnectionError extends FalcoError<"nats-connection"> {
   constructor(message: string, options?: { cause?: unknown }) {
     super("nats-connection", message, options);
   }
 }
 
 /** The JetStream stream or consumer cannot be used as configured. */
-export class NatsStreamError extends FalcoError {
+export class NatsStreamError extends FalcoError<"nats-stream"> {
   constructor(message: string, options?: { cause?: unknown }) {
     super("nats-stream", message, options);
   }
 }
 
 /** An alert larger than the server's max_payload: it is reported and skipped, never retried. */
-export class AlertTooLargeError extends FalcoError {
+export class AlertTooLargeError extends FalcoError<"nats-max-payload"> {
   /** Size of the message body in bytes. */
   readonly bytes: number;
   /** The server's limit. */

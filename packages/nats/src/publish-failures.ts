@@ -1,4 +1,4 @@
-import { FalcoError } from "@falco-sdk/client";
+import { FalcoError } from "@falco-sdk/core";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { errors } from "@nats-io/nats-core";
 import { NatsAuthError, NatsConnectionError, NatsStreamError } from "./nats-errors.js";

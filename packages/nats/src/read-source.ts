@@ -1,4 +1,4 @@
-import type { Alert } from "@falco-sdk/client";
+import type { Alert } from "@falco-sdk/core";
 
 /** How {@link readSource} hands alerts over and knows when to stop. */
 export interface ReadSourceHooks {

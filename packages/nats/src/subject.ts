@@ -1,4 +1,4 @@
-import type { Alert, Priority } from "@falco-sdk/client";
+import type { Alert, Priority } from "@falco-sdk/core";
 
 /** Default first tokens of every alert subject. */
 export const DEFAULT_SUBJECT_PREFIX = "falco.alerts";

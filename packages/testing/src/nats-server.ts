@@ -5,8 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FalcoTestServerError } from "./errors.js";
 
+declare module "@falco-sdk/core" {
+  interface FalcoErrorCodes {
+    "nats-server-unavailable": NatsServerUnavailableError;
+  }
+}
+
 /** nats-server is missing (install Debian's `nats-server`: scripts/ensure-system-deps.sh). */
-export class NatsServerUnavailableError extends FalcoTestServerError {
+export class NatsServerUnavailableError extends FalcoTestServerError<"nats-server-unavailable"> {
   constructor(detail: string) {
     super(
       "nats-server-unavailable",
