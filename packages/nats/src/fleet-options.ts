@@ -39,6 +39,11 @@ export interface SubscribeFleetOptions extends NatsConnectionOptions {
   readonly ackWaitMs?: number;
   /** Alerts fetched ahead of the loop. @default 64 */
   readonly maxBufferedAlerts?: number;
+  /**
+   * When the stream does not exist yet, wait for a forwarder to create it (status
+   * `waiting-for-stream`) instead of failing with `NatsStreamError`. @default false
+   */
+  readonly waitForStream?: boolean;
   /** Ends the subscription when aborted. */
   readonly signal?: AbortSignal;
 }

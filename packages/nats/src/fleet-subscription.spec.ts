@@ -112,6 +112,27 @@ describe("subscribeFleet", () => {
     expect(replay.map(key)).toEqual(second.map(key));
   });
 
+  it("without the stream: NatsStreamError, or with waitForStream a wait until a forwarder creates it", async () => {
+    const nats = await natsServer();
+    const missing = subscribeFleet({ servers: nats.url });
+    await expect(missing[Symbol.asyncIterator]().next()).rejects.toMatchObject({
+      code: "nats-stream",
+      message: expect.stringMatching(/there is no stream FALCO_ALERTS/),
+    });
+    const patient = subscribeFleet({ servers: nats.url, start: "all", waitForStream: true });
+    const events: string[] = [];
+    void (async () => {
+      for await (const e of patient.status()) events.push(e.type);
+    })();
+    const first = patient[Symbol.asyncIterator]().next();
+    await eventually(() => events.includes("waiting-for-stream"), "waiting-for-stream");
+    const forwarder = createNatsForwarder({ servers: nats.url });
+    defer(() => forwarder.close());
+    await forwarder.forward(fromArray([fleetAlert("late", 1)]));
+    expect(key((await first).value)).toBe(key(fleetAlert("late", 1)));
+    patient.unsubscribe();
+  });
+
   it("a durable redelivers the alert in hand when the loop ends without asking for the next", async () => {
     const nats = await natsServer();
     const forwarder = createNatsForwarder({ servers: nats.url });

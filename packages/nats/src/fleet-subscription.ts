@@ -182,7 +182,32 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
           }
         }
       })();
-      name = await openConsumer(connection, stream, options, subject);
+      for (let waited = false; ; waited = true) {
+        try {
+          name = await openConsumer(connection, stream, options, subject);
+          break;
+        } catch (error) {
+          const missing =
+            error instanceof NatsStreamError &&
+            error.code === "nats-stream" &&
+            error.cause instanceof JetStreamApiError &&
+            error.cause.code === STREAM_NOT_FOUND;
+          if (!missing || !options.waitForStream) throw error;
+          if (!waited) hub.publish({ type: "waiting-for-stream", stream });
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 500);
+            stop.signal.addEventListener(
+              "abort",
+              () => {
+                clearTimeout(timer);
+                resolve();
+              },
+              { once: true },
+            );
+          });
+          if (stop.signal.aborted) return;
+        }
+      }
       const consumer = await jetstream(connection).consumers.get(stream, name);
       messages = await consumer.consume({ max_messages: options.maxBufferedAlerts ?? 64 });
       hub.publish({ type: "connected", server: connection.getServer(), consumer: name });

@@ -25,12 +25,16 @@ it("the README example forwards a Falco's alerts and prints them from the fleet 
   });
   defer(() => child.kill("SIGKILL"));
   let out = "";
+  let err = "";
+  child.stderr.on("data", (d) => {
+    err += d;
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout.on("data", (d) => {
       out += d;
       if (out.split("\n").length > sent.length) resolve();
     });
-    child.once("exit", (c) => reject(new Error(`example exited ${c}: ${out}`)));
+    child.once("exit", (c) => reject(new Error(`example exited ${c}: ${out}${err}`)));
   });
   const lines = out.trim().split("\n");
   expect(lines.map((l) => l.split(" ").slice(2).join(" "))).toEqual(sent.map((a) => a.rule));
