@@ -27,7 +27,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_CONDITION = "@falco-sdk/source";
 
-/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http, prometheus} -> cli. */
+/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http, prometheus, nats} -> cli. */
 const LAYERS = {
   "@falco-sdk/core": [],
   "@falco-sdk/proto": [],
@@ -35,11 +35,13 @@ const LAYERS = {
   "@falco-sdk/http": ["@falco-sdk/core"],
   "@falco-sdk/testing": ["@falco-sdk/core", "@falco-sdk/proto"],
   "@falco-sdk/prometheus": ["@falco-sdk/core"],
+  "@falco-sdk/nats": ["@falco-sdk/core"],
   "@falco-sdk/cli": [
     "@falco-sdk/client",
     "@falco-sdk/core",
     "@falco-sdk/http",
     "@falco-sdk/prometheus",
+    "@falco-sdk/nats",
     "@falco-sdk/testing",
   ],
 };

@@ -27,6 +27,7 @@ import {
   MetricsListenError,
   type SourceStatusEvent,
 } from "@falco-sdk/prometheus";
+import { createNatsForwarder, NatsAuthError, subscribeFleet } from "@falco-sdk/nats";
 import { outputs } from "@falco-sdk/proto";
 import { service } from "@falco-sdk/proto/outputs";
 import { createFalcoTestServer, FalcoTestServerError } from "@falco-sdk/testing";
@@ -57,7 +58,12 @@ export async function consume(): Promise<void> {
     "insecure-listen",
     "usage",
     "metrics-listen",
+    "nats-auth",
   ];
+  const forwarder = createNatsForwarder({ servers: "nats://127.0.0.1:4222" });
+  const fleet = subscribeFleet({ durable: "soc", filter: { minPriority: "Warning" } });
+  fleet.unsubscribe();
+  console.log(new NatsAuthError("nats://127.0.0.1:4222", "x").code, forwarder.stats().backlog);
   const error: unknown = new SocketNotFoundError(["/run/falco/falco.sock"]);
   if (error instanceof FalcoError && error.code === "socket-not-found") console.log(codes);
   console.log(new FalcoTestServerError("listen-failed", "x") instanceof FalcoError);
