@@ -24,7 +24,7 @@ export class NatsServerUnavailableError extends FalcoTestServerError<"nats-serve
 
 /** Options of {@link startNatsServer}. */
 export interface NatsServerOptions {
-  /** Client port; 0 picks a free loopback port (kept across `restart()`). @default 0 */
+  /** Client port; 0 lets nats-server pick a free loopback port (kept across `restart()`). @default 0 */
   readonly port?: number;
   /** The server's `max_payload` in bytes. @default nats-server's (1 MiB) */
   readonly maxPayload?: number;
@@ -76,7 +76,9 @@ function binary(): string {
   return existsSync("/usr/sbin/nats-server") ? "/usr/sbin/nats-server" : "nats-server";
 }
 
-/** A free TCP port on 127.0.0.1. */
+let serial = 0;
+
+/** A free TCP port on 127.0.0.1 (free when asked: another process may take it before use). */
 export function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -91,9 +93,11 @@ export function freeLoopbackPort(): Promise<number> {
 
 interface NodeSpec {
   readonly name: string;
+  /** 0: the server picks a free port at its first start (no race with other processes). */
   readonly port: number;
   readonly storeDir: string;
-  readonly config: string;
+  /** The configuration for a client port (-1: any free one). */
+  readonly config: (port: number) => string;
   readonly scheme: "nats" | "tls";
   /** A line of the log that says the server is ready for what the test needs. */
   readonly readyLine: RegExp;
@@ -101,13 +105,15 @@ interface NodeSpec {
 
 function startProcess(spec: NodeSpec): NatsTestServer {
   const configPath = join(spec.storeDir, "..", `${spec.name}.conf`);
-  writeFileSync(configPath, spec.config);
+  let port = spec.port;
   let child: ChildProcess | undefined;
   let logText = "";
   let exited: Promise<void> = Promise.resolve();
 
   const launch = () =>
     new Promise<void>((resolve, reject) => {
+      // Later starts reuse the port the first one got.
+      writeFileSync(configPath, spec.config(port || -1));
       const proc = spawn(binary(), ["-c", configPath], { stdio: ["ignore", "ignore", "pipe"] });
       child = proc;
       let ready = false;
@@ -116,7 +122,9 @@ function startProcess(spec: NodeSpec): NatsTestServer {
       proc.stderr?.setEncoding("utf8");
       proc.stderr?.on("data", (chunk: string) => {
         logText += chunk;
-        if (!ready && spec.readyLine.test(logText.slice(-4096))) {
+        const listening = /Listening for client connections on [^\s]*:(\d+)/.exec(logText);
+        if (port === 0 && listening) port = Number(listening[1]);
+        if (!ready && port !== 0 && spec.readyLine.test(logText.slice(-4096))) {
           ready = true;
           resolve();
         }
@@ -141,8 +149,12 @@ function startProcess(spec: NodeSpec): NatsTestServer {
   };
 
   const server: NatsTestServer & { launch: () => Promise<void> } = {
-    url: `${spec.scheme}://127.0.0.1:${spec.port}`,
-    port: spec.port,
+    get url() {
+      return `${spec.scheme}://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
     storeDir: spec.storeDir,
     launch,
     kill: () => end("SIGKILL"),
@@ -185,9 +197,8 @@ function tlsConfig(options: NatsServerOptions): string {
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsTestServer> {
   const root = mkdtempSync(join(tmpdir(), "falco-nats-"));
   const storeDir = join(root, "store");
-  const port = options.port || (await freeLoopbackPort());
-  const config =
-    `server_name: n-${port}\nlisten: 127.0.0.1:${port}\n` +
+  const config = (port: number) =>
+    `server_name: n-${process.pid}-${++serial}\nlisten: 127.0.0.1:${port}\n` +
     `jetstream { store_dir: ${JSON.stringify(storeDir)} }\n` +
     (options.maxPayload ? `max_payload: ${options.maxPayload}\n` : "") +
     authConfig(options) +
@@ -195,7 +206,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     (options.extraConfig ?? "");
   const server = startProcess({
     name: "nats",
-    port,
+    port: options.port ?? 0,
     storeDir,
     config,
     scheme: options.tls ? "tls" : "nats",
@@ -229,7 +240,7 @@ export async function startNatsCluster(size = 3): Promise<NatsTestCluster> {
       storeDir,
       scheme: "nats",
       readyLine: /Server is ready/,
-      config:
+      config: () =>
         `server_name: node-${i}\nlisten: 127.0.0.1:${port}\n` +
         `jetstream { store_dir: ${JSON.stringify(storeDir)} }\n` +
         `cluster { name: falco-test, listen: 127.0.0.1:${routePorts[i]}, routes: [${routes}] }\n`,
