@@ -22,6 +22,7 @@ import { connectNats, serverList } from "./connection-options.js";
 import type { FleetFilter, SubscribeFleetOptions } from "./fleet-options.js";
 import type { FleetStatus } from "./fleet-status.js";
 import { NatsConnectionError, NatsStreamError } from "./nats-errors.js";
+import { asFalcoError, isTransient } from "./nats-failures.js";
 import { DEFAULT_STREAM } from "./stream.js";
 import {
   checkSubjectPrefix,
@@ -192,8 +193,14 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
             error.code === "nats-stream" &&
             error.cause instanceof JetStreamApiError &&
             error.cause.code === STREAM_NOT_FOUND;
-          if (!missing || !options.waitForStream) throw error;
-          if (!waited) hub.publish({ type: "waiting-for-stream", stream });
+          // JetStream not ready (a cluster electing a leader after losing a node): retry.
+          const transient = isTransient(error);
+          if (!transient && (!missing || !options.waitForStream)) throw error;
+          if (transient) {
+            hub.publish({ type: "retrying", error: asFalcoError(error), delayMs: 500 });
+          } else if (!waited) {
+            hub.publish({ type: "waiting-for-stream", stream });
+          }
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, 500);
             stop.signal.addEventListener(

@@ -19,7 +19,7 @@ import {
   isTransient,
   permissionError,
   sleep,
-} from "./publish-failures.js";
+} from "./nats-failures.js";
 import { readSource } from "./read-source.js";
 import { ensureStream, type ResolvedStream, resolveStream } from "./stream.js";
 import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "./subject.js";

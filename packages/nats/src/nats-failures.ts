@@ -3,7 +3,8 @@ import { JetStreamApiError } from "@nats-io/jetstream";
 import { errors } from "@nats-io/nats-core";
 import { NatsAuthError, NatsConnectionError, NatsStreamError } from "./nats-errors.js";
 
-// How the forwarder tells failures apart: retry (transient), skip (rejected), or give up.
+// How the forwarder and the fleet subscription tell NATS failures apart: retry (transient), skip
+// (rejected), or give up.
 
 /** Waits `ms`, or less when `wake` resolves first. */
 export function sleep(ms: number, wake: Promise<void>): Promise<void> {
