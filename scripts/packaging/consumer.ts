@@ -22,12 +22,12 @@ import {
   parseFalcoTextLine,
 } from "@falco-sdk/core";
 import { createHttpAlertReceiver, type ReceiverStatus } from "@falco-sdk/http";
+import { createNatsForwarder, NatsAuthError, subscribeFleet } from "@falco-sdk/nats";
 import {
   createPrometheusExporter,
   MetricsListenError,
   type SourceStatusEvent,
 } from "@falco-sdk/prometheus";
-import { createNatsForwarder, NatsAuthError, subscribeFleet } from "@falco-sdk/nats";
 import { outputs } from "@falco-sdk/proto";
 import { service } from "@falco-sdk/proto/outputs";
 import { createFalcoTestServer, FalcoTestServerError } from "@falco-sdk/testing";
