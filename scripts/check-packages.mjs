@@ -27,7 +27,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_CONDITION = "@falco-sdk/source";
 
-/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http, prometheus} -> relay -> cli; grpc-server under testing and relay. */
+/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http, prometheus, nats} -> relay -> cli; grpc-server under testing and relay. */
 const LAYERS = {
   "@falco-sdk/core": [],
   "@falco-sdk/proto": [],
@@ -36,6 +36,7 @@ const LAYERS = {
   "@falco-sdk/grpc-server": ["@falco-sdk/core", "@falco-sdk/proto"],
   "@falco-sdk/testing": ["@falco-sdk/core", "@falco-sdk/grpc-server", "@falco-sdk/proto"],
   "@falco-sdk/prometheus": ["@falco-sdk/core"],
+  "@falco-sdk/nats": ["@falco-sdk/core"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
     "@falco-sdk/core",
@@ -48,6 +49,7 @@ const LAYERS = {
     "@falco-sdk/core",
     "@falco-sdk/http",
     "@falco-sdk/prometheus",
+    "@falco-sdk/nats",
     "@falco-sdk/relay",
     "@falco-sdk/testing",
   ],

@@ -5,6 +5,7 @@
 #   curl               the HTTP sender of the http receiver tests (the libcurl Falco uses)
 #   prometheus         the real Prometheus that scrapes @falco-sdk/prometheus in its tests
 #   chromium           headless browser that renders the noise report's HTML chart (cli tests)
+#   nats-server        NATS with JetStream (2.9), the broker of @falco-sdk/nats's tests and benchmark
 # Installs what is missing when run as root; otherwise says what to install.
 set -euo pipefail
 missing=()
@@ -16,6 +17,7 @@ command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "The tests need these Debian packages: ${missing[*]}" >&2

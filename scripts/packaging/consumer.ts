@@ -22,6 +22,7 @@ import {
   parseFalcoTextLine,
 } from "@falco-sdk/core";
 import { createHttpAlertReceiver, type ReceiverStatus } from "@falco-sdk/http";
+import { createNatsForwarder, NatsAuthError, subscribeFleet } from "@falco-sdk/nats";
 import {
   createPrometheusExporter,
   MetricsListenError,
@@ -57,7 +58,12 @@ export async function consume(): Promise<void> {
     "insecure-listen",
     "usage",
     "metrics-listen",
+    "nats-auth",
   ];
+  const forwarder = createNatsForwarder({ servers: "nats://127.0.0.1:4222" });
+  const fleet = subscribeFleet({ durable: "soc", filter: { minPriority: "Warning" } });
+  fleet.unsubscribe();
+  console.log(new NatsAuthError("nats://127.0.0.1:4222", "x").code, forwarder.stats().backlog);
   const error: unknown = new SocketNotFoundError(["/run/falco/falco.sock"]);
   if (error instanceof FalcoError && error.code === "socket-not-found") console.log(codes);
   console.log(new FalcoTestServerError("listen-failed", "x") instanceof FalcoError);

@@ -70,6 +70,13 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "ccore-unavailable": EXIT.error,
   "ccore-process": EXIT.error,
   "invalid-generator-options": EXIT.usage,
+  "nats-server-unavailable": EXIT.error,
+  // falco-alerts forward and tail --nats:
+  "nats-auth": EXIT.connect,
+  "nats-tls": EXIT.connect,
+  "nats-connection": EXIT.connect,
+  "nats-stream": EXIT.connect,
+  "nats-max-payload": EXIT.error,
 };
 
 /**

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
+import { registerForward } from "./commands/forward.js";
 import { registerGet } from "./commands/get.js";
 import { registerMetrics } from "./commands/metrics.js";
 import { registerNoise } from "./commands/noise.js";
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerServe(program);
   registerNoise(program);
   registerRelay(program);
+  registerForward(program);
   program.addHelpText(
     "after",
     `

@@ -36,6 +36,13 @@ export type {
 } from "./falco-server.js";
 export type { FixtureContext, FixtureRule, Workload } from "./fixture-types.js";
 export { buildFixtureAlert, FIXTURE_RULES } from "./fixtures.js";
+export type { NatsServerOptions, NatsTestCluster, NatsTestServer } from "./nats-server.js";
+export {
+  freeLoopbackPort,
+  NatsServerUnavailableError,
+  startNatsCluster,
+  startNatsServer,
+} from "./nats-server.js";
 export type { FalcoTestServerOptions, NodeFalcoServer, ServerState } from "./node-server.js";
 export { createFalcoTestServer } from "./node-server.js";
 export type { TestPki, TestPkiFiles, TestPkiKeyAlgorithm, TestPkiOptions } from "./pki.js";

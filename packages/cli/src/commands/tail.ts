@@ -13,11 +13,13 @@ import {
   filterFromFlags,
   positiveNumber,
 } from "../connection-options.js";
+import { type FleetFlags, openFleetInput, parseSince } from "../fleet-input.js";
 import { formatAlertLine } from "../format-alert.js";
+import { addNatsOptions } from "../nats-flags.js";
 import { finish, startRun } from "../run-command.js";
 import { useColor } from "../style.js";
 
-interface TailFlags extends InputFlags, FilterFlags {
+interface TailFlags extends InputFlags, FilterFlags, Omit<FleetFlags, keyof InputFlags> {
   json?: boolean;
   count?: number;
   duration?: number;
@@ -41,6 +43,25 @@ export function registerTail(program: Command): void {
     );
   addFilterOptions(command);
   addInputOptions(command);
+  command
+    .option(
+      "--nats <url>",
+      "read the fleet's stream on NATS JetStream instead (written by falco-alerts forward; " +
+        "repeatable or comma-separated)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option("--durable <name>", "with --nats: a durable consumer that resumes where it stopped")
+    .option(
+      "--since <time>",
+      "with --nats: all, now (default), an RFC 3339 time, or a duration ago (15m, 2h, 7d)",
+      parseSince,
+    )
+    .option(
+      "--host <hostname>",
+      "with --nats: only alerts of this host (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    );
+  addNatsOptions(command);
   command.addHelpText(
     "after",
     `
@@ -51,6 +72,7 @@ Examples:
   $ falco-alerts tail --rule "Terminal shell in container" --count 1
   $ falco-alerts tail --listen-http 2801   # Falco >= 0.44: http_output.url: http://127.0.0.1:2801/
   $ falco-alerts tail --from unix:///run/falco/falco.sock --listen-http 2801   # both, merged
+  $ falco-alerts tail --nats nats://127.0.0.1:4222 --durable soc --since 1h  # the fleet's stream
 
 Connection problems are reported on stderr; "alerts may have been lost" marks a
 disconnection while alerts were in flight.`,
@@ -59,7 +81,7 @@ disconnection while alerts were in flight.`,
     const run = startRun(flags.duration);
     let source: AlertInputs;
     try {
-      source = await openAlertInputs(flags);
+      source = flags.nats ? openFleetInput(flags) : await openAlertInputs(flags);
     } catch (error) {
       process.exitCode = finish(run, error, false, flags.verbose);
       return;

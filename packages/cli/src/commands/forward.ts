@@ -1,0 +1,124 @@
+import { createNatsForwarder, type ForwarderStatus, type NatsForwarder } from "@falco-sdk/nats";
+import type { Command } from "commander";
+import {
+  type AlertInputs,
+  addInputOptions,
+  type InputFlags,
+  openAlertInputs,
+} from "../alert-inputs.js";
+import { integer, positiveNumber } from "../connection-options.js";
+import {
+  addNatsOptions,
+  type NatsFlags,
+  natsConnectionFromFlags,
+  natsServers,
+} from "../nats-flags.js";
+import { finish, startRun } from "../run-command.js";
+
+interface ForwardFlags extends InputFlags, NatsFlags {
+  to?: string[];
+  replicas?: number;
+  maxBacklog?: number;
+  waitNats?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function reportForwarder(forwarder: NatsForwarder, verbose: boolean): void {
+  const say = (text: string) => process.stderr.write(`falco-alerts: ${text}\n`);
+  let connected = false;
+  (async () => {
+    for await (const event of forwarder.status() as AsyncIterable<ForwarderStatus>) {
+      if (event.type === "ready") {
+        say(`forwarding into stream ${event.stream} on NATS at ${event.server}`);
+      } else if (event.type === "connected") {
+        if (connected || verbose) say(`connected to NATS at ${event.server}`);
+        connected = true;
+      } else if (event.type === "disconnected") {
+        say(`NATS connection lost (${event.server}): keeping alerts in the backlog`);
+      } else if (event.type === "publish-failed" && verbose) {
+        say(`publish failed, retrying in ${event.delayMs} ms: ${event.error.message}`);
+      } else if (event.type === "dropping") {
+        say(`backlog full (${event.capacity} alerts): dropping the oldest until NATS keeps up`);
+      } else if (event.type === "dropped") {
+        say(`${event.count} alerts were dropped (${event.total} in all)`);
+      } else if (event.type === "rejected") {
+        say(event.error.message);
+      }
+    }
+  })().catch(() => {});
+}
+
+export function registerForward(program: Command): void {
+  const command = program
+    .command("forward")
+    .description("forward alerts into a NATS JetStream stream (one stream for a fleet of Falcos)")
+    .option(
+      "--to <url>",
+      "NATS server: nats://HOST:PORT (repeatable or comma-separated for a cluster; env NATS_URL)",
+      collect,
+    )
+    .option("--replicas <n>", "replicas of the stream when it is created (default 1)", integer)
+    .option(
+      "--max-backlog <n>",
+      "alerts kept while NATS is unreachable; the oldest are dropped beyond (default 10000)",
+      positiveNumber("--max-backlog"),
+    )
+    .option("--wait-nats", "start even when NATS is not up yet, buffering alerts");
+  addNatsOptions(command);
+  addInputOptions(command);
+  command.addHelpText(
+    "after",
+    `
+Examples:
+  $ falco-alerts forward --to nats://nats.example:4222                # the local Falco socket
+  $ falco-alerts forward --listen-http 2801 --to nats://127.0.0.1:4222 --nats-token "$T"
+  $ falco-alerts forward --from unix:///run/falco/falco.sock \\
+      --to nats://n1:4222,nats://n2:4222,nats://n3:4222 --replicas 3
+
+Each alert is published as Falco's JSON alert to falco.alerts.<hostname>.<source>.<priority>
+with a Nats-Msg-Id derived from the alert, and waits for JetStream's ack. Read the
+stream back with: falco-alerts tail --nats nats://HOST:PORT [--durable NAME].`,
+  );
+  command.action(async (flags: ForwardFlags) => {
+    const run = startRun();
+    let inputs: AlertInputs | undefined;
+    let forwarder: NatsForwarder | undefined;
+    let failure: unknown;
+    let connected = false;
+    try {
+      const servers = natsServers(flags.to ?? process.env.NATS_URL, "--to");
+      forwarder = createNatsForwarder({
+        ...natsConnectionFromFlags(servers, flags),
+        ...(flags.subjectPrefix !== undefined && { subjectPrefix: flags.subjectPrefix }),
+        stream: {
+          ...(flags.stream !== undefined && { name: flags.stream }),
+          ...(flags.replicas !== undefined && { replicas: flags.replicas }),
+        },
+        ...(flags.maxBacklog !== undefined && { maxBacklog: flags.maxBacklog }),
+        waitForServer: flags.waitNats ?? false,
+      });
+      reportForwarder(forwarder, flags.verbose ?? false);
+      inputs = await openAlertInputs(flags);
+      const ready = forwarder;
+      void (async () => {
+        for await (const e of ready.status()) if (e.type === "connected") connected = true;
+      })();
+      await forwarder.forward(inputs.alerts({ signal: run.signal }), { signal: run.signal });
+    } catch (error) {
+      failure = error;
+    } finally {
+      await inputs?.close();
+      await forwarder?.close();
+    }
+    // The summary, unless the command failed before forwarding anything.
+    if (forwarder && (failure === undefined || forwarder.stats().received > 0)) {
+      const s = forwarder.stats();
+      process.stderr.write(
+        `falco-alerts: forwarded ${s.published} alerts (${s.duplicates} already in the stream), ` +
+          `dropped ${s.dropped}, rejected ${s.rejected}, unsent ${s.backlog}\n`,
+      );
+    }
+    process.exitCode = finish(run, failure, connected, flags.verbose);
+  });
+}

@@ -1,0 +1,287 @@
+// pnpm bench (in packages/nats): @falco-sdk/nats against a plain @nats-io/jetstream publish
+// loop (what one writes by hand), in the same run, on a local nats-server (JetStream, file store):
+//   1. alerts/s forwarded with acks (BENCH_ALERTS, default 20000);
+//   2. end-to-end latency Falco -> consumer, p50/p99, at BENCH_RATE alerts/s (default 500)
+//      for BENCH_SECONDS (default 10);
+//   3. forwarder RSS while NATS is down for BENCH_OUTAGE_SECONDS (default 60) under load
+//      (BENCH_OUTAGE_RATE alerts/s, default 500), and what reached the stream afterwards.
+import { fork } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createFalcoClient, formatAlertJson, parseAlertJson } from "@falco-sdk/client";
+import { createAlertGenerator, createFalcoTestServer, startNatsServer } from "@falco-sdk/testing";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import {
+  alertMessageId,
+  alertSubject,
+  createNatsForwarder,
+  subscribeFleet,
+} from "../dist/index.js";
+
+const ALERTS = Number(process.env.BENCH_ALERTS ?? 20_000);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const OUTAGE = Number(process.env.BENCH_OUTAGE_SECONDS ?? 60);
+const OUTAGE_RATE = Number(process.env.BENCH_OUTAGE_RATE ?? 500);
+
+const nats = await startNatsServer();
+const nc = await connect({ servers: nats.url });
+const jsm = await jetstreamManager(nc);
+const js = jetstream(nc);
+const tmp = mkdtempSync(join(tmpdir(), "falco-nats-bench-"));
+
+function toAlert(init, hostname) {
+  const ns = init.time.seconds * 1_000_000_000n + BigInt(init.time.nanos);
+  const s = ns / 1_000_000_000n;
+  const time = `${new Date(Number(s) * 1000).toISOString().slice(0, 19)}.${(ns % 1_000_000_000n).toString().padStart(9, "0")}Z`;
+  return parseAlertJson({
+    hostname,
+    output: init.output,
+    output_fields: init.outputFields,
+    priority: [
+      "Emergency",
+      "Alert",
+      "Critical",
+      "Error",
+      "Warning",
+      "Notice",
+      "Informational",
+      "Debug",
+    ][init.priority ?? 4],
+    rule: init.rule,
+    source: init.source,
+    tags: init.tags,
+    time,
+  });
+}
+
+async function stream(name, prefix) {
+  await jsm.streams.add({ name, subjects: [`${prefix}.>`], duplicate_window: 120_000_000_000 });
+}
+
+// 1. Throughput with acks.
+async function throughput() {
+  const make = (host) =>
+    createAlertGenerator({ hostname: host, seed: 5 })
+      .take(ALERTS)
+      .map((a) => toAlert(a, host));
+  await stream("BASE", "base");
+  const forwarder = createNatsForwarder({ servers: nats.url, maxBacklog: ALERTS });
+  const ready = forwarder.status()[Symbol.asyncIterator]();
+  void forwarder.forward((async function* () {})());
+  for (;;) if ((await ready.next()).value?.type === "ready") break;
+  const rounds = { sdk: [], baseline: [] };
+  // Two rounds each, alternating, so neither side gains from running later.
+  for (let round = 0; round < 2; round++) {
+    const base = make(`base-${round}`);
+    let t0 = performance.now();
+    for (const alert of base) {
+      await js.publish(alertSubject("base", alert), formatAlertJson(alert), {
+        msgID: alertMessageId(alert),
+      });
+    }
+    rounds.baseline.push(ALERTS / ((performance.now() - t0) / 1000));
+    const ours = make(`sdk-${round}`);
+    const before = forwarder.stats().published;
+    t0 = performance.now();
+    await forwarder.forward(
+      (async function* () {
+        yield* ours;
+      })(),
+    );
+    rounds.sdk.push(ALERTS / ((performance.now() - t0) / 1000));
+    if (forwarder.stats().published - before !== ALERTS) throw new Error("not all published");
+  }
+  await forwarder.close();
+  return rounds;
+}
+
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+// 2. Latency Falco -> consumer: emit at RATE, timestamp each alert by its output.
+async function latency(kind) {
+  const server = await createFalcoTestServer({ listen: { socketPath: join(tmp, `${kind}.sock`) } });
+  const client = createFalcoClient({ endpoint: server.endpoint });
+  const generator = createAlertGenerator({ hostname: `lat-${kind}`, seed: 9 });
+  const emitted = new Map();
+  const latencies = [];
+  const total = RATE * SECONDS;
+  const stop = new AbortController();
+  let consume;
+  if (kind === "sdk") {
+    const forwarder = createNatsForwarder({
+      servers: nats.url,
+      stream: { name: "LAT_SDK" },
+      subjectPrefix: "latsdk",
+    });
+    const ready = (async () => {
+      for await (const e of forwarder.status()) if (e.type === "ready") return;
+    })();
+    void forwarder.forward(client.subscribe(), { signal: stop.signal });
+    await ready; // the stream exists
+    consume = (async () => {
+      const sub = subscribeFleet({
+        servers: nats.url,
+        stream: "LAT_SDK",
+        subjectPrefix: "latsdk",
+        start: "all",
+      });
+      for await (const alert of sub) {
+        latencies.push(performance.now() - emitted.get(alert.output));
+        if (latencies.length >= total) break;
+      }
+      await forwarder.close();
+    })();
+  } else {
+    await stream("LAT_BASE", "latbase");
+    void (async () => {
+      for await (const alert of client.subscribe({ signal: stop.signal })) {
+        await js
+          .publish(alertSubject("latbase", alert), formatAlertJson(alert), {
+            msgID: alertMessageId(alert),
+          })
+          .catch(() => {});
+      }
+    })();
+    const info = await jsm.consumers.add("LAT_BASE", {
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+    });
+    const messages = await (await js.consumers.get("LAT_BASE", info.name)).consume();
+    consume = (async () => {
+      for await (const msg of messages) {
+        const alert = parseAlertJson(msg.string());
+        msg.ack();
+        latencies.push(performance.now() - emitted.get(alert.output));
+        if (latencies.length >= total) break;
+      }
+    })();
+  }
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const at = start + (i * 1000) / RATE;
+    const wait = at - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const init = { ...generator.next(), output: `${kind}-${i}` };
+    emitted.set(init.output, performance.now());
+    await server.emit(init);
+  }
+  await consume;
+  stop.abort();
+  await client.close();
+  await server.stop({ timeoutMs: 1000 }).catch(() => {});
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), n: latencies.length };
+}
+
+// 3. RSS while NATS is down under load.
+async function outage(kind) {
+  const server = await createFalcoTestServer({
+    listen: { socketPath: join(tmp, `out-${kind}.sock`) },
+  });
+  const generator = createAlertGenerator({ hostname: `out-${kind}`, seed: 11 });
+  if (kind === "baseline") {
+    const admin = await connect({ servers: nats.url });
+    await (await jetstreamManager(admin)).streams.add({ name: "OUTAGE", subjects: ["outage.>"] });
+    await admin.close();
+  }
+  const child = fork(fileURLToPath(new URL("outage-process.mjs", import.meta.url)), [
+    kind,
+    server.endpoint,
+    nats.url,
+  ]);
+  await new Promise((r) => child.once("message", r));
+  const ask = () =>
+    new Promise((r) => {
+      child.once("message", r);
+      child.send("stats");
+    });
+  let emitted = 0;
+  const emitFor = async (seconds) => {
+    const until = performance.now() + seconds * 1000;
+    while (performance.now() < until) {
+      await server.emit(generator.take(OUTAGE_RATE / 10));
+      emitted += OUTAGE_RATE / 10;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  await emitFor(2);
+  const before = await ask();
+  await nats.stop();
+  let maxRss = 0;
+  let maxQueuedInFalco = 0;
+  for (let s = 0; s < OUTAGE; s += 5) {
+    await emitFor(5);
+    maxRss = Math.max(maxRss, (await ask()).rss);
+    maxQueuedInFalco = Math.max(maxQueuedInFalco, (await server.stats()).queued);
+  }
+  await nats.restart();
+  await emitFor(2);
+  // Let it catch up (up to 60 s): until Falco's queue and the backlog are empty and the
+  // published count has stopped moving.
+  let after = await ask();
+  for (let i = 0; i < 60; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = await ask();
+    const settled =
+      now.published === after.published &&
+      (now.backlog ?? 0) === 0 &&
+      (await server.stats()).queued === 0;
+    after = now;
+    if (settled) break;
+  }
+  child.kill();
+  await server.stop({ timeoutMs: 1000 }).catch(() => {});
+  const nc2 = await connect({ servers: nats.url });
+  const inStream = (await (await jetstreamManager(nc2)).streams.info("OUTAGE")).state.messages;
+  await (await jetstreamManager(nc2)).streams.delete("OUTAGE");
+  await nc2.close();
+  return {
+    rssBeforeMiB: before.rss / 2 ** 20,
+    maxRssMiB: maxRss / 2 ** 20,
+    emitted,
+    inStream,
+    maxQueuedInFalco,
+    after,
+  };
+}
+
+const mib = (n) => n.toFixed(1);
+const t = await throughput();
+const fmt = (xs) => xs.map((x) => Math.round(x)).join(", ");
+console.log(`throughput with acks (${ALERTS} alerts per round, each publish awaited):`);
+console.log(`  @falco-sdk/nats forwarder   ${fmt(t.sdk)} alerts/s`);
+console.log(`  plain js.publish loop       ${fmt(t.baseline)} alerts/s (baseline)`);
+const ls = await latency("sdk");
+const lb = await latency("baseline");
+console.log(
+  `latency Falco -> consumer at ${RATE} alerts/s for ${SECONDS} s (client polls every 100 ms):`,
+);
+console.log(
+  `  forwarder + subscribeFleet  p50 ${ls.p50.toFixed(1)} ms  p99 ${ls.p99.toFixed(1)} ms  (${ls.n} alerts)`,
+);
+console.log(
+  `  plain publish + consume     p50 ${lb.p50.toFixed(1)} ms  p99 ${lb.p99.toFixed(1)} ms  (${lb.n} alerts, baseline)`,
+);
+await nc.close();
+const OUTAGE_KINDS = {
+  forwarder: "forwarder (whenBacklogFull: drop-oldest, maxBacklog 10000)",
+  "forwarder-wait": 'forwarder (whenBacklogFull: "wait")',
+  baseline: "plain js.publish loop (baseline)",
+};
+for (const [kind, label] of Object.entries(OUTAGE_KINDS)) {
+  const o = await outage(kind);
+  console.log(`NATS down ${OUTAGE} s at ${OUTAGE_RATE} alerts/s, ${label}:`);
+  console.log(
+    `  RSS ${mib(o.rssBeforeMiB)} MiB before, max ${mib(o.maxRssMiB)} MiB during the outage`,
+  );
+  console.log(
+    `  ${o.emitted} alerts raised, ${o.inStream} in the stream after, ${o.maxQueuedInFalco} at most queued in Falco; ` +
+      `counters ${JSON.stringify({ ...o.after, rss: undefined })}`,
+  );
+}
+await nats[Symbol.asyncDispose]();

@@ -1,0 +1,14 @@
+import type { FalcoError } from "@falco-sdk/core";
+
+/** What a fleet subscription reports through `status()`. */
+export type FleetStatus =
+  | { readonly type: "connecting"; readonly servers: string }
+  | { readonly type: "connected"; readonly server: string; readonly consumer: string }
+  | { readonly type: "disconnected"; readonly server: string }
+  /** Setting up the consumer failed for now (JetStream not ready, no answer); retried. */
+  | { readonly type: "retrying"; readonly error: FalcoError; readonly delayMs: number }
+  /** `waitForStream`: the stream does not exist yet; checked again every 500 ms. */
+  | { readonly type: "waiting-for-stream"; readonly stream: string }
+  /** A message in the stream that is not a Falco alert: terminated (never redelivered). */
+  | { readonly type: "invalid-message"; readonly subject: string; readonly error: FalcoError }
+  | { readonly type: "closed"; readonly error?: FalcoError };
