@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	falco "github.com/falco-sdk/falco-sdk/packages/go"
+	"github.com/falco-sdk/falco-sdk/packages/go/falcotest"
 	"github.com/falco-sdk/falco-sdk/packages/go/gen/outputs"
 	"github.com/falco-sdk/falco-sdk/packages/go/gen/version"
 	"google.golang.org/protobuf/proto"
@@ -21,7 +22,7 @@ func jsonOf(t *testing.T, a falco.Alert) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return canonical(t, b)
+	return falcotest.Canonical(t, b)
 }
 
 func take(t *testing.T, sub *falco.Subscription, n int) []string {
@@ -38,8 +39,8 @@ func take(t *testing.T, sub *falco.Subscription, n int) []string {
 }
 
 func TestVersion(t *testing.T) {
-	forEachServer(t, func(t *testing.T, l *launcher) {
-		v, err := l.client(t).Version(context.Background())
+	falcotest.ForEach(t, func(t *testing.T, l *falcotest.Server) {
+		v, err := l.Client(t).Version(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,9 +51,9 @@ func TestVersion(t *testing.T) {
 }
 
 func TestGetDrainsTheQueue(t *testing.T) {
-	forEachServer(t, func(t *testing.T, l *launcher) {
-		want := l.emit(5)
-		c := l.client(t)
+	falcotest.ForEach(t, func(t *testing.T, l *falcotest.Server) {
+		want := l.Emit(5)
+		c := l.Client(t)
 		alerts, err := c.Get(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -71,13 +72,13 @@ func TestGetDrainsTheQueue(t *testing.T) {
 }
 
 func TestSubscribePollsAndDeliversInOrder(t *testing.T) {
-	forEachServer(t, func(t *testing.T, l *launcher) {
-		before := l.emit(3)
-		sub := l.client(t).Subscribe(context.Background())
+	falcotest.ForEach(t, func(t *testing.T, l *falcotest.Server) {
+		before := l.Emit(3)
+		sub := l.Client(t).Subscribe(context.Background())
 		defer sub.Close()
 		got := take(t, sub, 3)
-		l.send("waitSubscribers", map[string]any{"n": 1})
-		after := l.emit(4) // only reach us if we keep polling
+		l.Send("waitSubscribers", map[string]any{"n": 1})
+		after := l.Emit(4) // only reach us if we keep polling
 		got = append(got, take(t, sub, 4)...)
 		if want := append(before, after...); !reflect.DeepEqual(got, want) {
 			t.Fatalf("got %v\nwant %v", got, want)
@@ -89,36 +90,36 @@ func TestSubscribePollsAndDeliversInOrder(t *testing.T) {
 }
 
 func TestSubscribeReconnectsAcrossARestart(t *testing.T) {
-	forEachServer(t, func(t *testing.T, l *launcher) {
-		sub := l.client(t).Subscribe(context.Background())
+	falcotest.ForEach(t, func(t *testing.T, l *falcotest.Server) {
+		sub := l.Client(t).Subscribe(context.Background())
 		defer sub.Close()
-		first := l.emit(2)
+		first := l.Emit(2)
 		if got := take(t, sub, 2); !reflect.DeepEqual(got, first) {
 			t.Fatalf("got %v want %v", got, first)
 		}
-		l.send("reload", nil) // Falco's stop ends our polling stream with OK, then it listens again
-		second := l.emit(3)
+		l.Send("reload", nil) // Falco's stop ends our polling stream with OK, then it listens again
+		second := l.Emit(3)
 		if got := take(t, sub, 3); !reflect.DeepEqual(got, second) {
 			t.Fatalf("got %v want %v", got, second)
 		}
 		if st := sub.Status(); st.FalcoStops != 1 || st.Reconnects < 1 {
 			t.Fatalf("status %+v", st)
 		}
-		if dropped := l.send("stats", nil)["dropped"]; dropped != 0.0 {
+		if dropped := l.Send("stats", nil)["dropped"]; dropped != 0.0 {
 			t.Fatalf("dropped %v", dropped)
 		}
 	})
 }
 
 func TestSubscribeCountsACrash(t *testing.T) {
-	forEachServer(t, func(t *testing.T, l *launcher) {
-		sub := l.client(t).Subscribe(context.Background())
+	falcotest.ForEach(t, func(t *testing.T, l *falcotest.Server) {
+		sub := l.Client(t).Subscribe(context.Background())
 		defer sub.Close()
-		l.emit(1)
+		l.Emit(1)
 		take(t, sub, 1)
-		l.send("crash", nil)
-		l.send("restart", nil)
-		later := l.emit(2)
+		l.Send("crash", nil)
+		l.Send("restart", nil)
+		later := l.Emit(2)
 		if got := take(t, sub, 2); !reflect.DeepEqual(got, later) {
 			t.Fatalf("got %v want %v", got, later)
 		}
@@ -129,17 +130,17 @@ func TestSubscribeCountsACrash(t *testing.T) {
 }
 
 func TestCloseCancelsSoFalcoCanStop(t *testing.T) {
-	forEachServer(t, func(t *testing.T, l *launcher) {
-		sub := l.client(t).Subscribe(context.Background())
-		l.emit(1)
+	falcotest.ForEach(t, func(t *testing.T, l *falcotest.Server) {
+		sub := l.Client(t).Subscribe(context.Background())
+		l.Emit(1)
 		take(t, sub, 1)
-		l.send("waitSubscribers", map[string]any{"n": 1})
+		l.Send("waitSubscribers", map[string]any{"n": 1})
 		sub.Close()
 		if sub.Err() != nil {
 			t.Fatalf("err after Close: %v", sub.Err())
 		}
-		l.send("stop", nil) // fails (timeout) if a subscriber was left open
-		if n := l.send("stats", nil)["subscribers"]; n != 0.0 {
+		l.Send("stop", nil) // fails (timeout) if a subscriber was left open
+		if n := l.Send("stats", nil)["subscribers"]; n != 0.0 {
 			t.Fatalf("subscribers %v", n)
 		}
 	})
@@ -148,15 +149,15 @@ func TestCloseCancelsSoFalcoCanStop(t *testing.T) {
 func TestRogueClientCertificateIsRefused(t *testing.T) {
 	for _, kind := range []string{"node", "ccore"} {
 		t.Run(kind, func(t *testing.T) {
-			l := startServer(t, kind, "mtls")
-			c, err := falco.New(falco.Options{Endpoint: l.endpoint, TLS: l.tls(true)})
+			l := falcotest.Start(t, kind, "mtls")
+			c, err := falco.New(falco.Options{Endpoint: l.Endpoint, TLS: l.TLS(true)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer c.Close()
 			_, err = c.Version(context.Background())
-			if !falco.IsUnavailable(err) || !strings.Contains(err.Error(), l.endpoint) {
-				t.Fatalf("want unavailable naming %s, got %v", l.endpoint, err)
+			if !falco.IsUnavailable(err) || !strings.Contains(err.Error(), l.Endpoint) {
+				t.Fatalf("want unavailable naming %s, got %v", l.Endpoint, err)
 			}
 		})
 	}
@@ -199,7 +200,7 @@ func TestConfigurationErrors(t *testing.T) {
 
 func vector(t *testing.T, name string, m proto.Message) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(repoRoot(t), "packages", "proto", "vectors", name+".bin"))
+	b, err := os.ReadFile(filepath.Join(falcotest.RepoRoot(t), "packages", "proto", "vectors", name+".bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
