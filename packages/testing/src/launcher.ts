@@ -24,8 +24,8 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { createAlertGenerator } from "./alert-generator.js";
 import { startCCoreFalcoServer } from "./ccore-server.js";
-import type { AlertInit, FalcoServer, ListenOptions } from "./falco-server.js";
 import { PRIORITY_NAMES } from "./falco-output-format.js";
+import type { AlertInit, FalcoServer, ListenOptions } from "./falco-server.js";
 import { createFalcoTestServer } from "./node-server.js";
 import { createTestPki, writeTestPki } from "./pki.js";
 
@@ -128,7 +128,9 @@ async function handle(command: Command): Promise<Reply> {
 }
 
 function reply(value: Reply): void {
-  process.stdout.write(`${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? String(v) : v))}\n`);
+  process.stdout.write(
+    `${JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? String(v) : v))}\n`,
+  );
 }
 
 let queue = Promise.resolve();
