@@ -1,21 +1,4 @@
-//! Consume Falco's alerts over its gRPC outputs API (Falco 0.24 to 0.43.x).
-//!
-//! [`Client::subscribe`] polls `sub` (every 100 ms, at once again while alerts
-//! flow), ends calls by cancelling them (never by half-closing: Falco answers a
-//! half-close with nothing), and reconnects with backoff and jitter after a
-//! break or after Falco's stop or reload. The generated stubs are in [`proto`].
-//!
-//! ```no_run
-//! use tokio_stream::StreamExt;
-//! # async fn run() -> Result<(), falco_sdk::Error> {
-//! let client = falco_sdk::Client::new(falco_sdk::Options::default())?; // Falco's unix socket
-//! let mut alerts = client.subscribe();
-//! while let Some(alert) = alerts.next().await {
-//!     let alert = alert?;
-//!     println!("{} {}", alert.priority, alert.rule);
-//! }
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 
 mod alert;
 mod backoff;
