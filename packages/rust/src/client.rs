@@ -167,8 +167,10 @@ impl Client {
 
     pub(crate) fn describe(&self, status: &tonic::Status) -> Error {
         match status.code() {
-            // A broken connection: tonic says Unavailable, or Unknown for an h2 error.
-            tonic::Code::Unavailable => self.unavailable(&chain(status)),
+            // A refused or broken connection: tonic says Unavailable, Cancelled ("connection
+            // closed", e.g. a TLS 1.3 server refusing our certificate after the handshake), or
+            // Unknown for an h2 error. This crate never cancels a call it still waits on.
+            tonic::Code::Unavailable | tonic::Code::Cancelled => self.unavailable(&chain(status)),
             tonic::Code::Unknown if chain(status).contains("transport") => self.unavailable(&chain(status)),
             tonic::Code::DeadlineExceeded => Error::new(
                 ErrorCode::Unavailable,
