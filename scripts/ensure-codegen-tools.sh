@@ -31,11 +31,13 @@ install_tool() {
   if ! cmp -s "$dest/bin/$name" "$bin/$name"; then cp "$dest/bin/$name" "$bin/$name"; fi
 }
 need() { command -v "$1" >/dev/null || { echo "$1 is missing: $2" >&2; exit 1; }; }
-need go "install Go (https://go.dev/doc/install); the generators are pinned Go modules"
-need cargo "install Rust with rustup; the generators are pinned crates"
 
-go_tool() { GOBIN="$dest/bin" GOFLAGS=-mod=mod go install "$1"; }
+go_tool() {
+  need go "install Go (https://go.dev/doc/install); protoc-gen-go and protoc-gen-go-grpc are Go modules"
+  GOBIN="$dest/bin" GOFLAGS=-mod=mod go install "$1"
+}
 cargo_tool() {
+  need cargo "install Rust with rustup; protoc-gen-prost and protoc-gen-tonic are crates"
   CARGO_TARGET_DIR="$cache/cargo-target" cargo install --quiet --locked --root "$dest" "$1"
 }
 install_tool protoc-gen-go "$PROTOC_GEN_GO" go_tool "google.golang.org/protobuf/cmd/protoc-gen-go@$PROTOC_GEN_GO"
