@@ -35,17 +35,27 @@ function need(command, why) {
  * packages/testing servers (built above) through falco-test-launcher.
  */
 function testOtherLanguages() {
-  const step = (name) => console.log(`\n== ${name}`);
-  step("Python: pytest (packages/python, examples/python-consumer)");
-  run("/usr/bin/python3", ["-m", "pytest", "-q"], { cwd: join(root, "packages/python") });
+  const took = [];
+  const timed = (name, work) => {
+    console.log(`\n== ${name}`);
+    const start = Date.now();
+    work();
+    took.push(`${name.split(":")[0]} ${Math.round((Date.now() - start) / 1000)} s`);
+  };
+  timed("Python: pytest (packages/python, examples/python-consumer)", () =>
+    run("/usr/bin/python3", ["-m", "pytest", "-q"], { cwd: join(root, "packages/python") }),
+  );
   need("go", "install Go 1.26+ (https://go.dev/doc/install) for packages/go");
-  for (const dir of ["packages/go", "examples/go-consumer"]) {
-    step(`Go: go test (${dir})`);
-    run("go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd: join(root, dir) });
-  }
+  timed("Go: go test (packages/go, examples/go-consumer)", () => {
+    for (const dir of ["packages/go", "examples/go-consumer"]) {
+      run("go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd: join(root, dir) });
+    }
+  });
   need("cargo", "install Rust 1.88+ with rustup for packages/rust");
-  step("Rust: cargo test (packages/rust, examples/rust-consumer)");
-  run("cargo", ["test", "--workspace", "--locked"]);
+  timed("Rust: cargo test (packages/rust, examples/rust-consumer)", () =>
+    run("cargo", ["test", "--workspace", "--locked"]),
+  );
+  console.log(`\nother languages (build + tests): ${took.join(", ")}`);
 }
 
 const p = (...args) => run("bash", [join(bin, "pnpm"), ...args]);
