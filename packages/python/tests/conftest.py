@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any, Dict, Optional
@@ -71,6 +72,22 @@ class Launcher:
             self.proc.wait()
         if self.proc.stdout:
             self.proc.stdout.close()
+
+
+def run_python(args, timeout: float = 60, env: Optional[Dict[str, str]] = None):
+    """Runs a Python program; if it hangs, its threads' tracebacks (faulthandler, on SIGABRT)
+    are in the failure message, so the hang can be diagnosed."""
+    proc = subprocess.Popen(
+        [args[0], "-X", "faulthandler", *args[1:]],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        out, err = proc.communicate()
+        pytest.fail(f"{args} hung for {timeout} s; stdout {out!r}; threads:\n{err}")
+    return subprocess.CompletedProcess(args, proc.returncode, out, err)
 
 
 SERVERS = [(k, t) for k in ("node", "ccore") for t in ("unix", "mtls")]

@@ -2,19 +2,18 @@
 
 import json
 import shutil
-import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_python
 
 MAIN = ROOT / "examples" / "python-consumer" / "main.py"
 PYTHONS = sorted({sys.executable, shutil.which("python3") or sys.executable})
 
 
 def run(python, *args):
-    return subprocess.run([python, str(MAIN), *args], capture_output=True, text=True, timeout=60)
+    return run_python([python, str(MAIN), *args])
 
 
 @pytest.mark.parametrize("python", PYTHONS)

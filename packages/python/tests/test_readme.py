@@ -1,13 +1,12 @@
 """The README's example, run as a user runs it, against each test server on a unix socket."""
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import Launcher
+from conftest import Launcher, run_python
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 PACKAGE = README.parent
@@ -22,10 +21,7 @@ def test_readme_example_runs(kind, tmp_path):
         launcher.start(kind, "unix")
         alert = launcher.emit(1)[0]
         env = {"PYTHONPATH": f"{PACKAGE / 'src'}:{PACKAGE / 'gen'}"}
-        done = subprocess.run(
-            [sys.executable, str(tmp_path / "example.py"), launcher.endpoint],
-            capture_output=True, text=True, timeout=60, env=env,
-        )
+        done = run_python([sys.executable, str(tmp_path / "example.py"), launcher.endpoint], env=env)
     finally:
         launcher.close()
     assert done.returncode == 0, done.stderr

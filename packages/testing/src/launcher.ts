@@ -14,7 +14,7 @@
  *   {"cmd":"stats"}                 -> {"ok":true,"queued","delivered","dropped","subscribers"}
  *   {"cmd":"waitSubscribers","n":N} -> answers once N `sub` calls are open
  *   {"cmd":"stop"} | {"cmd":"crash"} | {"cmd":"restart"}   the FalcoServer methods
- *   {"cmd":"reload"}                stop then restart, like Falco's rules reload
+ *   {"cmd":"reload"}                FalcoServer.reload(): Falco's rules/config reload (the queue survives)
  *
  * stdin closing stops the server (crash after 2 s) and exits. Logs go to stderr.
  */
@@ -119,8 +119,7 @@ async function handle(command: Command): Promise<Reply> {
       await running.restart();
       return {};
     case "reload":
-      await running.stop();
-      await running.restart();
+      await running.reload();
       return {};
     default:
       throw new Error(`unknown cmd ${JSON.stringify(command.cmd)}`);
