@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Fails when the committed generated code differs from what `buf generate`
-# writes from proto/ (a hand edit, a stale stub, a stray or missing file).
+# Fails when the committed generated code of any language differs from what
+# `buf generate` writes from proto/ (a hand edit, a stale stub, a stray or
+# missing file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/scripts/bin:$PATH" # pnpm with or without a global one
-gen=packages/proto/src/gen
-if [ -n "$(git status --porcelain -- "$gen")" ]; then
-  echo "$gen has uncommitted changes; commit or discard them before checking drift." >&2
+# Every `out:` of buf.gen.yaml: TypeScript, Python, Go, Rust.
+gen=(packages/proto/src/gen packages/python/gen packages/go/gen packages/rust/src/gen)
+if [ -n "$(git status --porcelain -- "${gen[@]}")" ]; then
+  echo "generated code has uncommitted changes; commit or discard them before checking drift:" >&2
+  git status --porcelain -- "${gen[@]}" >&2
   exit 1
 fi
+bash scripts/ensure-codegen-tools.sh
 pnpm exec buf generate
-if [ -n "$(git status --porcelain -- "$gen")" ]; then
-  echo "DRIFT: $gen differs from what 'buf generate' writes from proto/:" >&2
-  git status --porcelain -- "$gen" >&2
-  git --no-pager diff -- "$gen" | head -n 40 >&2
+if [ -n "$(git status --porcelain -- "${gen[@]}")" ]; then
+  echo "DRIFT: generated code differs from what 'buf generate' writes from proto/:" >&2
+  git status --porcelain -- "${gen[@]}" >&2
+  git --no-pager diff -- "${gen[@]}" | head -n 40 >&2
   echo "Fix: run 'pnpm generate' and commit the result. Generated files are never edited by hand." >&2
   exit 1
 fi
-echo "generated code matches proto/ ($(git ls-files "$gen" | wc -l) files)"
+for dir in "${gen[@]}"; do echo "generated code matches proto/: $dir ($(git ls-files "$dir" | wc -l) files)"; done

@@ -1,6 +1,6 @@
 // Every script must find pnpm on a fresh machine, where only Node.js and npm
 // are installed: here PATH holds node, npm and the system's tools, no pnpm.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -41,12 +41,25 @@ describe("scripts without a global pnpm", () => {
   it("the drift check runs (it calls pnpm) in a copy of the repository", async () => {
     // A copy, so that buf generate rewrites the copy's stubs, not the ones
     // other tests are reading.
-    for (const f of ["buf.yaml", "buf.gen.yaml", "package.json", "proto", "scripts"]) {
+    for (const f of [
+      ".gitignore",
+      "buf.yaml",
+      "buf.gen.yaml",
+      "package.json",
+      "proto",
+      "scripts",
+    ]) {
       cpSync(join(root, f), join(scratch, f), { recursive: true });
     }
-    cpSync(join(root, "packages/proto/src/gen"), join(scratch, "packages/proto/src/gen"), {
-      recursive: true,
-    });
+    // Every language's committed stubs (the drift check compares them all).
+    for (const gen of [
+      "packages/proto/src/gen",
+      "packages/python/gen",
+      "packages/go/gen",
+      "packages/rust/src/gen",
+    ]) {
+      cpSync(join(root, gen), join(scratch, gen), { recursive: true });
+    }
     // The copy uses the repository's buf from PATH. No node_modules there, and
     // no install before pnpm exec (pnpm 12 would install into the copy).
     writeFileSync(join(scratch, "pnpm-workspace.yaml"), "verifyDepsBeforeRun: false\n");
@@ -54,7 +67,12 @@ describe("scripts without a global pnpm", () => {
     await git("init", "-q");
     await git("add", "-A");
     await git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy");
-    const withBuf = `${join(root, "node_modules/.bin")}:${PATH_WITHOUT_PNPM}`;
+    // buf, and Go and Rust (which install the Go and Rust generators when
+    // they are not cached yet): still no pnpm.
+    const toolchains = ["go", "cargo"].map((tool) =>
+      dirname(execFileSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim()),
+    );
+    const withBuf = [join(root, "node_modules/.bin"), ...toolchains, PATH_WITHOUT_PNPM].join(":");
     const res = await run("bash", ["scripts/check-generated.sh"], scratch, withBuf);
     expect(res.out).not.toMatch(/command not found/);
     expect(res.out).toMatch(/generated code matches proto/);

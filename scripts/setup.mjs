@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // One entry point for a fresh machine that has only Node.js and npm:
 //   npm run demo   -> install, build, run the demo on the built-in defaults
-//   npm test       -> install, build, install test servers' system packages, run every test
+//   npm test       -> install, build, install test servers' system packages, run every test:
+//                     vitest (TypeScript), then pytest (Python), go test (Go), cargo test (Rust)
 //   npm run bootstrap -> install and build only
 // pnpm comes from scripts/bin/pnpm (the one way every script finds it: an
 // installed pnpm >= 12, else pnpm 12 through npx).
@@ -20,6 +21,43 @@ function run(cmd, args, opts = {}) {
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
+/** Fails with what to install when a language's toolchain is missing. */
+function need(command, why) {
+  const found = spawnSync(command, ["version"], { stdio: "ignore" });
+  if (found.error) {
+    console.error(`npm test: ${command} is missing; ${why}`);
+    process.exit(1);
+  }
+}
+
+/**
+ * The Python, Go and Rust packages' own test runners, each against the
+ * packages/testing servers (built above) through falco-test-launcher.
+ */
+function testOtherLanguages() {
+  const took = [];
+  const timed = (name, work) => {
+    console.log(`\n== ${name}`);
+    const start = Date.now();
+    work();
+    took.push(`${name.split(":")[0]} ${Math.round((Date.now() - start) / 1000)} s`);
+  };
+  timed("Python: pytest (packages/python, examples/python-consumer)", () =>
+    run("/usr/bin/python3", ["-m", "pytest", "-q"], { cwd: join(root, "packages/python") }),
+  );
+  need("go", "install Go 1.26+ (https://go.dev/doc/install) for packages/go");
+  timed("Go: go test (packages/go, examples/go-consumer)", () => {
+    for (const dir of ["packages/go", "examples/go-consumer"]) {
+      run("go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd: join(root, dir) });
+    }
+  });
+  need("cargo", "install Rust 1.88+ with rustup for packages/rust");
+  timed("Rust: cargo test (packages/rust, examples/rust-consumer)", () =>
+    run("cargo", ["test", "--workspace", "--locked"]),
+  );
+  console.log(`\nother languages (build + tests): ${took.join(", ")}`);
+}
+
 const p = (...args) => run("bash", [join(bin, "pnpm"), ...args]);
 
 p("install", "--frozen-lockfile", "--reporter=silent");
@@ -27,6 +65,7 @@ p("run", "build");
 if (task === "test") {
   run("bash", ["scripts/ensure-system-deps.sh"]);
   p("run", "test:all");
+  testOtherLanguages();
 } else if (task === "demo") {
   p("--filter", "@falco-sdk/cli", "run", "demo", ...process.argv.slice(3));
 } else if (task !== "bootstrap") {

@@ -1,0 +1,135 @@
+//! Prints Falco alerts as Falco JSON lines (priority Capitalised, time RFC 3339 with nanoseconds).
+//!
+//!     cargo run --release -- --endpoint unix:///run/falco/falco.sock --count 10
+//!     cargo run --release -- --endpoint localhost:5060 --ca ca.crt --cert client.crt --key client.key --count 10
+//!
+//! Exits 0 after --count alerts (default: runs until interrupted), 1 when Falco
+//! cannot be reached (the message names the endpoint), 2 on a usage error.
+
+use falco_sdk::{Client, Options, Tls};
+use std::io::Write;
+use std::process::ExitCode;
+use tokio_stream::StreamExt;
+
+const USAGE: &str = "usage: rust-consumer [--endpoint unix:///path | host:port --ca FILE --cert FILE --key FILE \
+                     [--server-name NAME]] [--count N]";
+
+struct Args {
+    endpoint: Option<String>,
+    count: u64,
+    ca: Option<String>,
+    cert: Option<String>,
+    key: Option<String>,
+    server_name: String,
+}
+
+fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
+    let mut args = Args {
+        endpoint: None,
+        count: 0,
+        ca: None,
+        cert: None,
+        key: None,
+        server_name: "localhost".into(),
+    };
+    while let Some(flag) = argv.next() {
+        let (name, inline) = match flag.split_once('=') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (flag.clone(), None),
+        };
+        if name == "-h" || name == "--help" {
+            return Err(USAGE.into());
+        }
+        let value = inline
+            .or_else(|| argv.next())
+            .ok_or(format!("{name} needs a value\n{USAGE}"))?;
+        match name.as_str() {
+            "--endpoint" => args.endpoint = Some(value),
+            "--count" => {
+                args.count = value
+                    .parse()
+                    .map_err(|_| format!("--count must be a number >= 0, got {value}"))?
+            }
+            "--ca" => args.ca = Some(value),
+            "--cert" => args.cert = Some(value),
+            "--key" => args.key = Some(value),
+            "--server-name" => args.server_name = value,
+            _ => return Err(format!("unknown flag {name}\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+fn options(args: Args) -> Result<Options, String> {
+    let tls = match (args.ca, args.cert, args.key) {
+        (Some(ca), Some(cert), Some(key)) => Some(Tls {
+            ca: ca.into(),
+            cert: cert.into(),
+            key: key.into(),
+            server_name: Some(args.server_name),
+        }),
+        (None, None, None) => None,
+        _ => return Err("mutual TLS needs all of --ca, --cert and --key".into()),
+    };
+    if let (Some(endpoint), None) = (&args.endpoint, &tls) {
+        if !endpoint.starts_with("unix:") && !endpoint.starts_with('/') {
+            return Err(format!(
+                "{endpoint} is TCP, where Falco always requires mutual TLS: give --ca, --cert and --key"
+            ));
+        }
+    }
+    Ok(Options {
+        endpoint: args.endpoint,
+        tls,
+        ..Options::default()
+    })
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let parsed = parse(std::env::args().skip(1));
+    let count = parsed.as_ref().map(|a| a.count).unwrap_or(0);
+    let client = match parsed
+        .and_then(options)
+        .and_then(|o| Client::new(o).map_err(|e| e.to_string()))
+    {
+        Ok(client) => client,
+        Err(message) => {
+            eprintln!("rust-consumer: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    // Fails at once, naming the endpoint, when Falco is unreachable.
+    if let Err(error) = client.version().await {
+        eprintln!("rust-consumer: {error}");
+        return ExitCode::from(1);
+    }
+    let mut alerts = client.subscribe();
+    let mut stdout = std::io::stdout().lock();
+    let mut printed = 0u64;
+    loop {
+        let next = tokio::select! {
+            next = alerts.next() => next,
+            _ = tokio::signal::ctrl_c() => return ExitCode::from(130),
+        };
+        match next {
+            Some(Ok(alert)) => {
+                if writeln!(stdout, "{}", alert.to_json())
+                    .and_then(|_| stdout.flush())
+                    .is_err()
+                {
+                    return ExitCode::SUCCESS; // the reader went away
+                }
+                printed += 1;
+                if printed == count {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            Some(Err(error)) => {
+                eprintln!("rust-consumer: {error}");
+                return ExitCode::from(1);
+            }
+            None => return ExitCode::from(1),
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package falco
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/falco-sdk/falco-sdk/packages/go/gen/outputs"
+)
+
+// Status is what a Subscription went through.
+type Status struct {
+	// Connected: a `sub` stream is open now.
+	Connected bool
+	// Received alerts, in total.
+	Received uint64
+	// Reconnects made after a break or a Falco stop.
+	Reconnects uint64
+	// Interruptions: streams that broke. Falco pops an alert before writing
+	// it, so each may have lost the alerts that were in flight.
+	Interruptions uint64
+	// FalcoStops: streams Falco ended with OK (its stop, or a rules/config reload).
+	FalcoStops uint64
+	// LastError of a failed or broken stream.
+	LastError error
+}
+
+// Subscription is every alert from Falco's `sub`, as a channel.
+type Subscription struct {
+	client *Client
+	alerts chan Alert
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu     sync.Mutex
+	status Status
+	err    error
+}
+
+// Subscribe starts polling Falco's `sub` until ctx ends or Close is called;
+// read Alerts, then Err. It reconnects with Options.Backoff after a break or
+// after Falco's stop or reload, and gives up only after Backoff.MaxAttempts
+// consecutive failures (never, by default).
+func (c *Client) Subscribe(ctx context.Context) *Subscription {
+	ctx, cancel := context.WithCancel(ctx)
+	s := &Subscription{client: c, alerts: make(chan Alert), cancel: cancel, done: make(chan struct{})}
+	go s.run(ctx)
+	return s
+}
+
+// Alerts delivers alerts in Falco's order; it is closed when the subscription ends.
+func (s *Subscription) Alerts() <-chan Alert { return s.alerts }
+
+// Err is why the subscription ended once Alerts is closed: nil after Close or
+// the context's end, an *Error with CodeUnavailable after giving up.
+func (s *Subscription) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Status is a snapshot of the subscription's counters.
+func (s *Subscription) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+// Close cancels the open call (RST_STREAM, never a half-close) and waits for
+// the subscription to end. Alerts received but not yet read are discarded.
+func (s *Subscription) Close() {
+	s.cancel()
+	<-s.done
+}
+
+func (s *Subscription) update(f func(*Status)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(&s.status)
+}
+
+func (s *Subscription) run(ctx context.Context) {
+	defer close(s.done)
+	defer close(s.alerts)
+	failures := 0
+	for {
+		established, err := s.stream(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		s.update(func(st *Status) {
+			st.Connected = false
+			switch {
+			case err == nil:
+				st.FalcoStops++ // Falco ends `sub` with OK only when it stops or reloads
+			case established:
+				st.Interruptions++
+			}
+			if err != nil {
+				st.LastError = err
+			}
+		})
+		if err == nil || established {
+			failures = 0
+		} else {
+			failures++
+		}
+		delay, ok := s.client.opts.Backoff.Delay(max(failures, 1))
+		if !ok {
+			s.mu.Lock()
+			s.err = &Error{Code: CodeUnavailable, Cause: err, Message: fmt.Sprintf("gave up after %d failed attempts: %v", failures, err)}
+			s.mu.Unlock()
+			return
+		}
+		timer := time.NewTimer(delay)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		}
+		s.update(func(st *Status) { st.Reconnects++ })
+	}
+}
+
+type received struct {
+	message *outputs.Response
+	err     error // set on the last item: io.EOF when Falco ended the stream with OK
+}
+
+// stream runs one `sub` call: nil error when Falco ended it with OK.
+func (s *Subscription) stream(ctx context.Context) (established bool, err error) {
+	conn, err := s.client.dial()
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	callCtx, cancel := context.WithCancel(ctx)
+	defer cancel() // RST_STREAM: the call is never half-closed
+	stream, err := outputs.NewServiceClient(conn).Sub(callCtx)
+	if err != nil {
+		return false, s.client.describe(err)
+	}
+	limit := s.client.opts.MaxBufferedAlerts
+	buf := make(chan received, 4*limit+1)
+	poke := make(chan struct{}, 1)
+	pollSoon := func() {
+		select {
+		case poke <- struct{}{}:
+		default:
+		}
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wg.Add(2)
+	go func() { // reader: past 4 x limit it blocks, and HTTP/2 flow control holds Falco's drain
+		defer wg.Done()
+		for {
+			m, err := stream.Recv()
+			select {
+			case buf <- received{m, err}:
+			case <-callCtx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			pollSoon() // alerts flow: ask again at once
+		}
+	}()
+	go func() { // poller: every PollInterval, and at once when poked, unless the consumer lags
+		defer wg.Done()
+		ticker := time.NewTicker(s.client.opts.PollInterval)
+		defer ticker.Stop()
+		for {
+			if len(buf) < limit {
+				if stream.Send(&outputs.Request{}) != nil {
+					return // the stream ended: the reader reports why
+				}
+			}
+			select {
+			case <-ticker.C:
+			case <-poke:
+			case <-callCtx.Done():
+				return
+			}
+		}
+	}()
+	for {
+		var item received
+		select {
+		case item = <-buf:
+		case <-ctx.Done():
+			return established, ctx.Err()
+		}
+		if errors.Is(item.err, io.EOF) {
+			return true, nil
+		}
+		if item.err != nil {
+			return established, s.client.describe(item.err)
+		}
+		established = true
+		s.update(func(st *Status) { st.Connected = true; st.Received++ })
+		select {
+		case s.alerts <- AlertFromResponse(item.message):
+			pollSoon()
+		case <-ctx.Done():
+			return established, ctx.Err()
+		}
+	}
+}

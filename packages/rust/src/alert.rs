@@ -1,0 +1,106 @@
+//! The Alert model, from a gRPC `falco.outputs.response`, and Falco's JSON shape.
+
+use crate::proto::outputs::Response;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Falco's priority names by number: lower is more severe.
+pub const PRIORITIES: [&str; 8] = [
+    "Emergency",
+    "Alert",
+    "Critical",
+    "Error",
+    "Warning",
+    "Notice",
+    "Informational",
+    "Debug",
+];
+
+/// One Falco alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// Event time, epoch nanoseconds.
+    pub time_ns: i128,
+    /// Capitalised: "Warning".
+    pub priority: &'static str,
+    pub rule: String,
+    pub output: String,
+    pub output_fields: BTreeMap<String, String>,
+    pub hostname: String,
+    pub tags: Vec<String>,
+    /// "syscall", "k8s_audit", "internal" or a plugin's source.
+    pub source: String,
+}
+
+impl From<Response> for Alert {
+    /// The source is field 9, or the deprecated field 3 from Falco before 0.31.
+    #[allow(deprecated)]
+    fn from(m: Response) -> Self {
+        let time = m.time.unwrap_or_default();
+        let source = if m.source.is_empty() {
+            match m.source_deprecated {
+                0 => "syscall",
+                1 => "k8s_audit",
+                2 => "internal",
+                3 => "plugin",
+                _ => "unknown",
+            }
+            .to_string()
+        } else {
+            m.source
+        };
+        Alert {
+            time_ns: time.seconds as i128 * 1_000_000_000 + time.nanos as i128,
+            priority: PRIORITIES[m.priority.clamp(0, 7) as usize],
+            rule: m.rule,
+            output: m.output,
+            output_fields: m.output_fields.into_iter().collect(),
+            hostname: m.hostname,
+            tags: m.tags,
+            source,
+        }
+    }
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+impl Alert {
+    /// The time as Falco's JSON writes it: RFC 3339, UTC, nanoseconds.
+    pub fn time_rfc3339(&self) -> String {
+        let seconds = self.time_ns.div_euclid(1_000_000_000) as i64;
+        let nanos = self.time_ns.rem_euclid(1_000_000_000);
+        let (y, mo, d) = civil_from_days(seconds.div_euclid(86_400));
+        let s = seconds.rem_euclid(86_400);
+        format!(
+            "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
+    }
+
+    /// The alert in Falco's JSON output shape (json_output, http_output).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "hostname": self.hostname,
+            "output": self.output,
+            "output_fields": self.output_fields,
+            "priority": self.priority,
+            "rule": self.rule,
+            "source": self.source,
+            "tags": self.tags,
+            "time": self.time_rfc3339(),
+        })
+    }
+}

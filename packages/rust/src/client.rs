@@ -1,0 +1,293 @@
+//! Client: version, get and a polling, reconnecting subscribe over Falco's gRPC outputs API.
+
+use crate::alert::Alert;
+use crate::backoff::Backoff;
+use crate::endpoint::Endpoint;
+use crate::error::{chain, Error, ErrorCode};
+use crate::io::{KillSwitch, KillableIo};
+use crate::proto::{outputs, version};
+use hyper_util::rt::TokioIo;
+use std::path::PathBuf;
+use std::time::Duration;
+use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity, Uri};
+
+/// Mutual-TLS material for Falco's TCP listener: PEM file paths.
+#[derive(Debug, Clone)]
+pub struct Tls {
+    /// Falco's `root_certs`: the CA that signed Falco's certificate.
+    pub ca: PathBuf,
+    /// This client's certificate.
+    pub cert: PathBuf,
+    /// This client's key.
+    pub key: PathBuf,
+    /// Name checked in Falco's certificate whatever host is dialled.
+    /// Default "localhost" (Falco's docs make certificates for CN=localhost).
+    pub server_name: Option<String>,
+}
+
+/// Options of [`Client::new`]. `Options::default()` is Falco's unix socket.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `unix:///path` or `host:port`. Default: Falco's socket /run/falco/falco.sock,
+    /// or /var/run/falco.sock when only that exists.
+    pub endpoint: Option<String>,
+    /// Required for `host:port` (Falco's TCP listener is always mutual TLS).
+    pub tls: Option<Tls>,
+    /// How often `subscribe` asks Falco for alerts (at once again while alerts
+    /// keep coming). Default 100 ms.
+    pub poll_interval: Duration,
+    /// Received alerts waiting for the consumer, past which polling pauses
+    /// (and at 4x, reading). Default 1000.
+    pub max_buffered_alerts: usize,
+    /// Reconnection delays of `subscribe`.
+    pub backoff: Backoff,
+    /// Deadline of connecting, `version` and `get`. Default 5 s.
+    pub timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            endpoint: None,
+            tls: None,
+            poll_interval: Duration::from_millis(100),
+            max_buffered_alerts: 1000,
+            backoff: Backoff::default(),
+            timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A client of one Falco (0.24 to 0.43.x gRPC output). Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) options: Options,
+    pub(crate) endpoint: Endpoint,
+    tls: Option<ClientTlsConfig>,
+}
+
+fn read(what: &str, path: &PathBuf) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| Error::config(format!("cannot read the {what} file {}: {e}", path.display())))
+}
+
+impl Client {
+    /// Checks the options and reads the TLS files; connects only when used.
+    pub fn new(options: Options) -> Result<Client, Error> {
+        let endpoint = Endpoint::parse(options.endpoint.as_deref())?;
+        if options.max_buffered_alerts == 0 || options.poll_interval.is_zero() {
+            return Err(Error::config("poll_interval and max_buffered_alerts must be > 0"));
+        }
+        let tls = match (&endpoint, &options.tls) {
+            (Endpoint::Unix(_), Some(_)) => {
+                return Err(Error::config(format!(
+                    "{endpoint} is a unix socket: Falco serves it in plaintext; drop tls"
+                )))
+            }
+            (Endpoint::Tcp(_), None) => {
+                return Err(Error::config(format!(
+                    "{endpoint} is TCP, where Falco always requires mutual TLS: set Options::tls (ca, cert, key)"
+                )))
+            }
+            (_, Some(t)) => Some(
+                ClientTlsConfig::new()
+                    .ca_certificate(Certificate::from_pem(read("ca", &t.ca)?))
+                    .identity(Identity::from_pem(read("cert", &t.cert)?, read("key", &t.key)?))
+                    .domain_name(t.server_name.clone().unwrap_or_else(|| "localhost".into())),
+            ),
+            (Endpoint::Unix(_), None) => None,
+        };
+        Ok(Client { options, endpoint, tls })
+    }
+
+    /// Where the client connects.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// A new connection, whose `KillSwitch` ends it (and its calls) at once.
+    /// No keepalive pings and no adaptive-window pings (tonic's defaults):
+    /// Falco's server kills connections that ping more than once per 5 minutes while idle.
+    pub(crate) async fn connect(&self) -> Result<(Channel, KillSwitch), Error> {
+        let switch = KillSwitch::default();
+        let uri = match &self.endpoint {
+            Endpoint::Unix(_) => "http://localhost".to_string(),
+            Endpoint::Tcp(target) => format!("https://{target}"),
+        };
+        let mut endpoint = Channel::from_shared(uri)
+            .map_err(|e| Error::config(format!("cannot use endpoint {}: {e}", self.endpoint)))?
+            .connect_timeout(self.options.timeout);
+        if let Some(tls) = &self.tls {
+            endpoint = endpoint.tls_config(tls.clone()).map_err(|e| Error::config(chain(&e)))?;
+        }
+        let target = self.endpoint.clone();
+        let kill = switch.clone();
+        let connector = tower::service_fn(move |_: Uri| {
+            let (target, switch) = (target.clone(), kill.clone());
+            async move {
+                match target {
+                    Endpoint::Unix(path) => {
+                        let io = tokio::net::UnixStream::connect(path).await?;
+                        Ok::<_, std::io::Error>(TokioIo::new(KillableIo {
+                            io: Either::Unix(io),
+                            switch,
+                        }))
+                    }
+                    Endpoint::Tcp(addr) => {
+                        let io = tokio::net::TcpStream::connect(addr).await?;
+                        io.set_nodelay(true)?;
+                        Ok(TokioIo::new(KillableIo {
+                            io: Either::Tcp(io),
+                            switch,
+                        }))
+                    }
+                }
+            }
+        });
+        let channel = tokio::time::timeout(self.options.timeout, endpoint.connect_with_connector(connector))
+            .await
+            .map_err(|_| self.unavailable("connecting timed out"))?
+            .map_err(|e| self.unavailable(&chain(&e)))?;
+        Ok((channel, switch))
+    }
+
+    pub(crate) fn unavailable(&self, why: &str) -> Error {
+        let hint = match self.endpoint {
+            Endpoint::Unix(_) => "and that this process may open the socket (often root-only)",
+            Endpoint::Tcp(_) => "and that the CA, client certificate and server name match Falco's",
+        };
+        Error::new(
+            ErrorCode::Unavailable,
+            format!(
+                "cannot reach Falco at {}: {why}; check that Falco runs with grpc.enabled and \
+                 grpc_output.enabled and this bind_address, {hint}",
+                self.endpoint
+            ),
+        )
+    }
+
+    pub(crate) fn describe(&self, status: &tonic::Status) -> Error {
+        match status.code() {
+            // A refused or broken connection: tonic says Unavailable, Cancelled ("connection
+            // closed", e.g. a TLS 1.3 server refusing our certificate after the handshake), or
+            // Unknown for an h2 error. This crate never cancels a call it still waits on.
+            tonic::Code::Unavailable | tonic::Code::Cancelled => self.unavailable(&chain(status)),
+            tonic::Code::Unknown if chain(status).contains("transport") => self.unavailable(&chain(status)),
+            tonic::Code::DeadlineExceeded => Error::new(
+                ErrorCode::Unavailable,
+                format!(
+                    "Falco at {} did not answer in time: {}",
+                    self.endpoint,
+                    status.message()
+                ),
+            ),
+            code => Error::new(
+                ErrorCode::Call,
+                format!("call to Falco at {} failed: {code:?}: {}", self.endpoint, chain(status)),
+            ),
+        }
+    }
+
+    async fn timed<T>(&self, work: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Error> {
+        tokio::time::timeout(self.options.timeout, work).await.map_err(|_| {
+            Error::new(
+                ErrorCode::Unavailable,
+                format!(
+                    "Falco at {} did not answer within {:?}",
+                    self.endpoint, self.options.timeout
+                ),
+            )
+        })?
+    }
+
+    /// Falco's version answer.
+    pub async fn version(&self) -> Result<version::Response, Error> {
+        self.timed(async {
+            let (channel, _switch) = self.connect().await?;
+            let mut client = version::service_client::ServiceClient::new(channel);
+            let answer = client
+                .version(version::Request {})
+                .await
+                .map_err(|s| self.describe(&s))?;
+            Ok(answer.into_inner())
+        })
+        .await
+    }
+
+    /// Drains the alerts queued in Falco now (each goes to one consumer only).
+    pub async fn get(&self) -> Result<Vec<Alert>, Error> {
+        self.timed(async {
+            let (channel, switch) = self.connect().await?;
+            let mut client = outputs::service_client::ServiceClient::new(channel);
+            let mut stream = client
+                .get(outputs::Request {})
+                .await
+                .map_err(|s| self.describe(&s))?
+                .into_inner();
+            let mut alerts = Vec::new();
+            while let Some(message) = stream.message().await.map_err(|s| self.describe(&s))? {
+                alerts.push(Alert::from(message));
+            }
+            switch.kill();
+            Ok(alerts)
+        })
+        .await
+    }
+
+    /// Every alert from now on, polling and reconnecting: see [`crate::Subscription`].
+    pub fn subscribe(&self) -> crate::Subscription {
+        crate::Subscription::start(self.clone())
+    }
+}
+
+/// A unix or TCP socket.
+pub(crate) enum Either {
+    Unix(tokio::net::UnixStream),
+    Tcp(tokio::net::TcpStream),
+}
+
+macro_rules! delegate {
+    ($self:ident, $io:ident => $e:expr) => {
+        match $self.get_mut() {
+            Either::Unix($io) => {
+                let $io = std::pin::Pin::new($io);
+                $e
+            }
+            Either::Tcp($io) => {
+                let $io = std::pin::Pin::new($io);
+                $e
+            }
+        }
+    };
+}
+
+impl tokio::io::AsyncRead for Either {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        delegate!(self, io => io.poll_read(cx, buf))
+    }
+}
+
+impl tokio::io::AsyncWrite for Either {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        delegate!(self, io => io.poll_write(cx, buf))
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        delegate!(self, io => io.poll_flush(cx))
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        delegate!(self, io => io.poll_shutdown(cx))
+    }
+}

@@ -1,0 +1,35 @@
+#![doc = include_str!("../README.md")]
+
+mod alert;
+mod backoff;
+mod client;
+mod endpoint;
+mod error;
+mod io;
+mod subscription;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
+pub use alert::{Alert, PRIORITIES};
+pub use backoff::Backoff;
+pub use client::{Client, Options, Tls};
+pub use endpoint::{Endpoint, DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH};
+pub use error::{Error, ErrorCode};
+pub use subscription::{Status, Subscription};
+
+/// The stubs `buf generate` writes (prost messages, tonic clients); never edited by hand.
+#[allow(clippy::all, missing_docs)]
+pub mod proto {
+    /// `falco.schema`: the priority and source enums.
+    pub mod schema {
+        include!("gen/falco/schema/falco.schema.rs");
+    }
+    /// `falco.outputs`: `service` with `sub` and `get`, `request`, `response`.
+    pub mod outputs {
+        include!("gen/falco/outputs/falco.outputs.rs");
+    }
+    /// `falco.version`: `service` with `version`, `request`, `response`.
+    pub mod version {
+        include!("gen/falco/version/falco.version.rs");
+    }
+}

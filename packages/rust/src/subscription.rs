@@ -1,0 +1,215 @@
+//! A `sub` stream that polls, cancels (never half-closes) and reconnects.
+
+use crate::alert::Alert;
+use crate::client::Client;
+use crate::error::{Error, ErrorCode};
+use crate::proto::outputs;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use tokio::sync::{mpsc, Notify};
+use tokio::task::JoinHandle;
+use tokio_stream::Stream;
+
+/// What a subscription went through.
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    /// A `sub` stream is open now.
+    pub connected: bool,
+    /// Alerts received, in total.
+    pub received: u64,
+    /// Reconnections after a break or a Falco stop.
+    pub reconnects: u64,
+    /// Streams that broke: Falco pops an alert before writing it, so each may
+    /// have lost the alerts that were in flight.
+    pub interruptions: u64,
+    /// Streams Falco ended with OK (its stop, or a rules/config reload).
+    pub falco_stops: u64,
+    /// Why the last stream failed or broke.
+    pub last_error: Option<Error>,
+}
+
+/// Alerts from Falco's `sub`, as a [`Stream`]: polls every `poll_interval`
+/// (and at once while alerts keep coming), ends calls by cancelling them, and
+/// reconnects with backoff and jitter after a break or after Falco's stop or
+/// reload. Yields `Err` once, then ends, after `backoff.max_attempts`
+/// consecutive failed attempts. Dropping it (or [`Subscription::close`])
+/// cancels the call at once.
+pub struct Subscription {
+    alerts: mpsc::Receiver<Result<Alert, Error>>,
+    status: Arc<Mutex<Status>>,
+    task: JoinHandle<()>,
+}
+
+impl Subscription {
+    pub(crate) fn start(client: Client) -> Subscription {
+        // Past 4 x max_buffered_alerts the reader waits, and HTTP/2 flow control holds Falco's drain.
+        let (tx, rx) = mpsc::channel(client.options.max_buffered_alerts * 4);
+        let status = Arc::new(Mutex::new(Status::default()));
+        let task = tokio::spawn(run(client, tx, status.clone()));
+        Subscription {
+            alerts: rx,
+            status,
+            task,
+        }
+    }
+
+    /// A snapshot of the counters.
+    pub fn status(&self) -> Status {
+        self.status.lock().unwrap().clone()
+    }
+
+    /// Cancels the open call and stops reconnecting (same as dropping it).
+    pub fn close(self) {}
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.task.abort(); // its stream's guard kills the connection
+    }
+}
+
+impl Stream for Subscription {
+    type Item = Result<Alert, Error>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.alerts.poll_recv(cx)
+    }
+}
+
+enum End {
+    /// Falco ended the stream with OK: it is stopping or reloading.
+    FalcoStop,
+    Broke {
+        established: bool,
+        error: Error,
+    },
+    /// The consumer dropped the subscription.
+    Closed,
+}
+
+async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc<Mutex<Status>>) {
+    let mut failures = 0u32;
+    loop {
+        let end = stream(&client, &tx, &status).await;
+        let next = {
+            let mut st = status.lock().unwrap();
+            st.connected = false;
+            match end {
+                End::Closed => return,
+                End::FalcoStop => {
+                    st.falco_stops += 1;
+                    failures = 0;
+                }
+                End::Broke { established, error } => {
+                    if established {
+                        st.interruptions += 1;
+                        failures = 0;
+                    } else {
+                        failures += 1;
+                    }
+                    st.last_error = Some(error);
+                }
+            }
+            let why = st.last_error.as_ref().map(ToString::to_string).unwrap_or_default();
+            client.options.backoff.delay(failures.max(1)).ok_or(why)
+        };
+        let delay = match next {
+            Ok(delay) => delay,
+            Err(why) => {
+                let error = Error::new(
+                    ErrorCode::Unavailable,
+                    format!("gave up after {failures} failed attempts: {why}"),
+                );
+                let _ = tx.send(Err(error)).await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = tx.closed() => return,
+        }
+        status.lock().unwrap().reconnects += 1;
+    }
+}
+
+/// Kills the connection when dropped: on every way out of `stream`, aborts included.
+struct KillOnDrop(crate::io::KillSwitch);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        self.0.kill();
+    }
+}
+
+async fn stream(client: &Client, tx: &mpsc::Sender<Result<Alert, Error>>, status: &Mutex<Status>) -> End {
+    let (channel, switch) = match client.connect().await {
+        Ok(connection) => connection,
+        Err(error) => {
+            return End::Broke {
+                established: false,
+                error,
+            }
+        }
+    };
+    let _guard = KillOnDrop(switch);
+    let limit = client.options.max_buffered_alerts;
+    let capacity = tx.max_capacity();
+    let buffered = || capacity - tx.capacity();
+    // One pending poll at most: polls made while one is unsent collapse into it.
+    // The sender outlives the call, so the request stream never ends (no half-close).
+    let (poll_tx, poll_rx) = mpsc::channel::<outputs::Request>(1);
+    let poke = Notify::new();
+    let poller = async {
+        let mut ticker = tokio::time::interval(client.options.poll_interval);
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                _ = poke.notified() => {}
+            }
+            if buffered() < limit {
+                let _ = poll_tx.try_send(outputs::Request {});
+            }
+        }
+    };
+    let reader = async {
+        let mut grpc = outputs::service_client::ServiceClient::new(channel);
+        let mut stream = match grpc.sub(tokio_stream::wrappers::ReceiverStream::new(poll_rx)).await {
+            Ok(response) => response.into_inner(),
+            Err(s) if s.code() == tonic::Code::Ok => return End::FalcoStop,
+            Err(s) => {
+                return End::Broke {
+                    established: false,
+                    error: client.describe(&s),
+                }
+            }
+        };
+        let mut established = false;
+        loop {
+            match stream.message().await {
+                Ok(Some(message)) => {
+                    established = true;
+                    {
+                        let mut st = status.lock().unwrap();
+                        st.connected = true;
+                        st.received += 1;
+                    }
+                    if tx.send(Ok(Alert::from(message))).await.is_err() {
+                        return End::Closed;
+                    }
+                    poke.notify_one(); // alerts flow: ask again at once
+                }
+                Ok(None) => return End::FalcoStop,
+                Err(s) => {
+                    return End::Broke {
+                        established,
+                        error: client.describe(&s),
+                    }
+                }
+            }
+        }
+    };
+    tokio::select! {
+        end = reader => end,
+        _ = poller => unreachable!("the poller never ends"),
+        _ = tx.closed() => End::Closed,
+    }
+}
