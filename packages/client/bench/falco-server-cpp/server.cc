@@ -23,7 +23,7 @@
 //   queue N          push N alerts             -> {"queued":Q}
 //   rate R MS        push R alerts/s for MS ms, each stamped with the time it
 //                    is pushed (for latency)   -> {"sent":S}
-//   stats            -> {"queued":Q,"delivered":D}
+//   stats            -> {"queued":Q,"delivered":D,"calls":C} (C: sub and get calls open)
 //   cpu              this process's CPU time   -> {"userUs":U,"systemUs":S}
 // End of stdin (or `stop`) stops the server (calls still open are given 2 s,
 // unlike Falco, which waits for them without a deadline) and exits.
@@ -76,11 +76,15 @@ class AlertQueue {
 AlertQueue queue;
 std::atomic<bool> stopping{false};
 std::atomic<uint64_t> delivered{0};
+std::atomic<int64_t> open_calls{0};  // sub and get calls not yet done
 
 // sub: read a request, then pop one / write one until the queue is empty.
 class SubCall : public grpc::ServerBidiReactor<falco::outputs::request, falco::outputs::response> {
  public:
-  SubCall() { StartRead(&request_); }
+  SubCall() {
+    open_calls++;
+    StartRead(&request_);
+  }
 
   void OnReadDone(bool ok) override {
     if (!ok) {  // cancelled or half-closed: nothing is popped
@@ -104,7 +108,10 @@ class SubCall : public grpc::ServerBidiReactor<falco::outputs::request, falco::o
     Next();
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    open_calls--;
+    delete this;
+  }
 
  private:
   void Next() {
@@ -122,7 +129,10 @@ class SubCall : public grpc::ServerBidiReactor<falco::outputs::request, falco::o
 // get: pop one / write one until the queue is empty, then OK.
 class GetCall : public grpc::ServerWriteReactor<falco::outputs::response> {
  public:
-  GetCall() { Next(); }
+  GetCall() {
+    open_calls++;
+    Next();
+  }
 
   void OnWriteDone(bool ok) override {
     current_.reset();
@@ -134,7 +144,10 @@ class GetCall : public grpc::ServerWriteReactor<falco::outputs::response> {
     Next();
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    open_calls--;
+    delete this;
+  }
 
  private:
   void Next() {
@@ -272,8 +285,8 @@ int main(int argc, char** argv) {
       words >> rate >> ms;
       std::cout << "{\"sent\":" << emit_at_rate(templates, rate, ms) << "}" << std::endl;
     } else if (command == "stats") {
-      std::cout << "{\"queued\":" << queue.size() << ",\"delivered\":" << delivered.load() << "}"
-                << std::endl;
+      std::cout << "{\"queued\":" << queue.size() << ",\"delivered\":" << delivered.load()
+                << ",\"calls\":" << open_calls.load() << "}" << std::endl;
     } else if (command == "cpu") {
       rusage usage{};
       getrusage(RUSAGE_SELF, &usage);
