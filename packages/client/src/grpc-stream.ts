@@ -122,7 +122,7 @@ export class EnvelopeSplitter {
       this.headerFilled += take;
       pos = take;
       if (this.headerFilled < 5) return pos;
-      this.body = new Uint8Array(this.messageSize(this.header, 0));
+      this.body = Buffer.allocUnsafe(this.messageSize(this.header, 0));
       this.bodyFilled = 0;
     }
     const body = this.body as Uint8Array;

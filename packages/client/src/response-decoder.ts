@@ -37,7 +37,9 @@ class Reader {
     readonly end: number,
   ) {
     this.pos = pos;
-    this.text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.text = Buffer.isBuffer(buf)
+      ? buf
+      : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   /** A varint, low 32 bits (protobuf's uint32 read; int32 is `| 0` of it). */
@@ -114,6 +116,12 @@ class Reader {
     ) {
       start += 3;
     }
+    const text = end - start <= 32 ? shortText(buf, start, end) : undefined;
+    if (text !== undefined) return text;
+    return this.utf8(start, end);
+  }
+
+  private utf8(start: number, end: number): string {
     const text = this.text.toString("utf8", start, end);
     // U+FFFD is in the text, or stands for invalid UTF-8 (which fromBinary rejects): let it tell.
     if (text.includes("\ufffd")) throw UNUSUAL;
@@ -136,6 +144,21 @@ class Reader {
     if (this.pos > this.end) throw UNUSUAL;
     return value;
   }
+}
+
+/**
+ * An ASCII string of a few bytes, built in JavaScript: faster than a call into
+ * the UTF-8 decoder for the many short keys and values of an alert. Undefined
+ * when a byte is not ASCII.
+ */
+function shortText(buf: Uint8Array, start: number, end: number): string | undefined {
+  let text = "";
+  for (let i = start; i < end; i++) {
+    const c = buf[i] as number;
+    if (c >= 0x80) return undefined;
+    text += String.fromCharCode(c);
+  }
+  return text;
 }
 
 function decodeFast(bytes: Uint8Array): response {
