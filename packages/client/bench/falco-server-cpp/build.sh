@@ -30,4 +30,6 @@ g++ -std=c++17 -O2 -DNDEBUG -I "$work" -o "$work/falco-bench-server" \
 mkdir -p "$out"
 mv "$work/falco-bench-server" "$bin.tmp"
 mv "$bin.tmp" "$bin"
+# Builds of older sources are not needed any more.
+find "$build_dir" -mindepth 1 -maxdepth 1 -name 'falco-server-*' ! -name "falco-server-$hash" -exec rm -rf {} +
 echo "$bin"

@@ -13,6 +13,8 @@
 // - `get` pops and writes until the queue is empty, then ends with OK;
 // - `version` answers with a Falco 0.43-like version;
 // - plaintext HTTP/2 on a unix socket; default write options (no coalescing).
+// Alerts are queued serialized (Falco serializes each one as it writes it), so
+// the server spends its time on the protocol, not on protobuf.
 // Not kept (the benchmark does not need them): the fixed pool of sub slots,
 // and a half-closed `sub` ends with OK here instead of hanging.
 //
@@ -48,7 +50,7 @@
 
 namespace {
 
-using Alert = std::shared_ptr<const falco::outputs::response>;
+using Alert = grpc::Slice;  // a serialized falco.outputs.response (reference-counted)
 
 class AlertQueue {
  public:
@@ -79,7 +81,7 @@ std::atomic<uint64_t> delivered{0};
 std::atomic<int64_t> open_calls{0};  // sub and get calls not yet done
 
 // sub: read a request, then pop one / write one until the queue is empty.
-class SubCall : public grpc::ServerBidiReactor<falco::outputs::request, falco::outputs::response> {
+class SubCall : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   SubCall() {
     open_calls++;
@@ -95,7 +97,7 @@ class SubCall : public grpc::ServerBidiReactor<falco::outputs::request, falco::o
   }
 
   void OnWriteDone(bool ok) override {
-    current_.reset();
+    current_.Clear();
     if (!ok) {  // the stream broke: the alert popped for it is lost, as in Falco
       Finish(grpc::Status::OK);
       return;
@@ -115,19 +117,21 @@ class SubCall : public grpc::ServerBidiReactor<falco::outputs::request, falco::o
 
  private:
   void Next() {
-    if (queue.pop(current_)) {
-      StartWrite(current_.get());
+    Alert alert;
+    if (queue.pop(alert)) {
+      current_ = grpc::ByteBuffer(&alert, 1);
+      StartWrite(&current_);
     } else {
       StartRead(&request_);
     }
   }
 
-  falco::outputs::request request_;
-  Alert current_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer current_;
 };
 
 // get: pop one / write one until the queue is empty, then OK.
-class GetCall : public grpc::ServerWriteReactor<falco::outputs::response> {
+class GetCall : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   GetCall() {
     open_calls++;
@@ -135,7 +139,7 @@ class GetCall : public grpc::ServerWriteReactor<falco::outputs::response> {
   }
 
   void OnWriteDone(bool ok) override {
-    current_.reset();
+    current_.Clear();
     if (!ok || stopping.load()) {
       Finish(grpc::Status::OK);
       return;
@@ -151,23 +155,30 @@ class GetCall : public grpc::ServerWriteReactor<falco::outputs::response> {
 
  private:
   void Next() {
-    if (queue.pop(current_)) {
-      StartWrite(current_.get());
+    Alert alert;
+    if (queue.pop(alert)) {
+      current_ = grpc::ByteBuffer(&alert, 1);
+      StartWrite(&current_);
     } else {
       Finish(grpc::Status::OK);
     }
   }
 
-  Alert current_;
+  grpc::ByteBuffer current_;
 };
 
-class Outputs final : public falco::outputs::service::CallbackService {
-  grpc::ServerBidiReactor<falco::outputs::request, falco::outputs::response>* sub(
+// Both methods take and write bytes (gRPC's raw callback API): requests are
+// ignored, as Falco ignores their content.
+using RawOutputs = falco::outputs::service::WithRawCallbackMethod_sub<
+    falco::outputs::service::WithRawCallbackMethod_get<falco::outputs::service::Service>>;
+
+class Outputs final : public RawOutputs {
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* sub(
       grpc::CallbackServerContext*) override {
     return new SubCall();
   }
-  grpc::ServerWriteReactor<falco::outputs::response>* get(grpc::CallbackServerContext*,
-                                                          const falco::outputs::request*) override {
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* get(grpc::CallbackServerContext*,
+                                                  const grpc::ByteBuffer*) override {
     return new GetCall();
   }
 };
@@ -190,13 +201,15 @@ class Version final : public falco::version::service::CallbackService {
   }
 };
 
-std::vector<Alert> load_templates(const char* path) {
+using Template = std::shared_ptr<const falco::outputs::response>;
+
+std::vector<Template> load_templates(const char* path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "falco-bench-server: cannot read " << path << "\n";
     std::exit(2);
   }
-  std::vector<Alert> templates;
+  std::vector<Template> templates;
   unsigned char len_bytes[4];
   while (in.read(reinterpret_cast<char*>(len_bytes), 4)) {
     uint32_t len = len_bytes[0] | (len_bytes[1] << 8) | (len_bytes[2] << 16) |
@@ -217,18 +230,22 @@ std::vector<Alert> load_templates(const char* path) {
   return templates;
 }
 
-Alert stamped(const Alert& tmpl) {
-  auto copy = std::make_shared<falco::outputs::response>(*tmpl);
+Alert serialized(const falco::outputs::response& message) {
+  return grpc::Slice(message.SerializeAsString());
+}
+
+Alert stamped(const Template& tmpl) {
+  falco::outputs::response copy(*tmpl);
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
                 .count();
-  copy->mutable_time()->set_seconds(ns / 1000000000);
-  copy->mutable_time()->set_nanos(static_cast<int32_t>(ns % 1000000000));
-  return copy;
+  copy.mutable_time()->set_seconds(ns / 1000000000);
+  copy.mutable_time()->set_nanos(static_cast<int32_t>(ns % 1000000000));
+  return serialized(copy);
 }
 
 // Pushes `rate` alerts/s for `ms` ms in 1 ms steps; returns how many were pushed.
-uint64_t emit_at_rate(const std::vector<Alert>& templates, uint64_t rate, uint64_t ms) {
+uint64_t emit_at_rate(const std::vector<Template>& templates, uint64_t rate, uint64_t ms) {
   using clock = std::chrono::steady_clock;
   auto start = clock::now();
   uint64_t total = rate * ms / 1000;
@@ -252,7 +269,9 @@ int main(int argc, char** argv) {
     std::cerr << "usage: falco-bench-server SOCKET_PATH TEMPLATES_FILE\n";
     return 2;
   }
-  const std::vector<Alert> templates = load_templates(argv[2]);
+  const std::vector<Template> templates = load_templates(argv[2]);
+  std::vector<Alert> serialized_templates;
+  for (const auto& t : templates) serialized_templates.push_back(serialized(*t));
   Outputs outputs;
   Version version;
   grpc::ServerBuilder builder;
@@ -277,7 +296,9 @@ int main(int argc, char** argv) {
       words >> count;
       std::vector<Alert> batch;
       batch.reserve(count);
-      for (uint64_t i = 0; i < count; i++) batch.push_back(templates[next++ % templates.size()]);
+      for (uint64_t i = 0; i < count; i++) {
+        batch.push_back(serialized_templates[next++ % serialized_templates.size()]);
+      }
       queue.push(std::move(batch));
       std::cout << "{\"queued\":" << queue.size() << "}" << std::endl;
     } else if (command == "rate") {
