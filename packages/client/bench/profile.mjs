@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const CATEGORIES = [
-  ["idle (waiting for the server)", (url, fn) => fn === "(idle)"],
-  ["garbage collector", (url, fn) => fn === "(garbage collector)"],
+  ["idle (waiting for the server)", (_url, fn) => fn === "(idle)"],
+  ["garbage collector", (_url, fn) => fn === "(garbage collector)"],
   [
     "protobuf decoding",
     (url, fn) =>
