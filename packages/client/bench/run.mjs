@@ -7,7 +7,7 @@
 // many times each throughput reader runs (the median is printed), BENCH_QUICK=1
 // shortens every phase (for a smoke run).
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createFalcoClient } from "@falco-sdk/client";
@@ -21,6 +21,14 @@ const IDLE_MS = quick ? 2_000 : 10_000;
 const RATE_MS = quick ? 2_000 : 5_000;
 const MILLION = quick ? 100_000 : 1_000_000;
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+console.log(
+  `${new Date().toISOString()} node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, ` +
+    `load average ${load()}`,
+);
 const dir = mkdtempSync(join(tmpdir(), "falco-bench-"));
 const server = await startCppServer(dir);
 const ask = (line) => server.ask(line);
@@ -217,6 +225,7 @@ row(
   `MiB (consumed ${slowCount}, left in Falco's queue ${stats.queued})`,
 );
 
+console.log(`load average at the end: ${load()}`);
 await falco.close();
 grpcJs.close();
 await server.stop();
