@@ -142,6 +142,7 @@ const pct = (values, p) => {
 async function latencies(ratePerSecond, reader) {
   const expected = Math.floor((RATE_MS / 1000) * ratePerSecond);
   const samples = [];
+  await quiet();
   const done = reader(expected, samples);
   await sleep(200); // the subscription is open before the first alert
   await ask(`rate ${ratePerSecond} ${RATE_MS}`);
@@ -194,6 +195,7 @@ row(`idle CPU, server, ${idle}`, sdkServerCpu, jsServerCpu, "% of a core");
 // 4. Memory: RSS before and after a million alerts, and under a slow consumer.
 const before = gcRss();
 for (let done = 0; done < MILLION; done += 100_000) {
+  await quiet();
   await ask("queue 100000");
   await sdkSubscribeCount(100_000);
 }
@@ -204,6 +206,7 @@ let peak = 0;
 const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 100);
+await quiet();
 const slowStart = gcRss();
 let slowCount = 0;
 const slowEnd = performance.now() + RATE_MS * 2;
