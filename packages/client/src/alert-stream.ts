@@ -1,5 +1,5 @@
 import type { Alert } from "@falco-sdk/core";
-import { type response, service as outputsService } from "@falco-sdk/proto/outputs";
+import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
 import { AlertBuffer, END } from "./alert-buffer.js";
 import { alertFromResponse } from "./alert-from-response.js";
 import type { Connection } from "./connection.js";

@@ -1,5 +1,5 @@
-import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
 import type { Alert } from "@falco-sdk/core";
+import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
 import { AlertBuffer, END } from "./alert-buffer.js";
 import { alertFromResponse } from "./alert-from-response.js";
 import type { Connection } from "./connection.js";
@@ -34,8 +34,11 @@ export async function* streamGetAlerts(
     requests: once(EMPTY_REQUEST_ENVELOPE),
     signal: call.signal,
     onMessage: (bytes) => buffer.push(decodeResponse(bytes)),
-    pause: () => (buffer.full ? buffer.drained() : undefined),
+    pause: () => (buffer.closed || !buffer.full ? undefined : waitNotFull()),
   });
+  async function waitNotFull(): Promise<void> {
+    while (!buffer.closed && buffer.full) await buffer.changed();
+  }
   reader.then(
     () => buffer.end(),
     (error: unknown) => buffer.fail(error),
@@ -51,7 +54,7 @@ export async function* streamGetAlerts(
   } finally {
     signal.removeEventListener("abort", abort);
     call.abort();
-    buffer.end(); // releases a reader paused in drained()
+    buffer.end(); // releases a reader paused at the read-ahead limit
     await reader.catch(() => {});
   }
 }
