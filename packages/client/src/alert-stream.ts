@@ -1,11 +1,13 @@
 import type { Alert } from "@falco-sdk/core";
-import type { response } from "@falco-sdk/proto/outputs";
+import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
 import { AlertBuffer, END } from "./alert-buffer.js";
 import { alertFromResponse } from "./alert-from-response.js";
 import type { Connection } from "./connection.js";
 import { ConnectionError } from "./errors.js";
+import { EMPTY_REQUEST_ENVELOPE, readServerStream } from "./grpc-stream.js";
 import { RequestPump } from "./request-pump.js";
 import type { SubscribeSettings } from "./resolve-options.js";
+import { decodeResponse } from "./response-decoder.js";
 import { StarvationWatch } from "./starvation-watch.js";
 
 /** Settings of one `sub` stream on one connection. */
@@ -115,23 +117,31 @@ export async function* streamAlerts(
     onStarved: (starved) => settings.onStarved?.(starved),
   });
 
-  const reader = (async () => {
-    for await (const message of connection.outputs.sub(pump, { signal: call.signal })) {
-      lastActivity = performance.now();
-      buffer.push(message);
+  const reader = readServerStream(connection.http, connection.baseUrl, {
+    method: outputsService.method.sub,
+    requests: pollEnvelopes(pump),
+    signal: call.signal,
+    onMessage: (bytes) => {
+      buffer.push(decodeResponse(bytes));
       starvation.subDelivered();
       if (goaway.aborted) {
         afterGoaway++;
         armGrace();
-      } else {
-        pump.pollSoon();
       }
-      while (!buffer.closed && buffer.size >= limit()) {
-        if (goaway.aborted) overLimit = true; // the grace timer cancels the call
-        await buffer.changed();
-      }
+    },
+    // After each chunk of messages (per message is the hot path).
+    pause: () => {
+      lastActivity = performance.now();
+      if (!goaway.aborted) pump.pollSoon();
+      return buffer.closed || buffer.size < limit() ? undefined : waitUnderLimit();
+    },
+  });
+  async function waitUnderLimit(): Promise<void> {
+    while (!buffer.closed && buffer.size >= limit()) {
+      if (goaway.aborted) overLimit = true; // the grace timer cancels the call
+      await buffer.changed();
     }
-  })();
+  }
   // The stream ends once the sub call and a get in progress are both over.
   reader.then(
     async () => {
@@ -216,4 +226,9 @@ export async function* streamAlerts(
       if (count > 0) settings.onDiscarded(count);
     }
   }
+}
+
+/** One empty `request` envelope per poll of the pump (Falco drains its queue once per request). */
+async function* pollEnvelopes(pump: RequestPump): AsyncGenerator<Uint8Array> {
+  for await (const _ of pump) yield EMPTY_REQUEST_ENVELOPE;
 }

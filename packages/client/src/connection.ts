@@ -1,6 +1,11 @@
 import { connect as netConnect } from "node:net";
 import { type Client, createClient } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import type { UniversalClientFn } from "@connectrpc/connect/protocol";
+import {
+  createGrpcTransport,
+  createNodeHttpClient,
+  Http2SessionManager,
+} from "@connectrpc/connect-node";
 import { hostPort } from "@falco-sdk/core";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
@@ -37,6 +42,12 @@ class GoawaySessionManager extends Http2SessionManager {
 export interface Connection {
   readonly outputs: Client<typeof outputsService>;
   readonly version: Client<typeof versionService>;
+  /**
+   * The HTTP/2 client under both, with `baseUrl`: the alert streams read their
+   * messages straight from it (see grpc-stream.ts).
+   */
+  readonly http: UniversalClientFn;
+  readonly baseUrl: string;
   /** Aborted once Falco sent GOAWAY on this connection (it is stopping or reloading). */
   readonly goaway: AbortSignal;
   /** Closes the connection; calls still open on it fail. */
@@ -67,6 +78,8 @@ export function openConnection(endpoint: ResolvedEndpoint, tls?: LoadedTls): Con
   return {
     outputs: createClient(outputsService, transport),
     version: createClient(versionService, transport),
+    http: createNodeHttpClient({ httpVersion: "2", sessionProvider: () => sessionManager }),
+    baseUrl,
     goaway: sessionManager.goaway,
     close: () => sessionManager.abort(),
   };

@@ -1,11 +1,11 @@
 import { type Alert, compileAlertFilter, EventHub, linkedAbortController } from "@falco-sdk/core";
-import { alertFromResponse } from "./alert-from-response.js";
 import type { FalcoClientOptions, GetOptions, SubscribeOptions } from "./client-options.js";
 import type { ClientStatus } from "./client-status.js";
 import { openConnection } from "./connection.js";
 import { formatEndpoint } from "./endpoint.js";
 import { diagnoseCallError } from "./error-mapping.js";
 import { type FalcoVersion, falcoVersionFromResponse } from "./falco-version.js";
+import { streamGetAlerts } from "./get-alerts.js";
 import { resolveClientOptions } from "./resolve-options.js";
 import { createSubscription, type FalcoSubscription } from "./subscription.js";
 
@@ -54,17 +54,13 @@ export function createFalcoClient(options: FalcoClientOptions = {}): FalcoClient
       const filter = compileAlertFilter(getOptions);
       return {
         async *[Symbol.asyncIterator]() {
-          let received = false;
+          const progress = { received: false };
           const call = linkedAbortController(closing.signal, getOptions.signal);
           try {
-            for await (const message of shared.outputs.get({}, { signal: call.signal })) {
-              received = true;
-              const alert = alertFromResponse(message);
-              if (!filter || filter(alert)) yield alert;
-            }
+            yield* streamGetAlerts(shared, filter, call.signal, progress);
           } catch (error) {
             if (closing.signal.aborted || getOptions.signal?.aborted) return;
-            throw await diagnoseCallError(error, endpoint, settings.tls, !received);
+            throw await diagnoseCallError(error, endpoint, settings.tls, !progress.received);
           } finally {
             call.abort();
           }

@@ -1,0 +1,64 @@
+import type { Alert } from "@falco-sdk/core";
+import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
+import { AlertBuffer, END } from "./alert-buffer.js";
+import { alertFromResponse } from "./alert-from-response.js";
+import type { Connection } from "./connection.js";
+import { EMPTY_REQUEST_ENVELOPE, readServerStream } from "./grpc-stream.js";
+import { decodeResponse } from "./response-decoder.js";
+
+/** Alerts read ahead of the consumer of `get()`; past this, HTTP/2 flow control holds Falco's drain. */
+const GET_READ_AHEAD = 1024;
+
+/** What `streamGetAlerts` reports besides the alerts. */
+export interface GetProgress {
+  /** True once Falco answered with at least one alert. */
+  received: boolean;
+}
+
+/**
+ * The alerts of one `get` call (Falco drains its queue, then ends with OK), read a
+ * chunk at a time into a bounded buffer. Throws the call's ConnectError when it fails.
+ */
+export async function* streamGetAlerts(
+  connection: Connection,
+  filter: ((alert: Alert) => boolean) | undefined,
+  signal: AbortSignal,
+  progress: GetProgress,
+): AsyncGenerator<Alert, void, undefined> {
+  const call = new AbortController();
+  const abort = () => call.abort();
+  signal.addEventListener("abort", abort, { once: true });
+  const buffer = new AlertBuffer<response>(GET_READ_AHEAD);
+  const reader = readServerStream(connection.http, connection.baseUrl, {
+    method: outputsService.method.get,
+    requests: once(EMPTY_REQUEST_ENVELOPE),
+    signal: call.signal,
+    onMessage: (bytes) => buffer.push(decodeResponse(bytes)),
+    pause: () => (buffer.closed || !buffer.full ? undefined : waitNotFull()),
+  });
+  async function waitNotFull(): Promise<void> {
+    while (!buffer.closed && buffer.full) await buffer.changed();
+  }
+  reader.then(
+    () => buffer.end(),
+    (error: unknown) => buffer.fail(error),
+  );
+  try {
+    for (;;) {
+      const message = await buffer.shift();
+      if (message === END) return;
+      progress.received = true;
+      const alert = alertFromResponse(message);
+      if (!filter || filter(alert)) yield alert;
+    }
+  } finally {
+    signal.removeEventListener("abort", abort);
+    call.abort();
+    buffer.end(); // releases a reader paused at the read-ahead limit
+    await reader.catch(() => {});
+  }
+}
+
+async function* once(envelope: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield envelope;
+}
