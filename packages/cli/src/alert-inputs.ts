@@ -108,7 +108,7 @@ export interface OpenAlertInputsOptions {
  * Parses a `[host:]port` flag value (host 127.0.0.1 when absent; `[::1]:port` for IPv6).
  * @throws UsageError naming `flag` for anything else.
  */
-export function hostPort(flag: string, address: string): { host: string; port: number } {
+export function parseListenAddress(flag: string, address: string): { host: string; port: number } {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]:|([^:[\]]+):)?(\d{1,5})$/.exec(address);
   const port = m ? Number(m[3]) : Number.NaN;
   if (!m || port > 65535) {
@@ -151,7 +151,7 @@ function grpcInput(
 }
 
 async function httpInput(address: string, flags: InputFlags): Promise<AlertInput> {
-  const { host, port } = hostPort("--listen-http", address);
+  const { host, port } = parseListenAddress("--listen-http", address);
   if (!flags.httpCert !== !flags.httpKey) {
     throw new UsageError("HTTPS needs both --http-cert and --http-key");
   }

@@ -3,9 +3,9 @@ import { type Command, InvalidArgumentError } from "commander";
 import {
   type AlertInputs,
   addInputOptions,
-  hostPort,
   type InputFlags,
   openAlertInputs,
+  parseListenAddress,
 } from "../alert-inputs.js";
 import {
   addFilterOptions,
@@ -90,9 +90,9 @@ Examples:
     let inputs: AlertInputs | undefined;
     let exporter: PrometheusExporter;
     try {
-      const metrics = hostPort("--metrics-listen", flags.metricsListen);
+      const metrics = parseListenAddress("--metrics-listen", flags.metricsListen);
       const probes = flags.probesListen
-        ? hostPort("--probes-listen", flags.probesListen)
+        ? parseListenAddress("--probes-listen", flags.probesListen)
         : undefined;
       inputs = await openAlertInputs(flags);
       exporter = await createPrometheusExporter({

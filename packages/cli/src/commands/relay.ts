@@ -9,9 +9,9 @@ import { type Command, InvalidArgumentError } from "commander";
 import {
   type AlertInputs,
   addInputOptions,
-  hostPort,
   type InputFlags,
   openAlertInputs,
+  parseListenAddress,
 } from "../alert-inputs.js";
 import { EXIT, UsageError } from "../exit-codes.js";
 import { loadFile } from "../load-file.js";
@@ -51,7 +51,7 @@ function serveOptions(endpoint: string, flags: RelayFlags): RelayListenOptions {
     }
     return { socketPath, socketMode: flags.serveSocketMode ?? 0o660 };
   }
-  const { host, port } = hostPort("--serve", endpoint);
+  const { host, port } = parseListenAddress("--serve", endpoint);
   if (flags.serveCert && flags.serveKey && flags.serveCa) {
     return {
       host,
