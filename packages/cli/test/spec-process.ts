@@ -67,6 +67,12 @@ export function startCommand(
   };
   child.stdout?.on("data", onData("stdout"));
   child.stderr?.on("data", onData("stderr"));
+  // One listener wakes every waiter on exit (one per waitFor would pile up).
+  child.once("exit", () =>
+    setImmediate(() => {
+      for (const w of waiters.splice(0)) w();
+    }),
+  );
   const done = new Promise<Result>((resolve) =>
     child.once("close", (code) => resolve({ code, ...out })),
   );
@@ -79,7 +85,6 @@ export function startCommand(
           reject(new Error(`exited before ${pattern}: ${out[stream]}`));
         else waiters.push(check);
       };
-      child.once("exit", () => setImmediate(check));
       check();
     });
   return { child, done, waitFor };
