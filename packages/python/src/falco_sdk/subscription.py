@@ -46,6 +46,7 @@ class _Stream:
         self._done = threading.Event()
         self._requests: "queue.Queue[Any]" = queue.Queue()
         self._pending = False
+        self._cancelled = False
         self._lock = threading.Lock()
         self.alerts: "queue.Queue[Any]" = queue.Queue()
         self.channel = client.new_channel()
@@ -103,7 +104,12 @@ class _Stream:
             self.poll()
 
     def cancel(self) -> None:
-        """Ends the call with RST_STREAM (CANCELLED), then lets the threads go."""
+        """Ends the call with RST_STREAM (CANCELLED), then lets the threads go.
+        Once: a second cancel would touch a call and channel already closed."""
+        with self._lock:
+            if self._cancelled:
+                return
+            self._cancelled = True
         self._done.set()
         self.call.cancel()
         self._requests.put(None)
@@ -142,6 +148,12 @@ class Subscription:
             stream = self._stream
         if stream is not None:
             stream.cancel()
+        # Finish the generator now, not in the garbage collector, which may run
+        # its clean-up on any thread at any time.
+        try:
+            self._iterator.close()
+        except ValueError:
+            pass  # it is running on another thread: it sees _closed and ends
 
     def __enter__(self) -> "Subscription":
         return self
