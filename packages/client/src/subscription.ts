@@ -94,6 +94,10 @@ async function* run(
   // Graceful ends in a row with no alert received: a server that ends every
   // stream at once must not make us reconnect in a tight loop.
   let emptyEnds = 0;
+  // Falco's restart window, opened by a graceful end: a reload brings Falco's
+  // server back within milliseconds, so the first retry delay (initialDelayMs)
+  // is spent as retries every pollIntervalMs instead of one wait.
+  let windowLeftMs = 0;
   try {
     while (!signal.aborted) {
       status.publish({ type: "connecting", endpoint: display });
@@ -153,9 +157,22 @@ async function* run(
       // restarts its server within milliseconds, so resubscribe at once. The
       // backoff is for failures (such as that attempt finding no Falco yet),
       // and for a second graceful end in a row that brought no alert.
-      if (endedByServer && context.backoff !== false && emptyEnds <= 1) continue;
+      if (endedByServer && context.backoff !== false && emptyEnds <= 1) {
+        windowLeftMs = context.backoff.initialDelayMs;
+        continue;
+      }
       if (isPermanent(failure) || context.backoff === false) throw failure;
       if (!everConnected && !context.waitForServer) throw failure;
+      if (windowLeftMs > 0 && !streaming && context.backoff.maxAttempts >= 1) {
+        // Falco is not back yet: still within the restart window (attempt 1).
+        const delayMs = Math.min(Math.max(settings.pollIntervalMs, 10), windowLeftMs);
+        windowLeftMs -= delayMs;
+        attempt = 1;
+        status.publish({ type: "reconnecting", attempt, delayMs, error: failure });
+        await sleep(delayMs, signal);
+        continue;
+      }
+      windowLeftMs = 0;
       attempt++;
       const delayMs = retryDelayMs(context.backoff, attempt, failure);
       if (delayMs === undefined) throw failure;
