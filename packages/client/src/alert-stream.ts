@@ -24,12 +24,17 @@ export interface AlertStreamSettings extends SubscribeSettings {
   readonly onBuffer?: (buffer: { readonly size: number }) => void;
 }
 
-/** How a `sub` stream ended without an error. */
+/** How a `sub` stream ended without an error: Falco is stopping, or reloading its rules or configuration. */
 export interface AlertStreamEnd {
-  /** Falco sent GOAWAY: it is stopping, or reloading its rules or configuration. */
+  /** Falco sent GOAWAY (the usual start of a stop or reload). */
   readonly goaway: boolean;
-  /** Falco may have popped an alert that never reached us (see {@link streamAlerts}). */
+  /**
+   * Falco may have popped an alert that never reached us: it ended the call
+   * with OK, or we cancelled a write in flight (see {@link streamAlerts}).
+   */
   readonly alertsMayHaveBeenLost: boolean;
+  /** Alerts the call received (before any filter). */
+  readonly received: number;
 }
 
 /**
@@ -44,6 +49,21 @@ const AFTER_GOAWAY_LIMIT = 4096;
  * Alerts from one `sub` call until it ends: returns when Falco ends the stream
  * (OK), or when Falco is stopping or reloading; throws when it breaks.
  *
+ * Whether Falco's stop lost an alert (the rule `alertsMayHaveBeenLost` follows):
+ * Falco ends a `sub` call only from inside a drain. After each write, and on
+ * each request, its `sub()` reads the stop flag, then pops the next alert, and
+ * only then does `process()` act on the flag: a stop ends the call with OK and
+ * the alert just popped is discarded (Falco 0.43 grpc_server_impl.cpp,
+ * grpc_request_context.cpp). A drain ends when Falco finds its queue empty and
+ * waits for the next request; a call in that state pops nothing at the stop
+ * and stays silent until we cancel it. So what we can observe decides it:
+ * - the call ends with OK: the drain of our last request had not seen the
+ *   queue empty, Falco popped once more at the stop: at most one alert may be
+ *   lost (one per stream: the call ends there);
+ * - the call stays silent for one grace period after the GOAWAY and after its
+ *   last message (we never poll after the GOAWAY), and we cancel it: Falco had
+ *   seen its queue empty and waits for a request: nothing is lost.
+ *
  * Falco sends nothing until polled and each poll drains its whole queue, so
  * polling is the main flow control there is. We poll every `pollIntervalMs`,
  * and again at once while alerts keep coming (a backlog drains at full speed),
@@ -56,9 +76,10 @@ const AFTER_GOAWAY_LIMIT = 4096;
  * Falco's stop and reloads send GOAWAY, then wait for every open call. From the
  * GOAWAY on we never poll again (Falco would pop an alert for that request and
  * discard it) and we read whatever comes, whatever the consumer does: a draining
- * call ends with OK right after Falco's current write. A call that stays silent
- * for one poll interval (Falco waits for a request) is cancelled, which pops
- * nothing: Falco's stop never waits on our consumer, and a reload loses nothing.
+ * call ends with OK right after Falco's current write (Falco discards the alert
+ * it pops after that write). A call that stays silent for one poll interval
+ * (Falco waits for a request) is cancelled, which pops nothing: Falco's stop
+ * never waits on our consumer, and a reload loses at most that one alert.
  * What was received is handed to the consumer before the subscription reconnects.
  *
  * A silent stream is checked with `version` calls: no answer within
@@ -84,9 +105,10 @@ export async function* streamAlerts(
   const hardLimit = settings.maxBufferedAlerts * 4;
   const limit = () => (goaway.aborted ? hardLimit + AFTER_GOAWAY_LIMIT : hardLimit);
   const graceMs = Math.min(Math.max(settings.pollIntervalMs, 100), 1000);
-  let afterGoaway = 0;
   let overLimit = false;
   let cancelledAfterGoaway = false;
+  let endedWithOk = false;
+  let received = 0;
   let grace: NodeJS.Timeout | undefined;
   const armGrace = () => {
     clearTimeout(grace);
@@ -123,11 +145,9 @@ export async function* streamAlerts(
     signal: call.signal,
     onMessage: (bytes) => {
       buffer.push(decodeResponse(bytes));
+      received++;
       starvation.subDelivered();
-      if (goaway.aborted) {
-        afterGoaway++;
-        armGrace();
-      }
+      if (goaway.aborted) armGrace();
     },
     // After each chunk of messages (per message is the hot path).
     pause: () => {
@@ -146,6 +166,7 @@ export async function* streamAlerts(
   reader.then(
     async () => {
       readerDone = true;
+      endedWithOk = true;
       await starvation.idle();
       buffer.end();
     },
@@ -201,11 +222,11 @@ export async function* streamAlerts(
     }
     return {
       goaway: goaway.aborted,
-      // Ended with OK, yet nothing came after the GOAWAY: Falco ended it at a
-      // request, for which it pops and discards one alert. Or it kept writing
-      // past what Falco does and we cancelled a write in flight.
-      alertsMayHaveBeenLost:
-        goaway.aborted && (overLimit || (!cancelledAfterGoaway && afterGoaway === 0)),
+      // Ended with OK: Falco popped one alert at its stop check and discarded
+      // it (see above). Or it kept writing past what Falco does and we
+      // cancelled a write in flight.
+      alertsMayHaveBeenLost: endedWithOk || overLimit,
+      received,
     };
   } finally {
     clearInterval(poller);

@@ -21,6 +21,10 @@ export interface FalcoTlsOptions {
 /**
  * Reconnection of `subscribe()`, grpc-js style: the n-th retry waits
  * `min(initialDelayMs * multiplier^(n-1), maxDelayMs)`, then +-`jitter`.
+ * A stream Falco ends for a stop or reload is not a failure: the subscription
+ * resubscribes at once, and if Falco is not back yet, the first delay
+ * (`initialDelayMs`) is spent as retries every `pollIntervalMs` (Falco's
+ * restart window) before the backoff goes on with attempt 2.
  */
 export interface ReconnectOptions {
   /** Delay before the first retry. @default 1000 */

@@ -8,10 +8,16 @@ export type ClientStatus =
   /** Falco answered: alerts flow. */
   | StatusEvent<"connected", { endpoint: string }>
   /**
-   * The connection failed or ended. `alertsMayHaveBeenLost` is true when the alert stream was
-   * open: Falco removes an alert from its queue before writing it, so what was in flight is gone.
+   * The connection failed or ended. `alertsMayHaveBeenLost` is true when the alert stream broke
+   * while open (Falco removes an alert from its queue before writing it, so what was in flight is
+   * gone), or when Falco's stop or reload ended it with OK in the middle of a drain (Falco pops
+   * one more alert after its current write and discards it: at most one per stream).
+   * `possibleLosses` counts this client's disconnections so far with `alertsMayHaveBeenLost`.
    */
-  | StatusEvent<"disconnected", { error: FalcoError; alertsMayHaveBeenLost: boolean }>
+  | StatusEvent<
+      "disconnected",
+      { error: FalcoError; alertsMayHaveBeenLost: boolean; possibleLosses: number }
+    >
   /** Waiting `delayMs` before reconnection attempt `attempt` (1-based). */
   | StatusEvent<"reconnecting", { attempt: number; delayMs: number; error: FalcoError }>
   /**

@@ -45,7 +45,13 @@ export function createFalcoClient(options: FalcoClientOptions = {}): FalcoClient
   const status = new EventHub<ClientStatus>();
   const closing = new AbortController();
   const shared = openConnection(endpoint, settings.tls);
-  const context = { ...settings, status, drops: { total: 0 }, closed: closing.signal };
+  const context = {
+    ...settings,
+    status,
+    drops: { total: 0 },
+    losses: { total: 0 },
+    closed: closing.signal,
+  };
 
   const client: FalcoClient = {
     endpoint: formatEndpoint(endpoint),

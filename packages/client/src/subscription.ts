@@ -31,6 +31,8 @@ export interface SubscriptionContext extends ClientSettings {
   readonly status: EventHub<ClientStatus>;
   /** Counts alerts dropped by this client's subscriptions (for `dropped` events). */
   readonly drops: { total: number };
+  /** Counts this client's disconnections that may have lost alerts (for `disconnected` events). */
+  readonly losses: { total: number };
   /** Aborted by the client's close(). */
   readonly closed: AbortSignal;
 }
@@ -89,6 +91,13 @@ async function* run(
   const signal = stop.signal;
   let attempt = 0;
   let everConnected = false;
+  // Graceful ends in a row with no alert received: a server that ends every
+  // stream at once must not make us reconnect in a tight loop.
+  let emptyEnds = 0;
+  // Falco's restart window, opened by a graceful end: a reload brings Falco's
+  // server back within milliseconds, so the first retry delay (initialDelayMs)
+  // is spent as retries every pollIntervalMs instead of one wait.
+  let windowLeftMs = 0;
   try {
     while (!signal.aborted) {
       status.publish({ type: "connecting", endpoint: display });
@@ -122,6 +131,7 @@ async function* run(
         );
         endedByServer = true;
         lostAtEnd = end.alertsMayHaveBeenLost;
+        emptyEnds = end.received > 0 ? 0 : emptyEnds + 1;
         failure = new ConnectionError(
           "Falco ended the alert stream (it is stopping, or reloading its rules or configuration)",
         );
@@ -133,14 +143,36 @@ async function* run(
       }
       if (signal.aborted) return;
       // Falco pops an alert before writing it: a stream that broke (rather than
-      // ended with OK) may have taken alerts with it.
+      // ended with OK) may have taken alerts with it. One Falco stop ends a
+      // draining stream with at most one alert lost (see streamAlerts).
+      const alertsMayHaveBeenLost = streaming && (!endedByServer || lostAtEnd);
+      if (alertsMayHaveBeenLost) context.losses.total++;
       status.publish({
         type: "disconnected",
         error: failure,
-        alertsMayHaveBeenLost: streaming && (!endedByServer || lostAtEnd),
+        alertsMayHaveBeenLost,
+        possibleLosses: context.losses.total,
       });
+      // Falco ended the stream for a stop or reload (GOAWAY, OK): a reload
+      // restarts its server within milliseconds, so resubscribe at once. The
+      // backoff is for failures (such as that attempt finding no Falco yet),
+      // and for a second graceful end in a row that brought no alert.
+      if (endedByServer && context.backoff !== false && emptyEnds <= 1) {
+        windowLeftMs = context.backoff.initialDelayMs;
+        continue;
+      }
       if (isPermanent(failure) || context.backoff === false) throw failure;
       if (!everConnected && !context.waitForServer) throw failure;
+      if (windowLeftMs > 0 && !streaming && context.backoff.maxAttempts >= 1) {
+        // Falco is not back yet: still within the restart window (attempt 1).
+        const delayMs = Math.min(Math.max(settings.pollIntervalMs, 10), windowLeftMs);
+        windowLeftMs -= delayMs;
+        attempt = 1;
+        status.publish({ type: "reconnecting", attempt, delayMs, error: failure });
+        await sleep(delayMs, signal);
+        continue;
+      }
+      windowLeftMs = 0;
       attempt++;
       const delayMs = retryDelayMs(context.backoff, attempt, failure);
       if (delayMs === undefined) throw failure;

@@ -71,8 +71,11 @@ class FalcoServicer:
                     if alert is None:
                         break
                     yield alert  # resumes only once the write completed
-                    if stream.written():
-                        return  # Falco checks for a stop after each write, then ends with OK
+                    if stream.written(pop_at_stop=True):
+                        # Falco pops the next alert, then checks for a stop:
+                        # a stop that began during this write ends the call
+                        # with OK and discards the alert popped after it.
+                        return
             # The client half-closed: Falco never answers that (the call
             # hangs until the client's deadline or cancellation).
             stream.wait_until_done()

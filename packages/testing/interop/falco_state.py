@@ -162,17 +162,24 @@ class Stream:
             alert = q._queue.popleft()
             return alert, not q._queue
 
-    def written(self):
+    def written(self, pop_at_stop=False):
         """Counts the alert written; True when the server is stopping (end the call with OK).
 
         One step under the lock: once `delivered` shows the write, its stop
-        check is done too.
+        check is done too. With `pop_at_stop` (sub), Falco's order: after a
+        write, `sub()` reads the stop flag and pops the next alert before
+        `process()` acts on the flag, so a stop that began during the write
+        pops one more alert, which is discarded (counted as dropped).
         """
-        with self._q._cv:
+        q = self._q
+        with q._cv:
             if self.in_flight:
                 self.in_flight = 0
-                self._q._delivered += 1
-            return self._q.stopping
+                q._delivered += 1
+            if q.stopping and pop_at_stop and q._queue and not q._frozen:
+                q._queue.popleft()
+                q._dropped += 1
+            return q.stopping
 
     def rpc_done(self):
         """gRPC callback: the call ended (finished, cancelled, connection lost)."""

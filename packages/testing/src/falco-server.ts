@@ -25,7 +25,9 @@ export interface ServerStats {
   /**
    * Alerts popped but never written: their stream broke (Falco pops before it
    * writes), or a `sub` got its final request while the server was stopping
-   * (Falco pops one alert for that request, then finishes the call with OK).
+   * (Falco pops one alert for that request, then finishes the call with OK),
+   * or a `sub` was writing when the stop began (after that write Falco pops
+   * the next alert, then sees the stop and finishes with OK).
    */
   readonly dropped: number;
   /** `sub` streams open now (served; calls waiting for a slot are not counted). */
@@ -69,7 +71,8 @@ export interface FalcoServer extends AsyncDisposable {
    * Stops like Falco does: GOAWAY on every connection at once; each open `sub`
    * ends with OK when its client sends its next request (Falco first pops one
    * alert for that request and discards it, counted as `dropped`) or, in the
-   * middle of a drain, after its current write; `get` streams end OK; then the
+   * middle of a drain, after its current write (Falco then pops one more alert
+   * and discards it, counted as `dropped`); `get` streams end OK; then the
    * listener closes (new connections fail at once; a unix socket file is
    * removed). Like Falco's, the stop waits for every open call: a `sub` whose
    * client never sends again, or a write held by HTTP/2 flow control (a client

@@ -7,12 +7,33 @@ import type { ServerCore } from "./server-core.js";
  * Pops and writes until the queue is empty (or the server stops), like
  * Falco: each alert is popped before it is written, so one popped into a
  * stream that breaks counts as dropped.
+ *
+ * `sub` (`popAtStop`) follows Falco's order exactly: each step reads the stop
+ * flag, then pops, and only then acts on the flag. So a `sub` that is writing
+ * when a stop begins pops one more alert once that write completes, discards
+ * it (counted as dropped) and ends the call with OK (Falco 0.43
+ * grpc_server_impl.cpp `sub()`, grpc_request_context.cpp `process()`).
+ * Returns true when it ended because the server is stopping.
  */
-async function* drain(core: ServerCore, signal: AbortSignal): AsyncGenerator<response> {
-  while (!core.stopping && !signal.aborted) {
+async function* drain(
+  core: ServerCore,
+  signal: AbortSignal,
+  popAtStop: boolean,
+): AsyncGenerator<response, boolean> {
+  while (!signal.aborted) {
+    const stopping = core.stopping;
+    if (stopping && !popAtStop) {
+      return true;
+    }
     const alert = core.queue.pop();
+    if (stopping) {
+      if (alert !== undefined) {
+        core.queue.markDropped(); // popped for the stop check, never written
+      }
+      return true;
+    }
     if (alert === undefined) {
-      return;
+      return false;
     }
     let settled = false;
     const onAbort = () => {
@@ -35,6 +56,7 @@ async function* drain(core: ServerCore, signal: AbortSignal): AsyncGenerator<res
       onAbort();
     }
   }
+  return false;
 }
 
 /** `falco.outputs.service` with Falco's semantics over a {@link ServerCore}. */
@@ -61,9 +83,11 @@ export function createOutputsService(core: ServerCore): ServiceImpl<typeof servi
             return;
           }
           await core.gate.pass(signal);
-          yield* drain(core, signal);
-          if (core.stopping) {
-            return; // Falco checks for a stop after each write: it ends the call with OK
+          // After each write Falco pops the next alert, then checks for a
+          // stop: a stop that began during a write ends the call with OK and
+          // discards the alert popped after it.
+          if (yield* drain(core, signal, true)) {
+            return;
           }
         }
       } finally {
@@ -75,7 +99,7 @@ export function createOutputsService(core: ServerCore): ServiceImpl<typeof servi
       const call = await core.startCall("get", context.signal);
       try {
         await core.gate.pass(context.signal);
-        yield* drain(core, context.signal);
+        yield* drain(core, context.signal, false);
       } finally {
         call.close();
       }
