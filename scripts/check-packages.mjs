@@ -16,16 +16,15 @@
 //     `npm test` installs), has an engines.node that includes the root's stated range.
 //  5. A second scratch project installs @falco-sdk/http alone, with the line of its README:
 //     `npm ls --all` shows no @connectrpc package (a Falco 0.44+ user installs no gRPC stack).
-// Needs the npm registry for third-party dependencies.
+// Runs in a fresh clone too (the set-up installs). Needs the npm registry for third-party
+// dependencies.
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { installedOffenders, lockfileOffenders, statedRange } from "./packaging/engines.mjs";
 import { readmeInstallLines } from "./packaging/readme-install.mjs";
 import { runSetup } from "./packaging/readme-setup.mjs";
-import { checkTarball } from "./packaging/tarball-contents.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const failures = [];
@@ -44,7 +43,6 @@ function run(cmd, args, options = {}) {
 }
 
 const work = mkdtempSync(join(tmpdir(), "falco-sdk-packages-"));
-const range = statedRange(root);
 const license = readFileSync(join(root, "LICENSE"), "utf8");
 
 try {
@@ -58,6 +56,13 @@ try {
   const tarballs = join(root, "dist-packages");
   const files = readdirSync(tarballs).filter((f) => f.endsWith(".tgz"));
   if (!files.length) throw new Error(`no tarballs in ${tarballs}: npm run pack failed`);
+  // After the set-up, which installed the root's dev dependencies these need (semver, yaml):
+  // a fresh clone can run this check first.
+  const { installedOffenders, lockfileOffenders, statedRange } = await import(
+    "./packaging/engines.mjs"
+  );
+  const { checkTarball } = await import("./packaging/tarball-contents.mjs");
+  const range = statedRange(root);
 
   console.log("== tarball contents");
   const shipped = new Map(); // name -> packed package.json
