@@ -69,7 +69,9 @@ if (task === "test") {
   p("run", "test:all");
   testOtherLanguages();
 } else if (task === "demo") {
-  p("--filter", "@falco-sdk/cli", "run", "demo", ...process.argv.slice(3));
+  // Straight from node (not pnpm run, which would reset INIT_CWD): the demo's closing note
+  // gives paths relative to where the user typed npm run demo.
+  run(process.execPath, [join(root, "packages/cli/dist/demo.js"), ...process.argv.slice(3)]);
 } else if (task === "pack") {
   run(process.execPath, [join(root, "scripts/pack-packages.mjs"), ...process.argv.slice(3)]);
 } else if (task !== "bootstrap") {
