@@ -35,6 +35,7 @@ export function runSetup(root, prefix, version) {
       cwd: root,
       env,
       encoding: "utf8",
+      maxBuffer: 64 << 20,
       stdio: ["ignore", "pipe", "pipe"],
     });
   const problems = [];

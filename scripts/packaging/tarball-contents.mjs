@@ -2,7 +2,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { enginesProblem } from "./engines.mjs";
 import { sourceMapProblems } from "./source-maps.mjs";
 
 const SOURCE_CONDITION = "@falco-sdk/source";
@@ -87,8 +86,6 @@ export function checkTarball(path, { scratch, license, range }) {
       `engines.node is ${JSON.stringify(manifest.engines?.node)}, not the root's ${range}`,
     );
   }
-  const own = enginesProblem(manifest.engines?.node, range);
-  if (own) problems.push(own);
 
   const deps = Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith("@falco-sdk/"));
   const allowed = LAYERS[manifest.name];
