@@ -1,60 +1,32 @@
 #!/usr/bin/env node
-// Packaging check: the packages as users get them from the registry, before they are published.
-//  1. `pnpm pack` every publishable package (packages/*, not private): workspace ranges become
-//     versions and publishConfig.exports replaces the workspace-only source condition.
+// Packaging check: the packages as users get them, before they are ever published.
+//  1. The root README's "`falco-alerts` from a clone" commands, as written: `npm run pack`
+//     (install, build, `pnpm pack` every publishable package into dist-packages/: workspace
+//     ranges become versions, publishConfig.exports replaces the workspace-only source
+//     condition), `npm install -g ./dist-packages/*.tgz` into a scratch prefix, then the
+//     installed `falco-alerts --help` and `--version`.
 //  2. Each tarball: no source condition, every `exports` target and `bin` inside it, no test
-//     files or test helpers; the @falco-sdk dependencies follow the layers (LAYERS below).
+//     files or test helpers; LICENSE (the root's) and a CHANGELOG.md with its version; every
+//     source map and declaration map points at a file it ships; engines.node is the root's;
+//     the @falco-sdk dependencies follow the layers (LAYERS, scripts/packaging/tarball-contents.mjs).
 //  3. A scratch project installs every tarball with plain npm; each entry point loads with
 //     import and with require(); a consumer file type-checks against the shipped .d.ts; the
 //     installed `falco-alerts --version` prints the package version.
-//  4. A second scratch project installs @falco-sdk/http alone: `npm ls --all` shows no
-//     @connectrpc package (a Falco 0.44+ user installs no gRPC stack).
-// Needs the packages built (pnpm build) and the npm registry for third-party dependencies.
+//  4. Engines: every package installed there, and every package pnpm-lock.yaml resolves (what
+//     `npm test` installs), has an engines.node that includes the root's stated range.
+//  5. A second scratch project installs @falco-sdk/http alone, with the line of its README:
+//     `npm ls --all` shows no @connectrpc package (a Falco 0.44+ user installs no gRPC stack).
+// Runs in a fresh clone too (the set-up installs). Needs the npm registry for third-party
+// dependencies.
 import { execFileSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-} from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readmeInstallLines } from "./packaging/readme-install.mjs";
+import { runSetup } from "./packaging/readme-setup.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCE_CONDITION = "@falco-sdk/source";
-
-/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http, prometheus, nats} -> relay -> cli; grpc-server under testing and relay. */
-const LAYERS = {
-  "@falco-sdk/core": [],
-  "@falco-sdk/proto": [],
-  "@falco-sdk/client": ["@falco-sdk/core", "@falco-sdk/proto"],
-  "@falco-sdk/http": ["@falco-sdk/core"],
-  "@falco-sdk/grpc-server": ["@falco-sdk/core", "@falco-sdk/proto"],
-  "@falco-sdk/testing": ["@falco-sdk/core", "@falco-sdk/grpc-server", "@falco-sdk/proto"],
-  "@falco-sdk/prometheus": ["@falco-sdk/core"],
-  "@falco-sdk/nats": ["@falco-sdk/core"],
-  "@falco-sdk/relay": [
-    "@falco-sdk/client",
-    "@falco-sdk/core",
-    "@falco-sdk/grpc-server",
-    "@falco-sdk/http",
-    "@falco-sdk/proto",
-  ],
-  "@falco-sdk/cli": [
-    "@falco-sdk/client",
-    "@falco-sdk/core",
-    "@falco-sdk/http",
-    "@falco-sdk/prometheus",
-    "@falco-sdk/nats",
-    "@falco-sdk/relay",
-    "@falco-sdk/testing",
-  ],
-};
-
 const failures = [];
 const fail = (message) => {
   failures.push(message);
@@ -70,74 +42,39 @@ function run(cmd, args, options = {}) {
   });
 }
 
-const pnpm = join(root, "scripts/bin/pnpm");
 const work = mkdtempSync(join(tmpdir(), "falco-sdk-packages-"));
-const tarballs = join(work, "tarballs");
-mkdirSync(tarballs);
+const license = readFileSync(join(root, "LICENSE"), "utf8");
 
 try {
-  console.log("== pack");
-  const packages = readdirSync(join(root, "packages"))
-    .map((name) => join(root, "packages", name))
-    .filter((dir) => existsSync(join(dir, "package.json")))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) }))
-    .filter(({ manifest }) => !manifest.private);
-  for (const { dir, manifest } of packages) {
-    if (!existsSync(join(dir, "dist")))
-      throw new Error(`${manifest.name} is not built: run pnpm build`);
-    run(pnpm, ["pack", "--pack-destination", tarballs], { cwd: dir });
-    ok(`${manifest.name}@${manifest.version}`);
-  }
+  console.log("== README.md set-up: falco-alerts from a clone, with npm only");
+  const cliVersion = JSON.parse(
+    readFileSync(join(root, "packages/cli/package.json"), "utf8"),
+  ).version;
+  const setupProblems = runSetup(root, join(work, "npm-global"), cliVersion);
+  for (const problem of setupProblems) fail(`README set-up: ${problem}`);
+  if (!setupProblems.length) ok(`falco-alerts ${cliVersion} on PATH, --help works`);
+  const tarballs = join(root, "dist-packages");
   const files = readdirSync(tarballs).filter((f) => f.endsWith(".tgz"));
+  if (!files.length) throw new Error(`no tarballs in ${tarballs}: npm run pack failed`);
+  // After the set-up, which installed the root's dev dependencies these need (semver, yaml):
+  // a fresh clone can run this check first.
+  const { installedOffenders, lockfileOffenders, statedRange } = await import(
+    "./packaging/engines.mjs"
+  );
+  const { checkTarball } = await import("./packaging/tarball-contents.mjs");
+  const range = statedRange(root);
 
   console.log("== tarball contents");
   const shipped = new Map(); // name -> packed package.json
   for (const file of files) {
-    const listing = run("tar", ["-tzf", join(tarballs, file)])
-      .split("\n")
-      .filter(Boolean);
-    const paths = new Set(listing.map((p) => p.replace(/^package\//, "./")));
-    const manifest = JSON.parse(
-      run("tar", ["-xzOf", join(tarballs, file), "package/package.json"]),
-    );
-    shipped.set(manifest.name, manifest);
-    const problems = [];
-    if (JSON.stringify(manifest).includes(SOURCE_CONDITION))
-      problems.push("has the source condition");
-    if (JSON.stringify(manifest).includes("workspace:")) problems.push("has a workspace: range");
-    const targets = [];
-    const collect = (value) => {
-      if (typeof value === "string") targets.push(value);
-      else if (value && typeof value === "object") Object.values(value).forEach(collect);
-    };
-    collect(manifest.exports);
-    collect(manifest.bin);
-    for (const target of targets) if (!paths.has(target)) problems.push(`${target} is not in it`);
-    for (const path of paths) {
-      if (/\.(spec|test)\.[cm]?[jt]s$|(^|\/)(test|spec-[^/]*)(\/|\.)|spec-helpers/.test(path)) {
-        problems.push(`ships test code ${path}`);
-      }
-    }
-    const deps = Object.keys(manifest.dependencies ?? {}).filter((d) =>
-      d.startsWith("@falco-sdk/"),
-    );
-    const allowed = LAYERS[manifest.name];
-    if (!allowed) problems.push("is not in LAYERS (scripts/check-packages.mjs)");
-    else {
-      for (const dep of deps) if (!allowed.includes(dep)) problems.push(`depends on ${dep}`);
-    }
-    if (manifest.name === "@falco-sdk/core") {
-      // The bottom layer: no gRPC, no HTTP server, no test code, nothing Node-only.
-      const code = run("tar", ["-xzOf", join(tarballs, file), "--wildcards", "package/dist/*.js"]);
-      const imports = [...code.matchAll(/(?:from|import)\s*\(?"([^"]+)"/g)].map((m) => m[1]);
-      const outside = imports.filter((i) => !i.startsWith("./") && i !== "lossless-json");
-      if (outside.length) problems.push(`imports ${[...new Set(outside)].join(", ")}`);
-    }
-    if (problems.length) fail(`${manifest.name}: ${problems.join("; ")}`);
-    else
-      ok(
-        `${manifest.name}: ${paths.size} files, exports and bin present, @falco-sdk deps [${deps.join(", ")}]`,
-      );
+    const checked = checkTarball(join(tarballs, file), {
+      scratch: join(work, "contents"),
+      license,
+      range,
+    });
+    shipped.set(checked.manifest.name, checked.manifest);
+    if (checked.problems.length) fail(`${checked.manifest.name}: ${checked.problems.join("; ")}`);
+    else ok(checked.summary);
   }
 
   console.log("== install every tarball with npm");
@@ -227,23 +164,25 @@ try {
     fail(`falco-alerts --version failed: ${error.stderr || error.message}`);
   }
 
-  console.log("== @falco-sdk/http alone installs no gRPC stack");
+  console.log("== engines: every dependency includes the root's Node range");
+  console.log(`       ${range} (package.json engines.node)`);
+  const installed = installedOffenders(join(app, "node_modules"), range);
+  for (const offender of installed) fail(`installed from the tarballs: ${offender}`);
+  if (!installed.length) ok("every package installed from the tarballs");
+  const locked = lockfileOffenders(root, range);
+  for (const offender of locked) fail(`in pnpm-lock.yaml: ${offender}`);
+  if (!locked.length) ok("every package of pnpm-lock.yaml (dependencies and dev dependencies)");
+
+  console.log("== @falco-sdk/http alone, with its README's line, installs no gRPC stack");
   const httpApp = join(work, "http-app");
   mkdirSync(httpApp);
   run("npm", ["init", "-y"], { cwd: httpApp });
-  const pick = (name) =>
-    files.find((f) => f.startsWith(`${name.replace("@", "").replace("/", "-")}-`));
-  run(
-    "npm",
-    [
-      ...npmInstall,
-      join(tarballs, pick("@falco-sdk/core")),
-      join(tarballs, pick("@falco-sdk/http")),
-    ],
-    {
-      cwd: httpApp,
-    },
-  );
+  const httpReadme = readFileSync(join(root, "packages/http/README.md"), "utf8");
+  const httpLine = readmeInstallLines(httpReadme)[0];
+  if (!httpLine) throw new Error("packages/http/README.md has no npm install line for tarballs");
+  const command = httpLine.command.replace(/\S*dist-packages\//, `${tarballs}/`);
+  run("bash", ["-c", `${command} --no-audit --no-fund --loglevel=error`], { cwd: httpApp });
+  ok(httpLine.command);
   const tree = run("npm", ["ls", "--all"], { cwd: httpApp });
   console.log(tree.trimEnd().replace(/^/gm, "       "));
   const grpc = tree

@@ -3,6 +3,8 @@
 //   npm run demo   -> install, build, run the demo on the built-in defaults
 //   npm test       -> install, build, install test servers' system packages, run every test:
 //                     vitest (TypeScript), then pytest (Python), go test (Go), cargo test (Rust)
+//   npm run pack   -> install, build, pack every package into dist-packages/ (then
+//                     `npm install -g ./dist-packages/*.tgz` puts falco-alerts on PATH)
 //   npm run bootstrap -> install and build only
 // pnpm comes from scripts/bin/pnpm (the one way every script finds it: an
 // installed pnpm >= 12, else pnpm 12 through npx).
@@ -67,8 +69,12 @@ if (task === "test") {
   p("run", "test:all");
   testOtherLanguages();
 } else if (task === "demo") {
-  p("--filter", "@falco-sdk/cli", "run", "demo", ...process.argv.slice(3));
+  // Straight from node (not pnpm run, which would reset INIT_CWD): the demo's closing note
+  // gives paths relative to where the user typed npm run demo.
+  run(process.execPath, [join(root, "packages/cli/dist/demo.js"), ...process.argv.slice(3)]);
+} else if (task === "pack") {
+  run(process.execPath, [join(root, "scripts/pack-packages.mjs"), ...process.argv.slice(3)]);
 } else if (task !== "bootstrap") {
-  console.error(`unknown task ${task}: use demo, test or bootstrap`);
+  console.error(`unknown task ${task}: use demo, test, pack or bootstrap`);
   process.exit(2);
 }

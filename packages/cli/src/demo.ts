@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -81,8 +81,15 @@ server.kill("SIGTERM");
 await exited(server);
 const leftover = existsSync(socket);
 rmSync(dir, { recursive: true, force: true });
+// `npm run demo` runs this from packages/cli; INIT_CWD is where the user typed it.
+const here = process.env.INIT_CWD ?? process.cwd();
+const runBin = `node ${relative(here, bin) || bin}`;
+const clone = relative(here, fileURLToPath(new URL("../../..", import.meta.url))) || ".";
 process.stdout.write(
-  `\nDemo done (tail exited ${code}${leftover ? "; the server left its socket behind" : ""}). ` +
-    "Next: falco-alerts --help, or README.md to read a real Falco.\n",
+  `\nDemo done (tail exited ${code}${leftover ? "; the server left its socket behind" : ""}).\n` +
+    "Next, the falco-alerts command from this clone (not on the npm registry):\n" +
+    `  ${runBin} --help\n` +
+    `or on PATH (README.md, "falco-alerts from a clone"), from ${clone === "." ? "here" : clone}:\n` +
+    "  npm run pack && npm install -g ./dist-packages/*.tgz\n",
 );
 process.exitCode = interrupted ? 130 : code;
