@@ -8,6 +8,7 @@ import { createHttpAlertReceiver, type HttpAlertReceiver } from "@falco-sdk/http
 import type { Command } from "commander";
 import { UsageError } from "./exit-codes.js";
 import { loadFile } from "./load-file.js";
+import { plural } from "./plural.js";
 import { reportStatus, type StatusReport } from "./run-command.js";
 
 /** The input flags, as commander parses them. */
@@ -150,7 +151,11 @@ function grpcInput(
   };
 }
 
-async function httpInput(address: string, flags: InputFlags): Promise<AlertInput> {
+async function httpInput(
+  address: string,
+  flags: InputFlags,
+  options: OpenAlertInputsOptions,
+): Promise<AlertInput> {
   const { host, port } = parseListenAddress("--listen-http", address);
   if (!flags.httpCert !== !flags.httpKey) {
     throw new UsageError("HTTPS needs both --http-cert and --http-key");
@@ -178,12 +183,7 @@ async function httpInput(address: string, flags: InputFlags): Promise<AlertInput
     insecureAllowUnauthenticatedRemote: flags.httpInsecureRemote ?? false,
   });
   process.stderr.write(`falco-alerts: receiving Falco's http_output at ${receiver.url}\n`);
-  (async () => {
-    for await (const s of receiver.status()) {
-      if (s.type === "dropped")
-        process.stderr.write(`falco-alerts: ${s.total} alerts dropped (slow output)\n`);
-    }
-  })().catch(() => {});
+  reportReceiver(receiver, flags.verbose ?? false, options.say);
   let open = true;
   return {
     kind: "http",
@@ -198,6 +198,34 @@ async function httpInput(address: string, flags: InputFlags): Promise<AlertInput
       return receiver.close();
     },
   };
+}
+
+/**
+ * Prints on stderr (or through `say`) what the receiver lost: drops, and each refused request
+ * with its reason. Without --verbose, only the first refusal of each reason (the rest are
+ * counted, in the summary and the metrics); with it, every one.
+ */
+function reportReceiver(
+  receiver: HttpAlertReceiver,
+  verbose: boolean,
+  say: OpenAlertInputsOptions["say"] = (text) => process.stderr.write(`falco-alerts: ${text}\n`),
+): void {
+  const seen = new Set<string>();
+  (async () => {
+    for await (const s of receiver.status()) {
+      if (s.type === "dropped") {
+        say(`${plural(s.total, "alert")} dropped so far (the output fell behind)`, true);
+      } else if (s.type === "rejected" && (verbose || !seen.has(s.reason))) {
+        const more = verbose || seen.size > 0 ? "" : " (further refusals are counted; -v prints each)";
+        seen.add(s.reason);
+        say(
+          `refused a request to ${receiver.url} (${s.status} ${s.reason}): ${s.message}; ` +
+            `an alert may be lost, ${plural(s.total, "request")} refused so far${more}`,
+          true,
+        );
+      }
+    }
+  })().catch(() => {});
 }
 
 /**
@@ -221,7 +249,7 @@ export async function openAlertInputs(
   }
   const inputs: AlertInput[] = [];
   try {
-    for (const address of listeners) inputs.push(await httpInput(address, flags));
+    for (const address of listeners) inputs.push(await httpInput(address, flags, options));
     if (endpoints.length === 0 && listeners.length === 0)
       inputs.push(grpcInput(undefined, flags, options));
     for (const endpoint of endpoints) inputs.push(grpcInput(endpoint, flags, options));

@@ -16,6 +16,8 @@ import {
 import { EXIT, UsageError } from "../exit-codes.js";
 import { loadFile } from "../load-file.js";
 import { finish, startRun } from "../run-command.js";
+import { formatLoss, lossCounts } from "../loss-report.js";
+import { plural } from "../plural.js";
 
 interface RelayFlags extends InputFlags {
   serve?: string[];
@@ -141,14 +143,19 @@ Examples:
         sources: inputs.inputs.map(sourceOf),
         ...(flags.maxQueued !== undefined && { maxQueued: flags.maxQueued }),
       });
-      const printStats = () =>
-        process.stderr.write(`falco-alerts: stats ${JSON.stringify(relay.stats())}\n`);
+      const opened = inputs;
+      const printStats = () => {
+        const loss = lossCounts(opened);
+        const stats = { ...relay.stats(), inputLosses: loss };
+        process.stderr.write(`falco-alerts: stats ${JSON.stringify(stats)}\n`);
+        process.stderr.write(`falco-alerts: ${formatLoss(loss)}\n`);
+      };
       process.on("SIGUSR1", printStats);
       (async () => {
         for await (const event of relay.status()) {
           if (event.type === "subscriber-dropping") {
             process.stderr.write(
-              `falco-alerts: subscriber ${event.subscriber} does not keep up: ${event.dropped} alerts dropped\n`,
+              `falco-alerts: subscriber ${event.subscriber} does not keep up: ${plural(event.dropped, "alert")} dropped\n`,
             );
           } else if (event.type === "source-ended" && event.error !== undefined) {
             process.stderr.write(
