@@ -1,8 +1,8 @@
 // One exit status per mistake, whichever command makes it: real processes of the built bin.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXIT } from "./exit-codes.js";
 import { run, tempDir, useProcesses } from "../test/spec-process.js";
+import { EXIT } from "./exit-codes.js";
 
 useProcesses();
 

@@ -11,7 +11,8 @@ export function ignoreClosedOutput(): void {
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
     // A running command's own listener (startRun) reports it and stops.
-    if (process.stdout.listenerCount("error") === 1) process.stderr.write(`falco-alerts: stdout: ${error.message}\n`);
+    if (process.stdout.listenerCount("error") === 1)
+      process.stderr.write(`falco-alerts: stdout: ${error.message}\n`);
   });
   process.stderr.on("error", () => {});
 }

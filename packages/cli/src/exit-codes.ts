@@ -1,4 +1,5 @@
 import { FalcoError, type FalcoErrorCode } from "@falco-sdk/core";
+import { messageInFlags } from "./option-flags.js";
 
 declare module "@falco-sdk/core" {
   interface FalcoErrorCodes {
@@ -151,11 +152,14 @@ export function exitCodeFor(error: unknown, connected: boolean): ExitStatus {
   return status === EXIT.connect && connected ? EXIT.error : status;
 }
 
-/** One line for stderr: the SDK's message says what to do; a stack only with --verbose or DEBUG. */
+/**
+ * One line for stderr: the SDK's message says what to do, in flags (not library options); a
+ * stack only with --verbose or DEBUG.
+ */
 export function describeError(error: unknown, verbose = false): string {
   if ((verbose || process.env.DEBUG) && error instanceof Error && error.stack) {
     const cause = error.cause instanceof Error ? `\ncaused by: ${error.cause.stack}` : "";
-    return `${error.stack}${cause}`;
+    return `${error.stack?.replace(error.message, messageInFlags(error))}${cause}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return error instanceof Error ? messageInFlags(error) : String(error);
 }

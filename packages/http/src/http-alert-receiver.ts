@@ -65,8 +65,17 @@ function checkSecurity(host: string, options: HttpAlertReceiverOptions): void {
   if (options.insecureAllowUnauthenticatedRemote) return;
   throw new ConfigurationError(
     `refusing to listen on ${host} without TLS or a shared secret: anyone reaching the port could ` +
-      "inject alerts. Set tls (with ca for mutual TLS, which Falco's http_output.mtls supports), " +
-      "sharedSecret (Falcosidekick customheaders), or insecureAllowUnauthenticatedRemote: true.",
+      "inject alerts. Set tls (with tls.ca for mutual TLS, which Falco's http_output.mtls " +
+      "supports), sharedSecret (Falcosidekick customheaders), or " +
+      "insecureAllowUnauthenticatedRemote: true.",
+    {
+      namedOptions: [
+        "tls",
+        "tls.ca",
+        "sharedSecret",
+        "insecureAllowUnauthenticatedRemote: true",
+      ].map((name) => ({ api: "createHttpAlertReceiver", name })),
+    },
   );
 }
 
@@ -123,7 +132,8 @@ export async function createHttpAlertReceiver(
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://receiver");
     if (url.pathname !== path) return reject(res, 404, "wrong-path", `POST alerts to ${path}`);
-    if (req.method !== "POST") return reject(res, 405, "wrong-method", "only POST is accepted", { Allow: "POST" });
+    if (req.method !== "POST")
+      return reject(res, 405, "wrong-method", "only POST is accepted", { Allow: "POST" });
     if (secret) {
       const given = Buffer.from(String(req.headers[secretHeader] ?? ""));
       const wanted = Buffer.from(secret.value);

@@ -70,7 +70,11 @@ export function decodeBody(encoding: string | undefined, body: Buffer, limit: nu
   const name = (encoding ?? "identity").trim().toLowerCase();
   if (name === "identity" || name === "") return body;
   if (name !== "gzip" && name !== "deflate") {
-    throw new RejectedRequest(415, "content-type", `Content-Encoding ${name} is not supported (gzip, deflate)`);
+    throw new RejectedRequest(
+      415,
+      "content-type",
+      `Content-Encoding ${name} is not supported (gzip, deflate)`,
+    );
   }
   try {
     return (name === "gzip" ? gunzipSync : inflateSync)(body, { maxOutputLength: limit });

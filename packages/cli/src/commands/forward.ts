@@ -7,15 +7,15 @@ import {
   openAlertInputs,
 } from "../alert-inputs.js";
 import { integer, positiveNumber } from "../connection-options.js";
+import { formatLoss, lossCounts } from "../loss-report.js";
 import {
   addNatsOptions,
   type NatsFlags,
   natsConnectionFromFlags,
   natsServers,
 } from "../nats-flags.js";
-import { finish, startRun } from "../run-command.js";
-import { formatLoss, lossCounts } from "../loss-report.js";
 import { plural } from "../plural.js";
+import { finish, startRun } from "../run-command.js";
 
 interface ForwardFlags extends InputFlags, NatsFlags {
   to?: string[];
@@ -41,7 +41,9 @@ function reportForwarder(forwarder: NatsForwarder, verbose: boolean): void {
       } else if (event.type === "publish-failed" && verbose) {
         say(`publish failed, retrying in ${event.delayMs} ms: ${event.error.message}`);
       } else if (event.type === "dropping") {
-        say(`backlog full (${plural(event.capacity, "alert")}): dropping the oldest until NATS keeps up`);
+        say(
+          `backlog full (${plural(event.capacity, "alert")}): dropping the oldest until NATS keeps up`,
+        );
       } else if (event.type === "dropped") {
         say(`${plural(event.count, "alert")} dropped (${event.total} in all)`);
       } else if (event.type === "rejected") {

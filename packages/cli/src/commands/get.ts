@@ -1,5 +1,5 @@
-import { formatAlertJson } from "@falco-sdk/core";
 import type { FalcoClient } from "@falco-sdk/client";
+import { formatAlertJson } from "@falco-sdk/core";
 import type { Command } from "commander";
 import {
   addConnectionOptions,

@@ -5,7 +5,6 @@ import {
   addInputOptions,
   type InputFlags,
   openAlertInputs,
-  parseListenAddress,
 } from "../alert-inputs.js";
 import {
   addFilterOptions,
@@ -13,6 +12,7 @@ import {
   filterFromFlags,
   positiveNumber,
 } from "../connection-options.js";
+import { parseListenAddress } from "../listen-address.js";
 import { lossCounts } from "../loss-report.js";
 import { finish, startRun } from "../run-command.js";
 

@@ -11,13 +11,13 @@ import {
   addInputOptions,
   type InputFlags,
   openAlertInputs,
-  parseListenAddress,
 } from "../alert-inputs.js";
 import { EXIT, UsageError } from "../exit-codes.js";
+import { parseListenEndpoint } from "../listen-address.js";
 import { loadFile } from "../load-file.js";
-import { finish, startRun } from "../run-command.js";
 import { formatLoss, lossCounts } from "../loss-report.js";
 import { plural } from "../plural.js";
+import { finish, startRun } from "../run-command.js";
 
 interface RelayFlags extends InputFlags {
   serve?: string[];
@@ -44,16 +44,11 @@ function positiveInteger(value: string): number {
 
 /** The listen options of one --serve ENDPOINT. */
 function serveOptions(endpoint: string, flags: RelayFlags): RelayListenOptions {
-  if (endpoint.startsWith("unix://")) {
-    const socketPath = endpoint.slice("unix://".length);
-    if (!socketPath.startsWith("/")) {
-      throw new UsageError(
-        `--serve unix:// needs an absolute path, e.g. unix:///run/falco/falco.sock`,
-      );
-    }
-    return { socketPath, socketMode: flags.serveSocketMode ?? 0o660 };
+  const address = parseListenEndpoint("--serve", endpoint);
+  if (address.kind === "unix") {
+    return { socketPath: address.path, socketMode: flags.serveSocketMode ?? 0o660 };
   }
-  const { host, port } = parseListenAddress("--serve", endpoint);
+  const { host, port } = address;
   if (flags.serveCert && flags.serveKey && flags.serveCa) {
     return {
       host,
@@ -89,7 +84,7 @@ export function registerRelay(program: Command): void {
     )
     .option(
       "--serve <endpoint>",
-      "serve Falco's gRPC outputs API here: unix:///path.sock or host:port (repeatable)",
+      "serve Falco's gRPC outputs API here: unix:///path.sock (or /path.sock) or [host:]port (repeatable)",
       collect,
     )
     .option("--serve-cert <file>", "certificate of the TCP listeners (mutual TLS)")

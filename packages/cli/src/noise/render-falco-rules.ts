@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { Document, type YAMLMap, type YAMLSeq } from "yaml";
+import { plural } from "../plural.js";
 import { percent, utc } from "./describe-combination.js";
 import type { NoiseCombination } from "./find-combinations.js";
 import type { NoiseReport } from "./noise-analyzer.js";
 import type { RenderOptions } from "./render-text.js";
-import { plural } from "../plural.js";
 
 /**
  * Falco's engine version of 0.37.0, the first Falco with `override:` (selective
