@@ -12,10 +12,12 @@ const COMMANDS = [
   ["tail"],
   ["stats"],
   ["metrics", "--metrics-listen", "127.0.0.1:0"],
+  // Fails before it listens: the socket's directory does not even exist.
+  ["relay", "--serve", "/nonexistent/relay.sock"],
 ] as const;
 
 describe("falco-alerts exit statuses", () => {
-  it("the same bad setting exits 3 from get, version, tail, stats and metrics", {
+  it("the same bad setting exits 3 from get, version, tail, stats, metrics and relay", {
     timeout: 120_000,
   }, async () => {
     const missing = join(tempDir(), "missing.crt");
