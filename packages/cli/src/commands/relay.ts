@@ -12,7 +12,7 @@ import {
   type InputFlags,
   openAlertInputs,
 } from "../alert-inputs.js";
-import { EXIT, UsageError } from "../exit-codes.js";
+import { describeError, EXIT, UsageError } from "../exit-codes.js";
 import { parseListenEndpoint } from "../listen-address.js";
 import { loadFile } from "../load-file.js";
 import { formatLoss, lossCounts } from "../loss-report.js";
@@ -154,7 +154,7 @@ Examples:
             );
           } else if (event.type === "source-ended" && event.error !== undefined) {
             process.stderr.write(
-              `falco-alerts: input ${event.source} stopped: ${(event.error as Error).message ?? event.error}\n`,
+              `falco-alerts: input ${event.source} stopped: ${describeError(event.error)}\n`,
             );
           }
         }
