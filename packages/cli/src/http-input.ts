@@ -19,15 +19,16 @@ function httpSecret(flags: InputFlags, env = process.env): string | undefined {
   if (flags.httpSecret !== undefined && flags.httpSecretFile !== undefined) {
     throw new UsageError("give --http-secret or --http-secret-file, not both");
   }
-  const [from, value] =
-    flags.httpSecret !== undefined
-      ? ["--http-secret", flags.httpSecret]
-      : flags.httpSecretFile !== undefined
-        ? [
-            `--http-secret-file ${flags.httpSecretFile}`,
-            loadFile("--http-secret-file", flags.httpSecretFile).toString("utf8").split(/\r?\n/)[0],
-          ]
-        : [HTTP_SECRET_ENV, env[HTTP_SECRET_ENV]];
+  let from = "--http-secret";
+  let value = flags.httpSecret;
+  if (flags.httpSecretFile !== undefined) {
+    from = `--http-secret-file ${flags.httpSecretFile}`;
+    value = loadFile("--http-secret-file", flags.httpSecretFile).toString("utf8").split(/\r?\n/)[0];
+  } else if (value === undefined) {
+    // An empty variable is no secret, as if unset.
+    from = HTTP_SECRET_ENV;
+    value = env[HTTP_SECRET_ENV] || undefined;
+  }
   if (value === undefined) return undefined;
   if (value.trim() === "") throw new UsageError(`the secret of ${from} is empty`);
   return value;
