@@ -65,6 +65,21 @@ describe("requests the HTTP receiver refuses", () => {
     expect(r.stderr).toMatch(/^loss: 3 requests rejected by the receiver \(bad-body 3\)$/m);
   });
 
+  it("stats and noise say what the receiver refused after their table", async () => {
+    for (const command of ["stats", "noise"]) {
+      const run = start([command, "--listen-http", "127.0.0.1:0"]);
+      const [, url = ""] = await run.waitFor("stderr", /http_output at (\S+)\n/);
+      expect(await post(url, "{not json")).toBe(400);
+      await run.waitFor("stderr", /refused a request/);
+      run.child.kill("SIGTERM");
+      const r = await run.done;
+      expect(r.code, command).toBe(0);
+      expect(r.stderr, command).toMatch(
+        /^falco-alerts: loss: 1 request rejected by the receiver \(bad-body 1\)$/m,
+      );
+    }
+  });
+
   it("metrics --listen-http exports them by reason", async () => {
     const metrics = start([
       ...["metrics", "--listen-http", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0"],

@@ -187,7 +187,13 @@ export async function createHttpAlertReceiver(
     // Malformed HTTP, or a request that did not arrive whole in time (slow uploads).
     const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
     if (timedOut) count(408, "timeout", "the request did not arrive whole in time");
-    else count(400, "malformed-http", `not valid HTTP/1.1 (${error.code ?? error.message})`);
+    else if (error.code === "ECONNRESET" || error.code === "EPIPE") {
+      count(
+        400,
+        "malformed-http",
+        `the connection broke before the request was whole (${error.code})`,
+      );
+    } else count(400, "malformed-http", `not valid HTTP/1.1 (${error.code ?? error.message})`);
     if (socket.writable) {
       socket.end(
         `HTTP/1.1 ${timedOut ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\n\r\n`,
