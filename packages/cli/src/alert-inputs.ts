@@ -2,12 +2,13 @@
 // metrics, relay, forward, noise): Falco's gRPC output (--from, alias -e) and
 // Falco's http_output / Falcosidekick's webhook (--listen-http, alias --listen),
 // each repeatable, merged into one stream.
-import { createFalcoClient, type FalcoClient } from "@falco-sdk/client";
+import type { FalcoClient } from "@falco-sdk/client";
 import { type Alert, type AlertFilter, ConfigurationError, mergeAlerts } from "@falco-sdk/core";
-import { createHttpAlertReceiver, type HttpAlertReceiver } from "@falco-sdk/http";
+import type { HttpAlertReceiver } from "@falco-sdk/http";
 import type { Command } from "commander";
+import { grpcClientFromFlags, INSECURE_PLAINTEXT_HELP } from "./connection-options.js";
 import { UsageError } from "./exit-codes.js";
-import { loadFile } from "./load-file.js";
+import { httpInput } from "./http-input.js";
 import { reportStatus, type StatusReport } from "./run-command.js";
 
 /** The input flags, as commander parses them. */
@@ -20,11 +21,13 @@ export interface InputFlags {
   cert?: string;
   key?: string;
   serverName?: string;
+  insecurePlaintext?: boolean;
   wait?: boolean;
   httpCert?: string;
   httpKey?: string;
   httpCa?: string;
   httpSecret?: string;
+  httpSecretFile?: string;
   httpSecretHeader?: string;
   httpInsecureRemote?: boolean;
   verbose?: boolean;
@@ -37,7 +40,8 @@ export function addInputOptions(command: Command): Command {
   return command
     .option(
       "--from <endpoint>",
-      "read Falco's gRPC output: unix:///path.sock or host:port with --ca/--cert/--key " +
+      "read Falco's gRPC output: unix:///path.sock (or /path.sock), or host:port with " +
+        "--ca/--cert/--key " +
         "(repeatable; env FALCO_GRPC_ENDPOINT; default unix:///run/falco/falco.sock)",
       collect,
     )
@@ -53,12 +57,24 @@ export function addInputOptions(command: Command): Command {
     .option("--cert <file>", "gRPC: client certificate (env FALCO_GRPC_CERT)")
     .option("--key <file>", "gRPC: client private key (env FALCO_GRPC_KEY)")
     .option("--server-name <name>", "gRPC: name to verify in Falco's certificate (e.g. localhost)")
+    .option("--insecure-plaintext", INSECURE_PLAINTEXT_HELP)
     .option("--wait", "gRPC: wait for Falco to come up instead of failing at once")
     .option("--http-cert <file>", "HTTP input: serve HTTPS with this certificate")
     .option("--http-key <file>", "HTTP input: private key of --http-cert")
     .option("--http-ca <file>", "HTTP input: require client certificates signed by this CA (mTLS)")
-    .option("--http-secret <value>", "HTTP input: require this value in a header (Falcosidekick)")
-    .option("--http-secret-header <name>", "HTTP input: the header of --http-secret")
+    .option(
+      "--http-secret-file <file>",
+      "HTTP input: require the secret in this file (first line) in a header (Falcosidekick); " +
+        "or env FALCO_ALERTS_HTTP_SECRET",
+    )
+    .option(
+      "--http-secret <value>",
+      "HTTP input: the same secret on the command line (visible in ps: prefer --http-secret-file)",
+    )
+    .option(
+      "--http-secret-header <name>",
+      "HTTP input: the header of the secret (default x-falco-sdk-secret)",
+    )
     .option(
       "--http-insecure-remote",
       "HTTP input: accept unauthenticated alerts on a non-loopback address (anyone can inject)",
@@ -104,29 +120,14 @@ export interface OpenAlertInputsOptions {
   readonly say?: (text: string, warning: boolean) => void;
 }
 
-/**
- * Parses a `[host:]port` flag value (host 127.0.0.1 when absent; `[::1]:port` for IPv6).
- * @throws UsageError naming `flag` for anything else.
- */
-export function parseListenAddress(flag: string, address: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]:|([^:[\]]+):)?(\d{1,5})$/.exec(address);
-  const port = m ? Number(m[3]) : Number.NaN;
-  if (!m || port > 65535) {
-    throw new UsageError(`${flag} takes [host:]port, e.g. 2801 or 0.0.0.0:2801, got ${address}`);
-  }
-  return { host: m[1] ?? m[2] ?? "127.0.0.1", port };
-}
-
 function grpcInput(
   endpoint: string | undefined,
   flags: InputFlags,
   options: OpenAlertInputsOptions,
 ): AlertInput {
-  const tls =
-    flags.ca || flags.cert || flags.key || flags.serverName
-      ? { ca: flags.ca, cert: flags.cert, key: flags.key, serverName: flags.serverName }
-      : undefined;
-  const client = createFalcoClient({ endpoint, tls, waitForServer: flags.wait ?? false });
+  const client = grpcClientFromFlags(endpoint, flags, (text) =>
+    options.say ? options.say(text, true) : process.stderr.write(`falco-alerts: ${text}\n`),
+  );
   let up = false;
   (async () => {
     for await (const event of client.status()) {
@@ -150,56 +151,6 @@ function grpcInput(
   };
 }
 
-async function httpInput(address: string, flags: InputFlags): Promise<AlertInput> {
-  const { host, port } = parseListenAddress("--listen-http", address);
-  if (!flags.httpCert !== !flags.httpKey) {
-    throw new UsageError("HTTPS needs both --http-cert and --http-key");
-  }
-  if (flags.httpCa && !flags.httpCert) {
-    throw new UsageError("--http-ca (mutual TLS) needs HTTPS: give --http-cert and --http-key");
-  }
-  const receiver = await createHttpAlertReceiver({
-    host,
-    port,
-    ...(flags.httpCert &&
-      flags.httpKey && {
-        tls: {
-          cert: loadFile("--http-cert", flags.httpCert),
-          key: loadFile("--http-key", flags.httpKey),
-          ...(flags.httpCa && { ca: loadFile("--http-ca", flags.httpCa) }),
-        },
-      }),
-    ...(flags.httpSecret && {
-      sharedSecret: {
-        value: flags.httpSecret,
-        ...(flags.httpSecretHeader && { header: flags.httpSecretHeader }),
-      },
-    }),
-    insecureAllowUnauthenticatedRemote: flags.httpInsecureRemote ?? false,
-  });
-  process.stderr.write(`falco-alerts: receiving Falco's http_output at ${receiver.url}\n`);
-  (async () => {
-    for await (const s of receiver.status()) {
-      if (s.type === "dropped")
-        process.stderr.write(`falco-alerts: ${s.total} alerts dropped (slow output)\n`);
-    }
-  })().catch(() => {});
-  let open = true;
-  return {
-    kind: "http",
-    name: receiver.url,
-    receiver,
-    up: () => open,
-    report: { connected: () => true, possibleLosses: () => 0 },
-    dropped: () => receiver.stats().dropped,
-    alerts: (o) => receiver.alerts(o),
-    close: () => {
-      open = false;
-      return receiver.close();
-    },
-  };
-}
-
 /**
  * Opens every input the flags name; with none, the local Falco's gRPC socket.
  *
@@ -212,16 +163,22 @@ export async function openAlertInputs(
 ): Promise<AlertInputs> {
   const endpoints = [...(flags.from ?? []), ...(flags.endpoint ?? [])];
   const listeners = [...(flags.listenHttp ?? []), ...(flags.listen ?? [])];
-  const clientTls = flags.ca || flags.cert || flags.key || flags.serverName || flags.wait;
+  const clientTls =
+    flags.ca ||
+    flags.cert ||
+    flags.key ||
+    flags.serverName ||
+    flags.wait ||
+    flags.insecurePlaintext;
   if (listeners.length > 0 && endpoints.length === 0 && clientTls) {
     throw new UsageError(
-      "--ca, --cert, --key, --server-name and --wait are for a gRPC input (--from); " +
+      "--ca, --cert, --key, --server-name, --insecure-plaintext and --wait are for a gRPC input (--from); " +
         "the HTTP input's TLS flags are --http-cert, --http-key and --http-ca",
     );
   }
   const inputs: AlertInput[] = [];
   try {
-    for (const address of listeners) inputs.push(await httpInput(address, flags));
+    for (const address of listeners) inputs.push(await httpInput(address, flags, options));
     if (endpoints.length === 0 && listeners.length === 0)
       inputs.push(grpcInput(undefined, flags, options));
     for (const endpoint of endpoints) inputs.push(grpcInput(endpoint, flags, options));

@@ -25,4 +25,19 @@ describe("AlertSummary", () => {
     expect(s.format(2)).toBe("0 alerts\nloss: alerts may have been lost in 2 disconnections");
     expect(s.format(1)).toMatch(/in 1 disconnection$/);
   });
+
+  it("says 1 alert, and reports drops and requests the receiver rejected", () => {
+    const s = new AlertSummary();
+    s.add(testAlert("Shell", "Notice", "2026-01-01T00:00:00Z"));
+    expect(s.format(0)).toMatch(/^1 alert: Notice 1\n/);
+    expect(
+      s.format({
+        possibleLosses: 1,
+        dropped: 1,
+        rejected: { "bad-body": 2, auth: 0, "content-type": 1 },
+      }),
+    ).toMatch(
+      /\nloss: alerts may have been lost in 1 disconnection; 1 alert dropped \(the output fell behind\); 3 requests rejected by the receiver \(bad-body 2, content-type 1\)$/,
+    );
+  });
 });

@@ -1,4 +1,6 @@
 import { type Alert, PRIORITIES, type Priority } from "@falco-sdk/core";
+import { formatLoss, type LossCounts } from "./loss-report.js";
+import { plural } from "./plural.js";
 
 /** Counts of alerts seen by a command, for its closing summary. */
 export class AlertSummary {
@@ -28,24 +30,23 @@ export class AlertSummary {
   }
 
   /**
-   * Three lines: "N alerts: Critical 2, Warning 5", "top rules: ...", and
-   * "loss: none reported" or how many disconnections may have lost alerts.
+   * Three lines: "N alerts: Critical 2, Warning 5", "top rules: ...", and "loss: none
+   * reported" or what may have been lost: disconnections with alerts in flight, alerts
+   * dropped, requests the receiver rejected (a number: possible losses only).
    */
-  format(possibleLosses: number): string {
+  format(loss: number | LossCounts): string {
     const priorities = this.priorities()
       .map(([p, n]) => `${p} ${n}`)
       .join(", ");
     const top = this.topRules(3)
       .map(([rule, n]) => `${rule} (${n})`)
       .join(", ");
-    const loss =
-      possibleLosses === 0
-        ? "loss: none reported"
-        : `loss: alerts may have been lost in ${possibleLosses} disconnection${possibleLosses > 1 ? "s" : ""}`;
+    const counts =
+      typeof loss === "number" ? { possibleLosses: loss, dropped: 0, rejected: {} } : loss;
     return [
-      `${this.total} alerts${this.total ? `: ${priorities}` : ""}`,
+      `${plural(this.total, "alert")}${this.total ? `: ${priorities}` : ""}`,
       ...(this.total ? [`top rules: ${top}`] : []),
-      loss,
+      formatLoss(counts),
     ].join("\n");
   }
 }

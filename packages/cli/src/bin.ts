@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { ignoreClosedOutput } from "./closed-output.js";
 import { describeError, EXIT } from "./exit-codes.js";
 import { main } from "./program.js";
 
+ignoreClosedOutput();
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

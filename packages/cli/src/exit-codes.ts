@@ -1,4 +1,5 @@
 import { FalcoError, type FalcoErrorCode } from "@falco-sdk/core";
+import { messageInFlags } from "./option-flags.js";
 
 declare module "@falco-sdk/core" {
   interface FalcoErrorCodes {
@@ -30,15 +31,77 @@ export class UsageError extends FalcoError<"usage"> {
   }
 }
 
+/** One row of the exit status table: the status and what it means (Markdown: `code` spans). */
+export interface ExitStatusRow {
+  readonly status: ExitStatus;
+  readonly meaning: string;
+}
+
+/**
+ * The exit statuses of every command: the one table printed at the end of every --help and
+ * in the README (a test checks that the README's table is this one).
+ */
+export const EXIT_STATUSES: readonly ExitStatusRow[] = [
+  {
+    status: EXIT.ok,
+    meaning:
+      "done: the command finished, `--count` / `--duration` reached, stdout's reader went away, or SIGTERM",
+  },
+  {
+    status: EXIT.error,
+    meaning:
+      "failure while running: the connection gave up after having worked, an unexpected error",
+  },
+  {
+    status: EXIT.usage,
+    meaning:
+      "usage error: unknown command or flag, bad or missing value, flags that do not go together " +
+      "(`serve` without `--socket`/`--port`)",
+  },
+  {
+    status: EXIT.connect,
+    meaning:
+      "could not connect or bad settings: socket missing, permission denied, TLS, not a Falco " +
+      "server, malformed endpoint, TCP without `--cert`/`--key`, unreadable or mismatched " +
+      "certificate file, `metrics` address taken",
+  },
+  {
+    status: EXIT.interrupted,
+    meaning:
+      "interrupted by Ctrl-C (SIGINT); `tail --summary` and `stats` still print their summary first",
+  },
+];
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
+
 /** The exit statuses, as printed at the end of every --help. */
 export const EXIT_STATUS_HELP = `
 Exit status:
-  0    done: the command finished, --count / --duration reached, or stdout closed
-  1    failure while running (the connection gave up after having worked; other errors)
-  2    usage error (unknown flag, bad or missing value)
-  3    could not connect or bad settings: socket missing, permission, TLS, not a
-       Falco server, unreadable certificate file, metrics address taken
-  130  interrupted by Ctrl-C (SIGINT); SIGTERM stops cleanly with 0`;
+${EXIT_STATUSES.map(({ status, meaning }) =>
+  wrap(meaning.replaceAll("`", ""), 72)
+    .map((line, i) => `  ${(i === 0 ? String(status) : "").padEnd(5)}${line}`)
+    .join("\n"),
+).join("\n")}`;
+
+/** The exit statuses as the README's Markdown table (cells unpadded). */
+export function exitStatusMarkdown(): string {
+  return [
+    "| status | meaning |",
+    "| --- | --- |",
+    ...EXIT_STATUSES.map(({ status, meaning }) => `| ${status} | ${meaning} |`),
+  ].join("\n");
+}
 
 /**
  * The exit status of each error code of every package the CLI uses. A code added to any of
@@ -89,11 +152,14 @@ export function exitCodeFor(error: unknown, connected: boolean): ExitStatus {
   return status === EXIT.connect && connected ? EXIT.error : status;
 }
 
-/** One line for stderr: the SDK's message says what to do; a stack only with --verbose or DEBUG. */
+/**
+ * One line for stderr: the SDK's message says what to do, in flags (not library options); a
+ * stack only with --verbose or DEBUG.
+ */
 export function describeError(error: unknown, verbose = false): string {
   if ((verbose || process.env.DEBUG) && error instanceof Error && error.stack) {
     const cause = error.cause instanceof Error ? `\ncaused by: ${error.cause.stack}` : "";
-    return `${error.stack}${cause}`;
+    return `${error.stack?.replace(error.message, messageInFlags(error))}${cause}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return error instanceof Error ? messageInFlags(error) : String(error);
 }

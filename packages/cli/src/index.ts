@@ -1,6 +1,14 @@
 export { formatAlertJson } from "@falco-sdk/core";
 export { AlertSummary } from "./alert-summary.js";
-export { EXIT, EXIT_STATUS_HELP, exitCodeFor, UsageError } from "./exit-codes.js";
+export {
+  EXIT,
+  EXIT_STATUS_HELP,
+  EXIT_STATUSES,
+  type ExitStatusRow,
+  exitCodeFor,
+  exitStatusMarkdown,
+  UsageError,
+} from "./exit-codes.js";
 export { formatAlertLine } from "./format-alert.js";
 export {
   createLiveScreen,

@@ -93,11 +93,11 @@ export function reportStatus(
         // Before the first connection the command itself reports the error (or --wait retries).
         if (!connected) continue;
         const loss = event.alertsMayHaveBeenLost ? " (alerts may have been lost)" : "";
-        say(`disconnected${loss}: ${event.error.message}`, "yellow");
+        say(`disconnected${loss}: ${describeError(event.error)}`, "yellow");
       } else if (event.type === "reconnecting") {
         const delay = `${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt})`;
         if (connected) say(`reconnecting in ${delay}`);
-        else say(`waiting for Falco, retrying in ${delay}: ${event.error.message}`);
+        else say(`waiting for Falco, retrying in ${delay}: ${describeError(event.error)}`);
       }
     }
   })().catch((error: unknown) => say(`status events failed: ${describeError(error)}`, "yellow"));

@@ -1,3 +1,4 @@
+import { plural } from "./plural.js";
 import type { RuleStats, RuleStatsTable } from "./rule-stats.js";
 import { paint, paintPriority } from "./style.js";
 
@@ -58,6 +59,6 @@ export function renderStatsTable(table: RuleStatsTable, options: StatsTableOptio
     ].join("  "),
   );
   const hidden = all.length - rows.length;
-  const footer = `${table.total} alerts, ${all.length} rules${hidden > 0 ? ` (${hidden} not shown)` : ""}`;
+  const footer = `${plural(table.total, "alert")}, ${plural(all.length, "rule")}${hidden > 0 ? ` (${hidden} not shown)` : ""}`;
   return [paint(color, "bold", header), ...lines, paint(color, "dim", footer)];
 }

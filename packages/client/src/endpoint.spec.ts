@@ -1,5 +1,11 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SOCKET_PATH, formatEndpoint, resolveEndpoint } from "./endpoint.js";
+import {
+  DEFAULT_SOCKET_PATH,
+  formatEndpoint,
+  parseEndpointAddress,
+  resolveEndpoint,
+} from "./endpoint.js";
 
 describe("resolveEndpoint", () => {
   it("reads unix, host:port, https and IPv6 forms", () => {
@@ -30,5 +36,29 @@ describe("resolveEndpoint", () => {
 
   it("rejects out-of-range ports", () => {
     expect(() => resolveEndpoint("host:70000")).toThrow(/cannot read endpoint/);
+    expect(() => resolveEndpoint("host:0")).toThrow(/cannot read endpoint/);
+    expect(() => resolveEndpoint("localhost")).toThrow(/cannot read endpoint/);
+    expect(() => resolveEndpoint("https:///x.sock")).toThrow(/cannot read endpoint/);
+  });
+});
+
+describe("parseEndpointAddress: one syntax for every endpoint", () => {
+  it("reads every unix form, host:port, [v6]:port, and a bare port with a default host", () => {
+    for (const text of ["unix:///x/a.sock", "unix:/x/a.sock", "/x/a.sock"]) {
+      expect(parseEndpointAddress(text), text).toEqual({ kind: "unix", path: "/x/a.sock" });
+    }
+    expect(parseEndpointAddress("unix:a.sock")).toEqual({ kind: "unix", path: resolve("a.sock") });
+    expect(resolveEndpoint("unix:a.sock")).toMatchObject({ path: resolve("a.sock") });
+    expect(parseEndpointAddress("falco:5060")).toEqual({ kind: "tcp", host: "falco", port: 5060 });
+    expect(parseEndpointAddress("[::1]:0")).toEqual({ kind: "tcp", host: "::1", port: 0 });
+    expect(parseEndpointAddress("2801")).toBeUndefined();
+    expect(parseEndpointAddress("2801", "127.0.0.1")).toEqual({
+      kind: "tcp",
+      host: "127.0.0.1",
+      port: 2801,
+    });
+    for (const bad of ["localhost", "host:http", "host:70000", "unix:", "unix:////x", "a b:1"]) {
+      expect(parseEndpointAddress(bad, "127.0.0.1"), bad).toBeUndefined();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { ConfigurationError, hostPort } from "@falco-sdk/core";
 
 /** Falco's default `grpc.bind_address` since 0.33. */
@@ -26,11 +27,44 @@ function defaultSocket(): ResolvedEndpoint {
   return { kind: "unix", path, tried };
 }
 
-const HOST_PORT = /^(?:\[([0-9a-fA-F:.]+)\]|([^:/[\]]+)):(\d{1,5})$/;
+const HOST_PORT = /^(?:\[([0-9a-fA-F:.]+)\]|([^:/[\]\s]+)):(\d{1,5})$/;
+
+/** An address as every endpoint of the SDK and of falco-alerts is written: a socket or TCP. */
+export type EndpointAddress =
+  | { readonly kind: "unix"; readonly path: string }
+  | { readonly kind: "tcp"; readonly host: string; readonly port: number };
 
 /**
- * Parses an endpoint: `unix:///path` (or `unix:/path`, or an absolute path),
- * `host:port` and `https://host:port` (mutual TLS, Falco's only TCP mode), or
+ * Parses an address, the one syntax of every endpoint: `unix:///path`, `unix:/path`,
+ * `unix:path` (relative to the working directory, as gRPC reads it), a bare `/path`,
+ * `host:port` and `[v6]:port`; with `defaultHost`, a bare `port` too (a listen address).
+ * Ports may be 0 (a free port, for listeners).
+ *
+ * @returns undefined when `text` is none of these.
+ */
+export function parseEndpointAddress(
+  text: string,
+  defaultHost?: string,
+): EndpointAddress | undefined {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("unix:") || trimmed.startsWith("/")) {
+    const rest = trimmed.replace(/^unix:(\/\/(?=\/))?/, "");
+    if (rest === "" || rest.startsWith("//")) return undefined;
+    return { kind: "unix", path: resolvePath(rest) };
+  }
+  if (defaultHost !== undefined && /^\d{1,5}$/.test(trimmed)) {
+    const port = Number(trimmed);
+    return port <= 65535 ? { kind: "tcp", host: defaultHost, port } : undefined;
+  }
+  const m = HOST_PORT.exec(trimmed);
+  const port = Number(m?.[3]);
+  if (!m || port > 65535) return undefined;
+  return { kind: "tcp", host: (m[1] ?? m[2]) as string, port };
+}
+
+/**
+ * Parses an endpoint to dial: an address (see {@link parseEndpointAddress}), or
+ * `https://host:port` (mutual TLS, Falco's only TCP mode, and what `host:port` means), or
  * `http://host:port` (plaintext, only with `insecurePlaintextTcp`).
  * Undefined means Falco's default socket, falling back to the pre-0.33 path
  * when only that one exists.
@@ -43,15 +77,6 @@ export function resolveEndpoint(
 ): ResolvedEndpoint {
   if (endpoint === undefined || endpoint === "") return defaultSocket();
   const text = endpoint.trim();
-  if (text.startsWith("unix:") || text.startsWith("/")) {
-    const path = text.replace(/^unix:(\/\/)?/, "");
-    if (!path.startsWith("/")) {
-      throw new ConfigurationError(
-        `unix endpoint ${endpoint} needs an absolute path, e.g. unix:///run/falco/falco.sock`,
-      );
-    }
-    return { kind: "unix", path, tried: [path] };
-  }
   let tls = !insecurePlaintextTcp;
   let rest = text;
   if (text.startsWith("https://")) {
@@ -61,20 +86,33 @@ export function resolveEndpoint(
     if (!insecurePlaintextTcp) {
       throw new ConfigurationError(
         `${endpoint} is plaintext TCP, which Falco never serves (its TCP listener always requires ` +
-          "mutual TLS). Use https://host:port with tls options, or set insecurePlaintextTcp: true " +
-          "for a plaintext proxy or test server.",
+          "mutual TLS). Use https://host:port with tls.cert and tls.key, or pass " +
+          "insecurePlaintextTcp: true for a plaintext proxy or test server.",
+        {
+          namedOptions: ["tls.cert", "tls.key", "insecurePlaintextTcp: true"].map((name) => ({
+            api: "createFalcoClient",
+            name,
+          })),
+        },
       );
     }
     tls = false;
     rest = text.slice("http://".length);
   }
-  const m = HOST_PORT.exec(rest.replace(/\/$/, ""));
-  const port = Number(m?.[3]);
-  if (!m || port < 1 || port > 65535) {
+  if (/^unix:\/\/[^/]/.test(text)) {
     throw new ConfigurationError(
-      `cannot read endpoint ${JSON.stringify(endpoint)}: use unix:///path/to/falco.sock, ` +
-        "host:port or https://host:port",
+      `unix endpoint ${endpoint} needs an absolute path, e.g. unix:///run/falco/falco.sock`,
     );
   }
-  return { kind: "tcp", host: (m[1] ?? m[2]) as string, port, tls };
+  const address = parseEndpointAddress(rest === text ? rest : rest.replace(/\/$/, ""));
+  if (address?.kind === "unix" && rest === text) {
+    return { kind: "unix", path: address.path, tried: [address.path] };
+  }
+  if (address?.kind !== "tcp" || address.port < 1) {
+    throw new ConfigurationError(
+      `cannot read endpoint ${JSON.stringify(endpoint)}: use unix:///path/to/falco.sock (or ` +
+        "/path/to/falco.sock), host:port, [v6]:port or https://host:port",
+    );
+  }
+  return { ...address, tls };
 }

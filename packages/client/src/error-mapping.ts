@@ -42,12 +42,14 @@ function causeChain(error: unknown): { codes: string[]; text: string } {
 
 /**
  * What a failed call means for a user, as a FalcoError that says what to do.
- * `opening` is true while the connection has not yet answered anything.
+ * `opening` is true while the connection has not yet answered anything; `tls` is the
+ * material in use (whether a CA was given changes the advice on an untrusted certificate).
  */
 export function mapCallError(
   error: unknown,
   endpoint: ResolvedEndpoint,
   opening: boolean,
+  tls?: LoadedTls,
 ): FalcoError {
   if (error instanceof FalcoError) return error;
   const display = formatEndpoint(endpoint);
@@ -76,7 +78,7 @@ export function mapCallError(
       codes.some((c) => CA_CODES.has(c)) ||
       /self[- ]signed|unable to verify|issuer/i.test(text)
     ) {
-      return new TlsError("ca-untrusted", text, { cause: error });
+      return new TlsError("ca-untrusted", text, { cause: error, caGiven: tls?.ca !== undefined });
     }
     if (has("ERR_TLS_CERT_ALTNAME_INVALID") || /altnames|Hostname\/IP does not match/i.test(text)) {
       return new TlsError("name-mismatch", text, { cause: error });
@@ -131,7 +133,7 @@ export async function diagnoseCallError(
   tls: LoadedTls | undefined,
   opening: boolean,
 ): Promise<FalcoError> {
-  const mapped = mapCallError(error, endpoint, opening);
+  const mapped = mapCallError(error, endpoint, opening, tls);
   if (!(mapped instanceof ConnectionError) || !opening) return mapped;
   if (endpoint.kind !== "tcp" || !endpoint.tls || !tls) return mapped;
   const { codes, text } = causeChain(error);

@@ -1,4 +1,4 @@
-import { FalcoError } from "@falco-sdk/core";
+import { FalcoError, type FalcoErrorOptions, type NamedOption } from "@falco-sdk/core";
 
 // The client's failures. FalcoError, AlertParseError and ConfigurationError (a malformed
 // endpoint, an unreadable certificate file, plaintext TCP without the opt-in) are the core's.
@@ -18,7 +18,7 @@ export class SocketNotFoundError extends FalcoError<"socket-not-found"> {
   /** Every path that was tried, in order. */
   readonly paths: readonly string[];
 
-  constructor(paths: readonly string[], options?: { cause?: unknown }) {
+  constructor(paths: readonly string[], options?: FalcoErrorOptions) {
     super(
       "socket-not-found",
       `no Falco gRPC socket at ${paths.join(" or ")}. Is Falco running with grpc.enabled and ` +
@@ -35,7 +35,7 @@ export class SocketPermissionError extends FalcoError<"socket-permission"> {
   /** The socket file. */
   readonly path: string;
 
-  constructor(path: string, options?: { cause?: unknown }) {
+  constructor(path: string, options?: FalcoErrorOptions) {
     super(
       "socket-permission",
       `permission denied on ${path}: Falco's socket is usually root-only. Run as root, or give ` +
@@ -49,33 +49,64 @@ export class SocketPermissionError extends FalcoError<"socket-permission"> {
 /** Why a TLS connection failed. */
 export type TlsFailure = "ca-untrusted" | "name-mismatch" | "client-cert-refused" | "handshake";
 
-const TLS_ADVICE: Record<TlsFailure, string> = {
-  "ca-untrusted":
-    "the server's certificate is not signed by the CA you gave (tls.ca): pass the CA that signed " +
-    "Falco's cert_chain",
-  "name-mismatch":
-    "the server's certificate does not name the host you dialled: set tls.serverName to a name in " +
-    'the certificate (Falco\'s docs issue it for "localhost")',
-  "client-cert-refused":
-    "the server refused the TLS handshake: Falco requires a client certificate (tls.cert, tls.key) " +
-    "signed by the CA in its grpc root_certs",
-  handshake:
-    "the TLS handshake failed: check the endpoint is Falco's TLS port and the certificates",
-};
+/** An option of `createFalcoClient` that a message names. */
+const option = (name: string): NamedOption => ({ api: "createFalcoClient", name });
+
+/** What to do about each failure, and the options that advice names. */
+function tlsAdvice(reason: TlsFailure, caGiven: boolean): [string, NamedOption[]] {
+  switch (reason) {
+    case "ca-untrusted":
+      return caGiven
+        ? [
+            "the server's certificate is not signed by the CA you gave (tls.ca): pass the CA " +
+              "that signed Falco's cert_chain",
+            [option("tls.ca")],
+          ]
+        : [
+            "the server's certificate is not trusted by this system's CAs, and no CA was given: " +
+              "pass the CA that signed Falco's cert_chain as tls.ca (or set FALCO_GRPC_CA)",
+            [option("tls.ca")],
+          ];
+    case "name-mismatch":
+      return [
+        "the server's certificate does not name the host you dialled: set tls.serverName to a " +
+          'name in the certificate (Falco\'s docs issue it for "localhost")',
+        [option("tls.serverName")],
+      ];
+    case "client-cert-refused":
+      return [
+        "the server refused the TLS handshake: Falco requires a client certificate (tls.cert, " +
+          "tls.key) signed by the CA in its grpc root_certs",
+        [option("tls.cert"), option("tls.key")],
+      ];
+    case "handshake":
+      return [
+        "the TLS handshake failed: check the endpoint is Falco's TLS port and the certificates",
+        [],
+      ];
+  }
+}
+
+/** Options of {@link TlsError}. */
+export interface TlsErrorOptions extends FalcoErrorOptions {
+  /** Whether a CA was given (`ca-untrusted`: yours, or only the system's). @default true */
+  readonly caGiven?: boolean;
+}
 
 /** A mutual-TLS connection to Falco failed; `reason` says which side is wrong. */
 export class TlsError extends FalcoError<"tls"> {
   readonly reason: TlsFailure;
 
-  constructor(reason: TlsFailure, detail: string, options?: { cause?: unknown }) {
-    super("tls", `${TLS_ADVICE[reason]} (${detail})`, options);
+  constructor(reason: TlsFailure, detail: string, options?: TlsErrorOptions) {
+    const [advice, namedOptions] = tlsAdvice(reason, options?.caGiven ?? true);
+    super("tls", `${advice} (${detail})`, { cause: options?.cause, namedOptions });
     this.reason = reason;
   }
 }
 
 /** The endpoint answers, but not as Falco's gRPC output server. */
 export class NotFalcoServerError extends FalcoError<"not-falco"> {
-  constructor(endpoint: string, detail: string, options?: { cause?: unknown }) {
+  constructor(endpoint: string, detail: string, options?: FalcoErrorOptions) {
     super(
       "not-falco",
       `${endpoint} is not a Falco gRPC output server (${detail}): check the endpoint`,
@@ -86,7 +117,7 @@ export class NotFalcoServerError extends FalcoError<"not-falco"> {
 
 /** A connection failed or broke: Falco stopped, restarted, hung, or the network failed. Transient. */
 export class ConnectionError extends FalcoError<"connection"> {
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: FalcoErrorOptions) {
     super("connection", message, options);
   }
 }

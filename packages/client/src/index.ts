@@ -35,7 +35,12 @@ export type {
   SubscribeOptions,
 } from "./client-options.js";
 export type { ClientStatus } from "./client-status.js";
-export { DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH } from "./endpoint.js";
+export {
+  DEFAULT_SOCKET_PATH,
+  type EndpointAddress,
+  LEGACY_SOCKET_PATH,
+  parseEndpointAddress,
+} from "./endpoint.js";
 export {
   ConnectionError,
   NotFalcoServerError,

@@ -1,5 +1,6 @@
 import { ConfigurationError } from "@falco-sdk/core";
 import { describe, expect, it } from "vitest";
+import { testPki } from "../test/servers.js";
 import { resolveClientOptions, resolveSubscribeOptions } from "./resolve-options.js";
 
 describe("resolveClientOptions", () => {
@@ -23,12 +24,14 @@ describe("resolveClientOptions", () => {
     });
   });
 
-  it("takes the endpoint and TLS material from the FALCO_GRPC_* environment", () => {
-    const pem = "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n";
+  it("takes the endpoint and TLS material from the FALCO_GRPC_* environment", async () => {
+    // Real PEM: the certificate and key are checked to parse and to belong together.
+    const pki = await testPki();
+    const pem = pki.clientCert;
     const env = {
       FALCO_GRPC_ENDPOINT: "[::1]:5060",
       FALCO_GRPC_CERT: pem,
-      FALCO_GRPC_KEY: pem,
+      FALCO_GRPC_KEY: pki.clientKey,
       FALCO_GRPC_SERVER_NAME: "localhost",
     };
     const settings = resolveClientOptions({ livenessTimeoutMs: 1000, reconnect: false }, env);

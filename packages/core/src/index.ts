@@ -17,6 +17,8 @@ export {
   FalcoError,
   type FalcoErrorCode,
   type FalcoErrorCodes,
+  type FalcoErrorOptions,
+  type NamedOption,
 } from "./errors.js";
 export { EventHub } from "./event-hub.js";
 export { hostForUrl, hostPort } from "./host.js";

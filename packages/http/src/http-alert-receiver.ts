@@ -17,7 +17,7 @@ import {
   linkedAbortController,
 } from "@falco-sdk/core";
 import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
-import type { ReceiverStatus } from "./receiver-status.js";
+import { REJECT_REASONS, type ReceiverStatus, type RejectReason } from "./receiver-status.js";
 import {
   CONTENT_TYPES,
   decodeBody,
@@ -33,8 +33,13 @@ export interface ReceiverStats {
   readonly received: number;
   /** Alerts dropped because a consumer fell behind (oldest first). */
   readonly dropped: number;
-  /** Requests refused with a 4xx. */
+  /**
+   * Requests refused with a 4xx, every reason. Falco does not retry a refused POST: each is an
+   * alert that may be lost.
+   */
   readonly rejected: number;
+  /** Requests refused so far, by reason (every reason, 0 when none). */
+  readonly rejectedByReason: Readonly<Record<RejectReason, number>>;
   /** Alerts waiting for consumers now. */
   readonly queued: number;
   readonly consumers: number;
@@ -60,8 +65,17 @@ function checkSecurity(host: string, options: HttpAlertReceiverOptions): void {
   if (options.insecureAllowUnauthenticatedRemote) return;
   throw new ConfigurationError(
     `refusing to listen on ${host} without TLS or a shared secret: anyone reaching the port could ` +
-      "inject alerts. Set tls (with ca for mutual TLS, which Falco's http_output.mtls supports), " +
-      "sharedSecret (Falcosidekick customheaders), or insecureAllowUnauthenticatedRemote: true.",
+      "inject alerts. Set tls (with tls.ca for mutual TLS, which Falco's http_output.mtls " +
+      "supports), sharedSecret (Falcosidekick customheaders), or " +
+      "insecureAllowUnauthenticatedRemote: true.",
+    {
+      namedOptions: [
+        "tls",
+        "tls.ca",
+        "sharedSecret",
+        "insecureAllowUnauthenticatedRemote: true",
+      ].map((name) => ({ api: "createHttpAlertReceiver", name })),
+    },
   );
 }
 
@@ -85,29 +99,52 @@ export async function createHttpAlertReceiver(
   const secret = options.sharedSecret;
   const secretHeader = (secret?.header ?? "x-falco-sdk-secret").toLowerCase();
   let rejected = 0;
+  const rejectedByReason = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<
+    RejectReason,
+    number
+  >;
   const closing = new AbortController();
 
-  const reject = (res: ServerResponse, code: number, reason: string, headers = {}) => {
+  const count = (code: number, reason: RejectReason, message: string) => {
     rejected++;
-    status.publish({ type: "rejected", status: code, reason, total: rejected });
+    rejectedByReason[reason]++;
+    status.publish({
+      type: "rejected",
+      status: code,
+      reason,
+      message,
+      reasonTotal: rejectedByReason[reason],
+      total: rejected,
+    });
+  };
+  const reject = (
+    res: ServerResponse,
+    code: number,
+    reason: RejectReason,
+    message: string,
+    headers = {},
+  ) => {
+    count(code, reason, message);
     res.writeHead(code, { "Content-Type": "text/plain; charset=utf-8", ...headers });
-    res.end(`${reason}\n`);
+    res.end(`${message}\n`);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://receiver");
-    if (url.pathname !== path) return reject(res, 404, `POST alerts to ${path}`);
-    if (req.method !== "POST") return reject(res, 405, "only POST is accepted", { Allow: "POST" });
+    if (url.pathname !== path) return reject(res, 404, "wrong-path", `POST alerts to ${path}`);
+    if (req.method !== "POST")
+      return reject(res, 405, "wrong-method", "only POST is accepted", { Allow: "POST" });
     if (secret) {
       const given = Buffer.from(String(req.headers[secretHeader] ?? ""));
       const wanted = Buffer.from(secret.value);
       if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-        return reject(res, 401, `missing or wrong ${secretHeader} header`);
+        return reject(res, 401, "auth", `missing or wrong ${secretHeader} header`);
       }
     }
     const type = mediaType(req.headers["content-type"]);
     if (!(CONTENT_TYPES as readonly string[]).includes(type)) {
-      return reject(res, 415, `Content-Type must be ${CONTENT_TYPES.join(" or ")}, got "${type}"`);
+      const message = `Content-Type must be ${CONTENT_TYPES.join(" or ")}, got "${type}"`;
+      return reject(res, 415, "content-type", message);
     }
     try {
       const body = await readBody(req, maxBodyBytes);
@@ -117,7 +154,7 @@ export async function createHttpAlertReceiver(
     } catch (error) {
       if (!(error instanceof RejectedRequest)) throw error;
       if (error.status === 413) res.setHeader("Connection", "close");
-      reject(res, error.status, error.message);
+      reject(res, error.status, error.reason, error.message);
     }
   };
 
@@ -149,7 +186,14 @@ export async function createHttpAlertReceiver(
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
     // Malformed HTTP, or a request that did not arrive whole in time (slow uploads).
     const timedOut = error.code === "ERR_HTTP_REQUEST_TIMEOUT";
-    rejected++;
+    if (timedOut) count(408, "timeout", "the request did not arrive whole in time");
+    else if (error.code === "ECONNRESET" || error.code === "EPIPE") {
+      count(
+        400,
+        "malformed-http",
+        `the connection broke before the request was whole (${error.code})`,
+      );
+    } else count(400, "malformed-http", `not valid HTTP/1.1 (${error.code ?? error.message})`);
     if (socket.writable) {
       socket.end(
         `HTTP/1.1 ${timedOut ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\n\r\n`,
@@ -202,6 +246,7 @@ export async function createHttpAlertReceiver(
       received: fanout.received,
       dropped: fanout.dropped,
       rejected,
+      rejectedByReason: { ...rejectedByReason },
       queued: fanout.queued,
       consumers: fanout.consumerCount,
     }),

@@ -10,4 +10,9 @@ export type {
   ReceiverAlertsOptions,
   ReceiverTlsOptions,
 } from "./receiver-options.js";
-export type { ReceiverStatus } from "./receiver-status.js";
+export {
+  REJECT_REASONS,
+  type ReceiverStatus,
+  type RejectedEvent,
+  type RejectReason,
+} from "./receiver-status.js";

@@ -1,14 +1,16 @@
 import type { IncomingMessage } from "node:http";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { type Alert, AlertParseError, parseAlertJson, parseFalcoTextLine } from "@falco-sdk/core";
+import type { RejectReason } from "./receiver-status.js";
 
-/** A request the receiver refuses: HTTP status and the reason sent back. */
+/** A request the receiver refuses: HTTP status, why, and the words sent back. */
 export class RejectedRequest extends Error {
   constructor(
     readonly status: number,
-    reason: string,
+    readonly reason: RejectReason,
+    message: string,
   ) {
-    super(reason);
+    super(message);
   }
 }
 
@@ -24,7 +26,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
   if (declared > limit) {
     return Promise.reject(
-      new RejectedRequest(413, `body of ${declared} bytes; the limit is ${limit}`),
+      new RejectedRequest(413, "too-large", `body of ${declared} bytes; the limit is ${limit}`),
     );
   }
   return new Promise((resolve, reject) => {
@@ -35,7 +37,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (size > limit) {
         req.removeAllListeners("data");
         req.pause();
-        reject(new RejectedRequest(413, `body over the limit of ${limit} bytes`));
+        reject(new RejectedRequest(413, "too-large", `body over the limit of ${limit} bytes`));
         return;
       }
       chunks.push(chunk);
@@ -51,11 +53,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
  */
 export function parseBody(type: string, body: Buffer): Alert {
   const text = body.toString("utf8");
-  if (text.trim() === "") throw new RejectedRequest(400, "empty body: POST one alert");
+  if (text.trim() === "") throw new RejectedRequest(400, "bad-body", "empty body: POST one alert");
   try {
     return type === "text/plain" ? parseFalcoTextLine(text) : parseAlertJson(text);
   } catch (error) {
-    if (error instanceof AlertParseError) throw new RejectedRequest(400, error.message);
+    if (error instanceof AlertParseError) throw new RejectedRequest(400, "bad-body", error.message);
     throw error;
   }
 }
@@ -68,14 +70,18 @@ export function decodeBody(encoding: string | undefined, body: Buffer, limit: nu
   const name = (encoding ?? "identity").trim().toLowerCase();
   if (name === "identity" || name === "") return body;
   if (name !== "gzip" && name !== "deflate") {
-    throw new RejectedRequest(415, `Content-Encoding ${name} is not supported (gzip, deflate)`);
+    throw new RejectedRequest(
+      415,
+      "content-type",
+      `Content-Encoding ${name} is not supported (gzip, deflate)`,
+    );
   }
   try {
     return (name === "gzip" ? gunzipSync : inflateSync)(body, { maxOutputLength: limit });
   } catch (error) {
     const tooBig = (error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
     throw tooBig
-      ? new RejectedRequest(413, `decompressed body over the limit of ${limit} bytes`)
-      : new RejectedRequest(400, `body is not valid ${name}`);
+      ? new RejectedRequest(413, "too-large", `decompressed body over the limit of ${limit} bytes`)
+      : new RejectedRequest(400, "bad-body", `body is not valid ${name}`);
   }
 }

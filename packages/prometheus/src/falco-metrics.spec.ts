@@ -131,12 +131,16 @@ describe("createFalcoMetrics", () => {
     metrics.observe({ type: "dropped", total: 5 });
     metrics.observe({ type: "dropped", total: 12 });
     metrics.observe({ type: "rejected", total: 2 });
+    metrics.observe({ type: "rejected", total: 3, reason: "bad-body", reasonTotal: 1 });
+    metrics.observe({ type: "rejected", total: 5, reason: "auth", reasonTotal: 2 });
     metrics.observe({ type: "something-else" });
     expect(metrics.up).toBe(true);
     expect(await value("falco_sdk_alerts_dropped_total")).toBe("falco_sdk_alerts_dropped_total 12");
-    expect(await value("falco_sdk_requests_rejected_total")).toBe(
-      "falco_sdk_requests_rejected_total 2",
-    );
+    expect(await lines(metrics.registry, "falco_sdk_requests_rejected_total")).toEqual([
+      'falco_sdk_requests_rejected_total{reason="unknown"} 2',
+      'falco_sdk_requests_rejected_total{reason="bad-body"} 1',
+      'falco_sdk_requests_rejected_total{reason="auth"} 2',
+    ]);
   });
 
   it("reads the state of a source that keeps counters at each scrape", async () => {
@@ -153,8 +157,26 @@ describe("createFalcoMetrics", () => {
     expect(await value("falco_sdk_connected")).toBe("falco_sdk_connected 0");
     expect(await value("falco_sdk_alerts_dropped_total")).toBe("falco_sdk_alerts_dropped_total 9");
     expect(await value("falco_sdk_requests_rejected_total")).toBe(
-      "falco_sdk_requests_rejected_total 1",
+      'falco_sdk_requests_rejected_total{reason="unknown"} 1',
     );
+  });
+
+  it("exports the refusals of a receiver by reason, every reason from 0", async () => {
+    let rejected = { "bad-body": 0, "content-type": 0 };
+    const metrics = createFalcoMetrics({
+      defaultMetrics: false,
+      state: () => ({ up: true, rejected }),
+    });
+    const rows = () => lines(metrics.registry, "falco_sdk_requests_rejected_total");
+    expect(await rows()).toEqual([
+      'falco_sdk_requests_rejected_total{reason="bad-body"} 0',
+      'falco_sdk_requests_rejected_total{reason="content-type"} 0',
+    ]);
+    rejected = { "bad-body": 3, "content-type": 1 };
+    expect(await rows()).toEqual([
+      'falco_sdk_requests_rejected_total{reason="bad-body"} 3',
+      'falco_sdk_requests_rejected_total{reason="content-type"} 1',
+    ]);
   });
 
   it("refuses a maxSeries that is not a positive integer", () => {

@@ -99,7 +99,12 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
     );
   }
   // The source's state: from status events (observe) or read from `state()` at each scrape.
-  const observed = { up: false, possibleLosses: 0, dropped: 0, rejected: 0 };
+  const observed = {
+    up: false,
+    possibleLosses: 0,
+    dropped: 0,
+    rejected: {} as Record<string, number>,
+  };
   const read = (): Required<SourceState> => {
     const s = options.state?.();
     return s ? { ...observed, ...s } : observed;
@@ -124,12 +129,7 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
     () => read().dropped,
     "Alerts the source dropped because this exporter fell behind (oldest first)",
   );
-  totalCounter(
-    registers,
-    "falco_sdk_requests_rejected_total",
-    () => read().rejected,
-    "Requests the HTTP receiver refused (4xx): wrong path, method, content type, secret, oversized",
-  );
+  rejectedCounter(registers, () => byReason(read().rejected));
   new Gauge({
     name: "falco_sdk_series",
     help: "Distinct alert label sets counted (the cardinality guard's current load)",
@@ -172,8 +172,11 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
       if (event.type === "disconnected" && event.alertsMayHaveBeenLost) observed.possibleLosses++;
       if (event.type === "dropped" && event.total !== undefined)
         observed.dropped = Math.max(observed.dropped, event.total);
-      if (event.type === "rejected" && event.total !== undefined)
-        observed.rejected = Math.max(observed.rejected, event.total);
+      if (event.type === "rejected" && event.total !== undefined) {
+        const reason = event.reason ?? "unknown";
+        const total = event.reason ? (event.reasonTotal ?? 0) : event.total;
+        observed.rejected[reason] = Math.max(observed.rejected[reason] ?? 0, total);
+      }
     },
   };
 }
@@ -190,6 +193,31 @@ function totalCounter(registers: Registry[], name: string, total: () => number, 
       if (now > counted) {
         this.inc(now - counted);
         counted = now;
+      }
+    },
+  });
+}
+
+/** Refusals by reason; a plain total counts as `unknown`. */
+function byReason(rejected: number | Readonly<Record<string, number>>): Record<string, number> {
+  return typeof rejected === "number" ? { unknown: rejected } : { ...rejected };
+}
+
+/** `falco_sdk_requests_rejected_total{reason}`, following totals by reason kept elsewhere. */
+function rejectedCounter(registers: Registry[], totals: () => Record<string, number>) {
+  const counted = new Map<string, number>();
+  new Counter({
+    name: "falco_sdk_requests_rejected_total",
+    help: "Requests the HTTP receiver refused (4xx), by reason (wrong-path, wrong-method, auth, content-type, too-large, bad-body, malformed-http, timeout): each may be an alert lost, Falco does not retry",
+    labelNames: ["reason"],
+    registers,
+    collect() {
+      for (const [reason, now] of Object.entries(totals())) {
+        const before = counted.get(reason);
+        if (before === undefined || now > before) {
+          this.inc({ reason }, now - (before ?? 0));
+          counted.set(reason, now);
+        }
       }
     },
   });

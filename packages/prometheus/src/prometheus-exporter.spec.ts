@@ -118,7 +118,7 @@ describe("createPrometheusExporter over Falco's http_output", () => {
       body: "x",
     });
     expect(refused.status).toBe(415);
-    await scrapeUntil(exporter, /^falco_sdk_requests_rejected_total 1$/m);
+    await scrapeUntil(exporter, /^falco_sdk_requests_rejected_total\{reason="content-type"\} 1$/m);
   });
 });
 

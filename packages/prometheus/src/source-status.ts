@@ -9,12 +9,16 @@
  * - `disconnected` with `alertsMayHaveBeenLost: true`: counted in
  *   `falco_sdk_possible_alert_losses_total`.
  * - `dropped` with `total`: alerts the source dropped so far (`falco_sdk_alerts_dropped_total`).
- * - `rejected` with `total`: requests refused so far (`falco_sdk_requests_rejected_total`).
+ * - `rejected` with `total`: requests refused so far; with `reason` and `reasonTotal` (the
+ *   refusals of that reason so far), counted under that reason
+ *   (`falco_sdk_requests_rejected_total{reason}`), else under `reason="unknown"`.
  */
 export interface SourceStatusEvent {
   readonly type: string;
   readonly alertsMayHaveBeenLost?: boolean;
   readonly total?: number;
+  readonly reason?: string;
+  readonly reasonTotal?: number;
 }
 
 const UP = new Set(["connected", "listening"]);
@@ -38,6 +42,10 @@ export interface SourceState {
   readonly possibleLosses?: number;
   /** Alerts the source dropped because the exporter fell behind, so far. */
   readonly dropped?: number;
-  /** Requests an HTTP receiver refused, so far. */
-  readonly rejected?: number;
+  /**
+   * Requests an HTTP receiver refused so far (each may be a lost alert: Falco does not retry):
+   * a total, or counts by reason (`HttpAlertReceiver.stats().rejectedByReason`), each exported
+   * as `falco_sdk_requests_rejected_total{reason}`; a plain total is `reason="unknown"`.
+   */
+  readonly rejected?: number | Readonly<Record<string, number>>;
 }

@@ -7,12 +7,14 @@ import {
   openAlertInputs,
 } from "../alert-inputs.js";
 import { integer, positiveNumber } from "../connection-options.js";
+import { formatLoss, lossCounts } from "../loss-report.js";
 import {
   addNatsOptions,
   type NatsFlags,
   natsConnectionFromFlags,
   natsServers,
 } from "../nats-flags.js";
+import { plural } from "../plural.js";
 import { finish, startRun } from "../run-command.js";
 
 interface ForwardFlags extends InputFlags, NatsFlags {
@@ -39,9 +41,11 @@ function reportForwarder(forwarder: NatsForwarder, verbose: boolean): void {
       } else if (event.type === "publish-failed" && verbose) {
         say(`publish failed, retrying in ${event.delayMs} ms: ${event.error.message}`);
       } else if (event.type === "dropping") {
-        say(`backlog full (${event.capacity} alerts): dropping the oldest until NATS keeps up`);
+        say(
+          `backlog full (${plural(event.capacity, "alert")}): dropping the oldest until NATS keeps up`,
+        );
       } else if (event.type === "dropped") {
-        say(`${event.count} alerts were dropped (${event.total} in all)`);
+        say(`${plural(event.count, "alert")} dropped (${event.total} in all)`);
       } else if (event.type === "rejected") {
         say(event.error.message);
       }
@@ -115,9 +119,10 @@ stream back with: falco-alerts tail --nats nats://HOST:PORT [--durable NAME].`,
     if (forwarder && (failure === undefined || forwarder.stats().received > 0)) {
       const s = forwarder.stats();
       process.stderr.write(
-        `falco-alerts: forwarded ${s.published} alerts (${s.duplicates} already in the stream), ` +
+        `falco-alerts: forwarded ${plural(s.published, "alert")} (${s.duplicates} already in the stream), ` +
           `dropped ${s.dropped}, rejected ${s.rejected}, unsent ${s.backlog}\n`,
       );
+      if (inputs) process.stderr.write(`falco-alerts: ${formatLoss(lossCounts(inputs))}\n`);
     }
     process.exitCode = finish(run, failure, connected, flags.verbose);
   });

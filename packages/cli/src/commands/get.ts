@@ -1,3 +1,4 @@
+import type { FalcoClient } from "@falco-sdk/client";
 import { formatAlertJson } from "@falco-sdk/core";
 import type { Command } from "commander";
 import {
@@ -30,11 +31,13 @@ Examples:
   );
   command.action(async (flags: ConnectionFlags & FilterFlags & { json?: boolean }) => {
     const run = startRun();
-    const client = clientFromFlags(flags);
+    let client: FalcoClient | undefined;
     const color = useColor(process.stdout);
     let failure: unknown;
     let received = false;
     try {
+      // Inside the try: a bad setting (endpoint, TLS file) exits as from every command.
+      client = clientFromFlags(flags);
       for await (const alert of client.get({ ...filterFromFlags(flags), signal: run.signal })) {
         received = true;
         process.stdout.write(
@@ -44,7 +47,7 @@ Examples:
     } catch (error) {
       failure = error;
     } finally {
-      await client.close();
+      await client?.close();
     }
     process.exitCode = finish(run, failure, received, flags.verbose);
   });

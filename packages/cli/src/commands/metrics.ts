@@ -5,7 +5,6 @@ import {
   addInputOptions,
   type InputFlags,
   openAlertInputs,
-  parseListenAddress,
 } from "../alert-inputs.js";
 import {
   addFilterOptions,
@@ -13,6 +12,8 @@ import {
   filterFromFlags,
   positiveNumber,
 } from "../connection-options.js";
+import { parseListenAddress } from "../listen-address.js";
+import { lossCounts } from "../loss-report.js";
 import { finish, startRun } from "../run-command.js";
 
 interface MetricsFlags extends InputFlags, FilterFlags {
@@ -36,7 +37,7 @@ function inputsState(inputs: AlertInputs) {
     up: inputs.up(),
     possibleLosses: inputs.report.possibleLosses(),
     dropped: inputs.inputs.reduce((n, input) => n + input.dropped(), 0),
-    rejected: inputs.inputs.reduce((n, input) => n + (input.receiver?.stats().rejected ?? 0), 0),
+    rejected: lossCounts(inputs).rejected,
   });
 }
 

@@ -9,6 +9,7 @@ import {
   positiveNumber,
 } from "../connection-options.js";
 import { EXIT, exitCodeFor, UsageError } from "../exit-codes.js";
+import { formatLoss, lossCounts, rejectedTotal } from "../loss-report.js";
 import { NoiseAnalyzer } from "../noise/noise-analyzer.js";
 import { DEFAULT_NOISE_FIELDS } from "../noise/noise-fields.js";
 import { type AlertLogStats, readAlertLogs } from "../noise/read-alert-logs.js";
@@ -145,6 +146,11 @@ Examples:
         } finally {
           connected = source.report.connected();
           await source.close();
+        }
+        // What the report may miss: disconnections, drops, refused requests.
+        const loss = lossCounts(source);
+        if (loss.possibleLosses + loss.dropped + rejectedTotal(loss) > 0) {
+          process.stderr.write(`falco-alerts: ${formatLoss(loss)}\n`);
         }
       } else {
         if (files.length === 0 && process.stdin.isTTY)

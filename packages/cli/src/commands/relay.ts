@@ -11,10 +11,12 @@ import {
   addInputOptions,
   type InputFlags,
   openAlertInputs,
-  parseListenAddress,
 } from "../alert-inputs.js";
-import { EXIT, UsageError } from "../exit-codes.js";
+import { describeError, EXIT, UsageError } from "../exit-codes.js";
+import { parseListenEndpoint } from "../listen-address.js";
 import { loadFile } from "../load-file.js";
+import { formatLoss, lossCounts } from "../loss-report.js";
+import { plural } from "../plural.js";
 import { finish, startRun } from "../run-command.js";
 
 interface RelayFlags extends InputFlags {
@@ -42,16 +44,11 @@ function positiveInteger(value: string): number {
 
 /** The listen options of one --serve ENDPOINT. */
 function serveOptions(endpoint: string, flags: RelayFlags): RelayListenOptions {
-  if (endpoint.startsWith("unix://")) {
-    const socketPath = endpoint.slice("unix://".length);
-    if (!socketPath.startsWith("/")) {
-      throw new UsageError(
-        `--serve unix:// needs an absolute path, e.g. unix:///run/falco/falco.sock`,
-      );
-    }
-    return { socketPath, socketMode: flags.serveSocketMode ?? 0o660 };
+  const address = parseListenEndpoint("--serve", endpoint);
+  if (address.kind === "unix") {
+    return { socketPath: address.path, socketMode: flags.serveSocketMode ?? 0o660 };
   }
-  const { host, port } = parseListenAddress("--serve", endpoint);
+  const { host, port } = address;
   if (flags.serveCert && flags.serveKey && flags.serveCa) {
     return {
       host,
@@ -87,7 +84,7 @@ export function registerRelay(program: Command): void {
     )
     .option(
       "--serve <endpoint>",
-      "serve Falco's gRPC outputs API here: unix:///path.sock or host:port (repeatable)",
+      "serve Falco's gRPC outputs API here: unix:///path.sock (or /path.sock) or [host:]port (repeatable)",
       collect,
     )
     .option("--serve-cert <file>", "certificate of the TCP listeners (mutual TLS)")
@@ -141,18 +138,23 @@ Examples:
         sources: inputs.inputs.map(sourceOf),
         ...(flags.maxQueued !== undefined && { maxQueued: flags.maxQueued }),
       });
-      const printStats = () =>
-        process.stderr.write(`falco-alerts: stats ${JSON.stringify(relay.stats())}\n`);
+      const opened = inputs;
+      const printStats = () => {
+        const loss = lossCounts(opened);
+        const stats = { ...relay.stats(), inputLosses: loss };
+        process.stderr.write(`falco-alerts: stats ${JSON.stringify(stats)}\n`);
+        process.stderr.write(`falco-alerts: ${formatLoss(loss)}\n`);
+      };
       process.on("SIGUSR1", printStats);
       (async () => {
         for await (const event of relay.status()) {
           if (event.type === "subscriber-dropping") {
             process.stderr.write(
-              `falco-alerts: subscriber ${event.subscriber} does not keep up: ${event.dropped} alerts dropped\n`,
+              `falco-alerts: subscriber ${event.subscriber} does not keep up: ${plural(event.dropped, "alert")} dropped\n`,
             );
           } else if (event.type === "source-ended" && event.error !== undefined) {
             process.stderr.write(
-              `falco-alerts: input ${event.source} stopped: ${(event.error as Error).message ?? event.error}\n`,
+              `falco-alerts: input ${event.source} stopped: ${describeError(event.error)}\n`,
             );
           }
         }

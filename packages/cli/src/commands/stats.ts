@@ -12,6 +12,7 @@ import {
   positiveNumber,
 } from "../connection-options.js";
 import { createLiveScreen } from "../live-screen.js";
+import { formatLoss, lossCounts, rejectedTotal } from "../loss-report.js";
 import { RuleStatsTable } from "../rule-stats.js";
 import { finish, startRun } from "../run-command.js";
 import { renderStatsTable } from "../stats-table.js";
@@ -104,6 +105,11 @@ Examples:
     if (screen) screen.stop();
     else if (report.connected() || failure === undefined) {
       process.stdout.write(`${render().join("\n")}\n`);
+    }
+    // What the counts may miss, after the table: disconnections, drops, refused requests.
+    const loss = lossCounts(source);
+    if (loss.possibleLosses + loss.dropped + rejectedTotal(loss) > 0) {
+      process.stderr.write(`falco-alerts: ${formatLoss(loss)}\n`);
     }
     process.exitCode = finish(run, failure, report.connected(), flags.verbose);
   });

@@ -15,6 +15,7 @@ import {
 } from "../connection-options.js";
 import { type FleetFlags, openFleetInput, parseSince } from "../fleet-input.js";
 import { formatAlertLine } from "../format-alert.js";
+import { lossCounts } from "../loss-report.js";
 import { addNatsOptions } from "../nats-flags.js";
 import { finish, startRun } from "../run-command.js";
 import { useColor } from "../style.js";
@@ -39,7 +40,7 @@ export function registerTail(program: Command): void {
     )
     .option(
       "--summary",
-      "print a summary on stderr at exit (alerts by priority, top rules, possible loss)",
+      "print a summary on stderr at exit (alerts by priority, top rules, what may have been lost: disconnections, drops, refused requests)",
     );
   addFilterOptions(command);
   addInputOptions(command);
@@ -104,7 +105,7 @@ disconnection while alerts were in flight.`,
       await source.close();
     }
     if (flags.summary) {
-      process.stderr.write(`${counts.format(source.report.possibleLosses())}\n`);
+      process.stderr.write(`${counts.format(lossCounts(source))}\n`);
     }
     process.exitCode = finish(run, failure, source.report.connected(), flags.verbose);
   });

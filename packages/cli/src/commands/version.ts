@@ -1,3 +1,4 @@
+import type { FalcoClient } from "@falco-sdk/client";
 import type { Command } from "commander";
 import {
   addConnectionOptions,
@@ -18,9 +19,11 @@ export function registerVersion(program: Command): void {
   );
   command.action(async (flags: ConnectionFlags & { json?: boolean }) => {
     const run = startRun();
-    const client = clientFromFlags(flags);
+    let client: FalcoClient | undefined;
     let failure: unknown;
     try {
+      // Inside the try: a bad setting (endpoint, TLS file) exits as from every command.
+      client = clientFromFlags(flags);
       const v = await client.version({ signal: run.signal });
       if (flags.json) {
         const { raw: _raw, ...fields } = v;
@@ -44,7 +47,7 @@ export function registerVersion(program: Command): void {
     } catch (error) {
       failure = error;
     } finally {
-      await client.close();
+      await client?.close();
     }
     process.exitCode = finish(run, failure, false, flags.verbose);
   });

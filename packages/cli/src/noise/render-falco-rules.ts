@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { Document, type YAMLMap, type YAMLSeq } from "yaml";
+import { plural } from "../plural.js";
 import { percent, utc } from "./describe-combination.js";
 import type { NoiseCombination } from "./find-combinations.js";
 import type { NoiseReport } from "./noise-analyzer.js";
@@ -49,7 +50,7 @@ export function renderFalcoRules(report: NoiseReport, options: RenderOptions = {
   const removed = rules.reduce((n, r) => n + r.combinations.reduce((m, c) => m + c.count, 0), 0);
   doc.commentBefore = [
     ` Falco rule exceptions written by \`falco-alerts noise --format falco-rules\`.`,
-    ` Input: ${report.total} alerts, ${utc(report.firstSeen)} to ${utc(report.lastSeen)} UTC;`,
+    ` Input: ${plural(report.total, "alert")}, ${utc(report.firstSeen)} to ${utc(report.lastSeen)} UTC;`,
     ` these exceptions would have removed ${removed} of them (${percent(removed, report.total)}).`,
     " Each exception silences one combination of output-field values that explained many",
     " alerts of its rule; the comment above it says how many alerts of this input it would",
@@ -63,11 +64,11 @@ export function renderFalcoRules(report: NoiseReport, options: RenderOptions = {
   const seq = doc.contents as YAMLSeq<YAMLMap>;
   for (const [k, r] of rules.entries()) {
     const ruleNode = seq.items[k + 1]!;
-    ruleNode.commentBefore = ` ${r.rule}: ${r.count} alerts (${percent(r.count, report.total)} of all), ${r.priority}`;
+    ruleNode.commentBefore = ` ${r.rule}: ${plural(r.count, "alert")} (${percent(r.count, report.total)} of all), ${r.priority}`;
     const exceptions = ruleNode.get("exceptions", true) as unknown as YAMLSeq<YAMLMap>;
     for (const [i, node] of exceptions.items.entries()) {
       const c = r.combinations[i]!;
-      node.commentBefore = ` would have removed ${c.count} of ${r.count} alerts (${percent(c.count, r.count)})`;
+      node.commentBefore = ` would have removed ${c.count} of ${plural(r.count, "alert")} (${percent(c.count, r.count)})`;
       for (const key of ["fields", "comps", "values"]) {
         const list = node.get(key, true) as unknown as YAMLSeq;
         list.flow = key !== "values";

@@ -1,3 +1,4 @@
+import { plural } from "../plural.js";
 import { describeCombination, percent, rate, utc } from "./describe-combination.js";
 import type { NoiseReport, RuleNoise } from "./noise-analyzer.js";
 import type { RenderOptions } from "./render-text.js";
@@ -79,7 +80,7 @@ export function renderNoiseHtml(
       return `<tr><td>${esc(r.rule)}</td><td>${r.priority}</td><td class="n">${r.count}</td><td class="n">${percent(r.count, report.total)}</td><td class="n">${rate(r.perHour)}</td><td><ul>${combos}</ul></td></tr>`;
     })
     .join("\n");
-  const skip = skipped > 0 ? `, ${skipped} non-alert lines skipped` : "";
+  const skip = skipped > 0 ? `, ${plural(skipped, "non-alert line")} skipped` : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Falco noise report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -91,7 +92,7 @@ td.n{text-align:right}ul{margin:0;padding-left:16px}code{font-size:12px}
 .swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 </style></head><body>
 <h1>Falco noise report</h1>
-<p>${report.total} alerts from ${report.rules.length} rules, ${esc(utc(report.firstSeen))} to ${esc(utc(report.lastSeen))} UTC${skip}.</p>
+<p>${plural(report.total, "alert")} from ${plural(report.rules.length, "rule")}, ${esc(utc(report.firstSeen))} to ${esc(utc(report.lastSeen))} UTC${skip}.</p>
 <h2>Alerts over time</h2>
 ${renderChart(report, charted)}
 <ul class="legend">${legend}</ul>

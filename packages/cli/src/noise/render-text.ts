@@ -1,3 +1,4 @@
+import { plural } from "../plural.js";
 import { paint, paintPriority } from "../style.js";
 import { describeCombination, percent, rate, utc } from "./describe-combination.js";
 import type { NoiseReport, RuleNoise } from "./noise-analyzer.js";
@@ -12,8 +13,8 @@ export interface RenderOptions {
 
 function summary(report: NoiseReport, skipped: number): string {
   const span = `${utc(report.firstSeen)} to ${utc(report.lastSeen)} UTC`;
-  const skip = skipped > 0 ? `, ${skipped} non-alert lines skipped` : "";
-  return `${report.total} alerts from ${report.rules.length} rules, ${span}${skip}`;
+  const skip = skipped > 0 ? `, ${plural(skipped, "non-alert line")} skipped` : "";
+  return `${plural(report.total, "alert")} from ${plural(report.rules.length, "rule")}, ${span}${skip}`;
 }
 
 function explained(rule: RuleNoise): number {
