@@ -37,7 +37,8 @@ Exit status:
   1    failure while running (the connection gave up after having worked; other errors)
   2    usage error (unknown flag, bad or missing value)
   3    could not connect or bad settings: socket missing, permission, TLS, not a
-       Falco server, unreadable certificate file, metrics address taken
+       Falco server, unreadable certificate file, metrics address taken,
+       socket path in use by another server
   130  interrupted by Ctrl-C (SIGINT); SIGTERM stops cleanly with 0`;
 
 /**
@@ -64,6 +65,8 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "listen-failed": EXIT.error,
   // falco-alerts relay:
   "cannot-listen": EXIT.error,
+  // serve --socket and relay --serve unix://: another server answers there (or not a socket)
+  "socket-in-use": EXIT.connect,
   "relay-closed": EXIT.error,
   "server-state": EXIT.error,
   "stop-timeout": EXIT.error,

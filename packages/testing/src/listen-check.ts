@@ -4,6 +4,7 @@ import {
   type ListenOptions,
   listenHttp2,
   type PingPolicyOptions,
+  SocketInUseError,
 } from "@falco-sdk/grpc-server";
 import { InsecureListenError, ServerListenError } from "./errors.js";
 
@@ -27,7 +28,10 @@ export function checkListenOptions(listen: ListenOptions): void {
   );
 }
 
-/** `listenHttp2` after {@link checkListenOptions}, failing with the test servers' own error. */
+/**
+ * `listenHttp2` after {@link checkListenOptions}, failing with the test servers' own error,
+ * or with `SocketInUseError` when another server answers on the socket path (or it is not a socket).
+ */
 export async function listenChecked(
   listen: ListenOptions,
   handler: Parameters<typeof listenHttp2>[1],
@@ -37,7 +41,7 @@ export async function listenChecked(
   try {
     return await listenHttp2(listen, handler, pingPolicy);
   } catch (error) {
-    if (error instanceof ListenError) {
+    if (error instanceof ListenError && !(error instanceof SocketInUseError)) {
       throw new ServerListenError(error.message, { cause: error });
     }
     throw error;
