@@ -4,7 +4,6 @@ import {
   type ListenOptions,
   listenHttp2,
   type PingPolicyOptions,
-  SocketInUseError,
 } from "@falco-sdk/grpc-server";
 import { InsecureListenError, ServerListenError } from "./errors.js";
 
@@ -29,8 +28,9 @@ export function checkListenOptions(listen: ListenOptions): void {
 }
 
 /**
- * `listenHttp2` after {@link checkListenOptions}, failing with the test servers' own error,
- * or with `SocketInUseError` when another server answers on the socket path (or it is not a socket).
+ * `listenHttp2` after {@link checkListenOptions}, failing with the test servers' own error
+ * (its `cause` is the listener's: `SocketInUseError` when another server answers on the
+ * socket path or it is not a socket).
  */
 export async function listenChecked(
   listen: ListenOptions,
@@ -41,7 +41,7 @@ export async function listenChecked(
   try {
     return await listenHttp2(listen, handler, pingPolicy);
   } catch (error) {
-    if (error instanceof ListenError && !(error instanceof SocketInUseError)) {
+    if (error instanceof ListenError) {
       throw new ServerListenError(error.message, { cause: error });
     }
     throw error;
