@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
-import { lstatSync, readFileSync, unlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { lstatSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CCoreProcessError } from "./ccore-errors.js";
 import { CCoreProcess, type CCoreReply } from "./ccore-process.js";
+import { stubsDirFor } from "./ccore-stubs-dir.js";
 import { findProtoDir } from "./ccore-proto-dir.js";
 import { alertToInteropJson, listenToInteropJson, versionToInteropJson } from "./ccore-wire.js";
 import { ServerListenError, ServerStateError, ServerStopTimeoutError } from "./errors.js";
@@ -239,18 +238,6 @@ export async function startCCoreFalcoServer(
     },
   };
   return server;
-}
-
-/**
- * One directory of generated Python stubs per content of the .proto files,
- * shared by every server on this machine: generated once, never stale.
- */
-function stubsDirFor(protoDir: string): string {
-  const hash = createHash("sha256");
-  for (const name of ["schema", "outputs", "version"]) {
-    hash.update(readFileSync(join(protoDir, "falco", `${name}.proto`)));
-  }
-  return join(tmpdir(), `falco-sdk-ccore-stubs-${hash.digest("hex").slice(0, 16)}`);
 }
 
 function describe(listen: ListenOptions): string {
