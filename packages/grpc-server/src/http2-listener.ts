@@ -198,12 +198,14 @@ export async function listenHttp2(
 
   const closed = new Promise<void>((done) => server.once("close", () => done()));
   const stopListening = () => {
+    if (socketPath !== undefined && socketFile !== undefined) {
+      // Only the socket this listener created (its inode still open, so its number cannot
+      // have been reused): another server's socket now at the path stays.
+      releaseSocketPath(socketPath, socketFile);
+      socketFile = undefined;
+    }
     if (server.listening) {
       server.close();
-    }
-    if (socketPath !== undefined && socketFile !== undefined) {
-      // Only the socket this listener created: another server's socket now at the path stays.
-      releaseSocketPath(socketPath, socketFile);
     }
   };
   return {

@@ -4,10 +4,15 @@ import { connect } from "node:net";
 import { basename, dirname, join } from "node:path";
 import { ListenError, SocketInUseError } from "./listen-error.js";
 
-/** Which file a listener bound: removed at close only while the path still names it. */
+/**
+ * Which file a listener bound: removed at close only while the path still names it. The
+ * birth time tells a new file from ours when its inode number was freed and reused (0
+ * where the file system does not record it).
+ */
 export interface SocketFileIdentity {
-  readonly dev: number;
-  readonly ino: number;
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly birthtimeNs: bigint;
 }
 
 const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
@@ -117,8 +122,8 @@ export function stagingPathFor(path: string): string {
 
 /** The device and inode of the socket file at `path`. */
 export function socketFileIdentity(path: string): SocketFileIdentity {
-  const { dev, ino } = lstatSync(path);
-  return { dev, ino };
+  const { dev, ino, birthtimeNs } = lstatSync(path, { bigint: true });
+  return { dev, ino, birthtimeNs };
 }
 
 /**
@@ -129,7 +134,6 @@ export function socketFileIdentity(path: string): SocketFileIdentity {
  */
 export function placeSocket(staging: string, path: string, mode?: number): SocketFileIdentity {
   if (mode !== undefined) chmodSync(staging, mode);
-  const identity = socketFileIdentity(staging);
   try {
     linkSync(staging, path);
   } catch (error) {
@@ -145,17 +149,22 @@ export function placeSocket(staging: string, path: string, mode?: number): Socke
     if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw error;
     // A file system without hard links: the checked path, renamed into place.
     renameSync(staging, path);
-    return identity;
+    return socketFileIdentity(path);
   }
   unlinkSync(staging);
-  return identity;
+  return socketFileIdentity(path);
 }
 
 /** Removes the socket file at `path` if it is still the one `identity` names. */
 export function releaseSocketPath(path: string, identity: SocketFileIdentity): void {
   try {
-    const stats = lstatSync(path);
-    if (stats.isSocket() && stats.dev === identity.dev && stats.ino === identity.ino) {
+    const stats = lstatSync(path, { bigint: true });
+    if (
+      stats.isSocket() &&
+      stats.dev === identity.dev &&
+      stats.ino === identity.ino &&
+      stats.birthtimeNs === identity.birthtimeNs
+    ) {
       unlinkSync(path);
     }
   } catch {
