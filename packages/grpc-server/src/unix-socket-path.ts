@@ -78,7 +78,12 @@ export async function claimSocketPath(path: string): Promise<void> {
   }
   if (state === "stale") {
     await unlink(path).catch((error: unknown) => {
-      if (errnoOf(error) !== "ENOENT") throw error;
+      if (errnoOf(error) === "ENOENT") return;
+      throw new ListenError(
+        `cannot remove the stale socket ${path} (no server answers there): ` +
+          `${(error as Error).message}. Remove it, or choose another socket path.`,
+        { cause: error },
+      );
     });
   }
 }
