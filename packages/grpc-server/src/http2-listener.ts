@@ -10,7 +10,6 @@ import {
 } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import { dirname, resolve } from "node:path";
-import { FalcoError } from "@falco-sdk/core";
 import { ListenError } from "./listen-error.js";
 import type { ListenOptions } from "./listen-options.js";
 import { type PingPolicyOptions, SessionPingPolicy } from "./ping-policy.js";
@@ -175,7 +174,7 @@ export async function listenHttp2(
         done();
       } catch (error) {
         removeSocketFile(staging);
-        if (error instanceof FalcoError) fail(error);
+        if (error instanceof ListenError) fail(error);
         else onError(error as NodeJS.ErrnoException);
       }
     });
