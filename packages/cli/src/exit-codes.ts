@@ -63,7 +63,7 @@ export const EXIT_STATUSES: readonly ExitStatusRow[] = [
     meaning:
       "could not connect or bad settings: socket missing, permission denied, TLS, not a Falco " +
       "server, malformed endpoint, TCP without `--cert`/`--key`, unreadable or mismatched " +
-      "certificate file, `metrics` address taken",
+      "certificate file, `metrics` address taken, socket path in use by another server",
   },
   {
     status: EXIT.interrupted,
@@ -127,6 +127,8 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "listen-failed": EXIT.error,
   // falco-alerts relay:
   "cannot-listen": EXIT.error,
+  // serve --socket and relay --serve unix://: another server answers there (or not a socket)
+  "socket-in-use": EXIT.connect,
   "relay-closed": EXIT.error,
   "server-state": EXIT.error,
   "stop-timeout": EXIT.error,

@@ -6,6 +6,8 @@ import {
   createFalcoTestServer,
   createTestPki,
   type ListenOptions,
+  ServerListenError,
+  SocketInUseError,
   writeTestPki,
 } from "@falco-sdk/testing";
 import { describeError, EXIT, exitCodeFor, UsageError } from "./exit-codes.js";
@@ -94,7 +96,9 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     server = await createFalcoTestServer({ listen: options.listen });
   } catch (error) {
     process.stderr.write(`falco-alerts: ${describeError(error, flags.verbose)}\n`);
-    process.exitCode = exitCodeFor(error, false);
+    // Another server's socket (or not a socket) at --socket: a bad setting, like `relay --serve`.
+    const taken = error instanceof ServerListenError && error.cause instanceof SocketInUseError;
+    process.exitCode = exitCodeFor(taken ? error.cause : error, false);
     return;
   }
   quietClientDisconnects(flags.verbose ?? false);

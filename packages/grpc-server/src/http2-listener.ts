@@ -1,4 +1,4 @@
-import { chmodSync, lstatSync, mkdirSync, renameSync, unlinkSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import {
   constants,
   createSecureServer,
@@ -9,10 +9,19 @@ import {
   type Http2Session,
 } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { ListenError } from "./listen-error.js";
 import type { ListenOptions } from "./listen-options.js";
 import { type PingPolicyOptions, SessionPingPolicy } from "./ping-policy.js";
+import {
+  checkSocketPathLength,
+  claimSocketPath,
+  placeSocket,
+  releaseSocketPath,
+  removeSocketFile,
+  type SocketFileIdentity,
+  stagingPathFor,
+} from "./unix-socket-path.js";
 
 type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
 
@@ -38,31 +47,6 @@ export interface Http2Listener {
   readonly closed: Promise<void>;
   /** Destroys every session and socket at once and stops listening. */
   destroy(): void;
-}
-
-function removeStaleSocket(path: string): void {
-  let stats: ReturnType<typeof lstatSync>;
-  try {
-    stats = lstatSync(path);
-  } catch {
-    return; // nothing there
-  }
-  if (!stats.isSocket()) {
-    throw new ListenError(
-      `${path} exists and is not a socket: choose another socket path (refusing to delete it).`,
-    );
-  }
-  unlinkSync(path);
-}
-
-function removeSocketFile(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) {
-      unlinkSync(path);
-    }
-  } catch {
-    // already gone
-  }
 }
 
 /**
@@ -155,41 +139,45 @@ export async function listenHttp2(
 
   const socketPath = "socketPath" in listen ? resolve(listen.socketPath) : undefined;
   const host = "socketPath" in listen ? undefined : (listen.host ?? DEFAULT_HOST);
+  let socketFile: SocketFileIdentity | undefined;
+  let staging = "";
+  if (socketPath !== undefined) {
+    checkSocketPathLength(socketPath);
+    try {
+      mkdirSync(dirname(socketPath), { recursive: true });
+    } catch (error) {
+      throw new ListenError(`cannot listen on ${socketPath}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    staging = stagingPathFor(socketPath);
+    await claimSocketPath(socketPath);
+  }
   await new Promise<void>((done, fail) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const where = socketPath ?? `${host}:${"port" in listen ? (listen.port ?? 0) : 0}`;
       fail(new ListenError(`cannot listen on ${where}: ${error.message}`, { cause: error }));
     };
     server.once("error", onError);
-    try {
-      if (socketPath !== undefined) {
-        mkdirSync(dirname(socketPath), { recursive: true });
-        removeStaleSocket(socketPath);
-        const mode = "socketMode" in listen ? listen.socketMode : undefined;
-        if (mode === undefined) {
-          server.listen(socketPath, () => done());
-        } else {
-          // Bound under a private name, chmod-ed, then renamed: no client ever
-          // sees the socket with the umask's mode.
-          const staging = join(dirname(socketPath), `.${basename(socketPath)}.${process.pid}.tmp`);
-          removeStaleSocket(staging);
-          server.listen(staging, () => {
-            try {
-              chmodSync(staging, mode);
-              renameSync(staging, socketPath);
-              done();
-            } catch (error) {
-              removeSocketFile(staging);
-              onError(error as NodeJS.ErrnoException);
-            }
-          });
-        }
-      } else {
-        server.listen("port" in listen ? (listen.port ?? 0) : 0, host, () => done());
-      }
-    } catch (error) {
-      fail(error);
+    if (socketPath === undefined) {
+      server.listen("port" in listen ? (listen.port ?? 0) : 0, host, () => done());
+      return;
     }
+    // Bound under a private name (staging), chmod-ed, then linked into place: no client
+    // sees the socket with the umask's mode, nothing that appeared at the path meanwhile
+    // is replaced, and Node's close (which unlinks the name it bound) never touches the path.
+    removeSocketFile(staging);
+    server.listen(staging, () => {
+      try {
+        const mode = "socketMode" in listen ? listen.socketMode : undefined;
+        socketFile = placeSocket(staging, socketPath, mode);
+        done();
+      } catch (error) {
+        removeSocketFile(staging);
+        if (error instanceof ListenError) fail(error);
+        else onError(error as NodeJS.ErrnoException);
+      }
+    });
   }).catch((error: unknown) => {
     server.close();
     throw error;
@@ -209,11 +197,14 @@ export async function listenHttp2(
 
   const closed = new Promise<void>((done) => server.once("close", () => done()));
   const stopListening = () => {
+    if (socketPath !== undefined && socketFile !== undefined) {
+      // Only the socket this listener created (its inode still open, so its number cannot
+      // have been reused): another server's socket now at the path stays.
+      releaseSocketPath(socketPath, socketFile);
+      socketFile = undefined;
+    }
     if (server.listening) {
       server.close();
-    }
-    if (socketPath !== undefined) {
-      removeSocketFile(socketPath);
     }
   };
   return {

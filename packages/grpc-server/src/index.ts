@@ -1,7 +1,7 @@
 export { abortable, untilAborted } from "./abortable.js";
 export { deprecatedSource } from "./deprecated-source.js";
 export { DEFAULT_HOST, type Http2Listener, listenHttp2 } from "./http2-listener.js";
-export { ListenError } from "./listen-error.js";
+export { ListenError, SocketInUseError } from "./listen-error.js";
 export type {
   ListenOptions,
   PlaintextListenOptions,
@@ -10,3 +10,9 @@ export type {
   UnixListenOptions,
 } from "./listen-options.js";
 export type { PingPolicyOptions } from "./ping-policy.js";
+export {
+  claimSocketPath,
+  releaseSocketPath,
+  type SocketFileIdentity,
+  socketFileIdentity,
+} from "./unix-socket-path.js";

@@ -10,7 +10,12 @@ export interface TlsMaterial {
 
 /** Plaintext HTTP/2 on a unix socket, like Falco's default `unix:///run/falco/falco.sock`. */
 export interface UnixListenOptions {
-  /** Path of the socket file (a stale socket file there is replaced; its parent is created). */
+  /**
+   * Path of the socket file; its parent is created. A socket file nothing answers on (a
+   * stopped server's) is replaced; a socket a server answers on, or a file of another kind,
+   * makes listening fail with `SocketInUseError` and is left alone. At close the socket is
+   * removed only while the path still names the socket this listener created.
+   */
   readonly socketPath: string;
   /**
    * Permission bits of the socket file, applied before the socket appears at `socketPath`

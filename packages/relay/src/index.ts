@@ -1,4 +1,4 @@
-export { ListenError } from "@falco-sdk/grpc-server";
+export { claimSocketPath, ListenError, SocketInUseError } from "@falco-sdk/grpc-server";
 export {
   type AlertRelay,
   createAlertRelay,

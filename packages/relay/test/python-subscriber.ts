@@ -1,5 +1,6 @@
 // Drives test/grpc_subscriber.py (gRPC C core through Debian's python3-grpcio) from the tests.
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -10,7 +11,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const interopDir = join(dirname(require.resolve("@falco-sdk/testing/package.json")), "interop");
 const protoDir = join(here, "..", "..", "..", "proto");
-const stubsDir = join(tmpdir(), `falco-sdk-relay-stubs-${process.pid}`);
+// Private to this process: a directory of a predictable name could be another user's.
+const stubsDir = join(mkdtempSync(join(tmpdir(), "falco-sdk-relay-stubs-")), "stubs");
 
 /** One line the subscriber printed. */
 export type SubscriberLine = Record<string, unknown>;

@@ -24,6 +24,7 @@ import time
 from falco_codec import alert_from_json, load_stubs, version_from_json
 from falco_service import FalcoServicer, build_server
 from falco_state import AlertQueue
+import unix_socket
 
 EXIT_MISSING_MODULE = 3
 
@@ -56,6 +57,7 @@ class Interop:
         self.server = None
         self.address = None
         self.listen = None
+        self.socket = None
         self.version_reply = pb.version.response()
         self.calls_per_method = None
         self.lock = threading.Lock()
@@ -120,6 +122,10 @@ class Interop:
         # Like Falco: the listener closes and no new call starts; each open sub
         # ends OK at its client's next request; a get in progress ends OK.
         done = server.stop(grace=10**9)
+        if self.socket is not None:
+            # gRPC's core unlinked only the private name it bound: remove our socket, as Falco does.
+            unix_socket.release(self.listen["socketPath"], self.socket)
+            self.socket = None
         finished = done.wait(timeout=None if grace_ms is None else grace_ms / 1000.0)
         if not finished and cmd.get("onTimeout") == "cancel":
             open_calls = self.queue.open_calls()
@@ -173,7 +179,7 @@ class Interop:
             self.grpc, self.queue, self.pb, self.version_reply, self.calls_per_method
         )
         port_wanted = getattr(self, "port", None) or self.listen.get("port") or 0
-        self.server, self.endpoint, self.port = build_server(
+        self.server, self.endpoint, self.port, self.socket = build_server(
             self.grpc, self.pb, servicer, self.listen, port_wanted
         )
         log(f"listening on {self.endpoint}")

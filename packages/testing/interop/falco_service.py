@@ -3,6 +3,7 @@
 import contextlib
 from concurrent import futures
 
+import unix_socket
 from falco_state import CallSlots
 
 
@@ -108,7 +109,7 @@ class FalcoServicer:
 
 
 def build_server(grpc, pb, servicer, listen, port_wanted):
-    """A started gRPC server on `listen`; returns (server, endpoint, port)."""
+    """A started gRPC server on `listen`; returns (server, endpoint, port, socket identity or None)."""
     outputs = pb.outputs
     version = pb.version
     outputs_handler = grpc.method_handlers_generic_handler(
@@ -140,10 +141,12 @@ def build_server(grpc, pb, servicer, listen, port_wanted):
     # ping at most once per 5 minutes without data) stays as in Falco.
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=128))
     server.add_generic_rpc_handlers((outputs_handler, version_handler))
+    identity = None
     if "socketPath" in listen:
         path = listen["socketPath"]
         address = "unix:" + path
-        port = server.add_insecure_port(address)
+        identity = unix_socket.bind(server, path)
+        port = 1
         endpoint = "unix://" + path if path.startswith("/") else "unix:" + path
     else:
         host = listen.get("host") or "127.0.0.1"
@@ -167,7 +170,7 @@ def build_server(grpc, pb, servicer, listen, port_wanted):
     if port == 0:
         raise OSError(f"cannot listen on {address}")
     server.start()
-    return server, endpoint, port
+    return server, endpoint, port, identity
 
 
 def _pem(tls, name):

@@ -1,11 +1,14 @@
-import { createHash } from "node:crypto";
-import { lstatSync, readFileSync, unlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  claimSocketPath,
+  releaseSocketPath,
+  type SocketFileIdentity,
+  socketFileIdentity,
+} from "@falco-sdk/grpc-server";
 import { CCoreProcessError } from "./ccore-errors.js";
 import { CCoreProcess, type CCoreReply } from "./ccore-process.js";
 import { findProtoDir } from "./ccore-proto-dir.js";
+import { stubsDirFor } from "./ccore-stubs-dir.js";
 import { alertToInteropJson, listenToInteropJson, versionToInteropJson } from "./ccore-wire.js";
 import { ServerListenError, ServerStateError, ServerStopTimeoutError } from "./errors.js";
 import type {
@@ -99,9 +102,13 @@ export async function startCCoreFalcoServer(
 
   let proc: CCoreProcess = await spawnProcess();
 
+  let socketFile: SocketFileIdentity | undefined;
+
   async function listenNow(): Promise<string> {
     let reply: Record<string, unknown>;
     try {
+      // A live server's socket is refused, a stale one (a crashed server's) removed.
+      if ("socketPath" in listen) await claimSocketPath(listen.socketPath);
       reply = await proc.request("start", {
         listen: listenToInteropJson(listen),
         version,
@@ -113,7 +120,8 @@ export async function startCCoreFalcoServer(
         { cause: error },
       );
     }
-    if (!("socketPath" in listen)) listen = { ...listen, port: reply.port as number };
+    if ("socketPath" in listen) socketFile = socketFileIdentity(listen.socketPath);
+    else listen = { ...listen, port: reply.port as number };
     return reply.endpoint as string;
   }
 
@@ -135,8 +143,8 @@ export async function startCCoreFalcoServer(
   }
 
   /**
-   * Kills the process like a killed Falco (the kernel resets every connection;
-   * the socket file is removed, as the Node server does) and starts a new,
+   * Kills the process like a killed Falco (the kernel resets every connection)
+   * and starts a new,
    * not listening, one holding the backlog and counters.
    */
   async function killAndRespawn(): Promise<void> {
@@ -145,7 +153,7 @@ export async function startCCoreFalcoServer(
     const reply = await dying.request("crash");
     await dying.kill(); // it is killing itself; this waits for it
     // Like a killed Falco, the socket file stays behind (clients then get
-    // ECONNREFUSED, not ENOENT); restart() binds over it.
+    // ECONNREFUSED, not ENOENT); restart() replaces it (nothing answers there).
     proc = await spawnProcess();
     await proc.request("load", { state: reply.state });
   }
@@ -234,35 +242,17 @@ export async function startCCoreFalcoServer(
       } finally {
         state = "disposed";
         await proc.kill();
-        if ("socketPath" in listen) removeSocketFile(listen.socketPath);
+        // Only the socket it created (a killed process leaves it behind).
+        if ("socketPath" in listen && socketFile !== undefined) {
+          releaseSocketPath(listen.socketPath, socketFile);
+        }
       }
     },
   };
   return server;
 }
 
-/**
- * One directory of generated Python stubs per content of the .proto files,
- * shared by every server on this machine: generated once, never stale.
- */
-function stubsDirFor(protoDir: string): string {
-  const hash = createHash("sha256");
-  for (const name of ["schema", "outputs", "version"]) {
-    hash.update(readFileSync(join(protoDir, "falco", `${name}.proto`)));
-  }
-  return join(tmpdir(), `falco-sdk-ccore-stubs-${hash.digest("hex").slice(0, 16)}`);
-}
-
 function describe(listen: ListenOptions): string {
   if ("socketPath" in listen) return `unix://${listen.socketPath}`;
   return `${listen.host ?? "127.0.0.1"}:${listen.port ?? 0}`;
-}
-
-/** Removes the socket file a killed process left behind (never any other kind of file). */
-function removeSocketFile(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch {
-    // already gone
-  }
 }

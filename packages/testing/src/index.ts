@@ -1,4 +1,5 @@
 export type { PingPolicyOptions } from "@falco-sdk/grpc-server";
+export { SocketInUseError } from "@falco-sdk/grpc-server";
 export type {
   AlertGenerator,
   AlertGeneratorOptions,

@@ -27,7 +27,11 @@ export function checkListenOptions(listen: ListenOptions): void {
   );
 }
 
-/** `listenHttp2` after {@link checkListenOptions}, failing with the test servers' own error. */
+/**
+ * `listenHttp2` after {@link checkListenOptions}, failing with the test servers' own error
+ * (its `cause` is the listener's: `SocketInUseError` when another server answers on the
+ * socket path or it is not a socket).
+ */
 export async function listenChecked(
   listen: ListenOptions,
   handler: Parameters<typeof listenHttp2>[1],

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
+import { SocketInUseError } from "@falco-sdk/grpc-server";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -41,7 +42,20 @@ describe("createFalcoTestServer (Node specifics)", () => {
     writeFileSync(socketPath, "keep me");
     const error = await rejectionOf(createFalcoTestServer({ listen: { socketPath } }));
     expect(error).toBeInstanceOf(ServerListenError);
+    expect((error as Error).cause).toBeInstanceOf(SocketInUseError);
     expect(existsSync(socketPath)).toBe(true);
+  });
+
+  it("refuses a socket another server answers on, which keeps serving", async () => {
+    const socketPath = join(dir, "falco.sock");
+    await using first = await createFalcoTestServer({ listen: { socketPath } });
+    const error = await rejectionOf(createFalcoTestServer({ listen: { socketPath } }));
+    expect(error).toBeInstanceOf(ServerListenError);
+    expect((error as Error).cause).toBeInstanceOf(SocketInUseError);
+    expect((error as Error).message).toMatch(/another server is listening on .*falco\.sock/);
+    using connection = createTestTransport({ endpoint: first.endpoint });
+    const answer = await createClient(versionService, connection.transport).version({});
+    expect(answer.version).toBe("0.43.1");
   });
 
   it("reports a taken TCP port as ServerListenError", async () => {
@@ -167,6 +181,7 @@ const DROP_STREAMS_SCRIPT = `
 import { connect as connectHttp2, constants } from "node:http2";
 import { connect as connectNet } from "node:net";
 import { createClient } from "@connectrpc/connect";
+import { SocketInUseError } from "@falco-sdk/grpc-server";
 import { create } from "@bufbuild/protobuf";
 import { requestSchema, service } from "@falco-sdk/proto/outputs";
 import { createFalcoTestServer, createTestTransport } from "@falco-sdk/testing";

@@ -1,4 +1,5 @@
 import {
+  claimSocketPath,
   createAlertRelay,
   type RelayListenOptions,
   type RelaySource,
@@ -129,6 +130,11 @@ Examples:
         );
       }
       const listens = serve.map((endpoint) => serveOptions(endpoint, flags));
+      // Before reading Falco: a relay that cannot serve must not take alerts from Falco's
+      // queue, and another server's socket makes it exit 3 (like any bad setting).
+      for (const listen of listens) {
+        if ("socketPath" in listen) await claimSocketPath(listen.socketPath);
+      }
       // A relay is a daemon: wait for the upstream Falco rather than fail at start.
       const grpcInputs = (flags.from?.length ?? 0) + (flags.endpoint?.length ?? 0) > 0;
       const httpInputs = (flags.listenHttp?.length ?? 0) + (flags.listen?.length ?? 0) > 0;
