@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { ListenError } from "./listen-error.js";
 import type { ListenOptions } from "./listen-options.js";
 import { type PingPolicyOptions, SessionPingPolicy } from "./ping-policy.js";
+import { guardRequests, type RejectionListener } from "./request-guard.js";
 
 type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
 
@@ -63,6 +64,40 @@ function removeSocketFile(path: string): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * Reports the streams nghttp2 reset before they reached the handler (a header block
+ * HTTP/2 forbids: `te` other than "trailers", connection-specific or upper-case fields,
+ * no `:authority`...). Node reports nothing of them; they show as gaps in the client's
+ * stream ids, found at the next stream and when the connection closes.
+ */
+function watchRefusedStreams(session: Http2Session, onRejected: RejectionListener): void {
+  let accounted = 0; // client streams (ids 1, 3, 5...) seen or reported
+  const reportUpTo = (opened: number) => {
+    for (; accounted < opened; accounted++) {
+      onRejected({
+        reason: "protocol-error",
+        message: "stream reset: its header block violates HTTP/2 (RFC 9113 section 8.2)",
+        peer: "unknown",
+      });
+    }
+  };
+  session.on("stream", (stream: { id?: number }) => {
+    reportUpTo(((stream.id ?? 1) - 1) / 2);
+    accounted++;
+  });
+  const atEnd = () => {
+    let last: number | undefined;
+    try {
+      last = session.state.lastProcStreamID;
+    } catch {
+      // the session is gone
+    }
+    if (last !== undefined && last > 0) reportUpTo((last + 1) / 2);
+  };
+  session.socket?.once("close", atEnd);
+  session.once("close", atEnd);
 }
 
 /**
@@ -127,14 +162,20 @@ function createHttp2Server(listen: ListenOptions, handler: RequestHandler): Http
  * options it accepts (e.g. refuses plaintext TCP without an opt-in); this
  * rejects with {@link ListenError} when the address cannot be bound.
  * `pingPolicy` enforces gRPC C-core's keepalive policy, `false` accepts any PING.
+ * No request ends the process or another call: each malformed one is answered with a
+ * gRPC error or a reset and reported to `onRejected` (see {@link guardRequests}).
  */
 export async function listenHttp2(
   listen: ListenOptions,
   handler: RequestHandler,
   pingPolicy: PingPolicyOptions | false,
+  onRejected: RejectionListener = () => {},
 ): Promise<Http2Listener> {
   const policies = new WeakMap<Http2Session, SessionPingPolicy>();
-  const server = createHttp2Server(listen, wrapHandler(handler, policies));
+  const server = createHttp2Server(
+    listen,
+    wrapHandler(guardRequests(handler, onRejected), policies),
+  );
   const sessions = new Set<Http2Session>();
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -149,8 +190,15 @@ export async function listenHttp2(
     }
     session.on("close", () => sessions.delete(session));
     session.on("error", () => {});
+    watchRefusedStreams(session, onRejected);
   });
-  server.on("sessionError", () => {});
+  server.on("sessionError", (error: Error) =>
+    onRejected({
+      reason: "protocol-error",
+      message: `connection closed: ${error.message}`,
+      peer: "unknown",
+    }),
+  );
   server.on("tlsClientError", () => {});
 
   const socketPath = "socketPath" in listen ? resolve(listen.socketPath) : undefined;

@@ -10,3 +10,9 @@ export type {
   UnixListenOptions,
 } from "./listen-options.js";
 export type { PingPolicyOptions } from "./ping-policy.js";
+export {
+  guardRequests,
+  type RejectionListener,
+  type RejectionReason,
+  type RequestRejection,
+} from "./request-guard.js";

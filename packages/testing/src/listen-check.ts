@@ -32,10 +32,11 @@ export async function listenChecked(
   listen: ListenOptions,
   handler: Parameters<typeof listenHttp2>[1],
   pingPolicy: PingPolicyOptions | false,
+  onRejected?: Parameters<typeof listenHttp2>[3],
 ): Promise<Http2Listener> {
   checkListenOptions(listen);
   try {
-    return await listenHttp2(listen, handler, pingPolicy);
+    return await listenHttp2(listen, handler, pingPolicy, onRejected);
   } catch (error) {
     if (error instanceof ListenError) {
       throw new ServerListenError(error.message, { cause: error });
