@@ -70,7 +70,7 @@ function removeSocketFile(path: string): void {
  * Reports the streams nghttp2 reset before they reached the handler (a header block
  * HTTP/2 forbids: `te` other than "trailers", connection-specific or upper-case fields,
  * no `:authority`...). Node reports nothing of them; they show as gaps in the client's
- * stream ids, found at the next stream and when the connection closes.
+ * stream ids, found at the next stream and when the client closes the connection.
  */
 function watchRefusedStreams(session: Http2Session, onRejected: RejectionListener): void {
   let accounted = 0; // client streams (ids 1, 3, 5...) seen or reported
@@ -96,8 +96,9 @@ function watchRefusedStreams(session: Http2Session, onRejected: RejectionListene
     }
     if (last !== undefined && last > 0) reportUpTo((last + 1) / 2);
   };
+  // The session's state is still there when the client's FIN arrives, gone at "close".
+  session.socket?.once("end", atEnd);
   session.socket?.once("close", atEnd);
-  session.once("close", atEnd);
 }
 
 /**

@@ -37,6 +37,13 @@ const GRPC_INTERNAL = 13;
 const GRPC_INVALID_ARGUMENT = 3;
 const GRPC_RESOURCE_EXHAUSTED = 8;
 const GRPC_UNIMPLEMENTED = 12;
+const GRPC_UNKNOWN = 2;
+const MESSAGE_ERRORS = new Set([
+  GRPC_UNKNOWN,
+  GRPC_INVALID_ARGUMENT,
+  GRPC_RESOURCE_EXHAUSTED,
+  GRPC_INTERNAL,
+]);
 
 /** The authority put in place of one no URL can hold (grpcio 1.57+ sends a unix socket's path). */
 const SAFE_AUTHORITY = "localhost";
@@ -102,45 +109,43 @@ function classify(httpStatus: number, grpcStatus: number | undefined, grpcMessag
       ? ("invalid-message" as const)
       : ("unknown-method" as const);
   }
-  if (grpcStatus === GRPC_INVALID_ARGUMENT || grpcStatus === GRPC_RESOURCE_EXHAUSTED) {
-    return "invalid-message" as const;
-  }
+  // connect answers an undecodable message INTERNAL ("parse binary"), a truncated one
+  // INVALID_ARGUMENT, one over the size limit RESOURCE_EXHAUSTED.
+  if (grpcStatus !== undefined && MESSAGE_ERRORS.has(grpcStatus)) return "invalid-message" as const;
   return undefined;
 }
 
 /**
  * Reports the call when its answer says the request was at fault: HTTP status other than
- * 200 (no such path, not gRPC), UNIMPLEMENTED, INVALID_ARGUMENT or RESOURCE_EXHAUSTED.
+ * 200 (no such path, not gRPC), UNIMPLEMENTED, INVALID_ARGUMENT, RESOURCE_EXHAUSTED,
+ * INTERNAL or UNKNOWN (not CANCELLED, DEADLINE_EXCEEDED or UNAVAILABLE: those are the
+ * client's or the server's own doing). Reported as the answer is written, before the
+ * client can see it.
  */
 function watchAnswer(
   response: Http2ServerResponse,
   report: (reason: RejectionReason, message: string) => void,
 ): void {
-  let grpcStatus: number | undefined;
-  let grpcMessage = "";
-  const note = (headers: unknown) => {
-    if (headers === null || typeof headers !== "object") return;
-    const fields = headers as Record<string, unknown>;
-    if (fields["grpc-status"] !== undefined) {
-      grpcStatus = Number(fields["grpc-status"]);
-      grpcMessage = decodeURIComponent(String(fields["grpc-message"] ?? ""));
-    }
+  const note = (httpStatus: number, headers: unknown) => {
+    const fields = (headers !== null && typeof headers === "object" ? headers : {}) as Record<
+      string,
+      unknown
+    >;
+    const grpcStatus =
+      fields["grpc-status"] === undefined ? undefined : Number(fields["grpc-status"]);
+    const grpcMessage = decodeURIComponent(String(fields["grpc-message"] ?? ""));
+    const reason = classify(httpStatus, grpcStatus, grpcMessage);
+    if (reason !== undefined) report(reason, grpcMessage || `answered HTTP ${httpStatus}`);
   };
   const { writeHead, addTrailers } = response;
   response.writeHead = ((...args: unknown[]) => {
-    note(args.find((arg) => typeof arg === "object"));
+    note(Number(args[0]), args.find((arg) => typeof arg === "object"));
     return (writeHead as (...a: unknown[]) => Http2ServerResponse).apply(response, args);
   }) as typeof writeHead;
   response.addTrailers = (headers) => {
-    note(headers);
+    note(200, headers);
     addTrailers.call(response, headers);
   };
-  response.stream.once("close", () => {
-    const reason = classify(response.statusCode, grpcStatus, grpcMessage);
-    if (reason !== undefined) {
-      report(reason, grpcMessage || `answered HTTP ${response.statusCode}`);
-    }
-  });
 }
 
 /**
