@@ -193,13 +193,10 @@ export async function listenHttp2(
     session.on("error", () => {});
     watchRefusedStreams(session, onRejected);
   });
-  server.on("sessionError", (error: Error) =>
-    onRejected({
-      reason: "protocol-error",
-      message: `connection closed: ${error.message}`,
-      peer: "unknown",
-    }),
-  );
+  // A connection that fails (the client vanished, sent GOAWAY with an error, or broke
+  // HTTP/2 so that the server sent GOAWAY) ends only itself; its refused requests are
+  // counted above, the connection is not a request.
+  server.on("sessionError", () => {});
   server.on("tlsClientError", () => {});
 
   const socketPath = "socketPath" in listen ? resolve(listen.socketPath) : undefined;

@@ -127,6 +127,10 @@ function watchAnswer(
   report: (reason: RejectionReason, message: string) => void,
 ): void {
   const note = (httpStatus: number, headers: unknown) => {
+    // An answer to a client that is gone (it reset the stream or closed the connection)
+    // reaches nobody: the call ended at the client's will, not refused.
+    const stream = response.stream;
+    if (stream.destroyed || stream.closed || stream.session?.destroyed !== false) return;
     const fields = (headers !== null && typeof headers === "object" ? headers : {}) as Record<
       string,
       unknown
