@@ -143,7 +143,10 @@ function watchAnswer(
   };
   const { writeHead, addTrailers } = response;
   response.writeHead = ((...args: unknown[]) => {
-    note(Number(args[0]), args.find((arg) => typeof arg === "object"));
+    note(
+      Number(args[0]),
+      args.find((arg) => typeof arg === "object"),
+    );
     return (writeHead as (...a: unknown[]) => Http2ServerResponse).apply(response, args);
   }) as typeof writeHead;
   response.addTrailers = (headers) => {
@@ -158,7 +161,10 @@ function watchAnswer(
  * it, an authority no URL can hold is replaced for the handler, and a handler that throws
  * answers INTERNAL. Every refused request is reported to `onRejected` once.
  */
-export function guardRequests(handler: RequestHandler, onRejected: RejectionListener): RequestHandler {
+export function guardRequests(
+  handler: RequestHandler,
+  onRejected: RejectionListener,
+): RequestHandler {
   return (request, response) => {
     const peer = headerOf(request, "user-agent") ?? "unknown";
     let reported = false;

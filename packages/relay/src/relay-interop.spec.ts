@@ -160,7 +160,10 @@ describe("interop with real gRPC clients", () => {
     const runs = await Promise.all(
       clients.flatMap((client) => [
         run(client.args(unix.endpoint, COUNT)).then((r) => ({ ...r, name: `${client.name} unix` })),
-        run(client.args(tcp.endpoint, COUNT, tls)).then((r) => ({ ...r, name: `${client.name} tcp+mtls` })),
+        run(client.args(tcp.endpoint, COUNT, tls)).then((r) => ({
+          ...r,
+          name: `${client.name} tcp+mtls`,
+        })),
       ]),
     );
     for (const r of runs) {
@@ -198,7 +201,11 @@ describe("interop with real gRPC clients", () => {
       ] as const) {
         server.emitSync(Array.from({ length: COUNT }, (_, i) => responseFromAlert(jsonAlert(i))));
         const r = await run(args);
-        expect({ name: `${client.name} ${server.endpoint}`, code: r.code, stderr: r.code === 0 ? "" : r.stderr }).toEqual({
+        expect({
+          name: `${client.name} ${server.endpoint}`,
+          code: r.code,
+          stderr: r.code === 0 ? "" : r.stderr,
+        }).toEqual({
           name: `${client.name} ${server.endpoint}`,
           code: 0,
           stderr: "",

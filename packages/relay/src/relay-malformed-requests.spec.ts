@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { createFalcoClient } from "@falco-sdk/client";
+import type { Alert } from "@falco-sdk/core";
 import { createTestPki } from "@falco-sdk/testing";
 import { describe, expect, it } from "vitest";
-import type { Alert } from "@falco-sdk/core";
 import { defer, eventually, tempDir } from "../test/helpers.js";
 import {
   type FuzzTarget,
@@ -35,7 +35,10 @@ describe("malformed requests", () => {
     const unix = await relay.listen({ socketPath });
     const tcp = await relay.listen({ host: "127.0.0.1", port: 0, tls: pki.serverTls });
     const port = Number(tcp.endpoint.split(":").pop());
-    const targets: FuzzTarget[] = [unixTarget(socketPath), tlsTarget(port, { ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey })];
+    const targets: FuzzTarget[] = [
+      unixTarget(socketPath),
+      tlsTarget(port, { ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey }),
+    ];
 
     // The well-behaved subscriber: the SDK's own client, polling like client-go.
     const client = createFalcoClient({ endpoint: unix.endpoint });
@@ -64,11 +67,15 @@ describe("malformed requests", () => {
     const expectOutcome = (pattern: RegExp, outcome: RegExp) => {
       const matching = outcomes.filter((o) => pattern.test(o.name));
       expect(matching.length).toBeGreaterThan(0);
-      for (const o of matching) expect(o, o.name).toMatchObject({ outcome: expect.stringMatching(outcome) });
+      for (const o of matching)
+        expect(o, o.name).toMatchObject({ outcome: expect.stringMatching(outcome) });
     };
     // grpcio 1.57+'s authority is served like any other.
     expectOutcome(/^grpcio's percent-encoded socket path$/, /^ok$/);
-    expectOutcome(/^(:method|no te header|message promising|undecodable|5 MiB|length prefix)/, /^grpc-error$/);
+    expectOutcome(
+      /^(:method|no te header|message promising|undecodable|5 MiB|length prefix)/,
+      /^grpc-error$/,
+    );
     expectOutcome(/^(te |connection header)/, /^reset$/);
     expectOutcome(/^DATA frame/, /^goaway$/);
     // Every refused request is counted, once; connection errors (GOAWAY) are not requests.

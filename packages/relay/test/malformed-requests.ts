@@ -121,8 +121,17 @@ function rawHeaders(name: string, fields: [string, string][]): FuzzCase {
         [":authority", "localhost"],
         ["content-type", "application/grpc"],
       ];
-      connection.send(frame(FRAME.HEADERS, FLAG.END_STREAM | FLAG.END_HEADERS, 1, headerBlock([...base, ...fields])));
-      connection.send(frame(FRAME.HEADERS, FLAG.END_HEADERS, 3, headerBlock([...base, ["te", "trailers"]])));
+      connection.send(
+        frame(
+          FRAME.HEADERS,
+          FLAG.END_STREAM | FLAG.END_HEADERS,
+          1,
+          headerBlock([...base, ...fields]),
+        ),
+      );
+      connection.send(
+        frame(FRAME.HEADERS, FLAG.END_HEADERS, 3, headerBlock([...base, ["te", "trailers"]])),
+      );
       connection.send(frame(FRAME.DATA, FLAG.END_STREAM, 3, EMPTY));
       const answer = await connection.answer(1);
       await connection.answer(3);
@@ -168,13 +177,21 @@ export function fuzzCases(seed: number, count: number, socketPath: string): Fuzz
   const makers: (() => FuzzCase)[] = [
     // What grpcio 1.57+ sends on every unix:// call.
     () =>
-      request("grpcio's percent-encoded socket path", {
-        ...good,
-        ":authority": encodeURIComponent(socketPath.slice(1)),
-      }, EMPTY),
+      request(
+        "grpcio's percent-encoded socket path",
+        {
+          ...good,
+          ":authority": encodeURIComponent(socketPath.slice(1)),
+        },
+        EMPTY,
+      ),
     () => {
       const authority = text(AUTHORITY_CHARS, 24);
-      return request(`:authority ${JSON.stringify(authority)}`, { ...good, ":authority": authority }, EMPTY);
+      return request(
+        `:authority ${JSON.stringify(authority)}`,
+        { ...good, ":authority": authority },
+        EMPTY,
+      );
     },
     () => {
       const path = prng.pick([
@@ -197,7 +214,11 @@ export function fuzzCases(seed: number, count: number, socketPath: string): Fuzz
         "application/grpc+json",
         "application/grpc; charset=utf-8",
       ]);
-      return request(`content-type ${JSON.stringify(type)}`, { ...good, "content-type": type }, EMPTY);
+      return request(
+        `content-type ${JSON.stringify(type)}`,
+        { ...good, "content-type": type },
+        EMPTY,
+      );
     },
     () => {
       const method = prng.pick(["GET", "PUT", "DELETE", "OPTIONS"]);
@@ -211,21 +232,38 @@ export function fuzzCases(seed: number, count: number, socketPath: string): Fuzz
       const te = prng.pick(["gzip", "trailers, deflate", "TRAILERS ", "chunked"]);
       return rawHeaders(`te ${JSON.stringify(te)}`, [["te", te]]);
     },
-    () => rawHeaders("connection header", [["te", "trailers"], ["connection", "keep-alive"]]),
+    () =>
+      rawHeaders("connection header", [
+        ["te", "trailers"],
+        ["connection", "keep-alive"],
+      ]),
     () => {
       const body = Buffer.alloc(prng.int(0, 20), 0x0a);
       const promised = body.length + prng.int(1, 1000);
-      return request(`message promising ${promised} bytes, ${body.length} sent`, good, grpcFrame(body, promised));
+      return request(
+        `message promising ${promised} bytes, ${body.length} sent`,
+        good,
+        grpcFrame(body, promised),
+      );
     },
     () => {
       const path = prng.pick([GET, "/falco.outputs.service/sub", "/falco.version.service/version"]);
       const cut = prng.int(1, 4);
-      return request(`${cut} bytes of a length prefix on ${path}`, { ...good, ":path": path }, EMPTY.subarray(0, cut));
+      return request(
+        `${cut} bytes of a length prefix on ${path}`,
+        { ...good, ":path": path },
+        EMPTY.subarray(0, cut),
+      );
     },
     () => request("5 MiB message", good, grpcFrame(Buffer.alloc(5 * 1024 * 1024, 0x0a))),
     () => request("length prefix of 4 GiB", good, grpcFrame(Buffer.alloc(8), 0xffffffff)),
-    () => request("undecodable message", good, grpcFrame(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]))),
+    () =>
+      request("undecodable message", good, grpcFrame(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]))),
     () => oversizedFrame(prng.int(16_385, 40_000)),
   ];
-  return Array.from({ length: count }, (_, i) => makers[i < makers.length ? i : prng.int(0, makers.length - 1)]());
+  // Each kind once, then kinds drawn at random.
+  return Array.from({ length: count }, (_, i) => {
+    const make = makers[i < makers.length ? i : prng.int(0, makers.length - 1)];
+    return (make as () => FuzzCase)();
+  });
 }

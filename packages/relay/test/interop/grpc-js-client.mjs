@@ -30,23 +30,29 @@ const creds = values.ca
 const options = values.ca ? { "grpc.ssl_target_name_override": "localhost" } : {};
 const client = new Client(values.target, creds, options);
 const raw = (bytes) => bytes;
-client.makeUnaryRequest("/falco.version.service/version", raw, raw, Buffer.alloc(0), (error, version) => {
-  if (error) fail(error);
-  emit({ version_bytes: version.length });
-  const call = client.makeBidiStreamRequest("/falco.outputs.service/sub", raw, raw);
-  const poll = setInterval(() => call.write(Buffer.alloc(0)), 50);
-  call.write(Buffer.alloc(0));
-  let received = 0;
-  call.on("data", () => {
-    received += 1;
-    if (received === Number(values.count)) {
-      clearInterval(poll);
-      emit({ alerts: received });
-      call.cancel();
-      client.close();
-    }
-  });
-  call.on("error", (error) => {
-    if (error.code !== status.CANCELLED) fail(error);
-  });
-});
+client.makeUnaryRequest(
+  "/falco.version.service/version",
+  raw,
+  raw,
+  Buffer.alloc(0),
+  (error, version) => {
+    if (error) fail(error);
+    emit({ version_bytes: version.length });
+    const call = client.makeBidiStreamRequest("/falco.outputs.service/sub", raw, raw);
+    const poll = setInterval(() => call.write(Buffer.alloc(0)), 50);
+    call.write(Buffer.alloc(0));
+    let received = 0;
+    call.on("data", () => {
+      received += 1;
+      if (received === Number(values.count)) {
+        clearInterval(poll);
+        emit({ alerts: received });
+        call.cancel();
+        client.close();
+      }
+    });
+    call.on("error", (error) => {
+      if (error.code !== status.CANCELLED) fail(error);
+    });
+  },
+);
