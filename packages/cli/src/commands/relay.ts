@@ -150,6 +150,10 @@ Examples:
             process.stderr.write(
               `falco-alerts: subscriber ${event.subscriber} does not keep up: ${event.dropped} alerts dropped\n`,
             );
+          } else if (event.type === "request-rejected") {
+            process.stderr.write(
+              `falco-alerts: refused a malformed request from ${event.peer} (${event.reason}): ${event.message}\n`,
+            );
           } else if (event.type === "source-ended" && event.error !== undefined) {
             process.stderr.write(
               `falco-alerts: input ${event.source} stopped: ${(event.error as Error).message ?? event.error}\n`,
