@@ -1,6 +1,11 @@
 export { abortable, untilAborted } from "./abortable.js";
 export { deprecatedSource } from "./deprecated-source.js";
-export { DEFAULT_HOST, type Http2Listener, listenHttp2 } from "./http2-listener.js";
+export {
+  DEFAULT_HOST,
+  type Http2Listener,
+  type ListenHooks,
+  listenHttp2,
+} from "./http2-listener.js";
 export { ListenError } from "./listen-error.js";
 export type {
   ListenOptions,

@@ -51,5 +51,5 @@ export async function listenRelay(
 ): Promise<Http2Listener> {
   const listen = toListenOptions(options);
   // The relay accepts any keepalive PING (Falco's server would kill such clients).
-  return listenHttp2(listen, handler, false, onRejected);
+  return listenHttp2(listen, handler, false, { onRejected });
 }

@@ -127,6 +127,9 @@ describe("malformed requests", () => {
       dropped: 0,
     });
     expect(rejections).toHaveLength(result.refused);
+    // The subscriber, and the `get` calls of the connections nghttp2 closed with GOAWAY: those
+    // end when their silent connection leaves a PING unanswered (grpc-server's idleCheckMs,
+    // 60 s; dead-sessions.spec.ts).
     expect(relay.stats().subscribers.filter((s) => s.kind === "sub")).toHaveLength(1);
   });
 

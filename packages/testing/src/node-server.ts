@@ -92,12 +92,9 @@ export async function createFalcoTestServer(
   const onRejected = () => {
     rejectedRequests++;
   };
-  let listener: Http2Listener = await listenChecked(
-    options.listen,
-    handler,
-    pingPolicy,
+  let listener: Http2Listener = await listenChecked(options.listen, handler, pingPolicy, {
     onRejected,
-  );
+  });
   let state: ServerState = "listening";
   let stopping: Promise<void> | undefined;
 
@@ -182,7 +179,7 @@ export async function createFalcoTestServer(
       stopping = undefined;
       core.stopping = false;
       core.gate.open();
-      listener = await listenChecked(listener.listen, handler, pingPolicy, onRejected);
+      listener = await listenChecked(listener.listen, handler, pingPolicy, { onRejected });
       state = "listening";
     },
     async reload(stopOptions?: StopOptions) {
