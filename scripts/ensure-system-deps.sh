@@ -3,6 +3,7 @@
 #   protobuf-compiler  protoc, the independent encoder/decoder of the proto conformance tests
 #   python3-grpcio python3-grpc-tools  the gRPC C-core interop server (same stack as Falco's C++ server)
 #   protobuf-compiler-grpc  grpc_python_plugin, buf's Python gRPC generator (same 1.51 as python3-grpcio)
+#   python3-venv       the venvs of scripts/ensure-interop-clients.sh (grpcio 1.56 and the newest from PyPI)
 #   python3-pytest python3-pytest-timeout  the runner of packages/python's tests (on /usr/bin/python3,
 #                      beside python3-grpcio); a hung test fails instead of blocking CI
 #   curl               the HTTP sender of the http receiver tests (the libcurl Falco uses)
@@ -17,6 +18,7 @@ command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
 /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || missing+=(python3-grpcio)
 /usr/bin/python3 -c 'import grpc_tools.protoc' >/dev/null 2>&1 || missing+=(python3-grpc-tools)
 command -v grpc_python_plugin >/dev/null 2>&1 || missing+=(protobuf-compiler-grpc)
+/usr/bin/python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || missing+=(python3-pytest)
 /usr/bin/python3 -c 'import pytest_timeout' >/dev/null 2>&1 || missing+=(python3-pytest-timeout)
 command -v curl >/dev/null 2>&1 || missing+=(curl)

@@ -1,5 +1,7 @@
 // falco-alerts relay end to end, as real processes.
 import { existsSync, statSync } from "node:fs";
+import { connect, type OutgoingHttpHeaders } from "node:http2";
+import { connect as netConnect } from "node:net";
 import { join } from "node:path";
 import { parseAlertJson } from "@falco-sdk/client";
 import { describe, expect, it } from "vitest";
@@ -19,7 +21,9 @@ const FALCO_ALERT = {
 };
 
 /** The relay's counters, as SIGUSR1 prints them on stderr. */
-async function relayStats(relay: Started): Promise<{ subscribers: unknown[]; delivered: number }> {
+async function relayStats(
+  relay: Started,
+): Promise<{ subscribers: unknown[]; delivered: number; rejectedRequests: number }> {
   const seen = (await relay.waitFor("stderr", /^/)).input.split("falco-alerts: stats ").length;
   relay.child.kill("SIGUSR1");
   const pattern = new RegExp(`^(?:[\\s\\S]*?falco-alerts: stats .*\\n){${seen}}`);
@@ -35,7 +39,63 @@ async function subscribed(relay: Started, count: number): Promise<void> {
   }
 }
 
+/** Calls `version` on a unix socket with `headers` over a gRPC call's; resolves with grpc-status. */
+function versionCall(socketPath: string, headers: OutgoingHttpHeaders): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const session = connect("http://localhost", { createConnection: () => netConnect(socketPath) });
+    session.on("error", reject);
+    const stream = session.request(
+      Object.fromEntries(
+        Object.entries({
+          ":method": "POST",
+          ":path": "/falco.version.service/version",
+          "content-type": "application/grpc",
+          te: "trailers",
+          ...headers,
+        }).filter(([, value]) => value !== undefined),
+      ),
+    );
+    let status = -1;
+    const note = (fields: Record<string, unknown>) => {
+      if (fields["grpc-status"] !== undefined) status = Number(fields["grpc-status"]);
+    };
+    stream.on("response", note);
+    stream.on("trailers", note);
+    stream.resume();
+    stream.on("close", () => {
+      session.close();
+      resolve(status);
+    });
+    stream.end(Buffer.alloc(5));
+  });
+}
+
 describe("falco-alerts relay", () => {
+  it("serve and relay survive grpcio 1.57+'s :authority (the socket path) and count a request without te", async () => {
+    const { endpoint, server } = await serve();
+    const dir = tempDir();
+    const socket = join(dir, "relay.sock");
+    const relay = start(["relay", "--from", endpoint, "--serve", `unix://${socket}`]);
+    await relay.waitFor("stdout", /serving Falco's gRPC API/);
+    for (const path of [endpoint.slice("unix://".length), socket]) {
+      // What grpcio 1.57 and later send on every unix:// call.
+      const authority = encodeURIComponent(path.slice(1));
+      expect(await versionCall(path, { ":authority": authority })).toBe(0);
+      expect(await versionCall(path, { te: undefined })).toBe(13); // INTERNAL
+    }
+    await relay.waitFor(
+      "stderr",
+      /refused a malformed request from \S+ \(invalid-headers\): te header missing/,
+    );
+    expect((await relayStats(relay)).rejectedRequests).toBe(1);
+    // Both still serve.
+    const tail = await run(["tail", "-e", `unix://${socket}`, "--json", "-n", "5"]);
+    expect(tail.code).toBe(0);
+    expect(server.child.exitCode).toBe(null);
+    relay.child.kill("SIGTERM");
+    expect((await relay.done).code).toBe(0);
+  });
+
   it("serves http_output alerts on Falco's gRPC socket (mode 0660) to every tail, and exits 0 on SIGTERM", async () => {
     const dir = tempDir();
     const socket = join(dir, "relay.sock");

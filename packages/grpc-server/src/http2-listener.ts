@@ -10,9 +10,12 @@ import {
 } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import { dirname, resolve } from "node:path";
+import { DEFAULT_IDLE_CHECK_MS, destroyWhenDead } from "./dead-sessions.js";
 import { ListenError } from "./listen-error.js";
 import type { ListenOptions } from "./listen-options.js";
 import { type PingPolicyOptions, SessionPingPolicy } from "./ping-policy.js";
+import { watchRefusedStreams } from "./refused-streams.js";
+import { guardRequests, type RejectionListener } from "./request-guard.js";
 import {
   checkSocketPathLength,
   claimSocketPath,
@@ -24,6 +27,21 @@ import {
 } from "./unix-socket-path.js";
 
 type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
+
+/** What {@link listenHttp2} reports, and how it checks connections. */
+export interface ListenHooks {
+  /**
+   * Hears of every request refused as malformed, once.
+   * @default none
+   */
+  readonly onRejected?: RejectionListener;
+  /**
+   * A connection silent this long gets a PING; one that leaves it unanswered as long again
+   * is destroyed (a peer that vanished, or a connection nghttp2 closed for a protocol error).
+   * @default 60000
+   */
+  readonly idleCheckMs?: number;
+}
 
 /** The default TCP host: loopback only. */
 export const DEFAULT_HOST = "127.0.0.1";
@@ -111,14 +129,23 @@ function createHttp2Server(listen: ListenOptions, handler: RequestHandler): Http
  * options it accepts (e.g. refuses plaintext TCP without an opt-in); this
  * rejects with {@link ListenError} when the address cannot be bound.
  * `pingPolicy` enforces gRPC C-core's keepalive policy, `false` accepts any PING.
+ * No request ends the process or another call: each malformed one is answered with a
+ * gRPC error or a reset and reported to `hooks.onRejected` (see {@link guardRequests}); a
+ * connection that falls silent and leaves a PING unanswered is destroyed (see {@link ListenHooks}).
  */
 export async function listenHttp2(
   listen: ListenOptions,
   handler: RequestHandler,
   pingPolicy: PingPolicyOptions | false,
+  hooks: ListenHooks = {},
 ): Promise<Http2Listener> {
+  const onRejected = hooks.onRejected ?? (() => {});
+  const idleCheckMs = hooks.idleCheckMs ?? DEFAULT_IDLE_CHECK_MS;
   const policies = new WeakMap<Http2Session, SessionPingPolicy>();
-  const server = createHttp2Server(listen, wrapHandler(handler, policies));
+  const server = createHttp2Server(
+    listen,
+    wrapHandler(guardRequests(handler, onRejected), policies),
+  );
   const sessions = new Set<Http2Session>();
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
@@ -133,7 +160,12 @@ export async function listenHttp2(
     }
     session.on("close", () => sessions.delete(session));
     session.on("error", () => {});
+    watchRefusedStreams(session, onRejected);
+    destroyWhenDead(session, idleCheckMs);
   });
+  // A connection that fails (the client vanished, sent GOAWAY with an error, or broke
+  // HTTP/2 so that the server sent GOAWAY) ends only itself; its refused requests are
+  // counted above, the connection is not a request.
   server.on("sessionError", () => {});
   server.on("tlsClientError", () => {});
 

@@ -1,6 +1,11 @@
 export { abortable, untilAborted } from "./abortable.js";
 export { deprecatedSource } from "./deprecated-source.js";
-export { DEFAULT_HOST, type Http2Listener, listenHttp2 } from "./http2-listener.js";
+export {
+  DEFAULT_HOST,
+  type Http2Listener,
+  type ListenHooks,
+  listenHttp2,
+} from "./http2-listener.js";
 export { ListenError, SocketInUseError } from "./listen-error.js";
 export type {
   ListenOptions,
@@ -10,6 +15,12 @@ export type {
   UnixListenOptions,
 } from "./listen-options.js";
 export type { PingPolicyOptions } from "./ping-policy.js";
+export {
+  guardRequests,
+  type RejectionListener,
+  type RejectionReason,
+  type RequestRejection,
+} from "./request-guard.js";
 export {
   claimSocketPath,
   releaseSocketPath,

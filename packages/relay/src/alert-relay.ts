@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { type AlertSubscription, EventHub } from "@falco-sdk/core";
-import type { Http2Listener } from "@falco-sdk/grpc-server";
+import type { Http2Listener, RejectionListener } from "@falco-sdk/grpc-server";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { createLocalSubscription, type RelaySubscribeOptions } from "./local-subscription.js";
@@ -36,7 +36,7 @@ export interface AlertRelay extends AsyncDisposable {
   listen(options: RelayListenOptions): Promise<RelayListener>;
   /** Every alert from now on, in-process, from its own queue of `maxQueued` alerts. */
   subscribe(options?: RelaySubscribeOptions): AlertSubscription;
-  /** Counters: received per source, delivered and dropped per subscriber, totals. */
+  /** Counters: received per source, delivered and dropped per subscriber, totals, refused requests. */
   stats(): RelayStats;
   /** Relay events from now on, until `close()`. Each call gives a new iterable. */
   status(): AsyncIterable<RelayStatus>;
@@ -86,6 +86,11 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
     },
   });
   const listeners: Http2Listener[] = [];
+  let rejectedRequests = 0;
+  const onRejected: RejectionListener = (rejection) => {
+    rejectedRequests++;
+    status.publish({ type: "request-rejected", ...rejection });
+  };
   let closed: Promise<void> | undefined;
 
   for (const source of options.sources) {
@@ -149,7 +154,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
   const relay: AlertRelay = {
     async listen(listenOptions) {
       if (closing.signal.aborted) throw new RelayClosedError("listen()");
-      const listener = await listenRelay(listenOptions, handler);
+      const listener = await listenRelay(listenOptions, handler, onRejected);
       if (closing.signal.aborted) {
         listener.destroy();
         throw new RelayClosedError("listen()");
@@ -162,7 +167,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
       if (closing.signal.aborted) throw new RelayClosedError("subscribe()");
       return createLocalSubscription(registry, closing.signal, subscribeOptions);
     },
-    stats: () => registry.stats(),
+    stats: () => ({ ...registry.stats(), rejectedRequests }),
     status: () => status.subscribe(),
     close() {
       closed ??= closeNow();

@@ -1,5 +1,10 @@
 import { ConfigurationError } from "@falco-sdk/core";
-import { type Http2Listener, type ListenOptions, listenHttp2 } from "@falco-sdk/grpc-server";
+import {
+  type Http2Listener,
+  type ListenOptions,
+  listenHttp2,
+  type RejectionListener,
+} from "@falco-sdk/grpc-server";
 import type { RelayListenOptions } from "./relay-options.js";
 
 /** The relay's default unix socket mode: owner and group may connect. */
@@ -42,8 +47,9 @@ function toListenOptions(options: RelayListenOptions): ListenOptions {
 export async function listenRelay(
   options: RelayListenOptions,
   handler: Parameters<typeof listenHttp2>[1],
+  onRejected: RejectionListener,
 ): Promise<Http2Listener> {
   const listen = toListenOptions(options);
   // The relay accepts any keepalive PING (Falco's server would kill such clients).
-  return listenHttp2(listen, handler, false);
+  return listenHttp2(listen, handler, false, { onRejected });
 }

@@ -39,4 +39,10 @@ export interface RelayStats {
    * nobody was subscribed (more than `maxQueued` waited for the first subscriber).
    */
   readonly dropped: number;
+  /**
+   * Requests refused as malformed, over every listener: answered with a gRPC error or a
+   * reset, never served (not gRPC, unknown method, truncated or oversized message, HTTP/2
+   * violation). Each one is also a `request-rejected` status event.
+   */
+  readonly rejectedRequests: number;
 }

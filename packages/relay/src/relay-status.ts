@@ -1,3 +1,5 @@
+import type { RejectionReason } from "@falco-sdk/grpc-server";
+
 /** An event of the relay, from `AlertRelay.status()`. */
 export type RelayStatus =
   /** A gRPC listener is ready. */
@@ -24,6 +26,16 @@ export type RelayStatus =
    * polling or reading). Sent at its first drop, then at most once per second while it drops.
    */
   | { readonly type: "subscriber-dropping"; readonly subscriber: number; readonly dropped: number }
+  /**
+   * A malformed request was refused (answered with a gRPC error or a reset); other
+   * clients carry on. `peer` is its user-agent, or "unknown".
+   */
+  | {
+      readonly type: "request-rejected";
+      readonly reason: RejectionReason;
+      readonly message: string;
+      readonly peer: string;
+    }
   /** `close()` finished; the status iterable ends after this event. */
   | { readonly type: "closed" };
 

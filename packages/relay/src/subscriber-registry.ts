@@ -135,7 +135,7 @@ export class SubscriberRegistry {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  stats(): RelayStats {
+  stats(): Omit<RelayStats, "rejectedRequests"> {
     const subscribers: SubscriberStats[] = [];
     let delivered = this.#deliveredByGone;
     for (const s of this.#subscribers.values()) {

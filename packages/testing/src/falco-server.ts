@@ -34,6 +34,12 @@ export interface ServerStats {
   readonly subscribers: number;
   /** `sub` requests read so far (each one starts a drain, or ends the call when stopping). */
   readonly requests: number;
+  /**
+   * Requests refused as malformed (answered with a gRPC error or a reset, never served):
+   * not gRPC, unknown method, truncated or oversized message, HTTP/2 violation.
+   * Reported by the Node server only (`createFalcoTestServer`); gRPC's C core counts none.
+   */
+  readonly rejectedRequests?: number;
 }
 
 /** Options of {@link FalcoServer.stop}. */

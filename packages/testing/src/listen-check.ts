@@ -1,6 +1,7 @@
 import {
   type Http2Listener,
   ListenError,
+  type ListenHooks,
   type ListenOptions,
   listenHttp2,
   type PingPolicyOptions,
@@ -36,10 +37,11 @@ export async function listenChecked(
   listen: ListenOptions,
   handler: Parameters<typeof listenHttp2>[1],
   pingPolicy: PingPolicyOptions | false,
+  hooks?: ListenHooks,
 ): Promise<Http2Listener> {
   checkListenOptions(listen);
   try {
-    return await listenHttp2(listen, handler, pingPolicy);
+    return await listenHttp2(listen, handler, pingPolicy, hooks);
   } catch (error) {
     if (error instanceof ListenError) {
       throw new ServerListenError(error.message, { cause: error });

@@ -88,7 +88,13 @@ export async function createFalcoTestServer(
   const defaultStopTimeoutMs = options.stopTimeoutMs ?? 10_000;
 
   const pingPolicy = options.pingPolicy ?? {};
-  let listener: Http2Listener = await listenChecked(options.listen, handler, pingPolicy);
+  let rejectedRequests = 0;
+  const onRejected = () => {
+    rejectedRequests++;
+  };
+  let listener: Http2Listener = await listenChecked(options.listen, handler, pingPolicy, {
+    onRejected,
+  });
   let state: ServerState = "listening";
   let stopping: Promise<void> | undefined;
 
@@ -138,13 +144,13 @@ export async function createFalcoTestServer(
       core.queue.push(alerts);
     },
     statsSync() {
-      return core.queue.stats(core.subscribers);
+      return { ...core.queue.stats(core.subscribers), rejectedRequests };
     },
     async emit(alerts) {
       core.queue.push(alerts);
     },
     async stats() {
-      return core.queue.stats(core.subscribers);
+      return { ...core.queue.stats(core.subscribers), rejectedRequests };
     },
     async pause() {
       core.gate.close();
@@ -173,7 +179,7 @@ export async function createFalcoTestServer(
       stopping = undefined;
       core.stopping = false;
       core.gate.open();
-      listener = await listenChecked(listener.listen, handler, pingPolicy);
+      listener = await listenChecked(listener.listen, handler, pingPolicy, { onRejected });
       state = "listening";
     },
     async reload(stopOptions?: StopOptions) {

@@ -158,6 +158,10 @@ Examples:
             process.stderr.write(
               `falco-alerts: subscriber ${event.subscriber} does not keep up: ${plural(event.dropped, "alert")} dropped\n`,
             );
+          } else if (event.type === "request-rejected") {
+            process.stderr.write(
+              `falco-alerts: refused a malformed request from ${event.peer} (${event.reason}): ${event.message}\n`,
+            );
           } else if (event.type === "source-ended" && event.error !== undefined) {
             process.stderr.write(
               `falco-alerts: input ${event.source} stopped: ${describeError(event.error)}\n`,
