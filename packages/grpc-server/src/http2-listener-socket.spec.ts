@@ -43,7 +43,13 @@ async function listen(socketPath: string, name: string, socketMode?: number) {
 async function ask(path: string): Promise<string> {
   const session = connectHttp2("http://localhost", { createConnection: () => connectNet(path) });
   try {
-    const request = session.request({ ":path": "/" });
+    // A request the listener's guard lets through to the handler (a gRPC POST).
+    const request = session.request({
+      ":method": "POST",
+      ":path": "/",
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
     request.setEncoding("utf8");
     let body = "";
     request.on("data", (chunk: string) => {
