@@ -9,7 +9,6 @@ import {
 } from "@falco-sdk/core";
 import {
   AckPolicy,
-  type Consumer,
   type ConsumerConfig,
   DeliverPolicy,
   JetStreamApiError,
@@ -21,6 +20,8 @@ import { type NatsConnection, nanos } from "@nats-io/nats-core";
 import { connectNats, serverList } from "./connection-options.js";
 import type { FleetFilter, SubscribeFleetOptions } from "./fleet-options.js";
 import type { FleetStatus } from "./fleet-status.js";
+import { consumerLeaderElectedSubject, LeaderElections } from "./leader-elections.js";
+import { LeaderlessPulls } from "./leaderless-pulls.js";
 import { NatsConnectionError, NatsStreamError } from "./nats-errors.js";
 import { asFalcoError, isTransient } from "./nats-failures.js";
 import { DEFAULT_STREAM } from "./stream.js";
@@ -162,7 +163,9 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
       hub.publish({ type: "connecting", servers: serverList(options).join(", ") });
       nc = await connectNats(options);
       const connection = nc;
-      let messages: Awaited<ReturnType<Consumer["consume"]>> | undefined;
+      let messages: LeaderlessPulls | undefined;
+      // Before the consumer exists: its first leader election may come any moment.
+      const elections = new LeaderElections(connection, consumerLeaderElectedSubject(stream));
       // Stop the pull first, so the acks already sent are flushed by drain() below.
       stop.signal.addEventListener(
         "abort",
@@ -215,9 +218,21 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
           if (stop.signal.aborted) return;
         }
       }
+      const consumerName = name;
+      elections.accept = (subject) => subject === consumerLeaderElectedSubject(stream, consumerName);
       const consumer = await jetstream(connection).consumers.get(stream, name);
-      messages = await consumer.consume({ max_messages: options.maxBufferedAlerts ?? 64 });
-      hub.publish({ type: "connected", server: connection.getServer(), consumer: name });
+      messages = new LeaderlessPulls(
+        consumer,
+        { max_messages: options.maxBufferedAlerts ?? 64 },
+        elections,
+        {
+          leaderless: () => hub.publish({ type: "waiting-for-leader", consumer: consumerName }),
+          pulling: () =>
+            hub.publish({ type: "connected", server: connection.getServer(), consumer: name }),
+          open: () => !connection.isClosed(),
+        },
+      );
+      if (stop.signal.aborted) messages.stop();
       for await (const msg of messages) {
         let alert: Alert;
         try {

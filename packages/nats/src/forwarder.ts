@@ -20,6 +20,7 @@ import {
   permissionError,
   sleep,
 } from "./nats-failures.js";
+import { LeaderElections, streamLeaderElectedSubject } from "./leader-elections.js";
 import { readSource } from "./read-source.js";
 import { ensureStream, type ResolvedStream, resolveStream } from "./stream.js";
 import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "./subject.js";
@@ -182,6 +183,9 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
     await prepareStream(jsm);
     hub.publish({ type: "ready", stream: stream.name, server: connection.getServer() });
     const js = jetstream(connection);
+    // A publish that found no stream leader is retried when JetStream elects one.
+    const elections = new LeaderElections(connection, streamLeaderElectedSubject(stream.name));
+    let checkingStream: Promise<void> | undefined;
     let failures = 0;
     while (!closed && !fatal) {
       const item = backlog.peek();
@@ -200,6 +204,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
         reject(item, new AlertTooLargeError(item.body.length, maxPayload));
         continue;
       }
+      const electionsBefore = elections.count;
       try {
         backlog.inFlight = item;
         await publishOne(js, item);
@@ -225,11 +230,20 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
           delayMs,
         });
         if (isNoResponders(error) && options.createStream !== false && connected) {
-          // The stream may have been deleted, or JetStream is electing a leader.
-          await ensureStream(jsm, stream).catch(() => undefined);
+          // No stream leader: JetStream is electing one, or the stream was deleted (then this
+          // creates it). Not awaited: while there is no leader, the check's request waits for
+          // JetStream's API timeout, and the election's advisory ends the wait sooner.
+          checkingStream ??= ensureStream(jsm, stream)
+            .catch(() => undefined)
+            .finally(() => {
+              checkingStream = undefined;
+            });
         }
-        // Retry at once when a lost connection comes back; otherwise after the delay.
-        const wake = connected ? closedPromise : Promise.race([closedPromise, connectedSignal]);
+        // Retry at once when a lost connection comes back or the stream elects a leader;
+        // otherwise after the delay.
+        const wake = connected
+          ? Promise.race([closedPromise, elections.after(electionsBefore)])
+          : Promise.race([closedPromise, connectedSignal]);
         await sleep(delayMs, wake);
       }
     }

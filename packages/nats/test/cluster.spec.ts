@@ -60,10 +60,5 @@ describe("3-node JetStream cluster", () => {
       (a) => `k8s-node-1|${(a.time?.seconds ?? 0n) * 1_000_000_000n + BigInt(a.time?.nanos ?? 0)}`,
     );
     expect(got.map(key)).toEqual(expected);
-    // Its own budget: after the stream leader dies, nats-server 2.9 elects new
-    // JetStream leaders (stream, and meta when it was that node too) before it
-    // takes publishes and consumers again. Runs here took 12 s to 52 s, the
-    // slow ones waiting on the cluster with the forwarder retrying; the default
-    // 60 s left no margin.
-  }, 180_000);
+  });
 });
