@@ -8,8 +8,8 @@ export type FleetStatus =
   /** Setting up the consumer failed for now (JetStream not ready, no answer); retried. */
   | { readonly type: "retrying"; readonly error: FalcoError; readonly delayMs: number }
   /**
-   * A pull found no consumer leader (a JetStream cluster electing one, e.g. after losing a
-   * node): the next pull goes out when the leader is elected ("connected" follows).
+   * The consumer has no leader yet (a JetStream cluster electing one, e.g. after losing a
+   * node): reading starts when it is elected ("connected" follows).
    */
   | { readonly type: "waiting-for-leader"; readonly consumer: string }
   /** `waitForStream`: the stream does not exist yet; checked again every 500 ms. */

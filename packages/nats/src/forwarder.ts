@@ -11,6 +11,7 @@ import { Backlog, type OutgoingAlert } from "./backlog.js";
 import { connectNats, serverList } from "./connection-options.js";
 import type { NatsForwarderOptions } from "./forwarder-options.js";
 import type { ForwarderStats, ForwarderStatus } from "./forwarder-status.js";
+import { LeaderElections, streamLeaderElectedSubject } from "./leader-elections.js";
 import { AlertTooLargeError, NatsConnectionError } from "./nats-errors.js";
 import {
   asFalcoError,
@@ -20,7 +21,6 @@ import {
   permissionError,
   sleep,
 } from "./nats-failures.js";
-import { LeaderElections, streamLeaderElectedSubject } from "./leader-elections.js";
 import { readSource } from "./read-source.js";
 import { ensureStream, type ResolvedStream, resolveStream } from "./stream.js";
 import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "./subject.js";
@@ -185,7 +185,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
     const js = jetstream(connection);
     // A publish that found no stream leader is retried when JetStream elects one.
     const elections = new LeaderElections(connection, streamLeaderElectedSubject(stream.name));
-    let checkingStream: Promise<void> | undefined;
+    let checkingStream = false;
     let failures = 0;
     while (!closed && !fatal) {
       const item = backlog.peek();
@@ -233,16 +233,22 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
           // No stream leader: JetStream is electing one, or the stream was deleted (then this
           // creates it). Not awaited: while there is no leader, the check's request waits for
           // JetStream's API timeout, and the election's advisory ends the wait sooner.
-          checkingStream ??= ensureStream(jsm, stream)
-            .catch(() => undefined)
-            .finally(() => {
-              checkingStream = undefined;
-            });
+          if (!checkingStream) {
+            checkingStream = true;
+            void ensureStream(jsm, stream)
+              .catch(() => undefined)
+              .finally(() => {
+                checkingStream = false;
+              });
+          }
         }
         // Retry at once when a lost connection comes back or the stream elects a leader;
         // otherwise after the delay.
+        const elected = elections.after(electionsBefore).then(() => {
+          failures = 0; // a new leader: the next failure waits the first delay again
+        });
         const wake = connected
-          ? Promise.race([closedPromise, elections.after(electionsBefore)])
+          ? Promise.race([closedPromise, elected])
           : Promise.race([closedPromise, connectedSignal]);
         await sleep(delayMs, wake);
       }

@@ -242,7 +242,8 @@ export async function startNatsCluster(size = 3): Promise<NatsTestCluster> {
       scheme: "nats",
       // Ready once the node knows JetStream's meta leader: before that, JetStream API
       // requests go unanswered (each waits for the client's request timeout, 5 s).
-      readyLine: /JetStream cluster new metadata leader|Self is new JetStream cluster metadata leader/,
+      readyLine:
+        /JetStream cluster new metadata leader|Self is new JetStream cluster metadata leader/,
       config: () =>
         `server_name: node-${i}\nlisten: 127.0.0.1:${port}\n` +
         `jetstream { store_dir: ${JSON.stringify(storeDir)} }\n` +
