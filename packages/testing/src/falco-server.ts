@@ -59,7 +59,12 @@ export interface FalcoServer extends AsyncDisposable {
   stats(): Promise<ServerStats>;
   /** Stops answering: requests are read but nothing is written, like a hung Falco. */
   pause(): Promise<void>;
-  /** Answers again after `pause()`. */
+  /**
+   * Answers again after `pause()`: the pending requests of calls still open. A call that a
+   * client ended while paused is never served once the server has seen it end; to be sure it
+   * has, wait until `stats().subscribers` no longer counts it (the Node server also waits one
+   * HTTP/2 PING round trip per connection; Python's gRPC has no server-side ping).
+   */
   resume(): Promise<void>;
   /** Destroys every connection abruptly and stops listening, like a killed Falco. The queue survives. */
   crash(): Promise<void>;
