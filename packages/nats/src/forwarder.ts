@@ -180,11 +180,12 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
       }
     });
     const jsm = await jetstreamManager(connection, { checkAPI: false });
-    await prepareStream(jsm);
+    // A publish (or the stream's creation) that found no stream leader is retried when
+    // JetStream elects one.
+    const elections = new LeaderElections(connection, streamLeaderElectedSubject(stream.name));
+    await prepareStream(jsm, elections);
     hub.publish({ type: "ready", stream: stream.name, server: connection.getServer() });
     const js = jetstream(connection);
-    // A publish that found no stream leader is retried when JetStream elects one.
-    const elections = new LeaderElections(connection, streamLeaderElectedSubject(stream.name));
     let checkingStream = false;
     let failures = 0;
     while (!closed && !fatal) {
@@ -259,9 +260,10 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
    * Creates the stream when missing, retrying while JetStream is not ready (a cluster electing
    * its leader, a restarting server); alerts meanwhile wait in the backlog.
    */
-  async function prepareStream(jsm: JetStreamManager): Promise<void> {
+  async function prepareStream(jsm: JetStreamManager, elections: LeaderElections): Promise<void> {
     if (options.createStream === false) return;
     for (let attempt = 1; !closing; attempt++) {
+      const electionsBefore = elections.count;
       try {
         await ensureStream(jsm, stream);
         return;
@@ -274,7 +276,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
           backlog: backlog.size,
           delayMs,
         });
-        await sleep(delayMs, closedPromise);
+        await sleep(delayMs, Promise.race([closedPromise, elections.after(electionsBefore)]));
       }
     }
   }
