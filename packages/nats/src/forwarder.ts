@@ -245,13 +245,17 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
         }
         // Retry at once when a lost connection comes back or the stream elects a leader;
         // otherwise after the delay.
-        const elected = elections.after(electionsBefore).then(() => {
-          failures = 0; // a new leader: the next failure waits the first delay again
-        });
         const wake = connected
-          ? Promise.race([closedPromise, elected])
+          ? Promise.race([closedPromise, elections.after(electionsBefore)])
           : Promise.race([closedPromise, connectedSignal]);
         await sleep(delayMs, wake);
+        if (elections.count > electionsBefore && connected) {
+          // A new leader: the next failure waits the first delay again. JetStream sends the
+          // advisory just before the leader subscribes to the stream's subjects: one round
+          // trip to the server lets that subscription arrive first.
+          failures = 0;
+          await connection.flush().catch(() => undefined);
+        }
       }
     }
   }

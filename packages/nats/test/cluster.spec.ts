@@ -21,10 +21,9 @@ describe("3-node JetStream cluster", () => {
     const forwarder = createNatsForwarder({
       servers: [...cluster.urls],
       stream: { replicas: 3 },
-      // Retries follow events (the connection back, the stream's new leader elected); the
-      // delay only bounds a missed one (JetStream sends the advisory just before the new
-      // leader takes publishes).
-      retryDelayMs: 1000,
+      // Retries come from events only: the connection back, or the stream's new leader
+      // elected (its advisory). A retry that waited for its delay would miss the test's wait.
+      retryDelayMs: 60_000,
       ackTimeoutMs: 2000,
       // The cluster elects its JetStream leader a moment after the nodes are up.
       waitForServer: true,
