@@ -61,9 +61,10 @@ export interface FalcoServer extends AsyncDisposable {
   pause(): Promise<void>;
   /**
    * Answers again after `pause()`: the pending requests of calls still open. A call that a
-   * client ended while paused is never served once the server has seen it end; to be sure it
-   * has, wait until `stats().subscribers` no longer counts it (the Node server also waits one
-   * HTTP/2 PING round trip per connection; Python's gRPC has no server-side ping).
+   * client ended while paused is never served once the server has seen it end. The Node server
+   * waits one HTTP/2 PING round trip per connection first; the C-core server waits until its
+   * core has read every socket (Python's gRPC has no server-side ping), so a test that ends a
+   * call just before waits until `stats().subscribers` no longer counts it.
    */
   resume(): Promise<void>;
   /** Destroys every connection abruptly and stops listening, like a killed Falco. The queue survives. */
