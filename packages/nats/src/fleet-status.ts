@@ -7,6 +7,11 @@ export type FleetStatus =
   | { readonly type: "disconnected"; readonly server: string }
   /** Setting up the consumer failed for now (JetStream not ready, no answer); retried. */
   | { readonly type: "retrying"; readonly error: FalcoError; readonly delayMs: number }
+  /**
+   * The consumer has no leader yet (a JetStream cluster electing one, e.g. after losing a
+   * node): reading starts when it is elected ("connected" follows).
+   */
+  | { readonly type: "waiting-for-leader"; readonly consumer: string }
   /** `waitForStream`: the stream does not exist yet; checked again every 500 ms. */
   | { readonly type: "waiting-for-stream"; readonly stream: string }
   /** A message in the stream that is not a Falco alert: terminated (never redelivered). */

@@ -19,8 +19,10 @@ import {
 } from "@nats-io/jetstream";
 import { type NatsConnection, nanos } from "@nats-io/nats-core";
 import { connectNats, serverList } from "./connection-options.js";
+import { consumerWithLeader } from "./consumer-leader.js";
 import type { FleetFilter, SubscribeFleetOptions } from "./fleet-options.js";
 import type { FleetStatus } from "./fleet-status.js";
+import { consumerLeaderElectedSubject, LeaderElections } from "./leader-elections.js";
 import { NatsConnectionError, NatsStreamError } from "./nats-errors.js";
 import { asFalcoError, isTransient } from "./nats-failures.js";
 import { DEFAULT_STREAM } from "./stream.js";
@@ -163,6 +165,8 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
       nc = await connectNats(options);
       const connection = nc;
       let messages: Awaited<ReturnType<Consumer["consume"]>> | undefined;
+      // Before the consumer exists: its first leader election may come any moment.
+      const elections = new LeaderElections(connection, consumerLeaderElectedSubject(stream));
       // Stop the pull first, so the acks already sent are flushed by drain() below.
       stop.signal.addEventListener(
         "abort",
@@ -215,7 +219,18 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
           if (stop.signal.aborted) return;
         }
       }
-      const consumer = await jetstream(connection).consumers.get(stream, name);
+      const consumerName = name;
+      elections.accept = (subject) =>
+        subject === consumerLeaderElectedSubject(stream, consumerName);
+      const consumer = await consumerWithLeader(jetstream(connection), stream, name, elections, {
+        clustered: Boolean(connection.info?.cluster),
+        stopped: new Promise((resolve) =>
+          stop.signal.addEventListener("abort", () => resolve(), { once: true }),
+        ),
+        isStopped: () => stop.signal.aborted,
+        leaderless: () => hub.publish({ type: "waiting-for-leader", consumer: consumerName }),
+      });
+      if (!consumer || stop.signal.aborted) return;
       messages = await consumer.consume({ max_messages: options.maxBufferedAlerts ?? 64 });
       hub.publish({ type: "connected", server: connection.getServer(), consumer: name });
       for await (const msg of messages) {

@@ -11,6 +11,7 @@ import { Backlog, type OutgoingAlert } from "./backlog.js";
 import { connectNats, serverList } from "./connection-options.js";
 import type { NatsForwarderOptions } from "./forwarder-options.js";
 import type { ForwarderStats, ForwarderStatus } from "./forwarder-status.js";
+import { LeaderElections, streamLeaderElectedSubject } from "./leader-elections.js";
 import { AlertTooLargeError, NatsConnectionError } from "./nats-errors.js";
 import {
   asFalcoError,
@@ -179,9 +180,13 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
       }
     });
     const jsm = await jetstreamManager(connection, { checkAPI: false });
-    await prepareStream(jsm);
+    // A publish (or the stream's creation) that found no stream leader is retried when
+    // JetStream elects one.
+    const elections = new LeaderElections(connection, streamLeaderElectedSubject(stream.name));
+    await prepareStream(jsm, elections);
     hub.publish({ type: "ready", stream: stream.name, server: connection.getServer() });
     const js = jetstream(connection);
+    let checkingStream = false;
     let failures = 0;
     while (!closed && !fatal) {
       const item = backlog.peek();
@@ -200,6 +205,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
         reject(item, new AlertTooLargeError(item.body.length, maxPayload));
         continue;
       }
+      const electionsBefore = elections.count;
       try {
         backlog.inFlight = item;
         await publishOne(js, item);
@@ -225,12 +231,31 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
           delayMs,
         });
         if (isNoResponders(error) && options.createStream !== false && connected) {
-          // The stream may have been deleted, or JetStream is electing a leader.
-          await ensureStream(jsm, stream).catch(() => undefined);
+          // No stream leader: JetStream is electing one, or the stream was deleted (then this
+          // creates it). Not awaited: while there is no leader, the check's request waits for
+          // JetStream's API timeout, and the election's advisory ends the wait sooner.
+          if (!checkingStream) {
+            checkingStream = true;
+            void ensureStream(jsm, stream)
+              .catch(() => undefined)
+              .finally(() => {
+                checkingStream = false;
+              });
+          }
         }
-        // Retry at once when a lost connection comes back; otherwise after the delay.
-        const wake = connected ? closedPromise : Promise.race([closedPromise, connectedSignal]);
+        // Retry at once when a lost connection comes back or the stream elects a leader;
+        // otherwise after the delay.
+        const wake = connected
+          ? Promise.race([closedPromise, elections.after(electionsBefore)])
+          : Promise.race([closedPromise, connectedSignal]);
         await sleep(delayMs, wake);
+        if (elections.count > electionsBefore && connected) {
+          // A new leader: the next failure waits the first delay again. JetStream sends the
+          // advisory just before the leader subscribes to the stream's subjects: one round
+          // trip to the server lets that subscription arrive first.
+          failures = 0;
+          await connection.flush().catch(() => undefined);
+        }
       }
     }
   }
@@ -239,9 +264,10 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
    * Creates the stream when missing, retrying while JetStream is not ready (a cluster electing
    * its leader, a restarting server); alerts meanwhile wait in the backlog.
    */
-  async function prepareStream(jsm: JetStreamManager): Promise<void> {
+  async function prepareStream(jsm: JetStreamManager, elections: LeaderElections): Promise<void> {
     if (options.createStream === false) return;
     for (let attempt = 1; !closing; attempt++) {
+      const electionsBefore = elections.count;
       try {
         await ensureStream(jsm, stream);
         return;
@@ -254,7 +280,7 @@ export function createNatsForwarder(options: NatsForwarderOptions = {}): NatsFor
           backlog: backlog.size,
           delayMs,
         });
-        await sleep(delayMs, closedPromise);
+        await sleep(delayMs, Promise.race([closedPromise, elections.after(electionsBefore)]));
       }
     }
   }

@@ -16,7 +16,9 @@ import argparse
 import base64
 import json
 import os
+import select
 import signal
+import stat
 import sys
 import threading
 import time
@@ -31,6 +33,36 @@ EXIT_MISSING_MODULE = 3
 
 def log(message):
     print(f"[falco-interop {os.getpid()}] {message}", file=sys.stderr, flush=True)
+
+
+def wait_until_sockets_read(limit_s=5.0):
+    """Returns once no socket of this process has input gRPC's core has not read.
+
+    The sockets are the listener and the accepted connections (stdio are
+    pipes). A socket stays readable while bytes or an end of stream wait for
+    the core (a closed connection until the core has ended its calls and
+    closed it), so this is the point where what clients sent is in the core's
+    hands. `limit_s` only guards against a socket the core never reads (logged).
+    """
+    poller = select.poll()
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            fd = int(name)
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                poller.register(fd, select.POLLIN | select.POLLRDHUP)
+        except OSError:
+            continue  # closed meanwhile
+    deadline = time.monotonic() + limit_s
+    while True:
+        # POLLNVAL: the core closed that socket. A reused fd is a new socket,
+        # whose unread input counts too.
+        pending = [fd for fd, ev in poller.poll(0) if not ev & select.POLLNVAL]
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            log(f"resume: sockets {pending} still unread after {limit_s} s")
+            return
+        time.sleep(0.001)  # the core reads on its own threads
 
 
 class Replies:
@@ -100,12 +132,15 @@ class Interop:
         self.queue.set_paused(True)
         return {}
 
-    def cmd_resume(self, cmd):
-        # Falco's gRPC core handles cancellations and closed connections while
-        # its application hangs, so a request read while paused is never
-        # served for a call that ended meanwhile. gRPC's core here reports
-        # such calls within milliseconds: give it settleMs before answering.
-        time.sleep(cmd.get("settleMs", 200) / 1000.0)
+    def cmd_resume(self, _cmd):
+        # Like Falco's gRPC core, this one ends calls (cancel, closed connection)
+        # while the application hangs: a paused call waits on its own done
+        # callback (wait_while_paused), so one that ended is never served. First
+        # let the core read what clients sent before this command (the Node
+        # server does one PING round trip per connection; Python's gRPC has no
+        # server-side ping). What a client has not sent yet cannot be seen: a
+        # test that ends a call while paused waits until stats() shows it gone.
+        wait_until_sockets_read()
         self.queue.set_paused(False)
         return {}
 

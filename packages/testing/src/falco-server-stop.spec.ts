@@ -79,6 +79,8 @@ describe.each(serverFactories)("$name: stop, reload, pause and slots", (factory)
     pump.send();
     await eventually(async () => (await server.stats()).requests === 1); // read, not answered
     client.close(); // the client gives up on the hung server
+    // The event that the server saw the call end (gRPC's core ends it while paused).
+    await eventually(async () => (await server.stats()).subscribers === 0);
     await server.resume();
     expect(rules(await readAll(connect(server).outputs.get({})))).toEqual(range(0, 3));
     expect(await server.stats()).toMatchObject({ delivered: 3, dropped: 0 });

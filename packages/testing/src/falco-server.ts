@@ -67,7 +67,13 @@ export interface FalcoServer extends AsyncDisposable {
   stats(): Promise<ServerStats>;
   /** Stops answering: requests are read but nothing is written, like a hung Falco. */
   pause(): Promise<void>;
-  /** Answers again after `pause()`. */
+  /**
+   * Answers again after `pause()`: the pending requests of calls still open. A call that a
+   * client ended while paused is never served once the server has seen it end. The Node server
+   * waits one HTTP/2 PING round trip per connection first; the C-core server waits until its
+   * core has read every socket (Python's gRPC has no server-side ping), so a test that ends a
+   * call just before waits until `stats().subscribers` no longer counts it.
+   */
   resume(): Promise<void>;
   /** Destroys every connection abruptly and stops listening, like a killed Falco. The queue survives. */
   crash(): Promise<void>;

@@ -224,8 +224,9 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
 
 /**
  * Starts a JetStream cluster of `size` nats-server processes on loopback (routes between every
- * pair, a store directory each) and resolves when every node is up. JetStream's meta leader may
- * be elected a moment later: retry the first stream creation.
+ * pair, a store directory each) and resolves when every node is up and knows JetStream's meta
+ * leader (its log says so), so JetStream answers at once. A node's `restart()` resolves when it
+ * knows the meta leader again.
  */
 export async function startNatsCluster(size = 3): Promise<NatsTestCluster> {
   const root = mkdtempSync(join(tmpdir(), "falco-nats-cluster-"));
@@ -239,7 +240,10 @@ export async function startNatsCluster(size = 3): Promise<NatsTestCluster> {
       port,
       storeDir,
       scheme: "nats",
-      readyLine: /Server is ready/,
+      // Ready once the node knows JetStream's meta leader: before that, JetStream API
+      // requests go unanswered (each waits for the client's request timeout, 5 s).
+      readyLine:
+        /JetStream cluster new metadata leader|Self is new JetStream cluster metadata leader/,
       config: () =>
         `server_name: node-${i}\nlisten: 127.0.0.1:${port}\n` +
         `jetstream { store_dir: ${JSON.stringify(storeDir)} }\n` +
