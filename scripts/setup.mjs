@@ -45,9 +45,9 @@ function testOtherLanguages() {
   timed("Python: pytest (packages/python, examples/python-consumer)", () =>
     run("/usr/bin/python3", ["-m", "pytest", "-q"], { cwd: join(root, "packages/python") }),
   );
-  need("go", "install Go 1.26+ (https://go.dev/doc/install) for packages/go");
-  timed("Go: go test (packages/go, examples/go-consumer)", () => {
-    for (const dir of ["packages/go", "examples/go-consumer"]) {
+  need("go", "install Go 1.26+ (https://go.dev/doc/install) for packages/go/falco");
+  timed("Go: go vet, staticcheck, go test (packages/go/falco, examples/go-consumer)", () => {
+    for (const dir of ["packages/go/falco", "examples/go-consumer"]) {
       run("go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd: join(root, dir) });
     }
   });

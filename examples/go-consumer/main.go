@@ -19,7 +19,7 @@ import (
 	"strings"
 	"syscall"
 
-	falco "github.com/falco-sdk/falco-sdk/packages/go"
+	falco "github.com/falco-sdk/falco-sdk/packages/go/falco"
 )
 
 func main() { os.Exit(run()) }

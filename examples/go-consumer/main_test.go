@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/falco-sdk/falco-sdk/packages/go/falcotest"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/falcotest"
 )
 
 // binary builds the example once per test run, as `go run .` would.

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/falco-sdk/falco-sdk/packages/go/gen/outputs"
-	"github.com/falco-sdk/falco-sdk/packages/go/gen/schema"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/outputs"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/schema"
 )
 
 // Priorities are Falco's priority names by number: lower is more severe.

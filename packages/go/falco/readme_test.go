@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/falco-sdk/falco-sdk/packages/go/falcotest"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/falcotest"
 )
 
 // TestReadmeExample runs the README's example as a program of its own module.
@@ -27,8 +27,8 @@ func TestReadmeExample(t *testing.T) {
 	files := map[string][]byte{
 		"main.go": code[1],
 		"go.sum":  sum,
-		"go.mod": []byte("module example\n\ngo 1.26.0\n\nrequire github.com/falco-sdk/falco-sdk/packages/go v0.0.0\n\n" +
-			"replace github.com/falco-sdk/falco-sdk/packages/go => " + pkg + "\n"),
+		"go.mod": []byte("module example\n\ngo 1.26.0\n\nrequire github.com/falco-sdk/falco-sdk/packages/go/falco v0.0.0\n\n" +
+			"replace github.com/falco-sdk/falco-sdk/packages/go/falco => " + pkg + "\n"),
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {

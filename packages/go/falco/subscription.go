@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"sync"
 	"time"
 
-	"github.com/falco-sdk/falco-sdk/packages/go/gen/outputs"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/outputs"
 )
 
 // Status is what a Subscription went through.
@@ -53,6 +54,27 @@ func (c *Client) Subscribe(ctx context.Context) *Subscription {
 
 // Alerts delivers alerts in Falco's order; it is closed when the subscription ends.
 func (s *Subscription) Alerts() <-chan Alert { return s.alerts }
+
+// All is Alerts as an iterator, for range-over-func: every alert in Falco's
+// order, then, when the subscription gave up, one last pair with a zero Alert
+// and Err. Breaking out of the loop leaves the subscription open (Close ends it).
+//
+//	for alert, err := range sub.All() {
+//		if err != nil { return err }
+//		fmt.Println(alert.Rule)
+//	}
+func (s *Subscription) All() iter.Seq2[Alert, error] {
+	return func(yield func(Alert, error) bool) {
+		for alert := range s.alerts {
+			if !yield(alert, nil) {
+				return
+			}
+		}
+		if err := s.Err(); err != nil {
+			yield(Alert{}, err)
+		}
+	}
+}
 
 // Err is why the subscription ended once Alerts is closed: nil after Close or
 // the context's end, an *Error with CodeUnavailable after giving up.
