@@ -47,8 +47,12 @@ function testOtherLanguages() {
   );
   need("go", "install Go 1.26+ (https://go.dev/doc/install) for packages/go/falco");
   timed("Go: go vet, staticcheck, go test (packages/go/falco, examples/go-consumer)", () => {
+    run("bash", ["scripts/ensure-codegen-tools.sh", "staticcheck"]); // pinned, into .tools/bin
     for (const dir of ["packages/go/falco", "examples/go-consumer"]) {
-      run("go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd: join(root, dir) });
+      const cwd = join(root, dir);
+      run("go", ["vet", "./..."], { cwd });
+      run(join(root, ".tools/bin/staticcheck"), ["./..."], { cwd });
+      run("go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd });
     }
   });
   need("cargo", "install Rust 1.88+ with rustup for packages/rust");

@@ -40,7 +40,7 @@ func AlertFromResponse(m *outputs.Response) Alert {
 	source := m.GetSource()
 	if source == "" {
 		var ok bool
-		//nolint:staticcheck // field 3 is the only source before Falco 0.31
+		//lint:ignore SA1019 field 3 is the only source before Falco 0.31
 		if source, ok = sourceNames[m.GetSourceDeprecated()]; !ok {
 			source = "unknown"
 		}

@@ -21,7 +21,7 @@ const (
 )
 
 // Error makes a Code an error, the target of errors.Is.
-func (c Code) Error() string { return "falco: " + string(c) }
+func (c Code) Error() string { return string(c) }
 
 // Error is every error this package returns; its message names the endpoint
 // and what to check.
