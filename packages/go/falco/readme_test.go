@@ -6,13 +6,46 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/falco-sdk/falco-sdk/packages/go/falco/falcotest"
 )
 
-// TestReadmeExample runs the README's example as a program of its own module.
-func TestReadmeExample(t *testing.T) {
+// A test of a module outside the clone, using falcotest from there.
+const outsideTest = `package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/falcotest"
+)
+
+func TestFalcotestFromOutsideTheClone(t *testing.T) {
+	s := falcotest.Start(t, "node", "unix")
+	want := s.Emit(2)
+	n := 0
+	for alert, err := range s.Client(t).Get(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, _ := alert.MarshalJSON()
+		if got := falcotest.Canonical(t, doc); got != want[n] {
+			t.Fatalf("got %s, want %s", got, want[n])
+		}
+		n++
+	}
+	if n != 2 {
+		t.Fatalf("%d alerts", n)
+	}
+}
+`
+
+// module makes a module outside the clone with the README's example and a
+// falcotest test, and runs one of the README's "Install from a clone" snippets in it.
+func module(t *testing.T, snippet string) string {
+	t.Helper()
 	readme, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -21,29 +54,59 @@ func TestReadmeExample(t *testing.T) {
 	if code == nil {
 		t.Fatal("no example in README.md")
 	}
-	pkg, _ := filepath.Abs(".")
 	dir := t.TempDir()
-	sum, _ := os.ReadFile("go.sum")
-	files := map[string][]byte{
-		"main.go": code[1],
-		"go.sum":  sum,
-		"go.mod": []byte("module example\n\ngo 1.26.0\n\nrequire github.com/falco-sdk/falco-sdk/packages/go/falco v0.0.0\n\n" +
-			"replace github.com/falco-sdk/falco-sdk/packages/go/falco => " + pkg + "\n"),
+	if falcotest.RepoRoot(dir) != "" {
+		t.Fatalf("%s is inside a clone", dir)
 	}
+	files := map[string]string{"main.go": string(code[1]), "outside_test.go": outsideTest}
 	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), content, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	tidy := exec.Command("go", "mod", "tidy")
-	tidy.Dir = dir
-	if out, err := tidy.CombinedOutput(); err != nil {
-		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	clone := repoRoot(t)
+	for _, args := range [][]string{
+		{"go", "mod", "init", "example.com/consumer"},
+		{"bash", "-euc", strings.ReplaceAll(snippet, "/path/to/falco-sdk", clone)},
+		{"go", "build", "-o", "example", "."},
+	} {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOWORK=")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
 	}
-	build := exec.Command("go", "build", "-o", "example", ".")
-	build.Dir = dir
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	return dir
+}
+
+// installSnippets are the shell blocks of the README's "Install from a clone".
+func installSnippets(t *testing.T) []string {
+	t.Helper()
+	readme, _ := os.ReadFile("README.md")
+	section := regexp.MustCompile("(?s)## Install from a clone\n(.*?)\n## ").FindSubmatch(readme)
+	if section == nil {
+		t.Fatal("no Install from a clone section in README.md")
+	}
+	var out []string
+	for _, m := range regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllSubmatch(section[1], -1) {
+		out = append(out, string(m[1]))
+	}
+	if len(out) != 2 {
+		t.Fatalf("%d snippets, want the replace and the go.work one", len(out))
+	}
+	return out
+}
+
+// TestInstallWithReplace: the README's replace directive, in a module outside
+// the clone, runs the README's example and falcotest.
+func TestInstallWithReplace(t *testing.T) {
+	dir := module(t, installSnippets(t)[0])
+	test := exec.Command("go", "test", "-count=1", ".")
+	test.Dir = dir
+	test.Env = append(os.Environ(), "GOWORK=")
+	if out, err := test.CombinedOutput(); err != nil {
+		t.Fatalf("go test outside the clone: %v\n%s", err, out)
 	}
 	for _, kind := range []string{"node", "ccore"} {
 		t.Run(kind, func(t *testing.T) {
@@ -60,5 +123,13 @@ func TestReadmeExample(t *testing.T) {
 				t.Fatalf("output %q, want %q", out, want)
 			}
 		})
+	}
+}
+
+// TestInstallWithGoWork: the README's go.work, go.mod untouched.
+func TestInstallWithGoWork(t *testing.T) {
+	dir := module(t, installSnippets(t)[1])
+	if mod, _ := os.ReadFile(filepath.Join(dir, "go.mod")); strings.Contains(string(mod), "falco-sdk") {
+		t.Fatalf("go.mod changed:\n%s", mod)
 	}
 }
