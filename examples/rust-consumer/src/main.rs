@@ -62,12 +62,11 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
 
 fn options(args: Args) -> Result<Options, String> {
     let tls = match (args.ca, args.cert, args.key) {
-        (Some(ca), Some(cert), Some(key)) => Some(Tls {
-            ca: ca.into(),
-            cert: cert.into(),
-            key: key.into(),
-            server_name: Some(args.server_name),
-        }),
+        (Some(ca), Some(cert), Some(key)) => {
+            let mut tls = Tls::new(ca, cert, key);
+            tls.server_name = Some(args.server_name);
+            Some(tls)
+        }
         (None, None, None) => None,
         _ => return Err("mutual TLS needs all of --ca, --cert and --key".into()),
     };
@@ -78,11 +77,10 @@ fn options(args: Args) -> Result<Options, String> {
             ));
         }
     }
-    Ok(Options {
-        endpoint: args.endpoint,
-        tls,
-        ..Options::default()
-    })
+    let mut options = Options::default();
+    options.endpoint = args.endpoint;
+    options.tls = tls;
+    Ok(options)
 }
 
 #[tokio::main]

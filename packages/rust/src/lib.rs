@@ -3,16 +3,20 @@
 mod alert;
 mod backoff;
 mod client;
+mod drain;
 mod endpoint;
 mod error;
 mod io;
+mod priority;
 mod subscription;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
-pub use alert::{Alert, PRIORITIES};
+pub use alert::Alert;
+pub use priority::{Priority, UnknownPriority};
 pub use backoff::Backoff;
 pub use client::{Client, Options, Tls};
+pub use drain::Drain;
 pub use endpoint::{Endpoint, DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH};
 pub use error::{Error, ErrorCode};
 pub use subscription::{Status, Subscription};

@@ -12,7 +12,16 @@ use tokio::task::JoinHandle;
 use tokio_stream::Stream;
 
 /// What a subscription went through.
+///
+/// ```no_run
+/// # async fn f(client: falco_sdk::Client) {
+/// let alerts = client.subscribe();
+/// let status = alerts.status();
+/// println!("{} received, {} interruptions", status.received, status.interruptions);
+/// # }
+/// ```
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Status {
     /// A `sub` stream is open now.
     pub connected: bool,
@@ -133,7 +142,7 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
 }
 
 /// Kills the connection when dropped: on every way out of `stream`, aborts included.
-struct KillOnDrop(crate::io::KillSwitch);
+pub(crate) struct KillOnDrop(pub(crate) crate::io::KillSwitch);
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
         self.0.kill();
