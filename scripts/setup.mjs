@@ -56,9 +56,12 @@ function testOtherLanguages() {
     }
   });
   need("cargo", "install Rust 1.88+ with rustup for packages/rust");
-  timed("Rust: cargo test (packages/rust, examples/rust-consumer)", () =>
-    run("cargo", ["test", "--workspace", "--locked"]),
-  );
+  timed("Rust: cargo clippy, cargo doc, cargo test (packages/rust, examples/rust-consumer)", () => {
+    const all = ["--workspace", "--all-features", "--locked"];
+    run("cargo", ["clippy", ...all, "--all-targets", "--", "-D", "warnings"]);
+    run("cargo", ["doc", ...all, "--no-deps"], { env: { ...env, RUSTDOCFLAGS: "-D warnings" } });
+    run("cargo", ["test", "--workspace", "--locked"]);
+  });
   console.log(`\nother languages (build + tests): ${took.join(", ")}`);
 }
 

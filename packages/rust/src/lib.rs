@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 mod alert;
 mod backoff;
@@ -22,7 +23,7 @@ pub use error::{Error, ErrorCode};
 pub use subscription::{Status, Subscription};
 
 /// The stubs `buf generate` writes (prost messages, tonic clients); never edited by hand.
-#[allow(clippy::all, missing_docs)]
+#[allow(clippy::all, missing_docs, rustdoc::all)]
 pub mod proto {
     /// `falco.schema`: the priority and source enums.
     pub mod schema {
