@@ -1,8 +1,8 @@
 //! The Alert model, from a gRPC `falco.outputs.response`, and Falco's JSON shape.
 
+use crate::priority::Priority;
 use crate::proto::outputs::Response;
 use serde_json::{json, Value};
-use crate::priority::Priority;
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -72,7 +72,10 @@ impl From<Response> for Alert {
 
 /// Epoch nanoseconds to a SystemTime (before 1970 too).
 fn system_time(ns: i128) -> SystemTime {
-    let magnitude = Duration::new((ns.unsigned_abs() / 1_000_000_000) as u64, (ns.unsigned_abs() % 1_000_000_000) as u32);
+    let magnitude = Duration::new(
+        (ns.unsigned_abs() / 1_000_000_000) as u64,
+        (ns.unsigned_abs() % 1_000_000_000) as u32,
+    );
     if ns >= 0 {
         UNIX_EPOCH + magnitude
     } else {

@@ -14,12 +14,12 @@ mod subscription;
 pub mod testkit;
 
 pub use alert::Alert;
-pub use priority::{Priority, UnknownPriority};
 pub use backoff::Backoff;
 pub use client::{Client, Options, Tls};
 pub use drain::Drain;
 pub use endpoint::{Endpoint, DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH};
 pub use error::{Error, ErrorCode};
+pub use priority::{Priority, UnknownPriority};
 pub use subscription::{Status, Subscription};
 
 /// The stubs `buf generate` writes (prost messages, tonic clients); never edited by hand.

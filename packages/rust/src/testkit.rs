@@ -59,8 +59,11 @@ pub fn launcher() -> Result<Vec<String>, String> {
         }
         return Ok(command(js));
     }
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("falco-test-launcher")).find(|f| f.exists()));
+    let on_path = std::env::var_os("PATH").map(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("falco-test-launcher"))
+            .find(|f| f.exists())
+    });
     on_path.flatten().map(command).ok_or_else(|| {
         "falco-test-launcher not found: set FALCO_TEST_LAUNCHER to the launcher.js of a built falco-sdk clone \
          (packages/testing/dist/launcher.js), or put falco-test-launcher (npm install @falco-sdk/testing) on PATH"
@@ -141,7 +144,11 @@ impl Server {
         } else {
             ("cert", "key")
         };
-        Some(Tls::new(self.pki_file("ca")?, self.pki_file(cert)?, self.pki_file(key)?))
+        Some(Tls::new(
+            self.pki_file("ca")?,
+            self.pki_file(cert)?,
+            self.pki_file(key)?,
+        ))
     }
 
     /// A client of this server with short reconnection delays.

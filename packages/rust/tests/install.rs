@@ -5,7 +5,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn block<'a>(readme: &'a str, fence: &str) -> &'a str {
-    let start = readme.find(fence).unwrap_or_else(|| panic!("no {fence} block in README.md")) + fence.len();
+    let start = readme
+        .find(fence)
+        .unwrap_or_else(|| panic!("no {fence} block in README.md"))
+        + fence.len();
     let end = start + readme[start..].find("```").unwrap();
     &readme[start..end]
 }
@@ -21,7 +24,11 @@ fn a_package_outside_the_clone_builds_with_the_readme_path_dependency() {
     let dir = std::env::temp_dir().join(format!("falco-sdk-install-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("src")).unwrap();
-    assert!(falco_sdk::testkit::repo_root(&dir).is_none(), "{} is inside a clone", dir.display());
+    assert!(
+        falco_sdk::testkit::repo_root(&dir).is_none(),
+        "{} is inside a clone",
+        dir.display()
+    );
     let manifest = format!(
         "[package]\nname = \"consumer\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n{dependencies}\n[workspace]\n"
     );
@@ -41,5 +48,9 @@ fn a_package_outside_the_clone_builds_with_the_readme_path_dependency() {
         .output()
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(out.status.success(), "cargo check: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo check: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -102,7 +102,11 @@ fn a_missing_tls_file_keeps_its_io_error() {
 #[test]
 fn priorities_and_times() {
     assert_eq!("Warning".parse::<Priority>(), Ok(Priority::Warning));
-    assert!("loud".parse::<Priority>().unwrap_err().to_string().contains("unknown priority"));
+    assert!("loud"
+        .parse::<Priority>()
+        .unwrap_err()
+        .to_string()
+        .contains("unknown priority"));
     let before_1970 = Alert::from(outputs::Response {
         time: Some(prost_types::Timestamp { seconds: -1, nanos: 5 }),
         ..outputs::Response::default()
