@@ -43,8 +43,16 @@ type Options struct {
 	// while alerts keep coming). Default 100 ms.
 	PollInterval time.Duration
 	// MaxBufferedAlerts received but not yet taken by the consumer, past which
-	// polling pauses (and at 4x, reading). Default 1000.
+	// polling pauses (and at 4x, reading). Default 256.
 	MaxBufferedAlerts int
+	// LivenessTimeout: while `sub` is silent, Subscribe checks every
+	// LivenessTimeout/4 that Falco answers a version call within
+	// LivenessTimeout/2; else it reconnects, with a disconnected event whose
+	// Err wraps ErrHung. Default 30 s.
+	LivenessTimeout time.Duration
+	// OnStatus receives each StatusEvent of every Subscription, in order, on
+	// the subscription's goroutine: it must not block. Default none.
+	OnStatus func(StatusEvent)
 	// Backoff of Subscribe's reconnections.
 	Backoff Backoff
 	// Timeout of Version and Get when the context has no deadline. Default 5 s.
@@ -83,7 +91,10 @@ func New(opts Options, options ...Option) (*Client, error) {
 		opts.PollInterval = 100 * time.Millisecond
 	}
 	if opts.MaxBufferedAlerts <= 0 {
-		opts.MaxBufferedAlerts = 1000
+		opts.MaxBufferedAlerts = 256
+	}
+	if opts.LivenessTimeout <= 0 {
+		opts.LivenessTimeout = 30 * time.Second
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 5 * time.Second

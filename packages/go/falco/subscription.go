@@ -7,9 +7,11 @@ import (
 	"io"
 	"iter"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/outputs"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/version"
 )
 
 // Status is what a Subscription went through.
@@ -36,9 +38,10 @@ type Subscription struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	mu     sync.Mutex
-	status Status
-	err    error
+	mu      sync.Mutex
+	status  Status
+	err     error
+	dropped uint64 // by run's goroutine only
 }
 
 // Subscribe starts polling Falco's `sub` until ctx ends or Close is called;
@@ -104,28 +107,44 @@ func (s *Subscription) update(f func(*Status)) {
 	f(&s.status)
 }
 
+func (s *Subscription) emit(e StatusEvent) {
+	if f := s.client.opts.OnStatus; f != nil {
+		f(e)
+	}
+}
+
 func (s *Subscription) run(ctx context.Context) {
 	defer close(s.done)
 	defer close(s.alerts)
+	defer func() {
+		if n := s.dropped; n > 0 {
+			s.emit(StatusEvent{Name: EventDropped, Count: n, Total: n})
+		}
+		s.emit(StatusEvent{Name: EventClosed})
+	}()
 	failures := 0
 	for {
-		established, err := s.stream(ctx)
+		s.emit(StatusEvent{Name: EventConnecting, Endpoint: s.client.endpoint.Text})
+		end := s.stream(ctx)
 		if ctx.Err() != nil {
 			return
+		}
+		err := end.err
+		if err == nil {
+			err = &Error{Code: CodeUnavailable, Message: fmt.Sprintf("Falco at %s ended the alert stream: it is stopping or reloading its rules or configuration", s.client.endpoint.Text)}
 		}
 		s.update(func(st *Status) {
 			st.Connected = false
 			switch {
-			case err == nil:
+			case end.err == nil:
 				st.FalcoStops++ // Falco ends `sub` with OK only when it stops or reloads
-			case established:
+			case end.established:
 				st.Interruptions++
 			}
-			if err != nil {
-				st.LastError = err
-			}
+			st.LastError = err
 		})
-		if err == nil || established {
+		s.emit(StatusEvent{Name: EventDisconnected, Err: err, AlertsMayHaveBeenLost: end.mayHaveLost})
+		if end.err == nil || end.established {
 			failures = 0
 		} else {
 			failures++
@@ -137,6 +156,10 @@ func (s *Subscription) run(ctx context.Context) {
 			s.mu.Unlock()
 			return
 		}
+		if end.err == nil {
+			delay = 0 // Falco's stop or reload: it listens again within a few hundred ms
+		}
+		s.emit(StatusEvent{Name: EventReconnecting, Attempt: max(failures, 1), Delay: delay, Err: err})
 		timer := time.NewTimer(delay)
 		select {
 		case <-timer.C:
@@ -153,18 +176,47 @@ type received struct {
 	err     error // set on the last item: io.EOF when Falco ended the stream with OK
 }
 
-// stream runs one `sub` call: nil error when Falco ended it with OK.
-func (s *Subscription) stream(ctx context.Context) (established bool, err error) {
+// ending is how one `sub` stream ended.
+type ending struct {
+	established bool  // alerts came, or Falco answered a version call on this connection
+	err         error // nil: Falco ended the stream with OK (its stop or reload)
+	mayHaveLost bool
+}
+
+// stream runs one `sub` call on a connection of its own.
+func (s *Subscription) stream(ctx context.Context) ending {
 	conn, err := s.client.dial()
 	if err != nil {
-		return false, err
+		return ending{err: err}
 	}
 	defer conn.Close()
+	live := s.client.opts.LivenessTimeout
+	versions := version.NewServiceClient(conn)
+	probe := func() error {
+		vctx, vcancel := context.WithTimeout(ctx, live/2)
+		defer vcancel()
+		_, err := versions.Version(vctx, &version.Request{})
+		if err != nil && ctx.Err() == nil {
+			return &Error{Code: CodeUnavailable, Cause: fmt.Errorf("%w: %w", ErrHung, err), Message: fmt.Sprintf(
+				"Falco at %s did not answer a liveness check within %s: it is hung or unreachable", s.client.endpoint.Text, live/2)}
+		}
+		return err
+	}
+	// Falco answers `version` from a pool of its own: an answer says it is up.
+	if err := probe(); err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			err = s.client.describe(err)
+		}
+		return ending{err: err}
+	}
+	s.update(func(st *Status) { st.Connected = true })
+	s.emit(StatusEvent{Name: EventConnected, Endpoint: s.client.endpoint.Text})
 	callCtx, cancel := context.WithCancel(ctx)
 	defer cancel() // RST_STREAM: the call is never half-closed
 	stream, err := outputs.NewServiceClient(conn).Sub(callCtx)
 	if err != nil {
-		return false, s.client.describe(err)
+		return ending{err: s.client.describe(err)}
 	}
 	limit := s.client.opts.MaxBufferedAlerts
 	buf := make(chan received, 4*limit+1)
@@ -175,10 +227,12 @@ func (s *Subscription) stream(ctx context.Context) (established bool, err error)
 		default:
 		}
 	}
+	var sinceAlert atomic.Int64 // liveness ticks without an alert
+	var hung atomic.Pointer[error]
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
-	wg.Add(2)
+	wg.Add(3)
 	go func() { // reader: past 4 x limit it blocks, and HTTP/2 flow control holds Falco's drain
 		defer wg.Done()
 		for {
@@ -191,6 +245,7 @@ func (s *Subscription) stream(ctx context.Context) (established bool, err error)
 			if err != nil {
 				return
 			}
+			sinceAlert.Store(0)
 			pollSoon() // alerts flow: ask again at once
 		}
 	}()
@@ -212,26 +267,81 @@ func (s *Subscription) stream(ctx context.Context) (established bool, err error)
 			}
 		}
 	}()
+	go func() { // liveness: a version call when `sub` has been silent for a check period
+		defer wg.Done()
+		ticker := time.NewTicker(live / 4)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ticker.C:
+			case <-callCtx.Done():
+				return
+			}
+			if sinceAlert.Add(1) < 2 {
+				continue
+			}
+			if err := probe(); err != nil && callCtx.Err() == nil {
+				hung.Store(&err)
+				cancel()
+				return
+			}
+		}
+	}()
+	established := false
+	lastWasAlert := false // Falco was still writing when the stream ended
 	for {
 		var item received
 		select {
 		case item = <-buf:
 		case <-ctx.Done():
-			return established, ctx.Err()
+			s.dropBuffered(buf)
+			return ending{established: established, err: ctx.Err()}
+		case <-callCtx.Done(): // the liveness check ended the call: deliver what came first
+			select {
+			case item = <-buf:
+			default:
+				if ctx.Err() != nil {
+					return ending{established: established, err: ctx.Err()}
+				}
+				if h := hung.Load(); h != nil {
+					return ending{established: established, err: *h, mayHaveLost: established}
+				}
+				return ending{established: established, err: s.client.describe(callCtx.Err())}
+			}
 		}
 		if errors.Is(item.err, io.EOF) {
-			return true, nil
+			return ending{established: true, mayHaveLost: lastWasAlert}
 		}
 		if item.err != nil {
-			return established, s.client.describe(item.err)
+			if h := hung.Load(); h != nil {
+				return ending{established: established, err: *h, mayHaveLost: established}
+			}
+			return ending{established: established, err: s.client.describe(item.err), mayHaveLost: established}
 		}
 		established = true
+		lastWasAlert = len(buf) > 0 || sinceAlert.Load() == 0
 		s.update(func(st *Status) { st.Connected = true; st.Received++ })
 		select {
 		case s.alerts <- AlertFromResponse(item.message):
 			pollSoon()
 		case <-ctx.Done():
-			return established, ctx.Err()
+			s.dropped++
+			s.dropBuffered(buf)
+			return ending{established: established, err: ctx.Err()}
+		}
+	}
+}
+
+// dropBuffered counts the alerts received but never delivered.
+func (s *Subscription) dropBuffered(buf chan received) {
+	for {
+		select {
+		case item := <-buf:
+			if item.err == nil {
+				s.dropped++
+			}
+		default:
+			return
 		}
 	}
 }
