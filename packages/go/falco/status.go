@@ -27,6 +27,7 @@ const (
 // ErrHung is the cause of a disconnection when Falco did not answer a liveness
 // check (a version call) within Options.LivenessTimeout / 2: it is hung
 // (SIGSTOP, a stuck process) or unreachable. errors.Is(event.Err, falco.ErrHung).
+//
 //lint:ignore ST1005 Falco is a name
 var ErrHung = errors.New("Falco did not answer a liveness check")
 
