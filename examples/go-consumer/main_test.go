@@ -69,7 +69,7 @@ func TestPrintsStatusAndExits1WhenFalcoHangs(t *testing.T) {
 	for _, kind := range []string{"node", "ccore"} {
 		t.Run(kind, func(t *testing.T) {
 			s := falcotest.Start(t, kind, "unix")
-			cmd := exec.Command(bin, "--endpoint", s.Endpoint, "--liveness-timeout", "400ms")
+			cmd := exec.Command(bin, "--endpoint", s.Endpoint, "--liveness-timeout", "2s")
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			stdout, err := cmd.StdoutPipe()
@@ -93,7 +93,7 @@ func TestPrintsStatusAndExits1WhenFalcoHangs(t *testing.T) {
 			want := []string{"status: connecting endpoint=" + s.Endpoint, "status: connected endpoint=" + s.Endpoint}
 			if len(lines) < 4 || !reflect.DeepEqual(lines[:2], want) ||
 				!strings.HasPrefix(lines[2], "status: disconnected alertsMayHaveBeenLost=true error=") ||
-				!strings.Contains(stderr.String(), "go-consumer: Falco at "+s.Endpoint+" did not answer a liveness check within 200ms: it is hung or unreachable; exiting (Falco stayed hung past --liveness-timeout 400ms)\n") ||
+				!strings.Contains(stderr.String(), "go-consumer: Falco at "+s.Endpoint+" did not answer a liveness check within 1s: it is hung or unreachable; exiting (Falco stayed hung past --liveness-timeout 2s)\n") ||
 				lines[len(lines)-1] != "status: closed" {
 				t.Fatalf("stderr:\n%s", stderr.String())
 			}

@@ -65,8 +65,15 @@ pub struct Options {
     /// keep coming). Default 100 ms.
     pub poll_interval: Duration,
     /// Received alerts waiting for the consumer, past which polling pauses
-    /// (and at 4x, reading). Default 1000.
+    /// (and at 4x, reading). Default 256.
     pub max_buffered_alerts: usize,
+    /// While `sub` is silent, a subscription checks every `liveness_timeout / 4`
+    /// that Falco answers a `version` call within `liveness_timeout / 2`; else it
+    /// reconnects, with a `Disconnected` event whose error [`Error::is_hung`]. Default 30 s.
+    pub liveness_timeout: Duration,
+    /// Receives each [`crate::StatusEvent`] of every subscription, in order; it
+    /// must not block. Default none. Set with [`Options::with_on_status`].
+    pub on_status: Option<crate::status::OnStatus>,
     /// Reconnection delays of `subscribe`.
     pub backoff: Backoff,
     /// Deadline of connecting, `version` and `get`. Default 5 s.
@@ -79,7 +86,9 @@ impl Default for Options {
             endpoint: None,
             tls: None,
             poll_interval: Duration::from_millis(100),
-            max_buffered_alerts: 1000,
+            max_buffered_alerts: 256,
+            liveness_timeout: Duration::from_secs(30),
+            on_status: None,
             backoff: Backoff::default(),
             timeout: Duration::from_secs(5),
         }
@@ -90,6 +99,16 @@ impl Options {
     /// With this endpoint: `unix:///path` or `host:port`.
     pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Options {
         self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// With a status callback: each [`crate::StatusEvent`] of every subscription.
+    ///
+    /// ```
+    /// let options = falco_sdk::Options::default().with_on_status(|event| eprintln!("status: {event}"));
+    /// ```
+    pub fn with_on_status(mut self, f: impl Fn(&crate::StatusEvent) + Send + Sync + 'static) -> Options {
+        self.on_status = Some(crate::status::OnStatus(std::sync::Arc::new(f)));
         self
     }
 
@@ -125,8 +144,10 @@ impl Client {
     /// ```
     pub fn new(options: Options) -> Result<Client, Error> {
         let endpoint = Endpoint::parse(options.endpoint.as_deref())?;
-        if options.max_buffered_alerts == 0 || options.poll_interval.is_zero() {
-            return Err(Error::config("poll_interval and max_buffered_alerts must be > 0"));
+        if options.max_buffered_alerts == 0 || options.poll_interval.is_zero() || options.liveness_timeout.is_zero() {
+            return Err(Error::config(
+                "poll_interval, max_buffered_alerts and liveness_timeout must be > 0",
+            ));
         }
         let tls = match (&endpoint, &options.tls) {
             (Endpoint::Unix(_), Some(_)) => {

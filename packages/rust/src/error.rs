@@ -39,6 +39,7 @@ pub struct Error {
     pub code: ErrorCode,
     message: String,
     source: Option<Cause>,
+    hung: bool,
 }
 
 impl Error {
@@ -47,6 +48,7 @@ impl Error {
             code,
             message: message.into(),
             source: None,
+            hung: false,
         }
     }
     pub(crate) fn config(message: impl Into<String>) -> Self {
@@ -55,6 +57,23 @@ impl Error {
     pub(crate) fn caused_by(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.source = Some(Arc::new(cause));
         self
+    }
+
+    pub(crate) fn hung(mut self) -> Self {
+        self.hung = true;
+        self
+    }
+
+    /// Falco did not answer a liveness check (a `version` call) within
+    /// `liveness_timeout / 2`: it is hung (SIGSTOP, a stuck process) or unreachable.
+    ///
+    /// ```
+    /// # use falco_sdk::{Client, Options};
+    /// let error = Client::new(Options::default().with_endpoint("nonsense")).err().unwrap();
+    /// assert!(!error.is_hung());
+    /// ```
+    pub fn is_hung(&self) -> bool {
+        self.hung
     }
 
     /// The gRPC status Falco (or tonic) ended the call with, when that is the cause.

@@ -9,6 +9,7 @@ mod endpoint;
 mod error;
 mod io;
 mod priority;
+mod status;
 mod subscription;
 #[cfg(feature = "testkit")]
 pub mod testkit;
@@ -20,6 +21,7 @@ pub use drain::Drain;
 pub use endpoint::{Endpoint, DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH};
 pub use error::{Error, ErrorCode};
 pub use priority::{Priority, UnknownPriority};
+pub use status::{OnStatus, StatusEvent};
 pub use subscription::{Status, Subscription};
 
 /// The stubs `buf generate` writes (prost messages, tonic clients); never edited by hand.
