@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/scripts/bin:$PATH" # pnpm with or without a global one
 # Every `out:` of buf.gen.yaml: TypeScript, Python, Go, Rust.
-gen=(packages/proto/src/gen packages/python/gen packages/go/gen packages/rust/src/gen)
+gen=(packages/proto/src/gen packages/python/gen packages/go/falco/gen packages/rust/src/gen)
 if [ -n "$(git status --porcelain -- "${gen[@]}")" ]; then
   echo "generated code has uncommitted changes; commit or discard them before checking drift:" >&2
   git status --porcelain -- "${gen[@]}" >&2

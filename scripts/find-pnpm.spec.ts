@@ -55,7 +55,7 @@ describe("scripts without a global pnpm", () => {
     for (const gen of [
       "packages/proto/src/gen",
       "packages/python/gen",
-      "packages/go/gen",
+      "packages/go/falco/gen",
       "packages/rust/src/gen",
     ]) {
       cpSync(join(root, gen), join(scratch, gen), { recursive: true });

@@ -47,16 +47,23 @@ function testOtherLanguages() {
   timed("Python: pytest (packages/python, examples/python-consumer)", () =>
     run("/usr/bin/python3", ["-m", "pytest", "-q"], { cwd: join(root, "packages/python") }),
   );
-  need("go", "install Go 1.26+ (https://go.dev/doc/install) for packages/go");
-  timed("Go: go test (packages/go, examples/go-consumer)", () => {
-    for (const dir of ["packages/go", "examples/go-consumer"]) {
-      run("go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd: join(root, dir) });
+  need("go", "install Go 1.26+ (https://go.dev/doc/install) for packages/go/falco");
+  timed("Go: go vet, staticcheck, go test (packages/go/falco, examples/go-consumer)", () => {
+    run("bash", ["scripts/ensure-codegen-tools.sh", "staticcheck"]); // pinned, into .tools/bin
+    for (const dir of ["packages/go/falco", "examples/go-consumer"]) {
+      const cwd = join(root, dir);
+      run("go", ["vet", "./..."], { cwd });
+      run(join(root, ".tools/bin/staticcheck"), ["./..."], { cwd });
+      run("go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd });
     }
   });
   need("cargo", "install Rust 1.88+ with rustup for packages/rust");
-  timed("Rust: cargo test (packages/rust, examples/rust-consumer)", () =>
-    run("cargo", ["test", "--workspace", "--locked"]),
-  );
+  timed("Rust: cargo clippy, cargo doc, cargo test (packages/rust, examples/rust-consumer)", () => {
+    const all = ["--workspace", "--all-features", "--locked"];
+    run("cargo", ["clippy", ...all, "--all-targets", "--", "-D", "warnings"]);
+    run("cargo", ["doc", ...all, "--no-deps"], { env: { ...env, RUSTDOCFLAGS: "-D warnings" } });
+    run("cargo", ["test", "--workspace", "--locked"]);
+  });
   console.log(`\nother languages (build + tests): ${took.join(", ")}`);
 }
 

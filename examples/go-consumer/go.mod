@@ -2,7 +2,7 @@ module github.com/falco-sdk/falco-sdk/examples/go-consumer
 
 go 1.26.0
 
-require github.com/falco-sdk/falco-sdk/packages/go v0.0.0
+require github.com/falco-sdk/falco-sdk/packages/go/falco v0.0.0
 
 require (
 	golang.org/x/net v0.60.0 // indirect
@@ -14,4 +14,4 @@ require (
 )
 
 // This repository's package, not a published version.
-replace github.com/falco-sdk/falco-sdk/packages/go => ../../packages/go
+replace github.com/falco-sdk/falco-sdk/packages/go/falco => ../../packages/go/falco

@@ -4,8 +4,11 @@
 //	go run . --endpoint unix:///run/falco/falco.sock --count 10
 //	go run . --endpoint localhost:5060 --ca ca.crt --cert client.crt --key client.key --count 10
 //
-// Exits 0 after --count alerts (default: runs until interrupted), 1 when Falco
-// cannot be reached (the message names the endpoint), 2 on a usage error.
+// Each status event goes to stderr as one line: "status: disconnected
+// alertsMayHaveBeenLost=true error=...". Exits 0 after --count alerts (default:
+// runs until interrupted), 1 when Falco cannot be reached (the message names the
+// endpoint) or stays hung past the liveness window (--liveness-timeout), 2 on a
+// usage error.
 package main
 
 import (
@@ -18,8 +21,9 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
-	falco "github.com/falco-sdk/falco-sdk/packages/go"
+	falco "github.com/falco-sdk/falco-sdk/packages/go/falco"
 )
 
 func main() { os.Exit(run()) }
@@ -36,11 +40,21 @@ func run() int {
 	cert := flag.String("cert", "", "client certificate (host:port only)")
 	key := flag.String("key", "", "client key (host:port only)")
 	serverName := flag.String("server-name", "localhost", "name in Falco's certificate")
+	liveness := flag.Duration("liveness-timeout", 30*time.Second, "exit 1 when Falco does not answer a check for half of this")
 	flag.Parse()
 	if *count < 0 {
 		return usage("--count must be >= 0")
 	}
-	opts := falco.Options{Endpoint: *endpoint}
+	hung := make(chan error, 1)
+	opts := falco.Options{Endpoint: *endpoint, LivenessTimeout: *liveness, OnStatus: func(e falco.StatusEvent) {
+		fmt.Fprintf(os.Stderr, "status: %s\n", e)
+		if e.Name == falco.EventDisconnected && errors.Is(e.Err, falco.ErrHung) {
+			select {
+			case hung <- e.Err:
+			default:
+			}
+		}
+	}}
 	given := (*ca != "") || (*cert != "") || (*key != "")
 	switch {
 	case given && (*ca == "" || *cert == "" || *key == ""):
@@ -68,7 +82,22 @@ func run() int {
 	out := json.NewEncoder(os.Stdout)
 	out.SetEscapeHTML(false)
 	printed := 0
-	for alert := range sub.Alerts() {
+	for {
+		var alert falco.Alert
+		select {
+		case err := <-hung:
+			fmt.Fprintf(os.Stderr, "go-consumer: %v; exiting (Falco stayed hung past --liveness-timeout %s)\n", err, *liveness)
+			return 1
+		case a, ok := <-sub.Alerts():
+			if !ok {
+				if err := sub.Err(); err != nil {
+					fmt.Fprintf(os.Stderr, "go-consumer: %v\n", err)
+					return 1
+				}
+				return 130 // interrupted
+			}
+			alert = a
+		}
 		if err := out.Encode(alert); err != nil {
 			if errors.Is(err, syscall.EPIPE) {
 				return 0 // the reader went away
@@ -80,9 +109,4 @@ func run() int {
 			return 0
 		}
 	}
-	if err := sub.Err(); err != nil {
-		fmt.Fprintf(os.Stderr, "go-consumer: %v\n", err)
-		return 1
-	}
-	return 130 // interrupted
 }

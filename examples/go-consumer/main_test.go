@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"os/exec"
@@ -9,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/falco-sdk/falco-sdk/packages/go/falcotest"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/falcotest"
 )
 
 // binary builds the example once per test run, as `go run .` would.
@@ -59,6 +60,45 @@ func TestUnreachableExits1NamingTheEndpoint(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "cannot reach Falco at "+endpoint) {
 		t.Fatalf("stderr %q", stderr.String())
+	}
+}
+
+// Status events on stderr, and exit 1 once Falco stays hung past the liveness window.
+func TestPrintsStatusAndExits1WhenFalcoHangs(t *testing.T) {
+	bin := binary(t)
+	for _, kind := range []string{"node", "ccore"} {
+		t.Run(kind, func(t *testing.T) {
+			s := falcotest.Start(t, kind, "unix")
+			cmd := exec.Command(bin, "--endpoint", s.Endpoint, "--liveness-timeout", "2s")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			s.Emit(1)
+			if _, err := bufio.NewReader(stdout).ReadString('\n'); err != nil { // the alert: connected
+				t.Fatal(err)
+			}
+			s.Send("pause", nil)
+			err = cmd.Wait()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+				t.Fatalf("want exit 1, got %v: %s", err, stderr.String())
+			}
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			want := []string{"status: connecting endpoint=" + s.Endpoint, "status: connected endpoint=" + s.Endpoint}
+			if len(lines) < 4 || !reflect.DeepEqual(lines[:2], want) ||
+				!strings.HasPrefix(lines[2], "status: disconnected alertsMayHaveBeenLost=true error=") ||
+				!strings.Contains(stderr.String(), "go-consumer: Falco at "+s.Endpoint+" did not answer a liveness check within 1s: it is hung or unreachable; exiting (Falco stayed hung past --liveness-timeout 2s)\n") ||
+				lines[len(lines)-1] != "status: closed" {
+				t.Fatalf("stderr:\n%s", stderr.String())
+			}
+			s.Send("resume", nil)
+		})
 	}
 }
 

@@ -3,16 +3,20 @@
 //!     cargo run --release -- --endpoint unix:///run/falco/falco.sock --count 10
 //!     cargo run --release -- --endpoint localhost:5060 --ca ca.crt --cert client.crt --key client.key --count 10
 //!
-//! Exits 0 after --count alerts (default: runs until interrupted), 1 when Falco
-//! cannot be reached (the message names the endpoint), 2 on a usage error.
+//! Each status event goes to stderr as one line: `status: disconnected
+//! alertsMayHaveBeenLost=true error="..."`. Exits 0 after --count alerts (default:
+//! runs until interrupted), 1 when Falco cannot be reached (the message names the
+//! endpoint) or stays hung past the liveness window (--liveness-timeout), 2 on a
+//! usage error.
 
-use falco_sdk::{Client, Options, Tls};
+use falco_sdk::{Client, Options, StatusEvent, Tls};
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 use tokio_stream::StreamExt;
 
 const USAGE: &str = "usage: rust-consumer [--endpoint unix:///path | host:port --ca FILE --cert FILE --key FILE \
-                     [--server-name NAME]] [--count N]";
+                     [--server-name NAME]] [--count N] [--liveness-timeout DURATION (30s, 400ms)]";
 
 struct Args {
     endpoint: Option<String>,
@@ -21,6 +25,21 @@ struct Args {
     cert: Option<String>,
     key: Option<String>,
     server_name: String,
+    liveness: Duration,
+}
+
+/// "30s", "400ms": the Go consumer's --liveness-timeout syntax.
+fn duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("--liveness-timeout takes a duration such as 30s or 400ms, got {text}");
+    let (number, unit) = match text.strip_suffix("ms") {
+        Some(n) => (n, 1),
+        None => (text.strip_suffix('s').ok_or_else(bad)?, 1000),
+    };
+    let n: u64 = number.parse().map_err(|_| bad())?;
+    if n == 0 {
+        return Err(bad());
+    }
+    Ok(Duration::from_millis(n * unit))
 }
 
 fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -31,6 +50,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
         cert: None,
         key: None,
         server_name: "localhost".into(),
+        liveness: Duration::from_secs(30),
     };
     while let Some(flag) = argv.next() {
         let (name, inline) = match flag.split_once('=') {
@@ -54,6 +74,7 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--cert" => args.cert = Some(value),
             "--key" => args.key = Some(value),
             "--server-name" => args.server_name = value,
+            "--liveness-timeout" => args.liveness = duration(&value)?,
             _ => return Err(format!("unknown flag {name}\n{USAGE}")),
         }
     }
@@ -62,12 +83,11 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
 
 fn options(args: Args) -> Result<Options, String> {
     let tls = match (args.ca, args.cert, args.key) {
-        (Some(ca), Some(cert), Some(key)) => Some(Tls {
-            ca: ca.into(),
-            cert: cert.into(),
-            key: key.into(),
-            server_name: Some(args.server_name),
-        }),
+        (Some(ca), Some(cert), Some(key)) => {
+            let mut tls = Tls::new(ca, cert, key);
+            tls.server_name = Some(args.server_name);
+            Some(tls)
+        }
         (None, None, None) => None,
         _ => return Err("mutual TLS needs all of --ca, --cert and --key".into()),
     };
@@ -78,20 +98,31 @@ fn options(args: Args) -> Result<Options, String> {
             ));
         }
     }
-    Ok(Options {
-        endpoint: args.endpoint,
-        tls,
-        ..Options::default()
-    })
+    let mut options = Options::default();
+    options.endpoint = args.endpoint;
+    options.tls = tls;
+    options.liveness_timeout = args.liveness;
+    Ok(options)
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let parsed = parse(std::env::args().skip(1));
     let count = parsed.as_ref().map(|a| a.count).unwrap_or(0);
+    let liveness = parsed.as_ref().map(|a| a.liveness).unwrap_or_default();
+    // Status events on stderr; a liveness failure (Falco hung) ends the program.
+    let (hung_tx, mut hung) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let on_status = move |event: &StatusEvent| {
+        eprintln!("status: {event}");
+        if let StatusEvent::Disconnected { error, .. } = event {
+            if error.is_hung() {
+                let _ = hung_tx.send(error.to_string());
+            }
+        }
+    };
     let client = match parsed
         .and_then(options)
-        .and_then(|o| Client::new(o).map_err(|e| e.to_string()))
+        .and_then(|o| Client::new(o.with_on_status(on_status)).map_err(|e| e.to_string()))
     {
         Ok(client) => client,
         Err(message) => {
@@ -111,6 +142,10 @@ async fn main() -> ExitCode {
         let next = tokio::select! {
             next = alerts.next() => next,
             _ = tokio::signal::ctrl_c() => return ExitCode::from(130),
+            Some(why) = hung.recv() => {
+                eprintln!("rust-consumer: {why}; exiting (Falco stayed hung past --liveness-timeout {liveness:?})");
+                return ExitCode::from(1);
+            }
         };
         match next {
             Some(Ok(alert)) => {

@@ -53,6 +53,53 @@ fn unreachable_falco_exits_1_naming_the_endpoint() {
     );
 }
 
+/// Status events on stderr, and exit 1 once Falco stays hung past the liveness window.
+#[test]
+fn prints_status_and_exits_1_when_falco_hangs() {
+    use std::io::BufRead;
+    for kind in ["node", "ccore"] {
+        let mut server = Server::start(kind, "unix");
+        let mut child = Command::new(BIN)
+            .args(["--endpoint", &server.endpoint, "--liveness-timeout", "2s"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        server.emit(1);
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap(); // the alert: connected
+        assert!(!line.is_empty(), "{kind}");
+        server.cmd("pause");
+        let out = child.wait_with_output().unwrap();
+        server.cmd("resume");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{kind}: {stderr}");
+        let lines: Vec<&str> = stderr.lines().collect();
+        let endpoint = &server.endpoint;
+        assert_eq!(
+            lines[..2],
+            [
+                format!("status: connecting endpoint={endpoint}"),
+                format!("status: connected endpoint={endpoint}")
+            ],
+            "{kind}: {stderr}"
+        );
+        assert!(
+            lines[2].starts_with("status: disconnected alertsMayHaveBeenLost=true error="),
+            "{kind}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!(
+                "rust-consumer: Falco at {endpoint} did not answer a liveness check within 1s: it is hung or \
+                 unreachable; exiting (Falco stayed hung past --liveness-timeout 2s)"
+            )),
+            "{kind}: {stderr}"
+        );
+    }
+}
+
 #[test]
 fn tcp_without_certificates_is_a_usage_error() {
     let out = Command::new(BIN)

@@ -1,32 +1,40 @@
 //! The Alert model, from a gRPC `falco.outputs.response`, and Falco's JSON shape.
 
+use crate::priority::Priority;
 use crate::proto::outputs::Response;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-
-/// Falco's priority names by number: lower is more severe.
-pub const PRIORITIES: [&str; 8] = [
-    "Emergency",
-    "Alert",
-    "Critical",
-    "Error",
-    "Warning",
-    "Notice",
-    "Informational",
-    "Debug",
-];
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// One Falco alert.
+///
+/// ```
+/// use falco_sdk::{proto::outputs::Response, Alert, Priority};
+/// let alert = Alert::from(Response {
+///     time: Some(prost_types::Timestamp { seconds: 1_651_447_772, nanos: 918_828_894 }),
+///     priority: 4,
+///     rule: "Terminal shell in container".into(),
+///     ..Response::default()
+/// });
+/// assert_eq!(alert.priority, Priority::Warning);
+/// assert_eq!(alert.time_rfc3339(), "2022-05-01T23:29:32.918828894Z");
+/// assert_eq!(alert.to_json()["source"], "syscall"); // field 3's default before Falco 0.31
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alert {
-    /// Event time, epoch nanoseconds.
-    pub time_ns: i128,
-    /// Capitalised: "Warning".
-    pub priority: &'static str,
+    /// Event time, nanosecond precision.
+    pub time: SystemTime,
+    /// The rule's priority.
+    pub priority: Priority,
+    /// The rule's name.
     pub rule: String,
+    /// The formatted output line.
     pub output: String,
+    /// The output's fields, as Falco sends them (strings).
     pub output_fields: BTreeMap<String, String>,
+    /// The host Falco runs on.
     pub hostname: String,
+    /// The rule's tags.
     pub tags: Vec<String>,
     /// "syscall", "k8s_audit", "internal" or a plugin's source.
     pub source: String,
@@ -50,8 +58,8 @@ impl From<Response> for Alert {
             m.source
         };
         Alert {
-            time_ns: time.seconds as i128 * 1_000_000_000 + time.nanos as i128,
-            priority: PRIORITIES[m.priority.clamp(0, 7) as usize],
+            time: system_time(time.seconds as i128 * 1_000_000_000 + time.nanos as i128),
+            priority: Priority::from_number(m.priority),
             rule: m.rule,
             output: m.output,
             output_fields: m.output_fields.into_iter().collect(),
@@ -59,6 +67,27 @@ impl From<Response> for Alert {
             tags: m.tags,
             source,
         }
+    }
+}
+
+/// Epoch nanoseconds to a SystemTime (before 1970 too).
+fn system_time(ns: i128) -> SystemTime {
+    let magnitude = Duration::new(
+        (ns.unsigned_abs() / 1_000_000_000) as u64,
+        (ns.unsigned_abs() % 1_000_000_000) as u32,
+    );
+    if ns >= 0 {
+        UNIX_EPOCH + magnitude
+    } else {
+        UNIX_EPOCH - magnitude
+    }
+}
+
+/// A SystemTime as epoch nanoseconds.
+fn epoch_ns(time: SystemTime) -> i128 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
     }
 }
 
@@ -78,8 +107,9 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 impl Alert {
     /// The time as Falco's JSON writes it: RFC 3339, UTC, nanoseconds.
     pub fn time_rfc3339(&self) -> String {
-        let seconds = self.time_ns.div_euclid(1_000_000_000) as i64;
-        let nanos = self.time_ns.rem_euclid(1_000_000_000);
+        let ns = epoch_ns(self.time);
+        let seconds = ns.div_euclid(1_000_000_000) as i64;
+        let nanos = ns.rem_euclid(1_000_000_000);
         let (y, mo, d) = civil_from_days(seconds.div_euclid(86_400));
         let s = seconds.rem_euclid(86_400);
         format!(
@@ -96,7 +126,7 @@ impl Alert {
             "hostname": self.hostname,
             "output": self.output,
             "output_fields": self.output_fields,
-            "priority": self.priority,
+            "priority": self.priority.as_str(),
             "rule": self.rule,
             "source": self.source,
             "tags": self.tags,

@@ -5,7 +5,15 @@ use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 /// When a subscription retries after a failed or ended connection.
+///
+/// ```
+/// let mut backoff = falco_sdk::Backoff::default();
+/// backoff.max_attempts = Some(2);
+/// assert!(backoff.delay(1).unwrap() >= std::time::Duration::from_millis(800)); // 1 s +- 20%
+/// assert_eq!(backoff.delay(3), None); // gives up
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Backoff {
     /// First delay. Default 1 s.
     pub initial_delay: Duration,

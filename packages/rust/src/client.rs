@@ -1,6 +1,5 @@
 //! Client: version, get and a polling, reconnecting subscribe over Falco's gRPC outputs API.
 
-use crate::alert::Alert;
 use crate::backoff::Backoff;
 use crate::endpoint::Endpoint;
 use crate::error::{chain, Error, ErrorCode};
@@ -12,7 +11,13 @@ use std::time::Duration;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity, Uri};
 
 /// Mutual-TLS material for Falco's TCP listener: PEM file paths.
+///
+/// ```
+/// let tls = falco_sdk::Tls::new("ca.crt", "client.crt", "client.key");
+/// assert_eq!(tls.server_name, None); // "localhost" is checked
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Tls {
     /// Falco's `root_certs`: the CA that signed Falco's certificate.
     pub ca: PathBuf,
@@ -25,8 +30,31 @@ pub struct Tls {
     pub server_name: Option<String>,
 }
 
-/// Options of [`Client::new`]. `Options::default()` is Falco's unix socket.
+impl Tls {
+    /// Falco's CA, this client's certificate and key; `server_name` `None`.
+    pub fn new(ca: impl Into<PathBuf>, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Tls {
+        Tls {
+            ca: ca.into(),
+            cert: cert.into(),
+            key: key.into(),
+            server_name: None,
+        }
+    }
+}
+
+/// Options of [`Client::new`]. `Options::default()` is Falco's unix socket;
+/// set fields on it, or chain [`Options::with_endpoint`] and [`Options::with_tls`].
+///
+/// ```
+/// use falco_sdk::{Options, Tls};
+/// let mut options = Options::default()
+///     .with_endpoint("falco-host:5060")
+///     .with_tls(Tls::new("ca.crt", "client.crt", "client.key"));
+/// options.poll_interval = std::time::Duration::from_millis(50);
+/// options.backoff.max_attempts = Some(10);
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Options {
     /// `unix:///path` or `host:port`. Default: Falco's socket /run/falco/falco.sock,
     /// or /var/run/falco.sock when only that exists.
@@ -37,8 +65,15 @@ pub struct Options {
     /// keep coming). Default 100 ms.
     pub poll_interval: Duration,
     /// Received alerts waiting for the consumer, past which polling pauses
-    /// (and at 4x, reading). Default 1000.
+    /// (and at 4x, reading). Default 256.
     pub max_buffered_alerts: usize,
+    /// While `sub` is silent, a subscription checks every `liveness_timeout / 4`
+    /// that Falco answers a `version` call within `liveness_timeout / 2`; else it
+    /// reconnects, with a `Disconnected` event whose error [`Error::is_hung`]. Default 30 s.
+    pub liveness_timeout: Duration,
+    /// Receives each [`crate::StatusEvent`] of every subscription, in order; it
+    /// must not block. Default none. Set with [`Options::with_on_status`].
+    pub on_status: Option<crate::status::OnStatus>,
     /// Reconnection delays of `subscribe`.
     pub backoff: Backoff,
     /// Deadline of connecting, `version` and `get`. Default 5 s.
@@ -51,10 +86,36 @@ impl Default for Options {
             endpoint: None,
             tls: None,
             poll_interval: Duration::from_millis(100),
-            max_buffered_alerts: 1000,
+            max_buffered_alerts: 256,
+            liveness_timeout: Duration::from_secs(30),
+            on_status: None,
             backoff: Backoff::default(),
             timeout: Duration::from_secs(5),
         }
+    }
+}
+
+impl Options {
+    /// With this endpoint: `unix:///path` or `host:port`.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Options {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// With a status callback: each [`crate::StatusEvent`] of every subscription.
+    ///
+    /// ```
+    /// let options = falco_sdk::Options::default().with_on_status(|event| eprintln!("status: {event}"));
+    /// ```
+    pub fn with_on_status(mut self, f: impl Fn(&crate::StatusEvent) + Send + Sync + 'static) -> Options {
+        self.on_status = Some(crate::status::OnStatus(std::sync::Arc::new(f)));
+        self
+    }
+
+    /// With mutual TLS (for `host:port`).
+    pub fn with_tls(mut self, tls: Tls) -> Options {
+        self.tls = Some(tls);
+        self
     }
 }
 
@@ -67,15 +128,26 @@ pub struct Client {
 }
 
 fn read(what: &str, path: &PathBuf) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::config(format!("cannot read the {what} file {}: {e}", path.display())))
+    std::fs::read(path)
+        .map_err(|e| Error::config(format!("cannot read the {what} file {}: {e}", path.display())).caused_by(e))
 }
 
 impl Client {
     /// Checks the options and reads the TLS files; connects only when used.
+    ///
+    /// ```
+    /// # use falco_sdk::{Client, ErrorCode, Options};
+    /// let client = Client::new(Options::default()).unwrap(); // Falco's unix socket
+    /// assert_eq!(client.endpoint().to_string(), "unix:///run/falco/falco.sock");
+    /// let error = Client::new(Options::default().with_endpoint("http://falco:5060")).err().unwrap();
+    /// assert_eq!(error.code, ErrorCode::Configuration);
+    /// ```
     pub fn new(options: Options) -> Result<Client, Error> {
         let endpoint = Endpoint::parse(options.endpoint.as_deref())?;
-        if options.max_buffered_alerts == 0 || options.poll_interval.is_zero() {
-            return Err(Error::config("poll_interval and max_buffered_alerts must be > 0"));
+        if options.max_buffered_alerts == 0 || options.poll_interval.is_zero() || options.liveness_timeout.is_zero() {
+            return Err(Error::config(
+                "poll_interval, max_buffered_alerts and liveness_timeout must be > 0",
+            ));
         }
         let tls = match (&endpoint, &options.tls) {
             (Endpoint::Unix(_), Some(_)) => {
@@ -100,6 +172,12 @@ impl Client {
     }
 
     /// Where the client connects.
+    ///
+    /// ```
+    /// # use falco_sdk::{Client, Endpoint, Options};
+    /// let client = Client::new(Options::default().with_endpoint("unix:///tmp/falco.sock")).unwrap();
+    /// assert_eq!(client.endpoint(), &Endpoint::Unix("/tmp/falco.sock".into()));
+    /// ```
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
     }
@@ -114,10 +192,12 @@ impl Client {
             Endpoint::Tcp(target) => format!("https://{target}"),
         };
         let mut endpoint = Channel::from_shared(uri)
-            .map_err(|e| Error::config(format!("cannot use endpoint {}: {e}", self.endpoint)))?
+            .map_err(|e| Error::config(format!("cannot use endpoint {}: {e}", self.endpoint)).caused_by(e))?
             .connect_timeout(self.options.timeout);
         if let Some(tls) = &self.tls {
-            endpoint = endpoint.tls_config(tls.clone()).map_err(|e| Error::config(chain(&e)))?;
+            endpoint = endpoint
+                .tls_config(tls.clone())
+                .map_err(|e| Error::config(chain(&e)).caused_by(e))?;
         }
         let target = self.endpoint.clone();
         let kill = switch.clone();
@@ -146,7 +226,7 @@ impl Client {
         let channel = tokio::time::timeout(self.options.timeout, endpoint.connect_with_connector(connector))
             .await
             .map_err(|_| self.unavailable("connecting timed out"))?
-            .map_err(|e| self.unavailable(&chain(&e)))?;
+            .map_err(|e| self.unavailable(&chain(&e)).caused_by(e))?;
         Ok((channel, switch))
     }
 
@@ -166,6 +246,10 @@ impl Client {
     }
 
     pub(crate) fn describe(&self, status: &tonic::Status) -> Error {
+        self.describe_code(status).caused_by(status.clone())
+    }
+
+    fn describe_code(&self, status: &tonic::Status) -> Error {
         match status.code() {
             // A refused or broken connection: tonic says Unavailable, Cancelled ("connection
             // closed", e.g. a TLS 1.3 server refusing our certificate after the handshake), or
@@ -200,6 +284,13 @@ impl Client {
     }
 
     /// Falco's version answer.
+    ///
+    /// ```no_run
+    /// # async fn f(client: falco_sdk::Client) -> Result<(), falco_sdk::Error> {
+    /// let answer = client.version().await?;
+    /// println!("Falco {} (engine {})", answer.version, answer.engine_version);
+    /// # Ok(()) }
+    /// ```
     pub async fn version(&self) -> Result<version::Response, Error> {
         self.timed(async {
             let (channel, _switch) = self.connect().await?;
@@ -213,27 +304,48 @@ impl Client {
         .await
     }
 
-    /// Drains the alerts queued in Falco now (each goes to one consumer only).
-    pub async fn get(&self) -> Result<Vec<Alert>, Error> {
+    /// Drains the alerts queued in Falco now (each goes to one consumer only),
+    /// as a stream of each alert as Falco sends it: memory stays bounded however
+    /// long the queue. `timeout` bounds connecting and each wait for Falco, not
+    /// the consumer's time. Dropping the stream before its end cancels the call;
+    /// the alerts Falco had already sent (popped from its queue) are lost with it.
+    ///
+    /// ```no_run
+    /// # async fn f(client: falco_sdk::Client) -> Result<(), falco_sdk::Error> {
+    /// use tokio_stream::StreamExt;
+    /// let mut alerts = client.get().await?;
+    /// while let Some(alert) = alerts.next().await {
+    ///     println!("{}", alert?.rule);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn get(&self) -> Result<crate::Drain, Error> {
         self.timed(async {
             let (channel, switch) = self.connect().await?;
+            let guard = crate::subscription::KillOnDrop(switch);
             let mut client = outputs::service_client::ServiceClient::new(channel);
-            let mut stream = client
+            let stream = client
                 .get(outputs::Request {})
                 .await
                 .map_err(|s| self.describe(&s))?
                 .into_inner();
-            let mut alerts = Vec::new();
-            while let Some(message) = stream.message().await.map_err(|s| self.describe(&s))? {
-                alerts.push(Alert::from(message));
-            }
-            switch.kill();
-            Ok(alerts)
+            Ok(crate::Drain::new(self.clone(), stream, guard))
         })
         .await
     }
 
     /// Every alert from now on, polling and reconnecting: see [`crate::Subscription`].
+    ///
+    /// ```no_run
+    /// # async fn f(client: falco_sdk::Client) -> Result<(), falco_sdk::Error> {
+    /// use tokio_stream::StreamExt;
+    /// let mut alerts = client.subscribe();
+    /// while let Some(alert) = alerts.next().await {
+    ///     let alert = alert?; // an Err only after backoff.max_attempts failures in a row
+    ///     println!("{} {}", alert.priority, alert.rule);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn subscribe(&self) -> crate::Subscription {
         crate::Subscription::start(self.clone())
     }

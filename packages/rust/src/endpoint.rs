@@ -9,7 +9,14 @@ pub const DEFAULT_SOCKET_PATH: &str = "/run/falco/falco.sock";
 pub const LEGACY_SOCKET_PATH: &str = "/var/run/falco.sock";
 
 /// A parsed endpoint.
+///
+/// ```
+/// use falco_sdk::Endpoint;
+/// assert_eq!(Endpoint::parse(Some("https://[::1]:5060/")).unwrap(), Endpoint::Tcp("[::1]:5060".into()));
+/// assert_eq!(Endpoint::parse(Some("/run/falco/falco.sock")).unwrap().to_string(), "unix:///run/falco/falco.sock");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Endpoint {
     /// A unix socket path.
     Unix(String),

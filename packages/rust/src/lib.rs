@@ -1,24 +1,31 @@
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 mod alert;
 mod backoff;
 mod client;
+mod drain;
 mod endpoint;
 mod error;
 mod io;
+mod priority;
+mod status;
 mod subscription;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
-pub use alert::{Alert, PRIORITIES};
+pub use alert::Alert;
 pub use backoff::Backoff;
 pub use client::{Client, Options, Tls};
+pub use drain::Drain;
 pub use endpoint::{Endpoint, DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH};
 pub use error::{Error, ErrorCode};
+pub use priority::{Priority, UnknownPriority};
+pub use status::{OnStatus, StatusEvent};
 pub use subscription::{Status, Subscription};
 
 /// The stubs `buf generate` writes (prost messages, tonic clients); never edited by hand.
-#[allow(clippy::all, missing_docs)]
+#[allow(clippy::all, missing_docs, rustdoc::all)]
 pub mod proto {
     /// `falco.schema`: the priority and source enums.
     pub mod schema {

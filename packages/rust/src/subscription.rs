@@ -3,8 +3,10 @@
 use crate::alert::Alert;
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
-use crate::proto::outputs;
+use crate::proto::{outputs, version};
+use crate::status::{Emitter, StatusEvent};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use tokio::sync::{mpsc, Notify};
@@ -12,7 +14,16 @@ use tokio::task::JoinHandle;
 use tokio_stream::Stream;
 
 /// What a subscription went through.
+///
+/// ```no_run
+/// # async fn f(client: falco_sdk::Client) {
+/// let alerts = client.subscribe();
+/// let status = alerts.status();
+/// println!("{} received, {} interruptions", status.received, status.interruptions);
+/// # }
+/// ```
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Status {
     /// A `sub` stream is open now.
     pub connected: bool,
@@ -38,6 +49,7 @@ pub struct Status {
 pub struct Subscription {
     alerts: mpsc::Receiver<Result<Alert, Error>>,
     status: Arc<Mutex<Status>>,
+    emitter: Emitter,
     task: JoinHandle<()>,
 }
 
@@ -46,10 +58,12 @@ impl Subscription {
         // Past 4 x max_buffered_alerts the reader waits, and HTTP/2 flow control holds Falco's drain.
         let (tx, rx) = mpsc::channel(client.options.max_buffered_alerts * 4);
         let status = Arc::new(Mutex::new(Status::default()));
-        let task = tokio::spawn(run(client, tx, status.clone()));
+        let emitter = Emitter::new(client.options.on_status.clone());
+        let task = tokio::spawn(run(client, tx, status.clone(), emitter.clone()));
         Subscription {
             alerts: rx,
             status,
+            emitter,
             task,
         }
     }
@@ -66,6 +80,11 @@ impl Subscription {
 impl Drop for Subscription {
     fn drop(&mut self) {
         self.task.abort(); // its stream's guard kills the connection
+        let count = self.alerts.len() as u64;
+        if count > 0 {
+            self.emitter.emit(StatusEvent::Dropped { count, total: count });
+        }
+        self.emitter.emit(StatusEvent::Closed);
     }
 }
 
@@ -78,7 +97,9 @@ impl Stream for Subscription {
 
 enum End {
     /// Falco ended the stream with OK: it is stopping or reloading.
-    FalcoStop,
+    FalcoStop {
+        may_have_lost: bool,
+    },
     Broke {
         established: bool,
         error: Error,
@@ -87,18 +108,29 @@ enum End {
     Closed,
 }
 
-async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc<Mutex<Status>>) {
+async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc<Mutex<Status>>, emitter: Emitter) {
     let mut failures = 0u32;
     loop {
-        let end = stream(&client, &tx, &status).await;
-        let next = {
+        emitter.emit(StatusEvent::Connecting {
+            endpoint: client.endpoint.to_string(),
+        });
+        let end = stream(&client, &tx, &status, &emitter).await;
+        let (error, lost, at_once) = {
             let mut st = status.lock().unwrap();
             st.connected = false;
-            match end {
+            let (error, lost, at_once) = match end {
                 End::Closed => return,
-                End::FalcoStop => {
+                End::FalcoStop { may_have_lost } => {
                     st.falco_stops += 1;
                     failures = 0;
+                    let error = Error::new(
+                        ErrorCode::Unavailable,
+                        format!(
+                            "Falco at {} ended the alert stream: it is stopping or reloading its rules or configuration",
+                            client.endpoint
+                        ),
+                    );
+                    (error, may_have_lost, true)
                 }
                 End::Broke { established, error } => {
                     if established {
@@ -107,23 +139,34 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
                     } else {
                         failures += 1;
                     }
-                    st.last_error = Some(error);
+                    (error, established, false)
                 }
-            }
-            let why = st.last_error.as_ref().map(ToString::to_string).unwrap_or_default();
-            client.options.backoff.delay(failures.max(1)).ok_or(why)
+            };
+            st.last_error = Some(error.clone());
+            (error, lost, at_once)
         };
-        let delay = match next {
-            Ok(delay) => delay,
-            Err(why) => {
+        emitter.emit(StatusEvent::Disconnected {
+            error: error.clone(),
+            alerts_may_have_been_lost: lost,
+        });
+        let delay = match client.options.backoff.delay(failures.max(1)) {
+            Some(_) if at_once => std::time::Duration::ZERO, // Falco listens again within a few hundred ms
+            Some(delay) => delay,
+            None => {
                 let error = Error::new(
                     ErrorCode::Unavailable,
-                    format!("gave up after {failures} failed attempts: {why}"),
-                );
+                    format!("gave up after {failures} failed attempts: {error}"),
+                )
+                .caused_by(error);
                 let _ = tx.send(Err(error)).await;
                 return;
             }
         };
+        emitter.emit(StatusEvent::Reconnecting {
+            attempt: failures.max(1),
+            delay,
+            error: Some(error),
+        });
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
             _ = tx.closed() => return,
@@ -133,14 +176,37 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
 }
 
 /// Kills the connection when dropped: on every way out of `stream`, aborts included.
-struct KillOnDrop(crate::io::KillSwitch);
+pub(crate) struct KillOnDrop(pub(crate) crate::io::KillSwitch);
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
         self.0.kill();
     }
 }
 
-async fn stream(client: &Client, tx: &mpsc::Sender<Result<Alert, Error>>, status: &Mutex<Status>) -> End {
+/// A `version` call within `liveness_timeout / 2`: Falco answers it from a pool of its own.
+async fn probe(client: &Client, channel: &tonic::transport::Channel) -> Result<(), Error> {
+    let half = client.options.liveness_timeout / 2;
+    let mut versions = version::service_client::ServiceClient::new(channel.clone());
+    match tokio::time::timeout(half, versions.version(version::Request {})).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(status)) => Err(client.describe(&status)),
+        Err(_) => Err(Error::new(
+            ErrorCode::Unavailable,
+            format!(
+                "Falco at {} did not answer a liveness check within {half:?}: it is hung or unreachable",
+                client.endpoint
+            ),
+        )
+        .hung()),
+    }
+}
+
+async fn stream(
+    client: &Client,
+    tx: &mpsc::Sender<Result<Alert, Error>>,
+    status: &Mutex<Status>,
+    emitter: &Emitter,
+) -> End {
     let (channel, switch) = match client.connect().await {
         Ok(connection) => connection,
         Err(error) => {
@@ -151,6 +217,31 @@ async fn stream(client: &Client, tx: &mpsc::Sender<Result<Alert, Error>>, status
         }
     };
     let _guard = KillOnDrop(switch);
+    if let Err(error) = probe(client, &channel).await {
+        return End::Broke {
+            established: false,
+            error,
+        };
+    }
+    status.lock().unwrap().connected = true;
+    emitter.emit(StatusEvent::Connected {
+        endpoint: client.endpoint.to_string(),
+    });
+    // Liveness periods since the last alert: 0 while alerts flow.
+    let quiet = AtomicU32::new(0);
+    let liveness = async {
+        let mut ticker = tokio::time::interval(client.options.liveness_timeout / 4);
+        ticker.tick().await;
+        loop {
+            ticker.tick().await;
+            if quiet.fetch_add(1, Ordering::Relaxed) < 1 {
+                continue;
+            }
+            if let Err(error) = probe(client, &channel).await {
+                return error;
+            }
+        }
+    };
     let limit = client.options.max_buffered_alerts;
     let capacity = tx.max_capacity();
     let buffered = || capacity - tx.capacity();
@@ -171,10 +262,10 @@ async fn stream(client: &Client, tx: &mpsc::Sender<Result<Alert, Error>>, status
         }
     };
     let reader = async {
-        let mut grpc = outputs::service_client::ServiceClient::new(channel);
+        let mut grpc = outputs::service_client::ServiceClient::new(channel.clone());
         let mut stream = match grpc.sub(tokio_stream::wrappers::ReceiverStream::new(poll_rx)).await {
             Ok(response) => response.into_inner(),
-            Err(s) if s.code() == tonic::Code::Ok => return End::FalcoStop,
+            Err(s) if s.code() == tonic::Code::Ok => return End::FalcoStop { may_have_lost: false },
             Err(s) => {
                 return End::Broke {
                     established: false,
@@ -192,12 +283,18 @@ async fn stream(client: &Client, tx: &mpsc::Sender<Result<Alert, Error>>, status
                         st.connected = true;
                         st.received += 1;
                     }
+                    quiet.store(0, Ordering::Relaxed);
                     if tx.send(Ok(Alert::from(message))).await.is_err() {
                         return End::Closed;
                     }
                     poke.notify_one(); // alerts flow: ask again at once
                 }
-                Ok(None) => return End::FalcoStop,
+                // Falco was still writing when its stop began: it pops one more alert then.
+                Ok(None) => {
+                    return End::FalcoStop {
+                        may_have_lost: quiet.load(Ordering::Relaxed) == 0,
+                    }
+                }
                 Err(s) => {
                     return End::Broke {
                         established,
@@ -210,6 +307,7 @@ async fn stream(client: &Client, tx: &mpsc::Sender<Result<Alert, Error>>, status
     tokio::select! {
         end = reader => end,
         _ = poller => unreachable!("the poller never ends"),
+        error = liveness => End::Broke { established: true, error },
         _ = tx.closed() => End::Closed,
     }
 }

@@ -1,30 +1,74 @@
-//! This repository's Falco test servers (Node, and one on gRPC's C core) for
-//! tests, through packages/testing's falco-test-launcher: a unix socket or
-//! mutual TLS, fixture alerts, stop, crash, restart, reload. Needs the
-//! repository built (npm test, or pnpm build) and Node on PATH. Feature `testkit`.
+//! The falco-sdk Falco test servers (Node, and one on gRPC's C core) for
+//! tests, through @falco-sdk/testing's falco-test-launcher: a unix socket or
+//! mutual TLS, fixture alerts, stop, crash, restart, reload. Needs Node on PATH
+//! and the launcher, found as [`launcher`] says. Feature `testkit`.
 
 use crate::{Backoff, Client, Options, Tls};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 /// Every (kind, transport) the tests run against.
 pub const SERVERS: [(&str, &str); 4] = [("node", "unix"), ("node", "mtls"), ("ccore", "unix"), ("ccore", "mtls")];
 
-/// The repository root above the current directory (the one holding packages/testing).
-pub fn repo_root() -> PathBuf {
-    let mut dir = std::env::current_dir().expect("current directory");
-    loop {
-        if dir.join("packages/testing/package.json").exists() {
-            return dir;
+/// The falco-sdk checkout at or above `dir` (the one holding packages/testing).
+///
+/// ```
+/// assert!(falco_sdk::testkit::repo_root(std::path::Path::new("/")).is_none());
+/// ```
+pub fn repo_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join("packages/testing/package.json").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The command that runs falco-test-launcher, the first of: `$FALCO_TEST_LAUNCHER`
+/// (its launcher.js, or an executable); the packages/testing/dist/launcher.js of a
+/// falco-sdk checkout above the working directory or above this crate's source
+/// (a clone used as a path or git dependency); `falco-test-launcher` on PATH
+/// (`npm install @falco-sdk/testing` puts it in node_modules/.bin).
+pub fn launcher() -> Result<Vec<String>, String> {
+    let command = |path: PathBuf| {
+        let path = path.display().to_string();
+        if path.ends_with(".js") {
+            vec!["node".to_string(), path]
+        } else {
+            vec![path]
         }
-        assert!(
-            dir.pop(),
-            "not inside the falco-sdk repository (no packages/testing above the working directory)"
-        );
+    };
+    if let Some(env) = std::env::var_os("FALCO_TEST_LAUNCHER").filter(|v| !v.is_empty()) {
+        let path = PathBuf::from(env);
+        if !path.exists() {
+            return Err(format!("FALCO_TEST_LAUNCHER={} does not exist", path.display()));
+        }
+        return Ok(command(path));
     }
+    let roots = [
+        std::env::current_dir().ok().and_then(|d| repo_root(&d)),
+        repo_root(Path::new(env!("CARGO_MANIFEST_DIR"))),
+    ];
+    if let Some(root) = roots.into_iter().flatten().next() {
+        let js = root.join("packages/testing/dist/launcher.js");
+        if !js.exists() {
+            return Err(format!(
+                "{} is missing: build the falco-sdk checkout first (npm test, or pnpm build)",
+                js.display()
+            ));
+        }
+        return Ok(command(js));
+    }
+    let on_path = std::env::var_os("PATH").map(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("falco-test-launcher"))
+            .find(|f| f.exists())
+    });
+    on_path.flatten().map(command).ok_or_else(|| {
+        "falco-test-launcher not found: set FALCO_TEST_LAUNCHER to the launcher.js of a built falco-sdk clone \
+         (packages/testing/dist/launcher.js), or put falco-test-launcher (npm install @falco-sdk/testing) on PATH"
+            .to_string()
+    })
 }
 
 /// One running test server; stopped when dropped.
@@ -41,14 +85,9 @@ pub struct Server {
 impl Server {
     /// Starts a server of kind "node" or "ccore" on transport "unix" or "mtls".
     pub fn start(kind: &str, transport: &str) -> Server {
-        let script = repo_root().join("packages/testing/dist/launcher.js");
-        assert!(
-            script.exists(),
-            "{} is missing: build first (npm test, or pnpm build)",
-            script.display()
-        );
-        let mut child = Command::new("node")
-            .arg(&script)
+        let argv = launcher().unwrap_or_else(|why| panic!("{why}"));
+        let mut child = Command::new(&argv[0])
+            .args(&argv[1..])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -105,27 +144,23 @@ impl Server {
         } else {
             ("cert", "key")
         };
-        Some(Tls {
-            ca: self.pki_file("ca")?,
-            cert: self.pki_file(cert)?,
-            key: self.pki_file(key)?,
-            server_name: None,
-        })
+        Some(Tls::new(
+            self.pki_file("ca")?,
+            self.pki_file(cert)?,
+            self.pki_file(key)?,
+        ))
     }
 
     /// A client of this server with short reconnection delays.
     pub fn client(&self) -> Client {
-        Client::new(Options {
-            endpoint: Some(self.endpoint.clone()),
-            tls: self.tls(false),
-            backoff: Backoff {
-                initial_delay: Duration::from_millis(50),
-                max_delay: Duration::from_millis(500),
-                ..Backoff::default()
-            },
-            ..Options::default()
-        })
-        .expect("client options")
+        let mut options = Options::default().with_endpoint(self.endpoint.clone());
+        options.tls = self.tls(false);
+        options.backoff = Backoff {
+            initial_delay: Duration::from_millis(50),
+            max_delay: Duration::from_millis(500),
+            ..Backoff::default()
+        };
+        Client::new(options).expect("client options")
     }
 }
 

@@ -33,10 +33,38 @@ async fn get_drains_the_queue_as_falco_json() {
         let mut server = Server::start(kind, transport);
         let expected = server.emit(5);
         let client = server.client();
-        let got: Vec<Value> = client.get().await.unwrap().iter().map(|a| a.to_json()).collect();
-        assert_eq!(got, expected, "{kind}-{transport}");
-        assert!(client.get().await.unwrap().is_empty(), "{kind}-{transport}: drained");
+        assert_eq!(get_all(&client).await, expected, "{kind}-{transport}");
+        assert!(get_all(&client).await.is_empty(), "{kind}-{transport}: drained");
     }
+}
+
+async fn get_all(client: &Client) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut alerts = client.get().await.unwrap();
+    while let Some(alert) = alerts.next().await {
+        out.push(alert.unwrap().to_json());
+    }
+    out
+}
+
+/// `get` yields each alert as it comes: dropping the stream after the first ends
+/// the call, and the next `get` drains what Falco had not sent yet.
+#[tokio::test(flavor = "multi_thread")]
+async fn get_streams_and_dropping_it_ends_the_call() {
+    let mut server = Server::start("node", "unix");
+    let n = 3000; // more than HTTP/2's windows hold: Falco is still writing when we drop
+    let expected = server.emit(n);
+    let client = server.client();
+    let mut alerts = client.get().await.unwrap();
+    let first = alerts.next().await.unwrap().unwrap().to_json();
+    assert_eq!(first, expected[0]);
+    drop(alerts);
+    let rest = get_all(&client).await;
+    assert!(
+        !rest.is_empty() && rest.len() < n - 1 && rest.last() == expected.last(),
+        "after the drop: {} of {n} left",
+        rest.len()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -104,14 +132,12 @@ async fn dropping_cancels_the_call_so_falco_can_stop() {
 async fn rogue_client_certificate_is_refused() {
     for kind in ["node", "ccore"] {
         let server = Server::start(kind, "mtls");
-        let client = Client::new(Options {
-            endpoint: Some(server.endpoint.clone()),
-            tls: server.tls(true),
-            ..Options::default()
-        })
-        .unwrap();
+        let mut options = Options::default().with_endpoint(server.endpoint.clone());
+        options.tls = server.tls(true);
+        let client = Client::new(options).unwrap();
         let error = client.version().await.unwrap_err();
         assert_eq!(error.code, ErrorCode::Unavailable, "{kind}: {error}");
+        assert!(std::error::Error::source(&error).is_some(), "{kind}: the cause is kept");
         assert!(error.to_string().contains(&server.endpoint), "{error}");
     }
 }

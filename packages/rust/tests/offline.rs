@@ -2,14 +2,15 @@
 
 use falco_sdk::proto::{outputs, version};
 use falco_sdk::testkit::repo_root;
-use falco_sdk::{Alert, Backoff, Client, ErrorCode, Options};
+use falco_sdk::{Alert, Client, ErrorCode, Options, Priority};
 use prost::Message;
 use serde_json::json;
 use std::time::Duration;
 use tokio_stream::StreamExt;
 
 fn vector(name: &str) -> Vec<u8> {
-    std::fs::read(repo_root().join("packages/proto/vectors").join(format!("{name}.bin"))).unwrap()
+    let root = repo_root(&std::env::current_dir().unwrap()).expect("inside the falco-sdk repository");
+    std::fs::read(root.join("packages/proto/vectors").join(format!("{name}.bin"))).unwrap()
 }
 
 #[test]
@@ -41,13 +42,13 @@ fn legacy_and_zero_responses() {
     let legacy = Alert::from(outputs::Response::decode(vector("response-legacy").as_slice()).unwrap());
     assert_eq!(
         (legacy.source.as_str(), legacy.priority, legacy.hostname.as_str()),
-        ("plugin", "Debug", "old-host")
+        ("plugin", Priority::Debug, "old-host")
     );
     assert_eq!(legacy.time_rfc3339(), "2020-09-13T12:26:40.000000000Z");
     let zero = Alert::from(outputs::Response::decode(vector("response-zero").as_slice()).unwrap());
     assert_eq!(
         (zero.priority, zero.source.as_str(), zero.rule.as_str()),
-        ("Emergency", "syscall", "Zero")
+        (Priority::Emergency, "syscall", "Zero")
     );
 }
 
@@ -63,24 +64,54 @@ fn version_response() {
 async fn missing_socket_names_the_endpoint() {
     let dir = std::env::temp_dir().join(format!("falco-sdk-rs-{}", std::process::id()));
     let endpoint = format!("unix://{}/falco.sock", dir.display());
-    let client = Client::new(Options {
-        endpoint: Some(endpoint.clone()),
-        backoff: Backoff {
-            initial_delay: Duration::from_millis(1),
-            max_attempts: Some(2),
-            ..Backoff::default()
-        },
-        ..Options::default()
-    })
-    .unwrap();
+    let mut options = Options::default().with_endpoint(endpoint.clone());
+    options.backoff.initial_delay = Duration::from_millis(1);
+    options.backoff.max_attempts = Some(2);
+    let client = Client::new(options).unwrap();
     let error = client.version().await.unwrap_err();
     assert_eq!(error.code, ErrorCode::Unavailable);
+    // The cause is kept: the transport error, below it the I/O error of the missing socket.
+    let mut sources = Vec::new();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        sources.push(cause);
+        source = cause.source();
+    }
+    assert!(
+        sources.iter().any(|c| c.downcast_ref::<std::io::Error>().is_some()),
+        "{sources:?}"
+    );
     assert!(
         error.to_string().contains(&format!("cannot reach Falco at {endpoint}")),
         "{error}"
     );
     let error = client.subscribe().next().await.unwrap().unwrap_err();
     assert!(error.to_string().contains("gave up after 3 failed attempts"), "{error}");
+}
+
+#[test]
+fn a_missing_tls_file_keeps_its_io_error() {
+    let options = Options::default()
+        .with_endpoint("127.0.0.1:5060")
+        .with_tls(falco_sdk::Tls::new("/nonexistent/ca.crt", "c", "k"));
+    let error = Client::new(options).err().unwrap();
+    let io = std::error::Error::source(&error).and_then(|e| e.downcast_ref::<std::io::Error>());
+    assert_eq!(io.map(|e| e.kind()), Some(std::io::ErrorKind::NotFound), "{error}");
+}
+
+#[test]
+fn priorities_and_times() {
+    assert_eq!("Warning".parse::<Priority>(), Ok(Priority::Warning));
+    assert!("loud"
+        .parse::<Priority>()
+        .unwrap_err()
+        .to_string()
+        .contains("unknown priority"));
+    let before_1970 = Alert::from(outputs::Response {
+        time: Some(prost_types::Timestamp { seconds: -1, nanos: 5 }),
+        ..outputs::Response::default()
+    });
+    assert_eq!(before_1970.time_rfc3339(), "1969-12-31T23:59:59.000000005Z");
 }
 
 #[test]
@@ -91,12 +122,7 @@ fn configuration_errors() {
         ("unix:relative.sock", "absolute path"),
         ("nonsense", "cannot read endpoint"),
     ] {
-        let error = Client::new(Options {
-            endpoint: Some(endpoint.into()),
-            ..Options::default()
-        })
-        .err()
-        .unwrap();
+        let error = Client::new(Options::default().with_endpoint(endpoint)).err().unwrap();
         assert_eq!(error.code, ErrorCode::Configuration);
         assert!(error.to_string().contains(want), "{endpoint}: {error}");
     }

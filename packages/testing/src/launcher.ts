@@ -15,6 +15,7 @@
  *   {"cmd":"waitSubscribers","n":N} -> answers once N `sub` calls are open
  *   {"cmd":"stop"} | {"cmd":"crash"} | {"cmd":"restart"}   the FalcoServer methods
  *   {"cmd":"reload"}                FalcoServer.reload(): Falco's rules/config reload (the queue survives)
+ *   {"cmd":"pause"} | {"cmd":"resume"}  FalcoServer.pause()/resume(): a hung Falco (SIGSTOP) and back
  *
  * stdin closing stops the server (crash after 2 s) and exits. Logs go to stderr.
  */
@@ -120,6 +121,12 @@ async function handle(command: Command): Promise<Reply> {
       return {};
     case "reload":
       await running.reload();
+      return {};
+    case "pause":
+      await running.pause();
+      return {};
+    case "resume":
+      await running.resume();
       return {};
     default:
       throw new Error(`unknown cmd ${JSON.stringify(command.cmd)}`);

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
+	"sync/atomic"
 	"time"
 
-	"github.com/falco-sdk/falco-sdk/packages/go/gen/outputs"
-	"github.com/falco-sdk/falco-sdk/packages/go/gen/version"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/outputs"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/version"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
@@ -41,12 +43,33 @@ type Options struct {
 	// while alerts keep coming). Default 100 ms.
 	PollInterval time.Duration
 	// MaxBufferedAlerts received but not yet taken by the consumer, past which
-	// polling pauses (and at 4x, reading). Default 1000.
+	// polling pauses (and at 4x, reading). Default 256.
 	MaxBufferedAlerts int
+	// LivenessTimeout: while `sub` is silent, Subscribe checks every
+	// LivenessTimeout/4 that Falco answers a version call within
+	// LivenessTimeout/2; else it reconnects, with a disconnected event whose
+	// Err wraps ErrHung. Default 30 s.
+	LivenessTimeout time.Duration
+	// OnStatus receives each StatusEvent of every Subscription, in order, on
+	// the subscription's goroutine: it must not block. Default none.
+	OnStatus func(StatusEvent)
 	// Backoff of Subscribe's reconnections.
 	Backoff Backoff
 	// Timeout of Version and Get when the context has no deadline. Default 5 s.
 	Timeout time.Duration
+}
+
+// Option is a setting of New beyond Options: [WithDialOptions].
+type Option func(*Client)
+
+// WithDialOptions adds gRPC dial options to every connection the client makes
+// (Version, Get, and each Subscribe stream), after the client's own: an
+// interceptor for tracing or metrics, a user agent, a custom dialer. They can
+// break what Falco needs: a keepalive parameter gets the connection killed by
+// Falco's server (it allows one ping per 5 minutes while idle), and transport
+// credentials replace the ones the endpoint and Options.TLS call for.
+func WithDialOptions(opts ...grpc.DialOption) Option {
+	return func(c *Client) { c.dialOpts = append(c.dialOpts, opts...) }
 }
 
 // Client talks to one Falco. Safe for concurrent use; Close it when done.
@@ -54,11 +77,12 @@ type Client struct {
 	opts     Options
 	endpoint Endpoint
 	creds    credentials.TransportCredentials
+	dialOpts []grpc.DialOption
 	conn     *grpc.ClientConn
 }
 
 // New checks the options and prepares a client; it does not connect yet.
-func New(opts Options) (*Client, error) {
+func New(opts Options, options ...Option) (*Client, error) {
 	endpoint, err := ResolveEndpoint(opts.Endpoint)
 	if err != nil {
 		return nil, err
@@ -67,12 +91,18 @@ func New(opts Options) (*Client, error) {
 		opts.PollInterval = 100 * time.Millisecond
 	}
 	if opts.MaxBufferedAlerts <= 0 {
-		opts.MaxBufferedAlerts = 1000
+		opts.MaxBufferedAlerts = 256
+	}
+	if opts.LivenessTimeout <= 0 {
+		opts.LivenessTimeout = 30 * time.Second
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 5 * time.Second
 	}
 	c := &Client{opts: opts, endpoint: endpoint, creds: insecure.NewCredentials()}
+	for _, o := range options {
+		o(c)
+	}
 	switch {
 	case endpoint.UnixPath != "" && opts.TLS != nil:
 		return nil, configError("%s is a unix socket: Falco serves it in plaintext; drop Options.TLS", endpoint.Text)
@@ -114,11 +144,12 @@ func loadTLS(t TLS) (credentials.TransportCredentials, error) {
 // parameters, and fixed flow-control windows, which also switch off grpc-go's
 // bandwidth-probing pings and bound what Falco can pop into our buffers.
 func (c *Client) dial() (*grpc.ClientConn, error) {
-	conn, err := grpc.NewClient(c.endpoint.Target,
+	opts := append([]grpc.DialOption{
 		grpc.WithTransportCredentials(c.creds),
-		grpc.WithInitialWindowSize(256<<10),
-		grpc.WithInitialConnWindowSize(256<<10),
-	)
+		grpc.WithInitialWindowSize(256 << 10),
+		grpc.WithInitialConnWindowSize(256 << 10),
+	}, c.dialOpts...)
+	conn, err := grpc.NewClient(c.endpoint.Target, opts...)
 	if err != nil {
 		return nil, configError("cannot use endpoint %s: %v", c.endpoint.Text, err)
 	}
@@ -149,24 +180,62 @@ func (c *Client) Version(ctx context.Context) (*version.Response, error) {
 	return v, nil
 }
 
-// Get drains the alerts queued in Falco now (each goes to one consumer only).
-func (c *Client) Get(ctx context.Context) ([]Alert, error) {
-	ctx, cancel := c.withTimeout(ctx)
-	defer cancel() // cancels the call if it is still open
-	stream, err := outputs.NewServiceClient(c.conn).Get(ctx, &outputs.Request{})
-	if err != nil {
-		return nil, c.describe(err)
-	}
-	alerts := []Alert{}
-	for {
-		m, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			return alerts, nil
+// Get drains the alerts queued in Falco now (each goes to one consumer only),
+// one at a time as Falco sends them: memory stays bounded however long the
+// queue. A failure is the last pair, with a zero Alert. Options.Timeout (or
+// ctx's deadline) bounds each wait for Falco, not the time the loop body takes.
+// Breaking out of the loop cancels the call; the alerts Falco had already sent
+// (popped from its queue) are lost with it.
+//
+//	for alert, err := range client.Get(ctx) {
+//		if err != nil { return err }
+//		fmt.Println(alert.Rule)
+//	}
+func (c *Client) Get(ctx context.Context) iter.Seq2[Alert, error] {
+	return func(yield func(Alert, error) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel() // cancels the call if it is still open (RST_STREAM)
+		var timedOut atomic.Bool
+		var watchdog *time.Timer // ends the call when Falco is silent for Timeout
+		if _, ok := ctx.Deadline(); !ok {
+			watchdog = time.AfterFunc(c.opts.Timeout, func() { timedOut.Store(true); cancel() })
+			defer watchdog.Stop()
 		}
+		fail := func(err error) {
+			if timedOut.Load() {
+				err = &Error{Code: CodeUnavailable, Cause: err, Message: fmt.Sprintf("Falco at %s did not answer within %s", c.endpoint.Text, c.opts.Timeout)}
+			} else {
+				err = c.describe(err)
+			}
+			yield(Alert{}, err)
+		}
+		stream, err := outputs.NewServiceClient(c.conn).Get(ctx, &outputs.Request{})
 		if err != nil {
-			return alerts, c.describe(err)
+			fail(err)
+			return
 		}
-		alerts = append(alerts, AlertFromResponse(m))
+		for {
+			m, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				fail(err)
+				return
+			}
+			if watchdog != nil && !watchdog.Stop() { // it fired as this alert came
+				if yield(AlertFromResponse(m), nil) {
+					fail(context.DeadlineExceeded)
+				}
+				return
+			}
+			if !yield(AlertFromResponse(m), nil) {
+				return
+			}
+			if watchdog != nil {
+				watchdog.Reset(c.opts.Timeout)
+			}
+		}
 	}
 }
 

@@ -1,4 +1,4 @@
-module github.com/falco-sdk/falco-sdk/packages/go
+module github.com/falco-sdk/falco-sdk/packages/go/falco
 
 go 1.26.0
 

@@ -3,18 +3,33 @@ package falco_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
-	falco "github.com/falco-sdk/falco-sdk/packages/go"
-	"github.com/falco-sdk/falco-sdk/packages/go/falcotest"
-	"github.com/falco-sdk/falco-sdk/packages/go/gen/outputs"
-	"github.com/falco-sdk/falco-sdk/packages/go/gen/version"
+	falco "github.com/falco-sdk/falco-sdk/packages/go/falco"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/falcotest"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/outputs"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/version"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 )
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	wd, _ := os.Getwd()
+	root := falcotest.RepoRoot(wd)
+	if root == "" {
+		t.Fatal("not inside the falco-sdk repository")
+	}
+	return root
+}
 
 func jsonOf(t *testing.T, a falco.Alert) string {
 	t.Helper()
@@ -50,23 +65,97 @@ func TestVersion(t *testing.T) {
 	})
 }
 
+func getAll(t *testing.T, c *falco.Client) []string {
+	t.Helper()
+	got := []string{}
+	for a, err := range c.Get(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, jsonOf(t, a))
+	}
+	return got
+}
+
 func TestGetDrainsTheQueue(t *testing.T) {
 	falcotest.ForEach(t, func(t *testing.T, l *falcotest.Server) {
 		want := l.Emit(5)
 		c := l.Client(t)
-		alerts, err := c.Get(context.Background())
+		if got := getAll(t, c); !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %v\nwant %v", got, want)
+		}
+		if again := getAll(t, c); len(again) != 0 {
+			t.Fatalf("second get: %d alerts", len(again))
+		}
+	})
+}
+
+// Get yields each alert as it comes: breaking out after the first ends the
+// call, and the next Get drains what Falco had not sent yet.
+func TestGetStreamsAndStopsWhenTheLoopBreaks(t *testing.T) {
+	l := falcotest.Start(t, "node", "unix")
+	const n = 3000 // more than HTTP/2's windows hold: Falco is still writing when we break
+	want := l.Emit(n)
+	c := l.Client(t)
+	var first string
+	for a, err := range c.Get(context.Background()) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := make([]string, len(alerts))
-		for i, a := range alerts {
-			got[i] = jsonOf(t, a)
+		first = jsonOf(t, a)
+		break
+	}
+	if first != want[0] {
+		t.Fatalf("first %s, want %s", first, want[0])
+	}
+	rest := getAll(t, c)
+	if len(rest) == 0 || len(rest) >= n-1 || rest[len(rest)-1] != want[n-1] {
+		t.Fatalf("after the break: %d alerts left of %d (want some, fewer than %d: the call ended early)", len(rest), n, n-1)
+	}
+}
+
+func TestWithDialOptionsReachEveryCall(t *testing.T) {
+	falcotest.ForEach(t, func(t *testing.T, l *falcotest.Server) {
+		var mu sync.Mutex
+		var methods []string
+		record := func(m string) {
+			mu.Lock()
+			defer mu.Unlock()
+			methods = append(methods, m)
 		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("got %v\nwant %v", got, want)
+		c, err := falco.New(falco.Options{Endpoint: l.Endpoint, TLS: l.TLS(false)}, falco.WithDialOptions(
+			grpc.WithUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+				record(method)
+				return invoker(ctx, method, req, reply, cc, opts...)
+			}),
+			grpc.WithStreamInterceptor(func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+				record(method)
+				return streamer(ctx, desc, cc, method, opts...)
+			}),
+		))
+		if err != nil {
+			t.Fatal(err)
 		}
-		if again, err := c.Get(context.Background()); err != nil || len(again) != 0 {
-			t.Fatalf("second get: %d alerts, %v", len(again), err)
+		defer c.Close()
+		if _, err := c.Version(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		getAll(t, c)
+		l.Emit(1)
+		sub := c.Subscribe(context.Background())
+		for _, err := range sub.All() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			break
+		}
+		sub.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		// Subscribe's connection checks that Falco answers (version) before it opens sub.
+		want := []string{"/falco.version.service/version", "/falco.outputs.service/get", "/falco.version.service/version", "/falco.outputs.service/sub"}
+		if len(methods) < 4 || !reflect.DeepEqual(methods[:4], want) {
+			t.Fatalf("intercepted %v, want %v first", methods, want)
 		}
 	})
 }
@@ -174,12 +263,27 @@ func TestUnreachableNamesTheEndpoint(t *testing.T) {
 	if !falco.IsUnavailable(err) || !strings.Contains(err.Error(), "cannot reach Falco at "+endpoint) {
 		t.Fatalf("got %v", err)
 	}
-	sub := falco.Must(falco.New(falco.Options{Endpoint: endpoint, Backoff: falco.Backoff{InitialDelay: 1, MaxAttempts: 2}})).Subscribe(context.Background())
-	if _, ok := <-sub.Alerts(); ok {
-		t.Fatal("an alert from nowhere")
+	var e *falco.Error
+	if !errors.As(err, &e) || e.Code != falco.CodeUnavailable {
+		t.Fatalf("errors.As: %v", err)
 	}
-	if err := sub.Err(); !falco.IsUnavailable(err) || !strings.Contains(err.Error(), "gave up after 3 failed attempts") {
-		t.Fatalf("got %v", err)
+	if s, ok := status.FromError(e.Cause); !ok || s.Code() != codes.Unavailable {
+		t.Fatalf("cause %v: want the gRPC status", e.Cause)
+	}
+	c2, err := falco.New(falco.Options{Endpoint: endpoint, Backoff: falco.Backoff{InitialDelay: 1, MaxAttempts: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	sub := c2.Subscribe(context.Background())
+	var last error
+	n := 0
+	for _, err := range sub.All() {
+		n++
+		last = err
+	}
+	if n != 1 || !errors.Is(last, falco.CodeUnavailable) || !strings.Contains(last.Error(), "gave up after 3 failed attempts") {
+		t.Fatalf("got %d items, last %v", n, last)
 	}
 }
 
@@ -191,8 +295,8 @@ func TestConfigurationErrors(t *testing.T) {
 		"nonsense":              "cannot read endpoint",
 	} {
 		_, err := falco.New(falco.Options{Endpoint: endpoint})
-		var e *falco.Error
-		if !errorsAs(err, &e) || e.Code != falco.CodeConfiguration || !strings.Contains(err.Error(), want) {
+		wrapped := fmt.Errorf("starting: %w", err)
+		if !errors.Is(wrapped, falco.CodeConfiguration) || errors.Is(wrapped, falco.CodeUnavailable) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want %q", endpoint, err, want)
 		}
 	}
@@ -200,7 +304,7 @@ func TestConfigurationErrors(t *testing.T) {
 
 func vector(t *testing.T, name string, m proto.Message) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(falcotest.RepoRoot(t), "packages", "proto", "vectors", name+".bin"))
+	b, err := os.ReadFile(filepath.Join(repoRoot(t), "packages", "proto", "vectors", name+".bin"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,5 +337,3 @@ func TestVectors(t *testing.T) {
 		t.Fatalf("version %v", &v)
 	}
 }
-
-func errorsAs(err error, target **falco.Error) bool { return errors.As(err, target) }

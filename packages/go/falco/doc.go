@@ -4,6 +4,10 @@
 // half-closing: Falco answers a half-close with nothing), and reconnects with
 // backoff and jitter after a break or after Falco's stop or reload.
 //
+// Subscribe also checks that Falco answers while `sub` is silent (liveness), and
+// reports connecting, connected, disconnected, reconnecting, dropped and closed
+// events to Options.OnStatus. Get and Subscription.All are iterators (iter.Seq2).
+//
 // The generated stubs are in the gen/schema, gen/outputs and gen/version
 // packages (buf generate; never edited by hand).
 //
@@ -11,8 +15,9 @@
 //	if err != nil { ... }
 //	defer client.Close()
 //	sub := client.Subscribe(ctx)
-//	for alert := range sub.Alerts() {
+//	defer sub.Close()
+//	for alert, err := range sub.All() {
+//		if err != nil { ... } // only after Backoff.MaxAttempts failures in a row
 //		fmt.Println(alert.Rule, alert.Priority)
 //	}
-//	err = sub.Err() // nil after Close or ctx's end
 package falco

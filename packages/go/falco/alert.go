@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/falco-sdk/falco-sdk/packages/go/gen/outputs"
-	"github.com/falco-sdk/falco-sdk/packages/go/gen/schema"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/outputs"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/schema"
 )
 
 // Priorities are Falco's priority names by number: lower is more severe.
@@ -40,7 +40,7 @@ func AlertFromResponse(m *outputs.Response) Alert {
 	source := m.GetSource()
 	if source == "" {
 		var ok bool
-		//nolint:staticcheck // field 3 is the only source before Falco 0.31
+		//lint:ignore SA1019 field 3 is the only source before Falco 0.31
 		if source, ok = sourceNames[m.GetSourceDeprecated()]; !ok {
 			source = "unknown"
 		}

@@ -14,7 +14,7 @@
 package outputs
 
 import (
-	schema "github.com/falco-sdk/falco-sdk/packages/go/gen/schema"
+	schema "github.com/falco-sdk/falco-sdk/packages/go/falco/gen/schema"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"

@@ -1,0 +1,347 @@
+package falco
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/outputs"
+	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/version"
+)
+
+// Status is what a Subscription went through.
+type Status struct {
+	// Connected: a `sub` stream is open now.
+	Connected bool
+	// Received alerts, in total.
+	Received uint64
+	// Reconnects made after a break or a Falco stop.
+	Reconnects uint64
+	// Interruptions: streams that broke. Falco pops an alert before writing
+	// it, so each may have lost the alerts that were in flight.
+	Interruptions uint64
+	// FalcoStops: streams Falco ended with OK (its stop, or a rules/config reload).
+	FalcoStops uint64
+	// LastError of a failed or broken stream.
+	LastError error
+}
+
+// Subscription is every alert from Falco's `sub`, as a channel.
+type Subscription struct {
+	client *Client
+	alerts chan Alert
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu      sync.Mutex
+	status  Status
+	err     error
+	dropped uint64 // by run's goroutine only
+}
+
+// Subscribe starts polling Falco's `sub` until ctx ends or Close is called;
+// read Alerts, then Err. It reconnects with Options.Backoff after a break or
+// after Falco's stop or reload, and gives up only after Backoff.MaxAttempts
+// consecutive failures (never, by default).
+func (c *Client) Subscribe(ctx context.Context) *Subscription {
+	ctx, cancel := context.WithCancel(ctx)
+	s := &Subscription{client: c, alerts: make(chan Alert), cancel: cancel, done: make(chan struct{})}
+	go s.run(ctx)
+	return s
+}
+
+// Alerts delivers alerts in Falco's order; it is closed when the subscription ends.
+func (s *Subscription) Alerts() <-chan Alert { return s.alerts }
+
+// All is Alerts as an iterator, for range-over-func: every alert in Falco's
+// order, then, when the subscription gave up, one last pair with a zero Alert
+// and Err. Breaking out of the loop leaves the subscription open (Close ends it).
+//
+//	for alert, err := range sub.All() {
+//		if err != nil { return err }
+//		fmt.Println(alert.Rule)
+//	}
+func (s *Subscription) All() iter.Seq2[Alert, error] {
+	return func(yield func(Alert, error) bool) {
+		for alert := range s.alerts {
+			if !yield(alert, nil) {
+				return
+			}
+		}
+		if err := s.Err(); err != nil {
+			yield(Alert{}, err)
+		}
+	}
+}
+
+// Err is why the subscription ended once Alerts is closed: nil after Close or
+// the context's end, an *Error with CodeUnavailable after giving up.
+func (s *Subscription) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Status is a snapshot of the subscription's counters.
+func (s *Subscription) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+// Close cancels the open call (RST_STREAM, never a half-close) and waits for
+// the subscription to end. Alerts received but not yet read are discarded.
+func (s *Subscription) Close() {
+	s.cancel()
+	<-s.done
+}
+
+func (s *Subscription) update(f func(*Status)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(&s.status)
+}
+
+func (s *Subscription) emit(e StatusEvent) {
+	if f := s.client.opts.OnStatus; f != nil {
+		f(e)
+	}
+}
+
+func (s *Subscription) run(ctx context.Context) {
+	defer close(s.done)
+	defer close(s.alerts)
+	defer func() {
+		if n := s.dropped; n > 0 {
+			s.emit(StatusEvent{Name: EventDropped, Count: n, Total: n})
+		}
+		s.emit(StatusEvent{Name: EventClosed})
+	}()
+	failures := 0
+	for {
+		s.emit(StatusEvent{Name: EventConnecting, Endpoint: s.client.endpoint.Text})
+		end := s.stream(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		err := end.err
+		if err == nil {
+			err = &Error{Code: CodeUnavailable, Message: fmt.Sprintf("Falco at %s ended the alert stream: it is stopping or reloading its rules or configuration", s.client.endpoint.Text)}
+		}
+		s.update(func(st *Status) {
+			st.Connected = false
+			switch {
+			case end.err == nil:
+				st.FalcoStops++ // Falco ends `sub` with OK only when it stops or reloads
+			case end.established:
+				st.Interruptions++
+			}
+			st.LastError = err
+		})
+		s.emit(StatusEvent{Name: EventDisconnected, Err: err, AlertsMayHaveBeenLost: end.mayHaveLost})
+		if end.err == nil || end.established {
+			failures = 0
+		} else {
+			failures++
+		}
+		delay, ok := s.client.opts.Backoff.Delay(max(failures, 1))
+		if !ok {
+			s.mu.Lock()
+			s.err = &Error{Code: CodeUnavailable, Cause: err, Message: fmt.Sprintf("gave up after %d failed attempts: %v", failures, err)}
+			s.mu.Unlock()
+			return
+		}
+		if end.err == nil {
+			delay = 0 // Falco's stop or reload: it listens again within a few hundred ms
+		}
+		s.emit(StatusEvent{Name: EventReconnecting, Attempt: max(failures, 1), Delay: delay, Err: err})
+		timer := time.NewTimer(delay)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return
+		}
+		s.update(func(st *Status) { st.Reconnects++ })
+	}
+}
+
+type received struct {
+	message *outputs.Response
+	err     error // set on the last item: io.EOF when Falco ended the stream with OK
+}
+
+// ending is how one `sub` stream ended.
+type ending struct {
+	established bool  // alerts came, or Falco answered a version call on this connection
+	err         error // nil: Falco ended the stream with OK (its stop or reload)
+	mayHaveLost bool
+}
+
+// stream runs one `sub` call on a connection of its own.
+func (s *Subscription) stream(ctx context.Context) ending {
+	conn, err := s.client.dial()
+	if err != nil {
+		return ending{err: err}
+	}
+	defer conn.Close()
+	live := s.client.opts.LivenessTimeout
+	versions := version.NewServiceClient(conn)
+	probe := func() error {
+		vctx, vcancel := context.WithTimeout(ctx, live/2)
+		defer vcancel()
+		_, err := versions.Version(vctx, &version.Request{})
+		if err != nil && ctx.Err() == nil {
+			return &Error{Code: CodeUnavailable, Cause: fmt.Errorf("%w: %w", ErrHung, err), Message: fmt.Sprintf(
+				"Falco at %s did not answer a liveness check within %s: it is hung or unreachable", s.client.endpoint.Text, live/2)}
+		}
+		return err
+	}
+	// Falco answers `version` from a pool of its own: an answer says it is up.
+	if err := probe(); err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			err = s.client.describe(err)
+		}
+		return ending{err: err}
+	}
+	s.update(func(st *Status) { st.Connected = true })
+	s.emit(StatusEvent{Name: EventConnected, Endpoint: s.client.endpoint.Text})
+	callCtx, cancel := context.WithCancel(ctx)
+	defer cancel() // RST_STREAM: the call is never half-closed
+	stream, err := outputs.NewServiceClient(conn).Sub(callCtx)
+	if err != nil {
+		return ending{err: s.client.describe(err)}
+	}
+	limit := s.client.opts.MaxBufferedAlerts
+	buf := make(chan received, 4*limit+1)
+	poke := make(chan struct{}, 1)
+	pollSoon := func() {
+		select {
+		case poke <- struct{}{}:
+		default:
+		}
+	}
+	var sinceAlert atomic.Int64 // liveness ticks without an alert
+	var hung atomic.Pointer[error]
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wg.Add(3)
+	go func() { // reader: past 4 x limit it blocks, and HTTP/2 flow control holds Falco's drain
+		defer wg.Done()
+		for {
+			m, err := stream.Recv()
+			select {
+			case buf <- received{m, err}:
+			case <-callCtx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			sinceAlert.Store(0)
+			pollSoon() // alerts flow: ask again at once
+		}
+	}()
+	go func() { // poller: every PollInterval, and at once when poked, unless the consumer lags
+		defer wg.Done()
+		ticker := time.NewTicker(s.client.opts.PollInterval)
+		defer ticker.Stop()
+		for {
+			if len(buf) < limit {
+				if stream.Send(&outputs.Request{}) != nil {
+					return // the stream ended: the reader reports why
+				}
+			}
+			select {
+			case <-ticker.C:
+			case <-poke:
+			case <-callCtx.Done():
+				return
+			}
+		}
+	}()
+	go func() { // liveness: a version call when `sub` has been silent for a check period
+		defer wg.Done()
+		ticker := time.NewTicker(live / 4)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ticker.C:
+			case <-callCtx.Done():
+				return
+			}
+			if sinceAlert.Add(1) < 2 {
+				continue
+			}
+			if err := probe(); err != nil && callCtx.Err() == nil {
+				hung.Store(&err)
+				cancel()
+				return
+			}
+		}
+	}()
+	established := false
+	lastWasAlert := false // Falco was still writing when the stream ended
+	for {
+		var item received
+		select {
+		case item = <-buf:
+		case <-ctx.Done():
+			s.dropBuffered(buf)
+			return ending{established: established, err: ctx.Err()}
+		case <-callCtx.Done(): // the liveness check ended the call: deliver what came first
+			select {
+			case item = <-buf:
+			default:
+				if ctx.Err() != nil {
+					return ending{established: established, err: ctx.Err()}
+				}
+				if h := hung.Load(); h != nil {
+					return ending{established: established, err: *h, mayHaveLost: established}
+				}
+				return ending{established: established, err: s.client.describe(callCtx.Err())}
+			}
+		}
+		if errors.Is(item.err, io.EOF) {
+			return ending{established: true, mayHaveLost: lastWasAlert}
+		}
+		if item.err != nil {
+			if h := hung.Load(); h != nil {
+				return ending{established: established, err: *h, mayHaveLost: established}
+			}
+			return ending{established: established, err: s.client.describe(item.err), mayHaveLost: established}
+		}
+		established = true
+		lastWasAlert = len(buf) > 0 || sinceAlert.Load() == 0
+		s.update(func(st *Status) { st.Connected = true; st.Received++ })
+		select {
+		case s.alerts <- AlertFromResponse(item.message):
+			pollSoon()
+		case <-ctx.Done():
+			s.dropped++
+			s.dropBuffered(buf)
+			return ending{established: established, err: ctx.Err()}
+		}
+	}
+}
+
+// dropBuffered counts the alerts received but never delivered.
+func (s *Subscription) dropBuffered(buf chan received) {
+	for {
+		select {
+		case item := <-buf:
+			if item.err == nil {
+				s.dropped++
+			}
+		default:
+			return
+		}
+	}
+}

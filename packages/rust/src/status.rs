@@ -1,0 +1,136 @@
+//! Status events of a subscription: the names of the TypeScript client's `ClientStatus`.
+
+use crate::error::Error;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// One event of a [`crate::Subscription`], given to [`crate::Options::on_status`].
+///
+/// ```
+/// use falco_sdk::StatusEvent;
+/// let event = StatusEvent::Reconnecting { attempt: 1, delay: std::time::Duration::ZERO, error: None };
+/// assert_eq!(event.name(), "reconnecting");
+/// assert_eq!(event.to_string(), "reconnecting attempt=1 delayMs=0");
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum StatusEvent {
+    /// Opening a connection (first time or after a failure).
+    Connecting {
+        /// Where.
+        endpoint: String,
+    },
+    /// Falco answered: alerts flow.
+    Connected {
+        /// Where.
+        endpoint: String,
+    },
+    /// The connection failed or ended.
+    Disconnected {
+        /// Why; [`Error::is_hung`] when Falco did not answer a liveness check.
+        error: Error,
+        /// The alert stream was open when it broke (Falco removes an alert from its
+        /// queue before writing it, so what was in flight is gone), or Falco's stop
+        /// or reload ended a stream that was still receiving.
+        alerts_may_have_been_lost: bool,
+    },
+    /// Waiting `delay` before reconnection attempt `attempt` (1-based).
+    Reconnecting {
+        /// 1-based.
+        attempt: u32,
+        /// Zero after Falco's stop or reload.
+        delay: Duration,
+        /// Why the last attempt ended, if it failed.
+        error: Option<Error>,
+    },
+    /// Alerts received from Falco but never delivered: still buffered when the
+    /// subscription was dropped.
+    Dropped {
+        /// This time.
+        count: u64,
+        /// Of this subscription.
+        total: u64,
+    },
+    /// The subscription ended: the last event.
+    Closed,
+}
+
+impl StatusEvent {
+    /// The event's name: "connecting", "connected", "disconnected", "reconnecting", "dropped", "closed".
+    pub fn name(&self) -> &'static str {
+        match self {
+            StatusEvent::Connecting { .. } => "connecting",
+            StatusEvent::Connected { .. } => "connected",
+            StatusEvent::Disconnected { .. } => "disconnected",
+            StatusEvent::Reconnecting { .. } => "reconnecting",
+            StatusEvent::Dropped { .. } => "dropped",
+            StatusEvent::Closed => "closed",
+        }
+    }
+}
+
+impl fmt::Display for StatusEvent {
+    /// One line: `disconnected alertsMayHaveBeenLost=true error="..."`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())?;
+        match self {
+            StatusEvent::Connecting { endpoint } | StatusEvent::Connected { endpoint } => {
+                write!(f, " endpoint={endpoint}")
+            }
+            StatusEvent::Disconnected {
+                error,
+                alerts_may_have_been_lost,
+            } => write!(
+                f,
+                " alertsMayHaveBeenLost={alerts_may_have_been_lost} error={:?}",
+                error.to_string()
+            ),
+            StatusEvent::Reconnecting { attempt, delay, error } => {
+                write!(f, " attempt={attempt} delayMs={}", delay.as_millis())?;
+                match error {
+                    Some(e) => write!(f, " error={:?}", e.to_string()),
+                    None => Ok(()),
+                }
+            }
+            StatusEvent::Dropped { count, total } => write!(f, " count={count} total={total}"),
+            StatusEvent::Closed => Ok(()),
+        }
+    }
+}
+
+/// A status callback: see [`crate::Options::on_status`].
+#[derive(Clone)]
+pub struct OnStatus(pub(crate) Arc<dyn Fn(&StatusEvent) + Send + Sync>);
+
+impl fmt::Debug for OnStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OnStatus(..)")
+    }
+}
+
+/// Calls the callback in order, never after `Closed`.
+#[derive(Clone, Default)]
+pub(crate) struct Emitter {
+    callback: Option<OnStatus>,
+    closed: Arc<Mutex<bool>>,
+}
+
+impl Emitter {
+    pub(crate) fn new(callback: Option<OnStatus>) -> Emitter {
+        Emitter {
+            callback,
+            closed: Arc::default(),
+        }
+    }
+
+    pub(crate) fn emit(&self, event: StatusEvent) {
+        let Some(callback) = &self.callback else { return };
+        let mut closed = self.closed.lock().unwrap();
+        if *closed {
+            return;
+        }
+        *closed = matches!(event, StatusEvent::Closed);
+        (callback.0)(&event);
+    }
+}
