@@ -42,8 +42,8 @@ class Launcher:
             raise RuntimeError(f"launcher {cmd}: {reply['error']}")
         return reply
 
-    def start(self, kind: str, transport: str) -> "Launcher":
-        reply = self.send("start", kind=kind, transport=transport)
+    def start(self, kind: str, transport: str, **options: Any) -> "Launcher":
+        reply = self.send("start", kind=kind, transport=transport, **options)
         self.endpoint = reply["endpoint"]
         self.pki = reply.get("pki", {})
         return self
@@ -98,5 +98,21 @@ def falco(request: pytest.FixtureRequest):
     launcher = Launcher()
     try:
         yield launcher.start(*request.param)
+    finally:
+        launcher.close()
+
+
+
+@pytest.fixture(params=["node", "ccore"])
+def starved_falco(request: pytest.FixtureRequest):
+    """A server with grpc.threadiness 1 (10 `sub` slots), every slot held by another client."""
+    from test_liveness import occupy_sub_slots
+
+    launcher = Launcher()
+    try:
+        launcher.start(request.param, "unix", threadiness=1)
+        channel, calls = occupy_sub_slots(launcher.endpoint, None, 10)
+        launcher.send("waitSubscribers", n=10)
+        yield launcher, channel, calls
     finally:
         launcher.close()

@@ -78,7 +78,8 @@ class SubStream:
 
         channel.subscribe(self._on_state, try_to_connect=False)
         self._call = _rpc.sub_call(channel, self._requests())
-        for target, name in ((self._read, "reader"), (self._poll_loop, "poller"), (self._watch, "liveness")):
+        threads = ((self._read, "reader"), (self._poll_loop, "poller"), (self._watch, "liveness"), (self._starvation_loop, "starvation"))
+        for target, name in threads:
             threading.Thread(target=target, daemon=True, name=f"falco-sub-{name}").start()
 
     # -- requests -----------------------------------------------------------------------
@@ -182,23 +183,33 @@ class SubStream:
         while not self._done.wait(self._check_every):
             if self._goaway.is_set():
                 continue  # the connection takes no new calls: the grace timer ends the stream
-            self._check_starvation()
             if time.monotonic() - self._last_activity < self._check_every:
                 continue
             try:
                 _rpc.version_call(self._channel, self._version_timeout)
                 with self._lock:
                     self._last_activity = time.monotonic()
+            except ValueError:
+                return  # the channel was closed: the stream is over
             except grpc.RpcError as cause:
                 if self._done.is_set() or self._goaway.is_set():
                     return
                 self._failure = LivenessError(
                     f"Falco at {self._endpoint.text} did not answer a liveness check within "
-                    f"{self._version_timeout:g} s ({_rpc.describe_rpc_error(self._endpoint, cause)}): "
-                    "it is hung or unreachable; reconnecting"
+                    f"{self._version_timeout:g} s: it is hung or unreachable; reconnecting"
                 )
+                self._failure.__cause__ = _rpc.describe_rpc_error(self._endpoint, cause)
                 self._call.cancel()
+                get = self._get
+                if get is not None:
+                    get.cancel()  # the reader waits for a `get` in progress before it ends
                 return
+
+    def _starvation_loop(self) -> None:
+        # Its own thread: a `get` to a hung Falco blocks it, while the liveness check goes on.
+        while not self._done.wait(self._check_every):
+            if not self._goaway.is_set():
+                self._check_starvation()
 
     def _sub_delivered(self, now: float) -> None:
         self._sub_active_at = now
@@ -232,17 +243,19 @@ class SubStream:
             if self.buffer.size >= self._max_buffered:
                 return 0
             self._fetching = True
-            self._get = call = _rpc.get_call(self._channel)
         count = 0
         try:
+            call = self._get = _rpc.get_call(self._channel)
+            if self._done.is_set():
+                call.cancel()
             for message in call:
                 self.buffer.push(message)
                 count += 1
                 with self._lock:
                     self._last_activity = time.monotonic()
                 self.buffer.wait_below(self._limit(), self._done)
-        except grpc.RpcError:
-            pass  # a failed get says nothing about the sub call: the liveness check watches it
+        except (grpc.RpcError, ValueError):
+            pass  # a failed get (or a closed channel) says nothing about the sub call: the liveness check watches it
         finally:
             with self._lock:
                 self._fetching = False

@@ -1,7 +1,8 @@
 """FalcoClient: version, a streaming get, and a polling, reconnecting subscribe over Falco's gRPC API."""
 
 import threading
-from typing import Callable, Iterator, Optional, Union
+import weakref
+from typing import Callable, Generator, Optional
 
 import grpc
 
@@ -67,6 +68,7 @@ class FalcoClient:
         self._drops = 0
         self._drops_lock = threading.Lock()
         self._channel: Optional[grpc.Channel] = None
+        self._subscriptions: "weakref.WeakSet[Subscription]" = weakref.WeakSet()
         self._closed = False
 
     def _new_channel(self) -> grpc.Channel:
@@ -99,7 +101,7 @@ class FalcoClient:
         except grpc.RpcError as error:
             raise _rpc.describe_rpc_error(self.endpoint, error) from None
 
-    def get(self) -> Iterator[Alert]:
+    def get(self) -> Generator[Alert, None, None]:
         """The alerts queued in Falco now (drained: each goes to one consumer only), read one at a
         time as the iterator advances (HTTP/2 flow control holds Falco's drain meanwhile); ends
         when the queue is drained. Closing the iterator cancels the call."""
@@ -123,17 +125,23 @@ class FalcoClient:
         polling pauses (default 256; at 4x reading pauses too)."""
         if not poll_interval > 0 or max_buffered_alerts < 1:
             raise ConfigurationError("poll_interval must be > 0 seconds and max_buffered_alerts >= 1")
-        return Subscription(self, poll_interval, max_buffered_alerts)
+        if self._closed:
+            raise ConfigurationError("this FalcoClient is closed: create a new one")
+        subscription = Subscription(self, poll_interval, max_buffered_alerts)
+        self._subscriptions.add(subscription)
+        return subscription
 
     def status(self) -> StatusFeed:
         """Connection events from now on, as an iterator that ends after `close()`'s `closed`."""
         return self._status.feed()
 
     def close(self) -> None:
-        """Closes the shared channel (calls on it are cancelled) and publishes `closed`."""
+        """Ends every subscription and call, closes the channels, and publishes `closed`."""
         if self._closed:
             return
         self._closed = True
+        for subscription in list(self._subscriptions):
+            subscription.close()
         if self._channel is not None:
             self._channel.close()
             self._channel = None

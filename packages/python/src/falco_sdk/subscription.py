@@ -108,6 +108,8 @@ class Subscription:
                 return
             lost = streaming and (end is None or end.alerts_may_have_been_lost)
             publish(Disconnected(failure, lost))
+            if self._closed.is_set():
+                return  # closed by an on_status callback
             backoff = client.reconnect
             if backoff is None or (not ever_connected and not client.wait_for_server):
                 raise failure
