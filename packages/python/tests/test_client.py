@@ -40,7 +40,7 @@ def test_get_streams_and_a_closed_iterator_leaves_the_rest_queued(falco):
         rest = list(client.get())
     # Not drained by the first call: the rest came to the second one (an alert or two that
     # Falco popped around the cancellation may be gone: Falco pops before it writes).
-    assert 0 < len(rest) < 299
+    assert 0 < len(rest) <= 299
 
 
 def test_subscribe_polls_and_delivers_in_order(falco):

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http2 from "node:http2";
 import { connect } from "node:net";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -227,7 +227,9 @@ describe("createFalcoTestServer with grpcio's unix-socket authority", () => {
     try {
       const socketPath = join(dir, "falco.sock");
       await using server = await createFalcoTestServer({ listen: { socketPath } });
-      const session = http2.connect("http://localhost", { createConnection: () => connect(socketPath) });
+      const session = http2.connect("http://localhost", {
+        createConnection: () => connect(socketPath),
+      });
       try {
         const status = await new Promise<string | undefined>((resolve, reject) => {
           const call = session.request({
