@@ -1,5 +1,6 @@
 """FalcoClient against the Node and C-core test servers, over a unix socket and mutual TLS."""
 
+import threading
 import time
 
 import pytest
@@ -119,3 +120,21 @@ def test_rogue_client_certificate_is_refused(falco):
     client = FalcoClient(falco.endpoint, tls=falco.tls(rogue=True))
     with pytest.raises(FalcoUnavailableError, match=falco.endpoint):
         client.version()
+
+
+def test_close_from_another_thread_ends_the_iteration(falco):
+    with falco.client() as client:
+        alerts = client.subscribe()
+        ended = threading.Event()
+
+        def consume():
+            for _ in alerts:
+                pass
+            ended.set()
+
+        reader = threading.Thread(target=consume, daemon=True)
+        reader.start()
+        falco.send("waitSubscribers", n=1)  # the reader waits for an alert that will not come
+        alerts.close()
+        reader.join(30)  # a bound for the failure message only
+        assert ended.is_set(), "the iterating thread still waits after close()"

@@ -53,9 +53,11 @@ class AlertBuffer:
             self._changed.notify_all()
 
     def shift(self) -> Item:
-        """The next item, waiting for one."""
+        """The next item, waiting for one; a StreamEnd once the buffer was cleared."""
         with self._changed:
             while not self._items:
+                if self._ended:
+                    return StreamEnd(None, False)  # cleared by close(): nothing more comes
                 self._changed.wait()
             item = self._items.popleft()
             if isinstance(item, outputs_pb2.response):
