@@ -58,3 +58,10 @@ def test_on_status_runs_on_the_event_loop(falco):
 
     seen = asyncio.run(main())
     assert seen[:2] == [("connecting", True), ("connected", True)]
+
+
+def test_outside_an_event_loop_is_a_configuration_error():
+    from falco_sdk import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="inside a coroutine"):
+        FalcoClient("unix:///nonexistent/falco.sock")

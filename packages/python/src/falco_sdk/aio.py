@@ -19,6 +19,7 @@ from . import client as _sync
 from ._gen.falco import version_pb2
 from .alert import Alert
 from .backoff import Backoff
+from .errors import ConfigurationError
 from .defaults import LIVENESS_TIMEOUT, MAX_BUFFERED_ALERTS, POLL_INTERVAL
 from .status import STATUS_QUEUE_LIMIT, Closed, StatusEvent
 from .subscription import Subscription as _SyncSubscription
@@ -147,7 +148,13 @@ class FalcoClient:
         liveness_timeout: float = LIVENESS_TIMEOUT,
         on_status: Optional[Callable[[StatusEvent], None]] = None,
     ) -> None:
-        self._loop = asyncio.get_running_loop()
+        try:
+            self._loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise ConfigurationError(
+                "create falco_sdk.aio.FalcoClient inside a coroutine (under asyncio.run()), or use "
+                "falco_sdk.FalcoClient without asyncio"
+            ) from None
         self._client = _sync.FalcoClient(
             endpoint,
             tls=tls,
