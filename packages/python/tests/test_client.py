@@ -56,7 +56,7 @@ def test_subscribe_polls_and_delivers_in_order(falco):
     assert [e.type for e in events] == ["connecting", "connected", "closed"]
 
 
-def test_stop_and_reload_lose_nothing_and_say_so(falco):
+def test_a_reload_loses_nothing_and_is_reported(falco):
     events = []
     with falco.client(on_status=events.append) as client, client.subscribe() as alerts:
         first = falco.emit(2)
@@ -71,8 +71,9 @@ def test_stop_and_reload_lose_nothing_and_say_so(falco):
     assert names[:5] == ["connecting", "connected", "disconnected", "reconnecting", "connecting"]
     disconnected = events[2]
     assert "ended the alert stream" in str(disconnected.error)
-    assert disconnected.alerts_may_have_been_lost is False
-    assert str(disconnected).startswith("disconnected alertsMayHaveBeenLost=false error=")
+    # False unless a poll crossed the GOAWAY on the wire (then Falco takes an alert for it when
+    # it has one): rare, never asserted here; tests/test_reload_under_load.py counts it.
+    assert str(disconnected).startswith("disconnected alertsMayHaveBeenLost=")
 
 
 def test_a_crash_is_reported_as_a_possible_loss(falco):
@@ -138,3 +139,14 @@ def test_close_from_another_thread_ends_the_iteration(falco):
         alerts.close()
         reader.join(30)  # a bound for the failure message only
         assert ended.is_set(), "the iterating thread still waits after close()"
+
+
+def test_status_iterator_ends_after_closed(falco):
+    client = falco.client()
+    feed = client.status()
+    with client.subscribe() as alerts:
+        falco.emit(1)
+        next(alerts)
+    client.close()
+    assert [str(e).split(" ")[0] for e in feed] == ["connecting", "connected", "closed"]
+    assert list(client.status()) == []  # after close: ends at once
