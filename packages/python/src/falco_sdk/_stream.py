@@ -78,7 +78,13 @@ class SubStream:
         self._fetching = False
         self._get: "Optional[_CallIterator[outputs_pb2.response]]" = None
 
-        channel.subscribe(self._on_state, try_to_connect=False)
+        # The channel's state, read from grpc's core at each poll: the moment it leaves READY
+        # (GOAWAY) is seen before the next request goes out. `channel.subscribe` reports it later
+        # (a polling thread, tens of ms under load) and its thread may raise when the channel
+        # closes: only a grpcio without `check_connectivity_state` falls back to it.
+        self._check_state = getattr(getattr(channel, "_channel", None), "check_connectivity_state", None)
+        if self._check_state is None:
+            channel.subscribe(self._on_state, try_to_connect=False)
         self._call = _rpc.sub_call(channel, self._requests())
         for target, name in (
             (self._read, "reader"),
@@ -100,24 +106,22 @@ class SubStream:
                     return
                 self._requests_wanted -= 1
             if not self._ready_now():
-                self._on_state(grpc.ChannelConnectivity.IDLE)  # GOAWAY came: never poll again
-                continue
+                continue  # GOAWAY came: never poll again
             with self._lock:
                 self.polls_sent += 1
             yield _rpc.REQUEST
 
     def _ready_now(self) -> bool:
-        """The channel's state in grpc's core at this instant. The `subscribe` callback reports a
-        GOAWAY later (from a polling thread, tens of ms under load), and a poll sent meanwhile
-        makes a stopping Falco pop and discard an alert. Falls back to the callback alone on a
-        grpcio without this (private) call."""
-        check = getattr(getattr(self._channel, "_channel", None), "check_connectivity_state", None)
-        if check is None or not self._was_ready:
-            return True
+        """False once the channel left READY (Falco's GOAWAY, or a broken connection); a poll
+        sent then would make a stopping Falco pop and discard an alert."""
+        if self._check_state is None:
+            return not self._goaway.is_set()
         try:
-            return bool(check(False) == _READY)
-        except Exception:
-            return True
+            ready = self._check_state(False) == _READY
+        except Exception:  # the channel was closed: the stream is over
+            return False
+        self._on_state(grpc.ChannelConnectivity.READY if ready else grpc.ChannelConnectivity.IDLE)
+        return ready or not self._was_ready
 
     def poll(self) -> None:
         """Asks Falco to drain its queue once, unless a poll is unsent, the consumer lags, or
@@ -133,6 +137,7 @@ class SubStream:
     def _poll_loop(self) -> None:
         self.poll()
         while not self._done.wait(self._poll_interval):
+            self._ready_now()  # a GOAWAY between polls starts the grace period
             self.poll()
             if self.starved:
                 self._fetch()
@@ -141,13 +146,15 @@ class SubStream:
     def _on_state(self, state: grpc.ChannelConnectivity) -> None:
         if state == grpc.ChannelConnectivity.READY:
             self._was_ready = True
-        elif self._was_ready and not self._goaway.is_set():
+            return
+        with self._lock:
+            if not self._was_ready or self._goaway.is_set():
+                return
             # Falco's GOAWAY (stop, reload), or a broken connection (the call fails anyway).
-            with self._lock:
-                self._last_read = time.monotonic()
-                self._goaway.set()
-            self.buffer.wake()
-            threading.Thread(target=self._grace_loop, daemon=True, name="falco-sub-grace").start()
+            self._last_read = time.monotonic()
+            self._goaway.set()
+        self.buffer.wake()
+        threading.Thread(target=self._grace_loop, daemon=True, name="falco-sub-grace").start()
 
     def _grace_loop(self) -> None:
         while not self._done.is_set():
@@ -302,7 +309,8 @@ class SubStream:
             self._done.set()
             self._lock.notify_all()
         self.buffer.wake()
-        self._channel.unsubscribe(self._on_state)
+        if self._check_state is None:
+            self._channel.unsubscribe(self._on_state)
         left = self.buffer.clear()
         if left:
             on_dropped(len(left))
