@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/scripts/bin:$PATH" # pnpm with or without a global one
 # Every `out:` of buf.gen.yaml: TypeScript, Python, Go, Rust.
-gen=(packages/proto/src/gen packages/python/gen packages/go/falco/gen packages/rust/src/gen)
+gen=(packages/proto/src/gen packages/python/src/falco_sdk/_gen packages/go/falco/gen packages/rust/src/gen)
 if [ -n "$(git status --porcelain -- "${gen[@]}")" ]; then
   echo "generated code has uncommitted changes; commit or discard them before checking drift:" >&2
   git status --porcelain -- "${gen[@]}" >&2
@@ -14,6 +14,7 @@ if [ -n "$(git status --porcelain -- "${gen[@]}")" ]; then
 fi
 bash scripts/ensure-codegen-tools.sh
 pnpm exec buf generate
+node scripts/python-stubs-imports.mjs # the Python stubs' imports, under falco_sdk._gen
 if [ -n "$(git status --porcelain -- "${gen[@]}")" ]; then
   echo "DRIFT: generated code differs from what 'buf generate' writes from proto/:" >&2
   git status --porcelain -- "${gen[@]}" >&2

@@ -54,7 +54,7 @@ describe("scripts without a global pnpm", () => {
     // Every language's committed stubs (the drift check compares them all).
     for (const gen of [
       "packages/proto/src/gen",
-      "packages/python/gen",
+      "packages/python/src/falco_sdk/_gen",
       "packages/go/falco/gen",
       "packages/rust/src/gen",
     ]) {

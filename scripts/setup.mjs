@@ -44,8 +44,13 @@ function testOtherLanguages() {
     work();
     took.push(`${name.split(":")[0]} ${Math.round((Date.now() - start) / 1000)} s`);
   };
-  timed("Python: pytest (packages/python, examples/python-consumer)", () =>
-    run("/usr/bin/python3", ["-m", "pytest", "-q"], { cwd: join(root, "packages/python") }),
+  timed(
+    "Python (oldest): pytest on Debian's grpcio 1.51, protobuf 4.21 (packages/python, examples/python-consumer)",
+    () => run("/usr/bin/python3", ["-m", "pytest", "-q"], { cwd: join(root, "packages/python") }),
+  );
+  timed(
+    "Python (newest): mypy --strict, pytest on grpcio 1.85, protobuf 6.33 (scripts/check-python.sh), wheel, pip install",
+    () => run("bash", ["scripts/check-python.sh"]),
   );
   need("go", "install Go 1.26+ (https://go.dev/doc/install) for packages/go/falco");
   timed("Go: go vet, staticcheck, go test (packages/go/falco, examples/go-consumer)", () => {

@@ -5,8 +5,12 @@
     python3 examples/python-consumer/main.py --endpoint localhost:5060 \\
         --ca ca.crt --cert client.crt --key client.key --count 10
 
+Prints each connection event to stderr as one line, `status: ` and the event
+(`status: disconnected alertsMayHaveBeenLost=true error="..."`).
+
 Exits 0 after --count alerts (default: runs until interrupted), 1 when Falco
-cannot be reached (the message names the endpoint), 2 on a usage error.
+cannot be reached (the message names the endpoint) or stays hung past the
+liveness window (--liveness-timeout, default 30 s), 2 on a usage error.
 Uses packages/python from this repository; needs grpcio and protobuf, e.g.
 Debian's python3-grpcio (what `npm test` installs): when the running Python
 lacks them, it re-runs itself with /usr/bin/python3.
@@ -18,7 +22,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "packages" / "python"
-sys.path[:0] = [str(PACKAGE / "src"), str(PACKAGE / "gen")]
+sys.path[:0] = [str(PACKAGE / "src")]
 
 try:
     import grpc  # noqa: F401
@@ -29,7 +33,7 @@ except ImportError:
     sys.exit("python-consumer: needs grpcio and protobuf: apt-get install python3-grpcio (Debian) "
              "or pip install grpcio protobuf")
 
-from falco_sdk import FalcoClient, FalcoError, Tls  # noqa: E402
+from falco_sdk import TLS, FalcoClient, FalcoError, LivenessError, StatusEvent  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,9 +45,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--key", help="client key (host:port only)")
     parser.add_argument("--server-name", default="localhost",
                         help="name in Falco's certificate (default: localhost)")
+    parser.add_argument("--liveness-timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="exit 1 when Falco does not answer within this window (default: 30)")
     args = parser.parse_args()
     if args.count < 0:
         parser.error("--count must be >= 0")
+    if not args.liveness_timeout > 0:
+        parser.error("--liveness-timeout must be > 0 seconds")
     given = [x is not None for x in (args.ca, args.cert, args.key)]
     if any(given) and not all(given):
         parser.error("mutual TLS needs all of --ca, --cert and --key")
@@ -56,9 +64,18 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    tls = Tls(args.ca, args.cert, args.key, args.server_name) if args.ca else None
+    tls = TLS(args.ca, args.cert, args.key, args.server_name) if args.ca else None
+    hung: list = []
+
+    def on_status(event: StatusEvent) -> None:
+        print(f"status: {event}", file=sys.stderr, flush=True)
+        if event.type == "disconnected" and isinstance(event.error, LivenessError):
+            hung.append(event.error)
+            alerts.close()  # the loop below ends; we exit 1
+
     try:
-        with FalcoClient(args.endpoint, tls=tls) as falco:
+        with FalcoClient(args.endpoint, tls=tls, liveness_timeout=args.liveness_timeout,
+                         on_status=on_status) as falco:
             falco.version()  # fails at once, naming the endpoint, when Falco is unreachable
             with falco.subscribe() as alerts:
                 for printed, alert in enumerate(alerts, start=1):
@@ -73,6 +90,11 @@ def main() -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader went away: nothing more to say
         return 0
+    if hung:
+        print(f"python-consumer: {hung[0]}. Exiting: Falco stayed hung past the liveness window "
+              f"(--liveness-timeout {args.liveness_timeout:g}); check that Falco runs and is not "
+              "stopped (SIGSTOP) or overloaded", file=sys.stderr)
+        return 1
     return 0
 
 

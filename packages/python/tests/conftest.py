@@ -9,7 +9,7 @@ from typing import Any, Dict, Optional
 
 import pytest
 
-from falco_sdk import Backoff, FalcoClient, Tls
+from falco_sdk import Backoff, FalcoClient, TLS
 
 ROOT = Path(__file__).resolve().parents[3]
 LAUNCHER = ROOT / "packages" / "testing" / "dist" / "launcher.js"
@@ -42,8 +42,8 @@ class Launcher:
             raise RuntimeError(f"launcher {cmd}: {reply['error']}")
         return reply
 
-    def start(self, kind: str, transport: str) -> "Launcher":
-        reply = self.send("start", kind=kind, transport=transport)
+    def start(self, kind: str, transport: str, **options: Any) -> "Launcher":
+        reply = self.send("start", kind=kind, transport=transport, **options)
         self.endpoint = reply["endpoint"]
         self.pki = reply.get("pki", {})
         return self
@@ -51,15 +51,15 @@ class Launcher:
     def emit(self, count: int) -> list:
         return self.send("emit", count=count)["alerts"]
 
-    def tls(self, rogue: bool = False) -> Optional[Tls]:
+    def tls(self, rogue: bool = False) -> Optional[TLS]:
         if not self.pki:
             return None
         if rogue:
-            return Tls(ca=self.pki["ca"], cert=self.pki["rogueCert"], key=self.pki["rogueKey"])
-        return Tls(ca=self.pki["ca"], cert=self.pki["cert"], key=self.pki["key"])
+            return TLS(ca=self.pki["ca"], cert=self.pki["rogueCert"], key=self.pki["rogueKey"])
+        return TLS(ca=self.pki["ca"], cert=self.pki["cert"], key=self.pki["key"])
 
     def client(self, **options: Any) -> FalcoClient:
-        options.setdefault("backoff", Backoff(initial_delay_ms=50, max_delay_ms=500))
+        options.setdefault("reconnect", Backoff(initial_delay=0.05, max_delay=0.5))
         return FalcoClient(self.endpoint, tls=self.tls(), **options)
 
     def close(self) -> None:
@@ -98,5 +98,21 @@ def falco(request: pytest.FixtureRequest):
     launcher = Launcher()
     try:
         yield launcher.start(*request.param)
+    finally:
+        launcher.close()
+
+
+
+@pytest.fixture(params=["node", "ccore"])
+def starved_falco(request: pytest.FixtureRequest):
+    """A server with grpc.threadiness 1 (10 `sub` slots), every slot held by another client."""
+    from test_liveness import occupy_sub_slots
+
+    launcher = Launcher()
+    try:
+        launcher.start(request.param, "unix", threadiness=1)
+        channel, calls = occupy_sub_slots(launcher.endpoint, None, 10)
+        launcher.send("waitSubscribers", n=10)
+        yield launcher, channel, calls
     finally:
         launcher.close()

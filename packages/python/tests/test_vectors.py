@@ -1,8 +1,9 @@
 """Decodes the protoc-encoded vectors of packages/proto/vectors with the generated Python stubs."""
 
+import datetime
 from pathlib import Path
 
-from falco import outputs_pb2, schema_pb2, version_pb2
+from falco_sdk.proto import outputs_pb2, schema_pb2, version_pb2
 
 from falco_sdk import Alert
 
@@ -40,6 +41,7 @@ def test_legacy_response_falls_back_to_the_deprecated_source():
     alert = Alert.from_response(read("response-legacy", outputs_pb2.response))
     assert (alert.source, alert.priority, alert.hostname) == ("plugin", "Debug", "old-host")
     assert alert.time_rfc3339 == "2020-09-13T12:26:40.000000000Z"
+    assert alert.time == datetime.datetime(2020, 9, 13, 12, 26, 40, tzinfo=datetime.timezone.utc)
 
 
 def test_zero_values_are_real_values():

@@ -5,7 +5,8 @@
  * It reads one JSON command per line on stdin and answers each with one JSON
  * line on stdout, in order: `{"ok":true,...}` or `{"ok":false,"error":"..."}`.
  *
- *   {"cmd":"start","kind":"node"|"ccore","transport":"unix"|"mtls"}
+ *   {"cmd":"start","kind":"node"|"ccore","transport":"unix"|"mtls","threadiness"?:N}
+ *          (threadiness: Falco's grpc.threadiness, N x 10 calls served per method)
  *       -> {"ok":true,"endpoint":"unix:///...|127.0.0.1:PORT","pki":{ca,cert,key,rogueCa,rogueCert,rogueKey}}
  *          (pki: file paths, mtls only; the server certificate is for CN=localhost)
  *   {"cmd":"emit","count":N}        queue N fixture alerts (seed 1, continuing)
@@ -30,7 +31,14 @@ import type { AlertInit, FalcoServer, ListenOptions } from "./falco-server.js";
 import { createFalcoTestServer } from "./node-server.js";
 import { createTestPki, writeTestPki } from "./pki.js";
 
-type Command = { cmd?: unknown; kind?: unknown; transport?: unknown; count?: unknown; n?: unknown };
+type Command = {
+  cmd?: unknown;
+  kind?: unknown;
+  transport?: unknown;
+  count?: unknown;
+  n?: unknown;
+  threadiness?: unknown;
+};
 type Reply = Record<string, unknown>;
 
 const dir = mkdtempSync(join(tmpdir(), "falco-launcher-"));
@@ -76,11 +84,16 @@ async function start(command: Command): Promise<Reply> {
   } else {
     throw new Error('transport must be "unix" or "mtls"');
   }
+  const { threadiness } = command;
+  if (threadiness !== undefined && !(Number.isInteger(threadiness) && Number(threadiness) >= 1)) {
+    throw new Error("threadiness must be an integer >= 1");
+  }
+  const served = threadiness === undefined ? {} : { threadiness: Number(threadiness) };
   const log = (line: string) => process.stderr.write(`[ccore] ${line}\n`);
   server =
     kind === "node"
-      ? await createFalcoTestServer({ listen })
-      : await startCCoreFalcoServer({ listen, log });
+      ? await createFalcoTestServer({ listen, ...served })
+      : await startCCoreFalcoServer({ listen, log, ...served });
   return { endpoint: server.endpoint, ...(pki ? { pki } : {}) };
 }
 

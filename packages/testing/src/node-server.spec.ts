@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http2 from "node:http2";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -233,3 +235,37 @@ for (const how of ["reset", "close", "close-idle"]) {
 await server.stop();
 process.stdout.write(JSON.stringify(server.statsSync()));
 `;
+
+describe("createFalcoTestServer with grpcio's unix-socket authority", () => {
+  it("answers a call whose :authority is a percent-encoded path (grpcio 1.6x+), and keeps running", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "falco-node-"));
+    try {
+      const socketPath = join(dir, "falco.sock");
+      await using server = await createFalcoTestServer({ listen: { socketPath } });
+      const session = http2.connect("http://localhost", {
+        createConnection: () => connect(socketPath),
+      });
+      try {
+        const status = await new Promise<string | undefined>((resolve, reject) => {
+          const call = session.request({
+            ":method": "POST",
+            ":path": "/falco.version.service/version",
+            ":authority": `${dir.slice(1).replaceAll("/", "%2F")}%2Ffalco.sock`,
+            "content-type": "application/grpc",
+            te: "trailers",
+          });
+          call.on("trailers", (trailers) => resolve(String(trailers["grpc-status"])));
+          call.on("error", reject);
+          call.resume();
+          call.end(Buffer.alloc(5)); // one empty, uncompressed request message
+        });
+        expect(status).toBe("0");
+        expect((await server.stats()).subscribers).toBe(0); // still serving
+      } finally {
+        session.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

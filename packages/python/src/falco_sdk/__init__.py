@@ -4,29 +4,60 @@
     with FalcoClient() as falco, falco.subscribe() as alerts:
         for alert in alerts:
             print(alert.json_line())
+
+`falco_sdk.aio` has the same client for asyncio.
 """
 
 from .alert import PRIORITIES, Alert
 from .backoff import Backoff
 from .client import FalcoClient
 from .endpoint import DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH, Endpoint, resolve_endpoint
-from .errors import ConfigurationError, FalcoError, FalcoUnavailableError
-from .subscription import Subscription, SubscriptionStatus
-from .tls import Tls
+from .errors import (
+    ConfigurationError,
+    FalcoConnectionError,
+    FalcoError,
+    FalcoUnavailableError,
+    LivenessError,
+    SubscriptionStarvedError,
+)
+from .status import (
+    Closed,
+    Connected,
+    Connecting,
+    Disconnected,
+    Dropped,
+    Reconnecting,
+    StatusEvent,
+    StatusFeed,
+    Starved,
+)
+from .subscription import Subscription
+from .tls import TLS
 
 __all__ = [
+    "DEFAULT_SOCKET_PATH",
+    "LEGACY_SOCKET_PATH",
     "PRIORITIES",
+    "TLS",
     "Alert",
     "Backoff",
+    "Closed",
     "ConfigurationError",
-    "DEFAULT_SOCKET_PATH",
+    "Connected",
+    "Connecting",
+    "Disconnected",
+    "Dropped",
     "Endpoint",
     "FalcoClient",
+    "FalcoConnectionError",
     "FalcoError",
     "FalcoUnavailableError",
-    "LEGACY_SOCKET_PATH",
+    "LivenessError",
+    "Reconnecting",
+    "StatusEvent",
+    "StatusFeed",
+    "Starved",
     "Subscription",
-    "SubscriptionStatus",
-    "Tls",
+    "SubscriptionStarvedError",
     "resolve_endpoint",
 ]

@@ -5,6 +5,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
+from ._gen.falco import outputs_pb2
+
 PRIORITIES = ("Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug")
 """Falco's priorities by number: lower is more severe."""
 
@@ -13,7 +15,8 @@ _SOURCES = {0: "syscall", 1: "k8s_audit", 2: "internal", 3: "plugin"}
 
 @dataclass(frozen=True)
 class Alert:
-    """One Falco alert. `priority` is Capitalised ("Warning"); `time_ns` is epoch nanoseconds."""
+    """One Falco alert. `priority` is Capitalised ("Warning"); `time_ns` is the exact time in
+    nanoseconds since the epoch, `time` the same as a UTC `datetime` (microseconds)."""
 
     time_ns: int
     priority: str
@@ -25,7 +28,7 @@ class Alert:
     source: str = "syscall"
 
     @classmethod
-    def from_response(cls, message: Any) -> "Alert":
+    def from_response(cls, message: outputs_pb2.response) -> "Alert":
         """Builds an Alert from a `falco.outputs.response`: source from field 9, else field 3."""
         number = min(max(int(message.priority), 0), len(PRIORITIES) - 1)
         return cls(
@@ -38,6 +41,13 @@ class Alert:
             tags=list(message.tags),
             source=message.source or _SOURCES.get(int(message.source_deprecated), "unknown"),
         )
+
+    @property
+    def time(self) -> datetime.datetime:
+        """When the event happened, as an aware UTC datetime (truncated to microseconds)."""
+        seconds, nanos = divmod(self.time_ns, 1_000_000_000)
+        base = datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+        return base.replace(microsecond=nanos // 1000)
 
     @property
     def time_rfc3339(self) -> str:

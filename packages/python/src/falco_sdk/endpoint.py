@@ -52,7 +52,7 @@ def resolve_endpoint(endpoint: Optional[str] = None) -> Endpoint:
     if text.startswith("http://"):
         raise ConfigurationError(
             f"{endpoint} is plaintext TCP, which Falco never serves: its TCP listener always "
-            "requires mutual TLS. Use host:port with Tls(ca=..., cert=..., key=...)."
+            "requires mutual TLS. Use host:port with TLS(ca=..., cert=..., key=...)."
         )
     rest = text[len("https://"):] if text.startswith("https://") else text
     m = _HOST_PORT.match(rest.rstrip("/"))

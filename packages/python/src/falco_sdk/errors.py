@@ -17,3 +17,22 @@ class FalcoUnavailableError(FalcoError):
     """Falco could not be reached, or the call broke; the message names the endpoint and what to check."""
 
     code = "unavailable"
+
+
+class FalcoConnectionError(FalcoUnavailableError):
+    """A connection that worked ended: Falco stopped or reloaded, or the stream broke."""
+
+    code = "connection"
+
+
+class LivenessError(FalcoConnectionError):
+    """Falco did not answer a liveness check (a `version` call) in time: it is hung or unreachable."""
+
+    code = "connection"
+
+
+class SubscriptionStarvedError(FalcoError):
+    """Falco accepted the `sub` call but does not serve it: its `sub` slots (grpc.threadiness x 10)
+    are held by other calls. The subscription delivers Falco's queue with `get` meanwhile."""
+
+    code = "sub-slots-full"

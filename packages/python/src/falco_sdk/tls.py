@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Tuple, Union
 
 from .errors import ConfigurationError
 
@@ -20,7 +20,7 @@ def _read(name: str, value: Pem) -> bytes:
 
 
 @dataclass(frozen=True)
-class Tls:
+class TLS:
     """Falco's `root_certs` CA (ca), and this client's certificate and key (cert, key).
 
     server_name: the name checked in Falco's certificate, whatever host is
@@ -32,6 +32,6 @@ class Tls:
     key: Pem
     server_name: str = "localhost"
 
-    def load(self) -> "tuple[bytes, bytes, bytes]":
+    def load(self) -> Tuple[bytes, bytes, bytes]:
         """(ca, cert, key) as PEM bytes; ConfigurationError names an unreadable file."""
         return _read("ca", self.ca), _read("cert", self.cert), _read("key", self.key)

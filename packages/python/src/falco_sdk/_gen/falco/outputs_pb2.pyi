@@ -1,4 +1,4 @@
-from falco import schema_pb2 as _schema_pb2
+from falco_sdk._gen.falco import schema_pb2 as _schema_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor

@@ -2,7 +2,7 @@
 """Client and server classes corresponding to protobuf-defined services."""
 import grpc
 
-from falco import version_pb2 as falco_dot_version__pb2
+from falco_sdk._gen.falco import version_pb2 as falco_dot_version__pb2
 
 
 class serviceStub(object):

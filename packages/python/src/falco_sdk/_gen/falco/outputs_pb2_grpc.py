@@ -2,7 +2,7 @@
 """Client and server classes corresponding to protobuf-defined services."""
 import grpc
 
-from falco import outputs_pb2 as falco_dot_outputs__pb2
+from falco_sdk._gen.falco import outputs_pb2 as falco_dot_outputs__pb2
 
 
 class serviceStub(object):

@@ -11,7 +11,7 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
-from falco import schema_pb2 as falco_dot_schema__pb2
+from falco_sdk._gen.falco import schema_pb2 as falco_dot_schema__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
