@@ -48,7 +48,6 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcRequestHandl
       response.end();
       return;
     }
-    keepAuthorityParsable(request);
     const universalRequest = universalRequestFromNodeRequest(
       request,
       response,
@@ -68,15 +67,4 @@ export function createGrpcHandler(options: GrpcHandlerOptions): GrpcRequestHandl
         );
       });
   };
-}
-
-/**
- * connect-node builds a URL from the `:authority` header and throws on one that is no URL
- * host, which ended the whole process (an exception in the stream listener). grpcio 1.6x and
- * later send a unix socket's percent-encoded path there ("tmp%2Ffalco.sock"). The server does
- * not route by authority, so such a request is served as if it said "localhost".
- */
-function keepAuthorityParsable(request: Http2ServerRequest): void {
-  if (URL.canParse(`http://${request.authority}`)) return;
-  request.headers[":authority"] = "localhost";
 }
