@@ -89,7 +89,7 @@ describe("receiver under load", () => {
     };
     const valid = alert(0);
     const shapes: ((i: number) => [string | Buffer, string])[] = [
-      (i) => [valid.slice(0, Math.floor(random() * valid.length)), "application/json"], // truncated
+      () => [valid.slice(0, Math.floor(random() * valid.length)), "application/json"], // truncated
       () => [
         Buffer.from(Array.from({ length: 64 }, () => Math.floor(random() * 256))),
         "application/json",
