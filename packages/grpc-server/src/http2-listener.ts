@@ -36,7 +36,7 @@ export interface ListenHooks {
    */
   readonly onRejected?: RejectionListener;
   /**
-   * A connection silent this long gets a PING; one that leaves it unanswered as long again
+   * Every connection gets a PING this often; one that leaves it unanswered as long again
    * is destroyed (a peer that vanished, or a connection nghttp2 closed for a protocol error).
    * @default 60000
    */
