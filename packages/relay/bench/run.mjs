@@ -38,12 +38,10 @@ async function helper(script, args) {
   return { child, ask, endpoint: ready.endpoint };
 }
 
-// The client package's benchmark Falco (@falco-sdk/testing's server in its own process),
-// twice: Falco's queue is shared and destructive, so the relay reads one and the direct
+// The upstream Falco (bench/falco-process.mjs: @falco-sdk/testing's server in its own
+// process), twice: Falco's queue is shared and destructive, so the relay reads one and the direct
 // subscribers the other (alerts the relay takes would be missing from the baseline).
-const falcoScript = fileURLToPath(
-  new URL("../../client/bench/server-process.mjs", import.meta.url),
-);
+const falcoScript = fileURLToPath(new URL("falco-process.mjs", import.meta.url));
 const relayed = await helper(falcoScript, [join(dir, "falco-relayed.sock")]);
 const direct = await helper(falcoScript, [join(dir, "falco-direct.sock")]);
 const relay = await helper(fileURLToPath(new URL("relay-process.mjs", import.meta.url)), [
