@@ -17,11 +17,12 @@ else
 fi
 out="$build_dir/falco-server-$hash"
 bin="$out/falco-bench-server"
+# Also when the binary is cached (a cache may outlive the machine): it needs gRPC C++'s libraries.
+"$repo/scripts/ensure-bench-deps.sh" >&2
 if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
-"$repo/scripts/ensure-bench-deps.sh" >&2
 mkdir -p "$build_dir"
 work="$(mktemp -d "$build_dir/tmp.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
