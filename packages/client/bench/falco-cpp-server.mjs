@@ -46,10 +46,19 @@ export async function startCppServer(dir) {
   const lines = createInterface({ input: child.stdout });
   const waiting = [];
   let ready;
+  let stopping = false;
   const started = new Promise((resolve, reject) => {
     ready = resolve;
     child.once("exit", (code) => reject(new Error(`the benchmark server exited (${code})`)));
   });
+  // Once started, a server that dies ends the benchmark (its questions would wait forever).
+  started.then(() =>
+    child.once("exit", (code, signal) => {
+      if (stopping) return;
+      console.error(`the benchmark server ${binary} exited (${signal ?? `code ${code}`})`);
+      process.exit(1);
+    }),
+  );
   lines.on("line", (line) => {
     const answer = JSON.parse(line);
     if (answer.ready) ready();
@@ -66,6 +75,7 @@ export async function startCppServer(dir) {
       });
     },
     stop() {
+      stopping = true;
       const exited = new Promise((resolve) => child.once("exit", resolve));
       child.stdin.end();
       return exited;

@@ -5,6 +5,9 @@
 //      for BENCH_SECONDS (default 10);
 //   3. forwarder RSS while NATS is down for BENCH_OUTAGE_SECONDS (default 60) under load
 //      (BENCH_OUTAGE_RATE alerts/s, default 500), and what reached the stream afterwards.
+// BENCH_QUICK=1 (the short mode CI runs, `pnpm bench:short` at the root) runs every phase
+// with few alerts and a 1 s outage, in seconds: it proves the benchmark runs, its figures
+// mean little.
 import { fork } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,11 +24,14 @@ import {
   subscribeFleet,
 } from "../dist/index.js";
 
-const ALERTS = Number(process.env.BENCH_ALERTS ?? 20_000);
+const quick = process.env.BENCH_QUICK === "1";
+const ALERTS = Number(process.env.BENCH_ALERTS ?? (quick ? 1_000 : 20_000));
 const RATE = Number(process.env.BENCH_RATE ?? 500);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const OUTAGE = Number(process.env.BENCH_OUTAGE_SECONDS ?? 60);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 10));
+const OUTAGE = Number(process.env.BENCH_OUTAGE_SECONDS ?? (quick ? 1 : 60));
 const OUTAGE_RATE = Number(process.env.BENCH_OUTAGE_RATE ?? 500);
+/** Seconds of load before the outage and after NATS is back. */
+const AROUND = quick ? 0.5 : 2;
 
 const nats = await startNatsServer();
 const nc = await connect({ servers: nats.url });
@@ -209,18 +215,19 @@ async function outage(kind) {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  await emitFor(2);
+  await emitFor(AROUND);
   const before = await ask();
   await nats.stop();
   let maxRss = 0;
   let maxQueuedInFalco = 0;
-  for (let s = 0; s < OUTAGE; s += 5) {
-    await emitFor(5);
+  const step = Math.min(5, OUTAGE);
+  for (let s = 0; s < OUTAGE; s += step) {
+    await emitFor(step);
     maxRss = Math.max(maxRss, (await ask()).rss);
     maxQueuedInFalco = Math.max(maxQueuedInFalco, (await server.stats()).queued);
   }
   await nats.restart();
-  await emitFor(2);
+  await emitFor(AROUND);
   // Let it catch up (up to 60 s): until Falco's queue and the backlog are empty and the
   // published count has stopped moving.
   let after = await ask();

@@ -2,7 +2,9 @@
 // 10 subscribers, against the same subscribers reading the upstream Falco
 // directly (what users do without a relay), in one run. Upstream, relay and
 // subscribers are three processes. BENCH_ALERTS (default 50000) sets the
-// backlog size, BENCH_QUICK=1 shortens every phase.
+// backlog size. BENCH_QUICK=1 (the short mode CI runs, `pnpm bench:short` at the
+// root) runs every phase with few alerts, in seconds: it proves the benchmark runs,
+// its figures mean little.
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,8 +14,8 @@ import { fileURLToPath } from "node:url";
 import { createFalcoClient } from "@falco-sdk/client";
 
 const quick = process.env.BENCH_QUICK === "1";
-const N = Number(process.env.BENCH_ALERTS ?? (quick ? 5_000 : 50_000));
-const RATE_MS = quick ? 2_000 : 5_000;
+const N = Number(process.env.BENCH_ALERTS ?? (quick ? 1_000 : 50_000));
+const RATE_MS = quick ? 1_000 : 5_000;
 const RATE = 1000;
 
 const dir = mkdtempSync(join(tmpdir(), "falco-relay-bench-"));
@@ -21,6 +23,12 @@ const dir = mkdtempSync(join(tmpdir(), "falco-relay-bench-"));
 /** A forked helper process answering {id}-tagged requests. */
 async function helper(script, args) {
   const child = fork(script, args);
+  // A helper that fails ends the benchmark (its requests would wait forever).
+  child.on("exit", (code, signal) => {
+    if (code === 0) return;
+    console.error(`${script} exited (${signal ?? `code ${code}`}); the benchmark cannot go on`);
+    process.exit(1);
+  });
   let nextId = 0;
   const pending = new Map();
   child.on("message", (msg) => {
@@ -38,18 +46,17 @@ async function helper(script, args) {
   return { child, ask, endpoint: ready.endpoint };
 }
 
-// The client package's benchmark Falco (@falco-sdk/testing's server in its own process),
-// twice: Falco's queue is shared and destructive, so the relay reads one and the direct
+// The upstream Falco (bench/falco-process.mjs: @falco-sdk/testing's server in its own
+// process), twice: Falco's queue is shared and destructive, so the relay reads one and the direct
 // subscribers the other (alerts the relay takes would be missing from the baseline).
-const falcoScript = fileURLToPath(
-  new URL("../../client/bench/server-process.mjs", import.meta.url),
-);
+const falcoScript = fileURLToPath(new URL("falco-process.mjs", import.meta.url));
 const relayed = await helper(falcoScript, [join(dir, "falco-relayed.sock")]);
 const direct = await helper(falcoScript, [join(dir, "falco-direct.sock")]);
 const relay = await helper(fileURLToPath(new URL("relay-process.mjs", import.meta.url)), [
   relayed.endpoint,
   join(dir, "relay.sock"),
-  String(N),
+  // maxQueued: room for a whole phase (a drop would leave a subscriber waiting forever).
+  String(Math.max(N, (RATE * RATE_MS) / 1000)),
 ]);
 /** The path of each measurement: subscribers' endpoint and the Falco that emits. */
 const paths = {

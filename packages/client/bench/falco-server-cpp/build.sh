@@ -2,20 +2,27 @@
 # Builds the benchmark's C++ Falco-like server (server.cc) against Debian's gRPC C++,
 # once per source: the binary goes to bench/.build/falco-server-<hash>/ (gitignored), keyed by
 # the hash of this script, server.cc and the .proto files, and is reused while they are unchanged.
+# With FALCO_SDK_CACHE set (.ci/run sets it), it goes to $FALCO_SDK_CACHE/bench-build/ instead,
+# so a fresh clone reuses it.
 # Prints the binary's path on stdout; build messages go to stderr.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../../.." && pwd)"
 proto_dir="$repo/proto"
 hash="$(cat "$here/build.sh" "$here/server.cc" "$proto_dir"/falco/*.proto | sha256sum | cut -c1-16)"
-build_dir="$(cd "$here/.." && pwd)/.build"
+if [ -n "${FALCO_SDK_CACHE:-}" ]; then
+  build_dir="$FALCO_SDK_CACHE/bench-build"
+else
+  build_dir="$(cd "$here/.." && pwd)/.build"
+fi
 out="$build_dir/falco-server-$hash"
 bin="$out/falco-bench-server"
+# Also when the binary is cached (a cache may outlive the machine): it needs gRPC C++'s libraries.
+"$repo/scripts/ensure-bench-deps.sh" >&2
 if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
-"$repo/scripts/ensure-bench-deps.sh" >&2
 mkdir -p "$build_dir"
 work="$(mktemp -d "$build_dir/tmp.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
