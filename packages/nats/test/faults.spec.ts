@@ -135,6 +135,51 @@ describe("faults", () => {
     // machine does; the crash itself adds only the alert in hand (checked above).
   });
 
+  it("a consumer stalled past ackWaitMs: what it held goes to another subscriber, and may come twice", async () => {
+    const nats = await natsServer();
+    const { server, generator } = await falcoHost("api-4");
+    const forwarder = createNatsForwarder({ servers: nats.url });
+    defer(() => forwarder.close());
+    await forwardFromFalco(forwarder, server.endpoint);
+    const sent = generator.take(300);
+    await server.emit(sent);
+    await eventually(() => forwarder.stats().published === 300, "published");
+    const order = sent.map(keyOf("api-4"));
+    const seqOf = (k: string) => order.indexOf(k) + 1;
+    const env = { NATS_URL: nats.url, DURABLE: "billing", ACK_WAIT_MS: "1500" };
+    const stalled = nodeProcess("./consumer-process.mjs", env);
+    await eventually(() => stalled.lines.length >= 60, "the consumer to be mid-batch");
+    stalled.child.kill("SIGSTOP"); // what a starved process on a loaded machine does
+    const info = await consumerInfo(nats.url, "billing");
+    const held = info.delivered.stream_seq;
+    const other = subscribeFleet({ servers: nats.url, durable: "billing" });
+    const iterator = other[Symbol.asyncIterator]();
+    const rest: string[] = [];
+    // After ackWaitMs the server gives the stalled consumer's alerts to the other subscriber.
+    while (!rest.some((k) => seqOf(k) <= held)) {
+      const next = await iterator.next();
+      if (next.done) throw new Error("the subscription ended");
+      rest.push(key(next.value));
+    }
+    const before = stalled.lines.length;
+    stalled.child.kill("SIGCONT"); // it handles what it held, then dies
+    await eventually(() => stalled.lines.length > before, "the stalled consumer to go on");
+    await stalled.kill();
+    const handled = stalled.lines.filter((l) => l !== "");
+    while (new Set([...handled, ...rest]).size < 300) {
+      const next = await iterator.next();
+      if (next.done) throw new Error("the subscription ended");
+      rest.push(key(next.value));
+    }
+    other.unsubscribe();
+    await iterator.next();
+    const all = [...handled, ...rest];
+    expect(new Set(all)).toEqual(new Set(order));
+    // Several may come twice (the stalled one handles what it held), never one acked before.
+    const twice = all.filter((k, i) => all.indexOf(k) !== i);
+    expect(twice.filter((k) => seqOf(k) <= info.ack_floor.stream_seq)).toEqual([]);
+  });
+
   it("Falco restarted: the client reconnects and the forwarder goes on without loss", async () => {
     const nats = await natsServer();
     const { server, generator } = await falcoHost("edge-2");
