@@ -1,5 +1,5 @@
 // Faults on the way Falco -> forwarder -> JetStream -> consumer: each ends with every alert
-// delivered and no duplicate reaching the consumer.
+// delivered and no duplicate reaching the consumer beyond what at-least-once delivers again.
 import type { Alert } from "@falco-sdk/client";
 import type { AlertInit } from "@falco-sdk/testing";
 import { describe, expect, it } from "vitest";
@@ -17,6 +17,17 @@ import {
 
 const keyOf = (hostname: string) => (a: AlertInit) =>
   `${hostname}|${(a.time?.seconds ?? 0n) * 1_000_000_000n + BigInt(a.time?.nanos ?? 0)}`;
+
+async function consumerInfo(servers: string, durable: string) {
+  const { jetstreamManager } = await import("@nats-io/jetstream");
+  const { connect } = await import("@nats-io/transport-node");
+  const nc = await connect({ servers });
+  try {
+    return await (await jetstreamManager(nc)).consumers.info("FALCO_ALERTS", durable);
+  } finally {
+    await nc.close();
+  }
+}
 
 async function readAll(servers: string, count: number, durable = "check"): Promise<Alert[]> {
   return readUntil(
@@ -94,19 +105,79 @@ describe("faults", () => {
     const sent = generator.take(300);
     await server.emit(sent);
     await eventually(() => forwarder.stats().published === 300, "published");
+    const order = sent.map(keyOf("api-3"));
+    const seqOf = (k: string) => order.indexOf(k) + 1; // one forwarder: stream seq = order
     const env = { NATS_URL: nats.url, DURABLE: "billing", ACK_WAIT_MS: "1500" };
     const victim = nodeProcess("./consumer-process.mjs", env);
     await eventually(() => victim.lines.length >= 120, "the consumer to be mid-batch");
     await victim.kill();
     const handled = victim.lines.filter((l) => l !== "");
+    // Each alert's ack is written to the socket before the next one is handed out, so the
+    // server gets every ack but the one of the alert in hand (the last one handled).
+    const inHand = handled.at(-1) ?? "";
+    const mustBeAcked = Math.max(0, ...handled.slice(0, -1).map(seqOf));
+    let ackFloor = 0;
+    await eventually(async () => {
+      ackFloor = (await consumerInfo(nats.url, "billing")).ack_floor.stream_seq;
+      return ackFloor >= mustBeAcked;
+    }, `the server to have the acks of all handled alerts but the one in hand (#${mustBeAcked})`);
+    const inHandAcked = ackFloor >= seqOf(inHand);
     const rest = await readUntil(
       subscribeFleet({ servers: nats.url, durable: "billing", ackWaitMs: 1500 }),
-      (seen) => new Set([...handled, ...seen.map(key)]).size >= 300,
+      (seen) =>
+        new Set([...handled, ...seen.map(key)]).size >= 300 &&
+        (inHandAcked || seen.some((a) => key(a) === inHand)),
     );
     const all = [...handled, ...rest.map(key)];
-    expect(new Set(all)).toEqual(new Set(sent.map(keyOf("api-3"))));
-    // At least once: only the alert in hand (handled, not yet acked) can come twice.
-    expect(all.length - 300).toBeLessThanOrEqual(1);
+    expect(new Set(all)).toEqual(new Set(order));
+    // No count of duplicates is asserted: at least once also means an alert held (fetched
+    // ahead or in hand) longer than ackWaitMs (1.5 s here) is delivered again, which a loaded
+    // machine does; the crash itself adds only the alert in hand (checked above).
+  });
+
+  it("a consumer stalled past ackWaitMs: what it held goes to another subscriber, and may come twice", async () => {
+    const nats = await natsServer();
+    const { server, generator } = await falcoHost("api-4");
+    const forwarder = createNatsForwarder({ servers: nats.url });
+    defer(() => forwarder.close());
+    await forwardFromFalco(forwarder, server.endpoint);
+    const sent = generator.take(300);
+    await server.emit(sent);
+    await eventually(() => forwarder.stats().published === 300, "published");
+    const order = sent.map(keyOf("api-4"));
+    const seqOf = (k: string) => order.indexOf(k) + 1;
+    const env = { NATS_URL: nats.url, DURABLE: "billing", ACK_WAIT_MS: "1500" };
+    const stalled = nodeProcess("./consumer-process.mjs", env);
+    await eventually(() => stalled.lines.length >= 60, "the consumer to be mid-batch");
+    stalled.child.kill("SIGSTOP"); // what a starved process on a loaded machine does
+    const info = await consumerInfo(nats.url, "billing");
+    const held = info.delivered.stream_seq;
+    const other = subscribeFleet({ servers: nats.url, durable: "billing" });
+    const iterator = other[Symbol.asyncIterator]();
+    const rest: string[] = [];
+    // After ackWaitMs the server gives the stalled consumer's alerts to the other subscriber.
+    while (!rest.some((k) => seqOf(k) <= held)) {
+      const next = await iterator.next();
+      if (next.done) throw new Error("the subscription ended");
+      rest.push(key(next.value));
+    }
+    const before = stalled.lines.length;
+    stalled.child.kill("SIGCONT"); // it handles what it held, then dies
+    await eventually(() => stalled.lines.length > before, "the stalled consumer to go on");
+    await stalled.kill();
+    const handled = stalled.lines.filter((l) => l !== "");
+    while (new Set([...handled, ...rest]).size < 300) {
+      const next = await iterator.next();
+      if (next.done) throw new Error("the subscription ended");
+      rest.push(key(next.value));
+    }
+    other.unsubscribe();
+    await iterator.next();
+    const all = [...handled, ...rest];
+    expect(new Set(all)).toEqual(new Set(order));
+    // Several may come twice (the stalled one handles what it held), never one acked before.
+    const twice = all.filter((k, i) => all.indexOf(k) !== i);
+    expect(twice.filter((k) => seqOf(k) <= info.ack_floor.stream_seq)).toEqual([]);
   });
 
   it("Falco restarted: the client reconnects and the forwarder goes on without loss", async () => {

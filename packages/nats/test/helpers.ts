@@ -164,7 +164,8 @@ export function nodeProcess(script: string, env: Record<string, string>) {
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // "close", not "exit": after "exit" the child's last lines may still be in the pipe.
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const kill = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited;
