@@ -65,7 +65,6 @@ class SubStream:
         self.polls_sent = 0
         self._last_activity = time.monotonic()
         self._last_read = time.monotonic()
-        self._after_goaway = 0
         self._over_limit = False
         self._cancelled_after_goaway = False
         self._failure: Optional[FalcoError] = None
@@ -178,8 +177,6 @@ class SubStream:
                 now = time.monotonic()
                 with self._lock:
                     self._last_activity = self._last_read = now
-                    if self._goaway.is_set():
-                        self._after_goaway += 1
                 self._sub_delivered(now)
                 self.buffer.push(message)
                 if not self._goaway.is_set():
@@ -196,10 +193,14 @@ class SubStream:
         if self._failure is not None:
             return StreamEnd(self._failure, True)
         if error is None or self._cancelled_after_goaway:
-            # Ended with OK, yet nothing came after the GOAWAY: Falco ended it at a request, for
-            # which it pops and discards one alert. Or it kept writing past what Falco does.
+            # Falco ended the call with OK (its stop or reload): it was draining for our last
+            # request, and at its stop check it pops one more alert and discards it (Falco's
+            # sub(): the stop flag is read, then try_pop, then the call finishes). At most one
+            # alert per stream. Cancelled by us while silent after the GOAWAY: Falco was
+            # waiting for a request, and a cancel pops nothing. Or we stopped reading past the
+            # limit after the GOAWAY, dropping what Falco still wrote.
             cancelled = self._cancelled_after_goaway
-            lost = self._over_limit or (not cancelled and self._after_goaway == 0)
+            lost = self._over_limit or not cancelled
             return StreamEnd(None, lost)
         return StreamEnd(_rpc.describe_rpc_error(self._endpoint, error), True)
 
