@@ -288,7 +288,6 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		}
 	}()
 	established := false
-	lastWasAlert := false // Falco was still writing when the stream ended
 	for {
 		var item received
 		select {
@@ -310,7 +309,11 @@ func (s *Subscription) stream(ctx context.Context) ending {
 			}
 		}
 		if errors.Is(item.err, io.EOF) {
-			return ending{established: true, mayHaveLost: lastWasAlert}
+			// Falco ended the call with OK: its stop or reload. This client does not see the
+			// GOAWAY before it, so it may have polled meanwhile, and Falco pops one alert for
+			// a request it reads while stopping, or after the write in flight when its stop
+			// began, and discards it. At most one alert per stream.
+			return ending{established: true, mayHaveLost: true}
 		}
 		if item.err != nil {
 			if h := hung.Load(); h != nil {
@@ -319,7 +322,6 @@ func (s *Subscription) stream(ctx context.Context) ending {
 			return ending{established: established, err: s.client.describe(item.err), mayHaveLost: established}
 		}
 		established = true
-		lastWasAlert = len(buf) > 0 || sinceAlert.Load() == 0
 		s.update(func(st *Status) { st.Connected = true; st.Received++ })
 		select {
 		case s.alerts <- AlertFromResponse(item.message):

@@ -265,7 +265,7 @@ async fn stream(
         let mut grpc = outputs::service_client::ServiceClient::new(channel.clone());
         let mut stream = match grpc.sub(tokio_stream::wrappers::ReceiverStream::new(poll_rx)).await {
             Ok(response) => response.into_inner(),
-            Err(s) if s.code() == tonic::Code::Ok => return End::FalcoStop { may_have_lost: false },
+            Err(s) if s.code() == tonic::Code::Ok => return End::FalcoStop { may_have_lost: true },
             Err(s) => {
                 return End::Broke {
                     established: false,
@@ -289,12 +289,11 @@ async fn stream(
                     }
                     poke.notify_one(); // alerts flow: ask again at once
                 }
-                // Falco was still writing when its stop began: it pops one more alert then.
-                Ok(None) => {
-                    return End::FalcoStop {
-                        may_have_lost: quiet.load(Ordering::Relaxed) == 0,
-                    }
-                }
+                // Falco ended the call with OK: its stop or reload. This client does not see
+                // the GOAWAY before it, so it may have polled meanwhile; Falco pops one alert
+                // for a request it reads while stopping, or after the write in flight when its
+                // stop began, and discards it. At most one alert per stream.
+                Ok(None) => return End::FalcoStop { may_have_lost: true },
                 Err(s) => {
                     return End::Broke {
                         established,
