@@ -19,7 +19,7 @@
 // Runs in a fresh clone too (the set-up installs). Needs the npm registry for third-party
 // dependencies.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,6 +46,14 @@ const work = mkdtempSync(join(tmpdir(), "falco-sdk-packages-"));
 const license = readFileSync(join(root, "LICENSE"), "utf8");
 
 try {
+  console.log("== LICENSE of the Python, Rust and Go packages (shipped from their own folders)");
+  for (const dir of ["packages/python", "packages/rust", "packages/go/falco"]) {
+    const copy = join(root, dir, "LICENSE");
+    if (!existsSync(copy) || readFileSync(copy, "utf8") !== license) {
+      fail(`${dir}/LICENSE must be a copy of the root's LICENSE`);
+    } else ok(`${dir}/LICENSE`);
+  }
+
   console.log("== README.md set-up: falco-alerts from a clone, with npm only");
   const cliVersion = JSON.parse(
     readFileSync(join(root, "packages/cli/package.json"), "utf8"),

@@ -34,6 +34,8 @@ if top != expected:
 for needed in ("falco_sdk/py.typed", "falco_sdk/_gen/falco/outputs_pb2.pyi", "falco_sdk/aio.py"):
     if needed not in names:
         sys.exit(f"the wheel lacks {needed}")
+if not any(".dist-info/" in name and name.endswith("/LICENSE") for name in names):
+    sys.exit("the wheel lacks its LICENSE (packages/python/LICENSE, the root's Apache-2.0 text)")
 print(f"{sys.argv[1].rsplit('/', 1)[-1]}: {len(names)} files, top level {top}")
 PY
 
