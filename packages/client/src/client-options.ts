@@ -1,4 +1,4 @@
-import type { AlertFilter, FalcoError } from "@falco-sdk/core";
+import type { AlertFilter, BackoffOptions, FalcoError } from "@falco-sdk/core";
 import type { PemSource } from "./tls-material.js";
 
 export type { AlertFilter };
@@ -19,22 +19,15 @@ export interface FalcoTlsOptions {
 }
 
 /**
- * Reconnection of `subscribe()`, grpc-js style: the n-th retry waits
- * `min(initialDelayMs * multiplier^(n-1), maxDelayMs)`, then +-`jitter`.
+ * Reconnection of `subscribe()`, grpc-js style (core's `backoffDelayMs`): the n-th retry
+ * waits `min(initialDelayMs * multiplier^(n-1), maxDelayMs)`, then +-`jitter`.
  * A stream Falco ends for a stop or reload is not a failure: the subscription
  * resubscribes at once, and if Falco is not back yet, the first delay
  * (`initialDelayMs`) is spent as retries every `pollIntervalMs` (Falco's
  * restart window) before the backoff goes on with attempt 2.
  */
-export interface ReconnectOptions {
-  /** Delay before the first retry. @default 1000 */
-  readonly initialDelayMs?: number;
-  /** Growth of the delay per attempt. @default 1.6 */
-  readonly multiplier?: number;
-  /** Longest delay. @default 30000 */
-  readonly maxDelayMs?: number;
-  /** Random spread of each delay, as a fraction (0.2 = +-20%). @default 0.2 */
-  readonly jitter?: number;
+export interface ReconnectOptions extends BackoffOptions {
+  // initialDelayMs (1000), multiplier (1.6), maxDelayMs (30000), jitter (0.2): core's BackoffOptions.
   /** Attempts before `subscribe()` gives up and throws the last error. @default Infinity */
   readonly maxAttempts?: number;
   /**

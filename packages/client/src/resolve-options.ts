@@ -1,5 +1,5 @@
 import type { Alert } from "@falco-sdk/core";
-import { type AlertFilter, compileAlertFilter } from "@falco-sdk/core";
+import { type AlertFilter, compileAlertFilter, DEFAULT_BACKOFF } from "@falco-sdk/core";
 import type { Backoff } from "./backoff.js";
 import type { FalcoClientOptions, ReconnectOptions, SubscribeOptions } from "./client-options.js";
 import { type ResolvedEndpoint, resolveEndpoint } from "./endpoint.js";
@@ -24,10 +24,10 @@ export interface ClientSettings {
 /** The reconnect options with every default filled in. */
 export function resolveBackoff(options: ReconnectOptions = {}): Backoff {
   return {
-    initialDelayMs: options.initialDelayMs ?? 1000,
-    multiplier: options.multiplier ?? 1.6,
-    maxDelayMs: options.maxDelayMs ?? 30_000,
-    jitter: options.jitter ?? 0.2,
+    initialDelayMs: options.initialDelayMs ?? DEFAULT_BACKOFF.initialDelayMs,
+    multiplier: options.multiplier ?? DEFAULT_BACKOFF.multiplier,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_BACKOFF.maxDelayMs,
+    jitter: options.jitter ?? DEFAULT_BACKOFF.jitter,
     maxAttempts: options.maxAttempts ?? Number.POSITIVE_INFINITY,
     delayMs: options.delayMs,
   };
