@@ -1,13 +1,12 @@
 import type { Alert } from "@falco-sdk/core";
+import { alertFromResponse, decodeResponse } from "@falco-sdk/proto";
 import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
 import { AlertBuffer, END } from "./alert-buffer.js";
-import { alertFromResponse } from "./alert-from-response.js";
 import type { Connection } from "./connection.js";
 import { ConnectionError } from "./errors.js";
 import { EMPTY_REQUEST_ENVELOPE, readServerStream } from "./grpc-stream.js";
 import { RequestPump } from "./request-pump.js";
 import type { SubscribeSettings } from "./resolve-options.js";
-import { decodeResponse } from "./response-decoder.js";
 import { StarvationWatch } from "./starvation-watch.js";
 
 /** Settings of one `sub` stream on one connection. */

@@ -26,7 +26,8 @@ export {
   priorityLevel,
   tryParseAlertLine,
 } from "@falco-sdk/core";
-export { alertFromResponse } from "./alert-from-response.js";
+export type { FalcoVersion } from "@falco-sdk/proto";
+export { alertFromResponse } from "@falco-sdk/proto";
 export type {
   FalcoClientOptions,
   FalcoTlsOptions,
@@ -51,6 +52,5 @@ export {
   type TlsFailure,
 } from "./errors.js";
 export { createFalcoClient, type FalcoClient } from "./falco-client.js";
-export type { FalcoVersion } from "./falco-version.js";
 export type { FalcoSubscription } from "./subscription.js";
 export type { PemSource } from "./tls-material.js";

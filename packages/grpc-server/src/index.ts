@@ -1,5 +1,3 @@
-export { abortable, untilAborted } from "./abortable.js";
-export { deprecatedSource } from "./deprecated-source.js";
 export {
   DEFAULT_HOST,
   type Http2Listener,

@@ -1,5 +1,5 @@
-import { create } from "@bufbuild/protobuf";
-import { type response, responseSchema } from "@falco-sdk/proto/outputs";
+import { alertResponse } from "@falco-sdk/proto";
+import type { response } from "@falco-sdk/proto/outputs";
 import type { AlertInit, ServerStats } from "./falco-server.js";
 
 /**
@@ -17,7 +17,7 @@ export class AlertQueue {
   push(alerts: AlertInit | readonly AlertInit[]): void {
     const list = Array.isArray(alerts) ? alerts : [alerts as AlertInit];
     for (const alert of list) {
-      this.#items.push(create(responseSchema, alert));
+      this.#items.push(alertResponse(alert));
     }
   }
 
