@@ -17,6 +17,7 @@ export {
   guardRequests,
   type RejectionListener,
   type RejectionReason,
+  type RequestHandler,
   type RequestRejection,
 } from "./request-guard.js";
 export {

@@ -22,17 +22,25 @@ export function versionFields(init: VersionInit): VersionFields {
 export interface FalcoVersion {
   /** Full version text, e.g. "0.43.1". */
   readonly version: string;
+  /** Major version number, e.g. 0. */
   readonly major: number;
+  /** Minor version number, e.g. 43. */
   readonly minor: number;
+  /** Patch version number, e.g. 1. */
   readonly patch: number;
+  /** Pre-release part of the version (after `-`), `""` for a release. */
   readonly prerelease: string;
+  /** Build metadata of the version (after `+`), often `""`. */
   readonly build: string;
   /** Rule engine version (major is 0 and patch 0 before Falco 0.37, where only the minor existed). */
   readonly engineMajor: number;
+  /** Rule engine minor version: the only engine number before Falco 0.37. */
   readonly engineMinor: number;
+  /** Rule engine patch version (0 before Falco 0.37). */
   readonly enginePatch: number;
   /** Engine semver text (since 0.37); built from the numbers for older Falco. */
   readonly engineVersion: string;
+  /** Checksum of the engine's supported fields (Falco 0.32+), `""` when not reported. */
   readonly engineFieldsChecksum: string;
   /** Capabilities derived from the version. */
   readonly supports: {
