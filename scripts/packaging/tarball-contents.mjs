@@ -6,13 +6,17 @@ import { sourceMapProblems } from "./source-maps.mjs";
 
 const SOURCE_CONDITION = "@falco-sdk/source";
 
-/** The only @falco-sdk packages each package may depend on: proto -> client, core -> {client, http, prometheus, nats} -> relay -> cli; grpc-server under testing and relay. */
+/**
+ * The only @falco-sdk packages each package may depend on: core -> proto (the generated types and
+ * the one wire <-> Alert conversion) -> client; core -> {client, http, prometheus, nats} -> relay
+ * -> cli; grpc-server (on core alone) under testing and relay.
+ */
 export const LAYERS = {
   "@falco-sdk/core": [],
-  "@falco-sdk/proto": [],
+  "@falco-sdk/proto": ["@falco-sdk/core"],
   "@falco-sdk/client": ["@falco-sdk/core", "@falco-sdk/proto"],
   "@falco-sdk/http": ["@falco-sdk/core"],
-  "@falco-sdk/grpc-server": ["@falco-sdk/core", "@falco-sdk/proto"],
+  "@falco-sdk/grpc-server": ["@falco-sdk/core"],
   "@falco-sdk/testing": ["@falco-sdk/core", "@falco-sdk/grpc-server", "@falco-sdk/proto"],
   "@falco-sdk/prometheus": ["@falco-sdk/core"],
   "@falco-sdk/nats": ["@falco-sdk/core"],

@@ -4,10 +4,12 @@ import { plural } from "./plural.js";
 
 /** Counts of alerts seen by a command, for its closing summary. */
 export class AlertSummary {
+  /** Alerts added. */
   total = 0;
   private readonly byPriority = new Map<Priority, number>();
   private readonly byRule = new Map<string, number>();
 
+  /** Counts one alert. */
   add(alert: Alert): void {
     this.total++;
     this.byPriority.set(alert.priority, (this.byPriority.get(alert.priority) ?? 0) + 1);

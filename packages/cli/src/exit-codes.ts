@@ -33,7 +33,9 @@ export class UsageError extends FalcoError<"usage"> {
 
 /** One row of the exit status table: the status and what it means (Markdown: `code` spans). */
 export interface ExitStatusRow {
+  /** The exit status. */
   readonly status: ExitStatus;
+  /** What it means. */
   readonly meaning: string;
 }
 

@@ -2,11 +2,15 @@ import { type Alert, comparePriority, type Priority } from "@falco-sdk/core";
 
 /** Alerts of one rule, aggregated. */
 export interface RuleStats {
+  /** The rule's name. */
   readonly rule: string;
+  /** Alerts of this rule. */
   count: number;
   /** The most severe priority seen for this rule. */
   priority: Priority;
+  /** Event time of its latest alert. */
   lastSeen: Date;
+  /** The hostnames its alerts came from (alerts without one add none). */
   readonly hosts: Set<string>;
 }
 
@@ -16,8 +20,10 @@ export interface RuleStats {
  */
 export class RuleStatsTable {
   private readonly byRule = new Map<string, RuleStats>();
+  /** Alerts added. */
   total = 0;
 
+  /** Counts one alert. */
   add(alert: Alert): void {
     this.total++;
     const row = this.byRule.get(alert.rule);
@@ -37,6 +43,7 @@ export class RuleStatsTable {
     if (alert.hostname) row.hosts.add(alert.hostname);
   }
 
+  /** One row per rule, most frequent first. */
   rows(): RuleStats[] {
     return [...this.byRule.values()].sort(
       (a, b) =>

@@ -21,7 +21,7 @@ const CATEGORIES = [
   ],
   [
     "Alert conversion and filters",
-    (url) => /alert-from-response|alert-time|alert-filter/.test(url),
+    (url) => /alert-wire|wire-enums|alert-time|alert-filter/.test(url),
   ],
   [
     "per-message promises and async iteration",

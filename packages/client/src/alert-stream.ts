@@ -1,12 +1,11 @@
 import type { Alert } from "@falco-sdk/core";
+import { alertFromResponse, decodeResponse } from "@falco-sdk/proto";
 import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
-import { alertFromResponse } from "./alert-from-response.js";
 import type { AlertStreamEnd, AlertStreamSettings } from "./alert-stream-settings.js";
 import type { Connection } from "./connection.js";
 import { ConnectionError } from "./errors.js";
 import { EMPTY_REQUEST_ENVELOPE, readServerStream } from "./grpc-stream.js";
 import { RequestPump } from "./request-pump.js";
-import { decodeResponse } from "./response-decoder.js";
 import { StarvationWatch } from "./starvation-watch.js";
 
 /** Where a stream puts the alerts it receives: the subscription's queue (a `BoundedQueue`). */

@@ -95,6 +95,7 @@ export interface TlsErrorOptions extends FalcoErrorOptions {
 
 /** A mutual-TLS connection to Falco failed; `reason` says which side is wrong. */
 export class TlsError extends FalcoError<"tls"> {
+  /** Which side is wrong: the CA, the server name, the client certificate, or the handshake. */
   readonly reason: TlsFailure;
 
   constructor(reason: TlsFailure, detail: string, options?: TlsErrorOptions) {

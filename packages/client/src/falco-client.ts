@@ -1,11 +1,11 @@
 import { type Alert, compileAlertFilter } from "@falco-sdk/core";
 import { EventHub, linkedAbortController } from "@falco-sdk/core/internal";
+import { type FalcoVersion, falcoVersionFromResponse } from "@falco-sdk/proto";
 import type { FalcoClientOptions, GetOptions, SubscribeOptions } from "./client-options.js";
 import type { ClientStatus } from "./client-status.js";
 import { openConnection } from "./connection.js";
 import { formatEndpoint } from "./endpoint.js";
 import { diagnoseCallError } from "./error-mapping.js";
-import { type FalcoVersion, falcoVersionFromResponse } from "./falco-version.js";
 import { streamGetAlerts } from "./get-alerts.js";
 import { resolveClientOptions } from "./resolve-options.js";
 import { createSubscription, type FalcoSubscription } from "./subscription.js";

@@ -1,9 +1,8 @@
 import { type Alert, BoundedQueue } from "@falco-sdk/core";
+import { alertFromResponse, decodeResponse } from "@falco-sdk/proto";
 import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
-import { alertFromResponse } from "./alert-from-response.js";
 import type { Connection } from "./connection.js";
 import { EMPTY_REQUEST_ENVELOPE, readServerStream } from "./grpc-stream.js";
-import { decodeResponse } from "./response-decoder.js";
 
 /** Alerts read ahead of the consumer of `get()`; past this, HTTP/2 flow control holds Falco's drain. */
 const GET_READ_AHEAD = 1024;

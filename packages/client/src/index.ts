@@ -1,6 +1,14 @@
-// The Alert model, its parsers, priorities, filters, the error base class and EventHub live
-// in @falco-sdk/core since 0.2; they are re-exported here so code written against
-// @falco-sdk/client keeps compiling unchanged.
+/**
+ * `createFalcoClient()`: Falco's gRPC output API from Node.js (`subscribe`, `get`, `version`,
+ * `status`), with reconnection, and its errors.
+ *
+ * The Alert model, its parsers, priorities, filters and the error base class live in
+ * `@falco-sdk/core` since 0.2; they are re-exported here so code written against
+ * `@falco-sdk/client` keeps compiling unchanged. `alertFromResponse` and `FalcoVersion` are
+ * `@falco-sdk/proto`'s (the one conversion of Falco's messages).
+ *
+ * @packageDocumentation
+ */
 export {
   type Alert,
   type AlertFilter,
@@ -12,7 +20,6 @@ export {
   ConfigurationError,
   comparePriority,
   compileAlertFilter,
-  EventHub,
   type FalcoAlertJson,
   FalcoError,
   type FalcoErrorCode,
@@ -29,7 +36,8 @@ export {
   type SubscriptionEnd,
   tryParseAlertLine,
 } from "@falco-sdk/core";
-export { alertFromResponse } from "./alert-from-response.js";
+export type { FalcoVersion } from "@falco-sdk/proto";
+export { alertFromResponse } from "@falco-sdk/proto";
 export type {
   FalcoClientOptions,
   FalcoTlsOptions,
@@ -51,9 +59,9 @@ export {
   SocketPermissionError,
   SubscriptionStarvedError,
   TlsError,
+  type TlsErrorOptions,
   type TlsFailure,
 } from "./errors.js";
 export { createFalcoClient, type FalcoClient } from "./falco-client.js";
-export type { FalcoVersion } from "./falco-version.js";
 export type { FalcoSubscription } from "./subscription.js";
 export type { PemSource } from "./tls-material.js";

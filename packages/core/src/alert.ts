@@ -44,7 +44,7 @@ export interface Alert {
 
 /**
  * The kinds of message an Alert can be built from, by `raw.kind`. A package that builds alerts
- * from another message adds its kind by declaration merging (`@falco-sdk/client` adds
+ * from another message adds its kind by declaration merging (`@falco-sdk/proto` adds
  * `grpc: { readonly kind: "grpc"; readonly message: response }`), so the core needs none of
  * its types.
  */

@@ -4,7 +4,6 @@ import {
   createSecureServer,
   createServer,
   type Http2Server,
-  type Http2ServerRequest,
   type Http2ServerResponse,
   type Http2Session,
 } from "node:http2";
@@ -15,6 +14,7 @@ import { ListenError } from "./listen-error.js";
 import type { ListenOptions } from "./listen-options.js";
 import { type PingPolicyOptions, SessionPingPolicy } from "./ping-policy.js";
 import { watchRefusedStreams } from "./refused-streams.js";
+import type { RequestHandler } from "./request-guard.js";
 import { guardRequests, type RejectionListener } from "./request-guard.js";
 import {
   checkSocketPathLength,
@@ -25,8 +25,6 @@ import {
   type SocketFileIdentity,
   stagingPathFor,
 } from "./unix-socket-path.js";
-
-type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
 
 /** What {@link listenHttp2} reports, and how it checks connections. */
 export interface ListenHooks {

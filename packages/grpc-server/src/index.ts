@@ -1,5 +1,3 @@
-export { abortable, untilAborted } from "./abortable.js";
-export { deprecatedSource } from "./deprecated-source.js";
 export {
   DEFAULT_HOST,
   type Http2Listener,
@@ -19,6 +17,7 @@ export {
   guardRequests,
   type RejectionListener,
   type RejectionReason,
+  type RequestHandler,
   type RequestRejection,
 } from "./request-guard.js";
 export {

@@ -21,6 +21,7 @@ export type RejectionReason =
 
 /** A request a server refused: answered with a gRPC error or a reset, never served. */
 export interface RequestRejection {
+  /** Why it was refused. */
   readonly reason: RejectionReason;
   /** What was wrong, e.g. `te header is "deflate", gRPC needs "trailers"`. */
   readonly message: string;
@@ -31,7 +32,8 @@ export interface RequestRejection {
 /** Called once per refused request. */
 export type RejectionListener = (rejection: RequestRejection) => void;
 
-type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
+/** A `node:http2` compatibility-API request handler, e.g. connect-node's `connectNodeAdapter()`. */
+export type RequestHandler = (request: Http2ServerRequest, response: Http2ServerResponse) => void;
 
 const GRPC_INTERNAL = 13;
 const GRPC_INVALID_ARGUMENT = 3;

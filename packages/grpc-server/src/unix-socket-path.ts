@@ -10,8 +10,11 @@ import { ListenError, SocketInUseError } from "./listen-error.js";
  * where the file system does not record it).
  */
 export interface SocketFileIdentity {
+  /** Device of the file (`lstat`). */
   readonly dev: bigint;
+  /** Inode number of the file. */
   readonly ino: bigint;
+  /** Birth time in nanoseconds, 0 where the file system does not record it. */
   readonly birthtimeNs: bigint;
 }
 

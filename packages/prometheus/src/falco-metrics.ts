@@ -45,6 +45,7 @@ export interface FalcoMetricsOptions {
 
 /** Falco alerts as Prometheus metrics, in a prom-client registry. */
 export interface FalcoMetrics {
+  /** The registry the metrics are in (`options.registry`, or a new one). */
   readonly registry: Registry;
   /** Counts one alert. */
   count(alert: Alert): void;

@@ -1,10 +1,9 @@
-export {
-  FALCO_EVENTS_LABELS,
-  type FalcoEventsLabels,
-  falcoEventsLabels,
-  falcoNativeLabels,
-  tagLabelName,
-} from "./alert-labels.js";
+/**
+ * Falco alerts as Prometheus metrics: `createPrometheusExporter()` serves them (falco-exporter's
+ * `falco_events`, or Falco's own naming), `createFalcoMetrics()` adds them to a registry of yours.
+ *
+ * @packageDocumentation
+ */
 export { OVERFLOW_LABEL_VALUE } from "./alert-series.js";
 export { MetricsListenError } from "./errors.js";
 export {

@@ -62,6 +62,7 @@ export interface PrometheusExporter extends AsyncDisposable {
   readonly url: string;
   /** Base URL of the probes listener (`probes`), else of the metrics server. */
   readonly probesUrl: string;
+  /** The alert metrics it serves, in their registry (add metrics of your own to it). */
   readonly metrics: FalcoMetrics;
   /** What `/readiness` answers: true while connected (gRPC) or listening (HTTP). */
   ready(): boolean;

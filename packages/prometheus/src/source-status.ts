@@ -14,10 +14,15 @@
  *   (`falco_sdk_requests_rejected_total{reason}`), else under `reason="unknown"`.
  */
 export interface SourceStatusEvent {
+  /** The event's name: `connected`, `listening`, `disconnected`, `dropped`, `rejected`, ... */
   readonly type: string;
+  /** On `disconnected`: alerts may have been lost with the connection. @default false */
   readonly alertsMayHaveBeenLost?: boolean;
+  /** On `dropped` and `rejected`: the source's total so far. */
   readonly total?: number;
+  /** On `rejected`: why the request was refused. @default "unknown" */
   readonly reason?: string;
+  /** On `rejected` with `reason`: the refusals of that reason so far. */
   readonly reasonTotal?: number;
 }
 

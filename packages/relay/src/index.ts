@@ -1,4 +1,5 @@
 export { claimSocketPath, ListenError, SocketInUseError } from "@falco-sdk/grpc-server";
+export { responseFromAlert, type VersionInit } from "@falco-sdk/proto";
 export {
   type AlertRelay,
   createAlertRelay,
@@ -12,7 +13,6 @@ export type {
   RelayListenOptions,
   RelaySource,
   RelayUnixListenOptions,
-  VersionInit,
 } from "./relay-options.js";
 export {
   RELAY_POLL_INTERVAL_MS,
@@ -21,5 +21,4 @@ export {
 } from "./relay-sources.js";
 export type { RelayStats, SourceStats, SubscriberStats } from "./relay-stats.js";
 export type { RelayStatus, SubscriberKind } from "./relay-status.js";
-export { responseFromAlert } from "./response-from-alert.js";
 export { RELAY_VERSION } from "./upstream-version.js";

@@ -1,9 +1,9 @@
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { linkedAbortController } from "@falco-sdk/core";
-import { abortable } from "@falco-sdk/grpc-server";
+import { abortable } from "@falco-sdk/grpc-server/internal";
+import { responseFromAlert } from "@falco-sdk/proto";
 import type { service as outputsService, request, response } from "@falco-sdk/proto/outputs";
 import type { service as versionService } from "@falco-sdk/proto/version";
-import { responseFromAlert } from "./response-from-alert.js";
 import type { Subscriber, SubscriberRegistry } from "./subscriber-registry.js";
 import type { UpstreamVersion } from "./upstream-version.js";
 

@@ -1,10 +1,6 @@
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { Alert } from "@falco-sdk/core";
 import type { PlaintextListenOptions, TlsListenOptions } from "@falco-sdk/grpc-server";
-import type { responseSchema as versionResponseSchema } from "@falco-sdk/proto/version";
-
-/** Fields of a `falco.version.service/version` answer. */
-export type VersionInit = MessageInitShape<typeof versionResponseSchema>;
+import type { VersionInit } from "@falco-sdk/proto";
 
 /**
  * One input of the relay: any `AsyncIterable<Alert>`, such as a

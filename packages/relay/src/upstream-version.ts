@@ -1,6 +1,6 @@
-import { create } from "@bufbuild/protobuf";
-import { type response, responseSchema } from "@falco-sdk/proto/version";
-import type { RelaySource, VersionInit } from "./relay-options.js";
+import { type VersionFields, type VersionInit, versionResponse } from "@falco-sdk/proto";
+import type { response } from "@falco-sdk/proto/version";
+import type { RelaySource } from "./relay-options.js";
 
 /**
  * What the relay answers to `version` when no gRPC source can say (only
@@ -8,7 +8,7 @@ import type { RelaySource, VersionInit } from "./relay-options.js";
  * "0.0.0-relay+falco-sdk", every number 0, no engine information. A client
  * can tell from it that it talks to a relay whose upstream Falco is unknown.
  */
-export const RELAY_VERSION: Readonly<Required<Omit<VersionInit, "$typeName" | "$unknown">>> = {
+export const RELAY_VERSION: VersionFields = {
   version: "0.0.0-relay+falco-sdk",
   major: 0,
   minor: 0,
@@ -37,7 +37,7 @@ export class UpstreamVersion {
 
   constructor(sources: readonly RelaySource[], override: VersionInit | undefined) {
     this.#sources = sources;
-    this.#override = override === undefined ? undefined : create(responseSchema, override);
+    this.#override = override === undefined ? undefined : versionResponse(override);
   }
 
   /** Forget the cached answer (a source reconnected: it may be another Falco now). */
@@ -54,13 +54,13 @@ export class UpstreamVersion {
         const init = await source.version(
           AbortSignal.any([signal, AbortSignal.timeout(SOURCE_TIMEOUT_MS)]),
         );
-        this.#cached = create(responseSchema, init);
+        this.#cached = versionResponse(init);
         return this.#cached;
       } catch {
         if (signal.aborted) break;
         // this Falco is down: try the next source
       }
     }
-    return create(responseSchema, RELAY_VERSION);
+    return versionResponse(RELAY_VERSION);
   }
 }

@@ -1,6 +1,6 @@
-import { create } from "@bufbuild/protobuf";
 import { BoundedQueue } from "@falco-sdk/core";
-import { type response, responseSchema } from "@falco-sdk/proto/outputs";
+import { alertResponse } from "@falco-sdk/proto";
+import type { response } from "@falco-sdk/proto/outputs";
 import type { AlertInit, ServerStats } from "./falco-server.js";
 
 /**
@@ -19,7 +19,7 @@ export class AlertQueue {
   push(alerts: AlertInit | readonly AlertInit[]): void {
     const list = Array.isArray(alerts) ? alerts : [alerts as AlertInit];
     for (const alert of list) {
-      this.#items.push(create(responseSchema, alert));
+      this.#items.push(alertResponse(alert));
     }
   }
 

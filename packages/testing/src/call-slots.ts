@@ -1,4 +1,4 @@
-import { abortable } from "@falco-sdk/grpc-server";
+import { abortable } from "@falco-sdk/grpc-server/internal";
 
 /**
  * Falco's server pre-arms `threadiness x 10` call contexts per method; a call

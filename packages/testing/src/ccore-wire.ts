@@ -1,7 +1,5 @@
-import { create } from "@bufbuild/protobuf";
-import { responseSchema } from "@falco-sdk/proto/outputs";
-import { responseSchema as versionResponseSchema } from "@falco-sdk/proto/version";
-import type { AlertInit, ListenOptions, VersionInit } from "./falco-server.js";
+import { type AlertInit, alertResponse, type VersionInit, versionFields } from "@falco-sdk/proto";
+import type { ListenOptions } from "./falco-server.js";
 
 /**
  * An alert as the interop program's `emit` command takes it: the
@@ -9,7 +7,7 @@ import type { AlertInit, ListenOptions, VersionInit } from "./falco-server.js";
  * (seconds as text: 64-bit), enums as numbers.
  */
 export function alertToInteropJson(init: AlertInit): Record<string, unknown> {
-  const alert = create(responseSchema, init);
+  const alert = alertResponse(init);
   const doc: Record<string, unknown> = {
     priority: alert.priority,
     sourceDeprecated: alert.sourceDeprecated,
@@ -28,12 +26,7 @@ export function alertToInteropJson(init: AlertInit): Record<string, unknown> {
 
 /** The version answer as the interop program's `start` command takes it. */
 export function versionToInteropJson(init: VersionInit): Record<string, unknown> {
-  const {
-    $typeName: _typeName,
-    $unknown: _unknown,
-    ...fields
-  } = create(versionResponseSchema, init);
-  return fields;
+  return { ...versionFields(init) };
 }
 
 /** Listen options as the interop program's `start` command takes them (PEM as text, not Buffers). */

@@ -1,5 +1,5 @@
-import { formatTimeOfDay, PRIORITIES, type Priority, priorityLevel } from "@falco-sdk/core";
-import type { priority as PriorityEnum } from "@falco-sdk/proto/schema";
+import { formatTimeOfDay, PRIORITIES, type Priority } from "@falco-sdk/core";
+import { NA } from "@falco-sdk/proto";
 
 /** Falco's priority names, most severe first (index = Falco's number): the core's `PRIORITIES`. */
 export const PRIORITY_NAMES = PRIORITIES;
@@ -7,13 +7,8 @@ export const PRIORITY_NAMES = PRIORITIES;
 /** A priority name as Falco writes it in output lines: the core's `Priority`. */
 export type PriorityName = Priority;
 
-/** Falco's value for a null field in output lines and `output_fields`. */
-export const NA = "<NA>";
-
-/** The proto enum value of a priority name. */
-export function priorityValue(name: PriorityName): PriorityEnum {
-  return priorityLevel(name) as PriorityEnum;
-}
+/** Falco's value for a null field in output lines and `output_fields` (`@falco-sdk/proto`'s). */
+export { NA };
 
 /** `HH:MM:SS.nnnnnnnnn` (UTC) of an epoch time in nanoseconds, like Falco's `%evt.time`. */
 export const formatEventTime: (epochNs: bigint) => string = formatTimeOfDay;

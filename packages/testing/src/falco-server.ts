@@ -1,6 +1,4 @@
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import type { responseSchema } from "@falco-sdk/proto/outputs";
-import type { responseSchema as versionResponseSchema } from "@falco-sdk/proto/version";
+import type { AlertInit, VersionInit } from "@falco-sdk/proto";
 
 export type {
   ListenOptions,
@@ -10,11 +8,8 @@ export type {
   UnixListenOptions,
 } from "@falco-sdk/grpc-server";
 
-/** An alert to queue: any subset of `falco.outputs.response` fields. */
-export type AlertInit = MessageInitShape<typeof responseSchema>;
-
-/** What `falco.version.service/version` answers. */
-export type VersionInit = MessageInitShape<typeof versionResponseSchema>;
+/** An alert to queue: any subset of `falco.outputs.response` fields (`@falco-sdk/proto`). */
+export type { AlertInit, VersionInit };
 
 /** Counters of a test server's one shared queue. */
 export interface ServerStats {

@@ -1,13 +1,16 @@
-import { deprecatedSource } from "@falco-sdk/grpc-server";
+import {
+  type AlertInit,
+  deprecatedSource,
+  priorityToWire,
+  timestampFromNs,
+} from "@falco-sdk/proto";
 import {
   formatEventTime,
   NA,
   normalizeTags,
-  priorityValue,
   renderTemplate,
   templateFields,
 } from "./falco-output-format.js";
-import type { AlertInit } from "./falco-server.js";
 import { INTERNAL_RULES, K8S_AUDIT_RULES, PLUGIN_RULES } from "./fixture-other-rules.js";
 import { SYSCALL_RULES } from "./fixture-syscall-rules.js";
 import type { FixtureContext, FixtureRule, Workload } from "./fixture-types.js";
@@ -101,11 +104,8 @@ export function buildFixtureAlert(
     }
   }
   return {
-    time: {
-      seconds: context.timeNs / 1_000_000_000n,
-      nanos: Number(context.timeNs % 1_000_000_000n),
-    },
-    priority: priorityValue(rule.priority),
+    time: timestampFromNs(context.timeNs),
+    priority: priorityToWire(rule.priority),
     sourceDeprecated: deprecatedSource(rule.source),
     rule: rule.rule,
     output,

@@ -1,5 +1,5 @@
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { abortable, untilAborted } from "@falco-sdk/grpc-server";
+import { abortable, untilAborted } from "@falco-sdk/grpc-server/internal";
 import type { request, response, service } from "@falco-sdk/proto/outputs";
 import type { ServerCore } from "./server-core.js";
 

@@ -1,4 +1,4 @@
-import { abortable } from "@falco-sdk/grpc-server";
+import { abortable } from "@falco-sdk/grpc-server/internal";
 
 /** Open by default; `close()` makes `pass()` wait until `open()`. */
 export class PauseGate {

@@ -1,7 +1,6 @@
-import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { responseSchema, type service } from "@falco-sdk/proto/version";
-import type { VersionInit } from "./falco-server.js";
+import { type VersionFields, type VersionInit, versionResponse } from "@falco-sdk/proto";
+import type { service } from "@falco-sdk/proto/version";
 import type { ServerCore } from "./server-core.js";
 
 /**
@@ -9,7 +8,7 @@ import type { ServerCore } from "./server-core.js";
  * the shape of Falco 0.43.1 (engine 0.50.0). The fields checksum is
  * illustrative, not the one a real Falco build reports.
  */
-export const DEFAULT_VERSION: Readonly<Required<Omit<VersionInit, "$typeName" | "$unknown">>> = {
+export const DEFAULT_VERSION: VersionFields = {
   version: "0.43.1",
   major: 0,
   minor: 43,
@@ -28,7 +27,7 @@ export function createVersionService(
   core: ServerCore,
   version: VersionInit | undefined,
 ): ServiceImpl<typeof service> {
-  const answer = create(responseSchema, { ...DEFAULT_VERSION, ...version });
+  const answer = versionResponse({ ...DEFAULT_VERSION, ...version });
   return {
     async version(_request, context: HandlerContext) {
       const call = await core.startCall("version", context.signal);

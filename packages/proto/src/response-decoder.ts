@@ -1,6 +1,6 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { type response, responseSchema } from "@falco-sdk/proto/outputs";
+import { type response, responseSchema } from "./gen/falco/outputs_pb.js";
 
 /**
  * Decodes a `falco.outputs.response` exactly as protobuf-es's
