@@ -224,10 +224,7 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
         subject === consumerLeaderElectedSubject(stream, consumerName);
       const consumer = await consumerWithLeader(jetstream(connection), stream, name, elections, {
         clustered: Boolean(connection.info?.cluster),
-        stopped: new Promise((resolve) =>
-          stop.signal.addEventListener("abort", () => resolve(), { once: true }),
-        ),
-        isStopped: () => stop.signal.aborted,
+        signal: stop.signal,
         leaderless: () => hub.publish({ type: "waiting-for-leader", consumer: consumerName }),
       });
       if (!consumer || stop.signal.aborted) return;

@@ -6,15 +6,22 @@ import { NatsAuthError, NatsConnectionError, NatsStreamError } from "./nats-erro
 // How the forwarder and the fleet subscription tell NATS failures apart: retry (transient), skip
 // (rejected), or give up.
 
-/** Waits `ms`, or less when `wake` resolves first. */
-export function sleep(ms: number, wake: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-    wake,
-  ]).finally(() => clearTimeout(timer));
+/**
+ * Waits `ms`, or less when `signal` aborts or `wake` resolves first. Listens to `signal` only
+ * while it waits, so a long-lived signal holds nothing per sleep.
+ */
+export function sleep(ms: number, signal: AbortSignal, wake?: Promise<unknown>): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    void wake?.then(done, done);
+  });
 }
 
 /** Ours as they are; anything else as a (retryable) connection error. */

@@ -1,0 +1,60 @@
+import { ConfigurationError } from "@falco-sdk/core";
+import { serverList } from "./connection-options.js";
+import type { NatsForwarderOptions } from "./forwarder-options.js";
+import { type ResolvedStream, resolveStream } from "./stream.js";
+import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "./subject.js";
+
+/** The forwarder's options checked, with every default filled in. */
+export interface ForwarderSettings {
+  readonly options: NatsForwarderOptions;
+  readonly prefix: string;
+  readonly stream: ResolvedStream;
+  readonly maxBacklog: number;
+  readonly ackTimeoutMs: number;
+  readonly waitWhenFull: boolean;
+  readonly retry: RetryBackoff;
+  /** The servers, for messages. */
+  readonly servers: string;
+}
+
+export interface RetryBackoff {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly multiplier: number;
+  readonly jitter: number;
+}
+
+/** Checks `options` (throwing `ConfigurationError`) and fills in the defaults. */
+export function forwarderSettings(options: NatsForwarderOptions): ForwarderSettings {
+  const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
+  const prefixProblem = checkSubjectPrefix(prefix);
+  if (prefixProblem) throw new ConfigurationError(prefixProblem);
+  const stream = resolveStream(options.stream, prefix);
+  const maxBacklog = options.maxBacklog ?? 10_000;
+  if (!(maxBacklog >= 1)) throw new ConfigurationError("maxBacklog must be at least 1");
+  const initialDelayMs = options.retryDelayMs ?? 1000;
+  return {
+    options,
+    prefix,
+    stream,
+    maxBacklog,
+    ackTimeoutMs: options.ackTimeoutMs ?? 5000,
+    waitWhenFull: options.whenBacklogFull === "wait",
+    retry: {
+      initialDelayMs,
+      maxDelayMs: Math.max(initialDelayMs, options.maxRetryDelayMs ?? 5000),
+      multiplier: 1.6,
+      jitter: 0.2,
+    },
+    servers: serverList(options).join(", "),
+  };
+}
+
+/** Delay before retry number `attempt` (1-based). */
+export function retryDelayMs(retry: RetryBackoff, attempt: number): number {
+  const delay = Math.min(
+    retry.initialDelayMs * retry.multiplier ** (attempt - 1),
+    retry.maxDelayMs,
+  );
+  return Math.round(delay * (1 - retry.jitter + Math.random() * 2 * retry.jitter));
+}
