@@ -133,6 +133,21 @@ describe("subscribeFleet", () => {
     patient.unsubscribe();
   });
 
+  it("unsubscribe() while it waits for the stream ends the loop and closes", async () => {
+    const nats = await natsServer();
+    const patient = subscribeFleet({ servers: nats.url, waitForStream: true });
+    const events: string[] = [];
+    void (async () => {
+      for await (const e of patient.status()) events.push(e.type);
+    })();
+    const first = patient[Symbol.asyncIterator]().next();
+    await eventually(() => events.includes("waiting-for-stream"), "waiting-for-stream");
+    patient.unsubscribe();
+    expect(await first).toEqual({ done: true, value: undefined });
+    expect(await patient.closed).toBeUndefined();
+    await eventually(() => events.at(-1) === "closed", "the closed event");
+  });
+
   it("a durable redelivers the alert in hand when the loop ends without asking for the next", async () => {
     const nats = await natsServer();
     const forwarder = createNatsForwarder({ servers: nats.url });

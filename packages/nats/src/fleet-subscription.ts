@@ -1,37 +1,12 @@
-import {
-  type Alert,
-  AlertParseError,
-  ConfigurationError,
-  compileAlertFilter,
-  EventHub,
-  FalcoError,
-  parseAlertJson,
-} from "@falco-sdk/core";
-import {
-  AckPolicy,
-  type Consumer,
-  type ConsumerConfig,
-  DeliverPolicy,
-  JetStreamApiError,
-  type JsMsg,
-  jetstream,
-  jetstreamManager,
-} from "@nats-io/jetstream";
-import { type NatsConnection, nanos } from "@nats-io/nats-core";
-import { connectNats, serverList } from "./connection-options.js";
-import { consumerWithLeader } from "./consumer-leader.js";
-import type { FleetFilter, SubscribeFleetOptions } from "./fleet-options.js";
+import { type Alert, ConfigurationError, EventHub, FalcoError } from "@falco-sdk/core";
+import { FleetReader } from "./fleet-reader.js";
+import type { SubscribeFleetOptions } from "./fleet-options.js";
 import type { FleetStatus } from "./fleet-status.js";
-import { consumerLeaderElectedSubject, LeaderElections } from "./leader-elections.js";
-import { NatsConnectionError, NatsStreamError } from "./nats-errors.js";
-import { asFalcoError, isTransient } from "./nats-failures.js";
+import { NatsConnectionError } from "./nats-errors.js";
 import { DEFAULT_STREAM } from "./stream.js";
-import {
-  checkSubjectPrefix,
-  DEFAULT_SUBJECT_PREFIX,
-  priorityToken,
-  subjectToken,
-} from "./subject.js";
+import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "./subject.js";
+
+export { fleetSubject } from "./fleet-filter.js";
 
 /** The fleet's alerts, nats.js style: `for await` it; end it with `break` or `unsubscribe()`. */
 export interface FleetSubscription extends AsyncIterable<Alert> {
@@ -41,93 +16,6 @@ export interface FleetSubscription extends AsyncIterable<Alert> {
   readonly closed: Promise<FalcoError | undefined>;
   /** Connection and consumer events from now on; ends after "closed". */
   status(): AsyncIterable<FleetStatus>;
-}
-
-/** The consumer's filter_subject for what the subject can express (one host, source, priority). */
-export function fleetSubject(prefix: string, filter: FleetFilter = {}): string {
-  const one = <T>(values: readonly T[] | undefined) =>
-    values && values.length === 1 ? values[0] : undefined;
-  const host = one(filter.hosts);
-  const source = one(filter.sources);
-  let priority = one(filter.priorities);
-  if (!priority && filter.minPriority === "Emergency") priority = "Emergency";
-  if (host === undefined && source === undefined && priority === undefined) return `${prefix}.>`;
-  return [
-    prefix,
-    host === undefined ? "*" : subjectToken(host),
-    source === undefined ? "*" : subjectToken(source),
-    priority === undefined ? "*" : priorityToken(priority),
-  ].join(".");
-}
-
-function fleetPredicate(filter: FleetFilter = {}): (alert: Alert) => boolean {
-  const base = compileAlertFilter(filter);
-  const hosts = filter.hosts && filter.hosts.length > 0 ? new Set(filter.hosts) : undefined;
-  const priorities =
-    filter.priorities && filter.priorities.length > 0 ? new Set(filter.priorities) : undefined;
-  return (alert) =>
-    (!hosts || hosts.has(alert.hostname)) &&
-    (!priorities || priorities.has(alert.priority)) &&
-    (!base || base(alert));
-}
-
-function consumerConfig(options: SubscribeFleetOptions, subject: string): Partial<ConsumerConfig> {
-  const start = options.start ?? "new";
-  const config: Partial<ConsumerConfig> = {
-    ack_policy: AckPolicy.Explicit,
-    ack_wait: nanos(options.ackWaitMs ?? 30_000),
-    filter_subject: subject,
-    max_ack_pending: Math.max(1000, (options.maxBufferedAlerts ?? 64) * 4),
-  };
-  if (start instanceof Date) {
-    config.deliver_policy = DeliverPolicy.StartTime;
-    config.opt_start_time = start.toISOString();
-  } else {
-    config.deliver_policy = start === "all" ? DeliverPolicy.All : DeliverPolicy.New;
-  }
-  if (options.durable) config.durable_name = options.durable;
-  else config.inactive_threshold = nanos(30_000);
-  return config;
-}
-
-const CONSUMER_NOT_FOUND = 10014;
-const STREAM_NOT_FOUND = 10059;
-
-async function openConsumer(
-  nc: NatsConnection,
-  stream: string,
-  options: SubscribeFleetOptions,
-  subject: string,
-): Promise<string> {
-  const jsm = await jetstreamManager(nc);
-  const config = consumerConfig(options, subject);
-  try {
-    if (options.durable) {
-      try {
-        await jsm.consumers.info(stream, options.durable);
-        return options.durable; // an existing durable keeps its position and settings
-      } catch (error) {
-        if (!(error instanceof JetStreamApiError && error.code === CONSUMER_NOT_FOUND)) throw error;
-      }
-    }
-    const info = await jsm.consumers.add(stream, config);
-    return info.name;
-  } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) {
-      throw new NatsStreamError(
-        `there is no stream ${stream} on this NATS: start a forwarder (falco-alerts forward), ` +
-          "which creates it, or name the right stream (--stream)",
-        { cause: error },
-      );
-    }
-    if (error instanceof JetStreamApiError) {
-      throw new NatsStreamError(
-        `JetStream refused the consumer on ${stream}: ${error.message} (code ${error.code})`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
 }
 
 /**
@@ -141,155 +29,76 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
   const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
   const prefixProblem = checkSubjectPrefix(prefix);
   if (prefixProblem) throw new ConfigurationError(prefixProblem);
-  const stream = options.stream ?? DEFAULT_STREAM;
-  const subject = fleetSubject(prefix, options.filter);
-  const matches = fleetPredicate(options.filter);
-  const hub = new EventHub<FleetStatus>();
-  const stop = new AbortController();
-  if (options.signal?.aborted) stop.abort();
-  options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
-  let settle: (error: FalcoError | undefined) => void = () => {};
-  const closed = new Promise<FalcoError | undefined>((resolve) => {
-    settle = resolve;
-  });
-  let started = false;
+  return new JetStreamFleetSubscription(options, prefix);
+}
 
-  async function* run(): AsyncGenerator<Alert, void, undefined> {
-    let nc: NatsConnection | undefined;
-    let pending: JsMsg | undefined;
+/** A fleet subscription: one `FleetReader` read by one loop. */
+class JetStreamFleetSubscription implements FleetSubscription {
+  readonly #hub = new EventHub<FleetStatus>();
+  readonly #stop = new AbortController();
+  readonly #reader: FleetReader;
+  #settle: (error: FalcoError | undefined) => void = () => {};
+  readonly closed = new Promise<FalcoError | undefined>((resolve) => {
+    this.#settle = resolve;
+  });
+  #started = false;
+
+  constructor(options: SubscribeFleetOptions, prefix: string) {
+    const signal = options.signal;
+    if (signal?.aborted) this.#stop.abort();
+    signal?.addEventListener("abort", () => this.#stop.abort(), {
+      once: true,
+      signal: this.#stop.signal,
+    });
+    this.#reader = new FleetReader({
+      options,
+      stream: options.stream ?? DEFAULT_STREAM,
+      prefix,
+      report: (event) => this.#hub.publish(event),
+      signal: this.#stop.signal,
+    });
+  }
+
+  unsubscribe(): void {
+    this.#stop.abort();
+    if (!this.#started) this.#end(undefined);
+  }
+
+  status(): AsyncIterable<FleetStatus> {
+    return this.#hub.subscribe();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Alert> {
+    if (this.#started) throw new TypeError("a fleet subscription can be iterated once");
+    this.#started = true;
+    return this.#read();
+  }
+
+  async *#read(): AsyncGenerator<Alert, void, undefined> {
+    const stop = this.#stop.signal;
     let failure: FalcoError | undefined;
-    let finishing = false;
     try {
-      if (stop.signal.aborted) return;
-      hub.publish({ type: "connecting", servers: serverList(options).join(", ") });
-      nc = await connectNats(options);
-      const connection = nc;
-      let messages: Awaited<ReturnType<Consumer["consume"]>> | undefined;
-      // Before the consumer exists: its first leader election may come any moment.
-      const elections = new LeaderElections(connection, consumerLeaderElectedSubject(stream));
-      // Stop the pull first, so the acks already sent are flushed by drain() below.
-      stop.signal.addEventListener(
-        "abort",
-        () => {
-          if (finishing) return;
-          if (messages) messages.stop();
-          else void connection.close();
-        },
-        { once: true },
-      );
-      let name = "";
-      void (async () => {
-        for await (const event of connection.status()) {
-          if (event.type === "disconnect")
-            hub.publish({ type: "disconnected", server: event.server });
-          if (event.type === "reconnect") {
-            hub.publish({ type: "connected", server: event.server, consumer: name });
-          }
-        }
-      })();
-      for (let waited = false; ; waited = true) {
-        try {
-          name = await openConsumer(connection, stream, options, subject);
-          break;
-        } catch (error) {
-          const missing =
-            error instanceof NatsStreamError &&
-            error.code === "nats-stream" &&
-            error.cause instanceof JetStreamApiError &&
-            error.cause.code === STREAM_NOT_FOUND;
-          // JetStream not ready (a cluster electing a leader after losing a node): retry.
-          const transient = isTransient(error);
-          if (!transient && (!missing || !options.waitForStream)) throw error;
-          if (transient) {
-            hub.publish({ type: "retrying", error: asFalcoError(error), delayMs: 500 });
-          } else if (!waited) {
-            hub.publish({ type: "waiting-for-stream", stream });
-          }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 500);
-            stop.signal.addEventListener(
-              "abort",
-              () => {
-                clearTimeout(timer);
-                resolve();
-              },
-              { once: true },
-            );
-          });
-          if (stop.signal.aborted) return;
-        }
-      }
-      const consumerName = name;
-      elections.accept = (subject) =>
-        subject === consumerLeaderElectedSubject(stream, consumerName);
-      const consumer = await consumerWithLeader(jetstream(connection), stream, name, elections, {
-        clustered: Boolean(connection.info?.cluster),
-        signal: stop.signal,
-        leaderless: () => hub.publish({ type: "waiting-for-leader", consumer: consumerName }),
-      });
-      if (!consumer || stop.signal.aborted) return;
-      messages = await consumer.consume({ max_messages: options.maxBufferedAlerts ?? 64 });
-      hub.publish({ type: "connected", server: connection.getServer(), consumer: name });
-      for await (const msg of messages) {
-        let alert: Alert;
-        try {
-          alert = parseAlertJson(msg.string());
-        } catch (error) {
-          msg.term();
-          const parseError =
-            error instanceof FalcoError ? error : new AlertParseError(String(error));
-          hub.publish({ type: "invalid-message", subject: msg.subject, error: parseError });
-          continue;
-        }
-        if (!matches(alert)) {
-          msg.ack();
-          continue;
-        }
-        pending = msg;
+      if (!(await this.#reader.open())) return;
+      for (let alert = await this.#reader.next(); alert; alert = await this.#reader.next()) {
         yield alert;
-        pending = undefined;
-        msg.ack();
-        if (stop.signal.aborted) return;
-      }
-      const lost = connection.isClosed() ? await connection.closed() : undefined;
-      if (lost && !stop.signal.aborted) {
-        failure = new NatsConnectionError(`the NATS connection closed: ${lost.message}`, {
-          cause: lost,
-        });
-        throw failure;
+        this.#reader.handled();
+        if (stop.aborted) return;
       }
     } catch (error) {
-      if (stop.signal.aborted && !(error instanceof FalcoError)) return;
+      if (stop.aborted && !(error instanceof FalcoError)) return;
       failure = error instanceof FalcoError ? error : new NatsConnectionError(String(error));
       throw failure;
     } finally {
-      finishing = true;
-      // The alert in hand was not finished: have it delivered again at once.
-      pending?.nak();
-      stop.abort();
-      if (nc && !nc.isClosed()) {
-        // drain() flushes the acks sent so far; close() if it cannot.
-        await nc.drain().catch(() => nc?.close());
-      }
-      hub.publish({ type: "closed", error: failure });
-      settle(failure);
+      // Closed (and so deaf to the abort) before the abort ends whatever still waits.
+      const closing = this.#reader.close();
+      this.#stop.abort();
+      await closing;
+      this.#end(failure);
     }
   }
 
-  return {
-    unsubscribe: () => {
-      stop.abort();
-      if (!started) {
-        hub.publish({ type: "closed" });
-        settle(undefined);
-      }
-    },
-    closed,
-    status: () => hub.subscribe(),
-    [Symbol.asyncIterator]() {
-      if (started) throw new TypeError("a fleet subscription can be iterated once");
-      started = true;
-      return run();
-    },
-  };
+  #end(failure: FalcoError | undefined): void {
+    this.#hub.publish({ type: "closed", error: failure });
+    this.#settle(failure);
+  }
 }
