@@ -1,6 +1,6 @@
 import { type Alert, ConfigurationError, EventHub, FalcoError } from "@falco-sdk/core";
-import { FleetReader } from "./fleet-reader.js";
 import type { SubscribeFleetOptions } from "./fleet-options.js";
+import { FleetReader } from "./fleet-reader.js";
 import type { FleetStatus } from "./fleet-status.js";
 import { NatsConnectionError } from "./nats-errors.js";
 import { DEFAULT_STREAM } from "./stream.js";
