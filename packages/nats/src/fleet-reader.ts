@@ -136,6 +136,8 @@ export class FleetReader {
     this.#phase = "closed";
     this.#inHand?.nak();
     this.#inHand = undefined;
+    // The pull's timers (heartbeats, the next pull) end with it.
+    this.#messages?.stop();
     const nc = this.#nc;
     if (this.#interrupted) {
       await this.#interrupted;
