@@ -32,7 +32,16 @@ export function forwarderSettings(options: NatsForwarderOptions): ForwarderSetti
   const stream = resolveStream(options.stream, prefix);
   const maxBacklog = options.maxBacklog ?? 10_000;
   if (!(maxBacklog >= 1)) throw new ConfigurationError("maxBacklog must be at least 1");
-  const initialDelayMs = options.retryDelayMs ?? 1000;
+  const retry = options.retry ?? {};
+  const initialDelayMs = retry.initialDelayMs ?? options.retryDelayMs ?? 1000;
+  const maxDelayMs = retry.maxDelayMs ?? options.maxRetryDelayMs ?? 5000;
+  const multiplier = retry.multiplier ?? 1.6;
+  const jitter = retry.jitter ?? 0.2;
+  if (!(initialDelayMs >= 0) || !(multiplier >= 1) || !(jitter >= 0 && jitter <= 1)) {
+    throw new ConfigurationError(
+      "retry needs initialDelayMs >= 0, multiplier >= 1 and jitter between 0 and 1",
+    );
+  }
   return {
     options,
     prefix,
@@ -40,12 +49,8 @@ export function forwarderSettings(options: NatsForwarderOptions): ForwarderSetti
     maxBacklog,
     ackTimeoutMs: options.ackTimeoutMs ?? 5000,
     waitWhenFull: options.whenBacklogFull === "wait",
-    retry: {
-      initialDelayMs,
-      maxDelayMs: Math.max(initialDelayMs, options.maxRetryDelayMs ?? 5000),
-      multiplier: 1.6,
-      jitter: 0.2,
-    },
+    // A maximum below the first delay would shorten the first delay: the first wins.
+    retry: { initialDelayMs, maxDelayMs: Math.max(initialDelayMs, maxDelayMs), multiplier, jitter },
     servers: serverList(options).join(", "),
   };
 }
