@@ -1,15 +1,15 @@
-import { type FalcoError, linkedAbortController } from "@falco-sdk/core";
+import { backoffDelayMs, type FalcoError } from "@falco-sdk/core";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { errors } from "@nats-io/nats-core";
 import type { Backlog, OutgoingAlert } from "./backlog.js";
 import type { DropReport } from "./drop-report.js";
 import type { ForwarderLifecycle } from "./forwarder-lifecycle.js";
 import type { ForwarderLink } from "./forwarder-link.js";
-import { type ForwarderSettings, retryDelayMs } from "./forwarder-settings.js";
+import type { ForwarderSettings } from "./forwarder-settings.js";
 import type { ForwarderStatus } from "./forwarder-status.js";
 import type { LeaderElections } from "./leader-elections.js";
 import { AlertTooLargeError } from "./nats-errors.js";
-import { asFalcoError, isNoResponders, permissionError, sleep } from "./nats-failures.js";
+import { asFalcoError, isNoResponders, permissionError, sleepOrWake } from "./nats-failures.js";
 import { ensureStream } from "./stream.js";
 
 /** What the publisher shares with its forwarder. */
@@ -45,10 +45,10 @@ export class BacklogPublisher {
   async run(): Promise<void> {
     const { lifecycle, backlog, drops } = this.parts;
     while (!lifecycle.stopped.aborted) {
-      const item = backlog.peek();
+      const item = backlog.current();
       if (!item) {
         drops.roomAgain(backlog.dropped);
-        await backlog.changed();
+        await backlog.next(lifecycle.stopped);
       } else if (!this.link.up) {
         await this.link.whenUp(lifecycle.stopped);
       } else {
@@ -67,14 +67,13 @@ export class BacklogPublisher {
     }
     const electionsBefore = this.elections.count;
     try {
-      backlog.inFlight = item;
       const ack = await this.js.publish(item.subject, item.body, {
         msgID: item.id,
         timeout: settings.ackTimeoutMs,
       });
       counts.published++;
       if (ack.duplicate) counts.duplicates++;
-      if (backlog.peek() === item) backlog.shift();
+      backlog.settle(item);
       this.#failures = 0;
       if (drops.dropping && backlog.size < settings.maxBacklog) drops.roomAgain(backlog.dropped);
     } catch (error) {
@@ -97,19 +96,19 @@ export class BacklogPublisher {
   async #retryLater(error: unknown, electionsBefore: number): Promise<void> {
     const { settings, backlog, lifecycle, report } = this.parts;
     this.#failures++;
-    const delayMs = retryDelayMs(settings.retry, this.#failures);
+    const delayMs = backoffDelayMs(settings.retry, this.#failures);
     report({ type: "publish-failed", error: asFalcoError(error), backlog: backlog.size, delayMs });
     if (isNoResponders(error) && settings.options.createStream !== false && this.link.up) {
       this.#checkStream();
     }
     // Retry at once when a lost connection comes back or the stream elects a leader;
     // otherwise after the delay.
-    const nap = linkedAbortController(lifecycle.stopped);
+    const stopWaiting = new AbortController();
     const wake = this.link.up
       ? this.elections.after(electionsBefore)
-      : this.link.whenUp(nap.signal);
-    await sleep(delayMs, nap.signal, wake);
-    nap.abort();
+      : this.link.whenUp(stopWaiting.signal);
+    await sleepOrWake(delayMs, lifecycle.stopped, wake);
+    stopWaiting.abort();
     if (this.elections.count > electionsBefore && this.link.up) {
       // A new leader: the next failure waits the first delay again. JetStream sends the
       // advisory just before the leader subscribes to the stream's subjects: one round
@@ -136,7 +135,7 @@ export class BacklogPublisher {
 
   #reject(item: OutgoingAlert, error: FalcoError): void {
     const { backlog, counts, report } = this.parts;
-    if (backlog.peek() === item) backlog.shift();
+    backlog.settle(item);
     counts.rejected++;
     report({ type: "rejected", error, id: item.id });
   }

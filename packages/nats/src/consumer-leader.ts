@@ -1,6 +1,6 @@
 import type { Consumer, JetStreamClient } from "@nats-io/jetstream";
 import type { LeaderElections } from "./leader-elections.js";
-import { isTransient, sleep } from "./nats-failures.js";
+import { isTransient, sleepOrWake } from "./nats-failures.js";
 
 /**
  * How long to wait for a consumer's leader-elected advisory before asking again whether it
@@ -44,7 +44,7 @@ export async function consumerWithLeader(
     if (elections.count > electionsBefore) continue;
     if (!reported) options.leaderless();
     reported = true;
-    await sleep(LEADER_RECHECK_MS, options.signal, elections.after(electionsBefore));
+    await sleepOrWake(LEADER_RECHECK_MS, options.signal, elections.after(electionsBefore));
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { sleep } from "@falco-sdk/core";
 import {
   AckPolicy,
   type ConsumerConfig,
@@ -9,7 +10,7 @@ import { type NatsConnection, nanos } from "@nats-io/nats-core";
 import type { SubscribeFleetOptions } from "./fleet-options.js";
 import type { FleetStatus } from "./fleet-status.js";
 import { NatsStreamError } from "./nats-errors.js";
-import { asFalcoError, isTransient, sleep } from "./nats-failures.js";
+import { asFalcoError, isTransient } from "./nats-failures.js";
 
 const CONSUMER_NOT_FOUND = 10014;
 const STREAM_NOT_FOUND = 10059;

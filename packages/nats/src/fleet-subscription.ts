@@ -1,4 +1,12 @@
-import { type Alert, ConfigurationError, EventHub, FalcoError } from "@falco-sdk/core";
+import {
+  type Alert,
+  type AlertSubscription,
+  AlreadyIteratedError,
+  ConfigurationError,
+  FalcoError,
+  type SubscriptionEnd,
+} from "@falco-sdk/core";
+import { EventHub } from "@falco-sdk/core/internal";
 import type { SubscribeFleetOptions } from "./fleet-options.js";
 import { FleetReader } from "./fleet-reader.js";
 import type { FleetStatus } from "./fleet-status.js";
@@ -8,15 +16,12 @@ import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "./subject.js";
 
 export { fleetSubject } from "./fleet-filter.js";
 
-/** The fleet's alerts, nats.js style: `for await` it; end it with `break` or `unsubscribe()`. */
-export interface FleetSubscription extends AsyncIterable<Alert> {
-  /** Ends the subscription; the loop finishes without an error. */
-  unsubscribe(): void;
-  /** Resolves when the subscription has ended: with the error that ended it, if any. */
-  readonly closed: Promise<FalcoError | undefined>;
-  /** Connection and consumer events from now on; ends after "closed". */
-  status(): AsyncIterable<FleetStatus>;
-}
+/**
+ * The fleet's alerts, as every subscription of the SDK (`AlertSubscription`): `for await` it
+ * once; end it with `break`, `unsubscribe()`, its `signal` or `await using`. `pending` counts
+ * the alerts fetched ahead of the loop (`maxBufferedAlerts`).
+ */
+export type FleetSubscription = AlertSubscription<Alert, FleetStatus>;
 
 /**
  * Reads the fleet's alerts from JetStream as the same `Alert` objects the other inputs yield,
@@ -32,21 +37,38 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
   return new JetStreamFleetSubscription(options, prefix);
 }
 
-/** A fleet subscription: one `FleetReader` read by one loop. */
+/**
+ * Where the loop over a fleet subscription is: `none` (not iterated), `idle` (iterated, its
+ * first `next()` not called yet), `waiting` (for the reader's next alert), `in-hand` (an alert
+ * handed out, the loop handling it), `ended`.
+ */
+type FleetLoop = "none" | "idle" | "waiting" | "in-hand" | "ended";
+
+/**
+ * A fleet subscription: one `FleetReader` read by one loop. Not a core `QueuedSubscription`:
+ * its acknowledgements follow the loop (an alert is acked when the loop asks for the next), so
+ * alerts wait in the pull's own bounded buffer (`maxBufferedAlerts`), not in a second queue.
+ * `unsubscribe()` with an alert in hand leaves it to the loop: its next `next()` acks it and
+ * ends, a `break` or a throw has it delivered again; `await using` has it delivered again.
+ */
 class JetStreamFleetSubscription implements FleetSubscription {
   readonly #hub = new EventHub<FleetStatus>();
   readonly #stop = new AbortController();
   readonly #reader: FleetReader;
-  #settle: (error: FalcoError | undefined) => void = () => {};
-  readonly closed = new Promise<FalcoError | undefined>((resolve) => {
+  #settle: (end: SubscriptionEnd) => void = () => {};
+  readonly closed = new Promise<SubscriptionEnd>((resolve) => {
     this.#settle = resolve;
   });
-  #started = false;
+  #loop: FleetLoop = "none";
+  /** How it ended (once it has). */
+  #end: SubscriptionEnd | undefined;
+  /** The end the user asked for: `unsubscribe()` or the signal. */
+  #requested: SubscriptionEnd | undefined;
 
   constructor(options: SubscribeFleetOptions, prefix: string) {
     const signal = options.signal;
-    if (signal?.aborted) this.#stop.abort();
-    signal?.addEventListener("abort", () => this.#stop.abort(), {
+    if (signal?.aborted) this.#request({ reason: "aborted" });
+    signal?.addEventListener("abort", () => this.#request({ reason: "aborted" }), {
       once: true,
       signal: this.#stop.signal,
     });
@@ -59,46 +81,80 @@ class JetStreamFleetSubscription implements FleetSubscription {
     });
   }
 
+  get pending(): number {
+    return this.#reader.pending;
+  }
+
   unsubscribe(): void {
-    this.#stop.abort();
-    if (!this.#started) this.#end(undefined);
+    this.#request({ reason: "unsubscribed" });
   }
 
   status(): AsyncIterable<FleetStatus> {
-    return this.#hub.subscribe();
+    const end = this.#end;
+    if (end === undefined) return this.#hub.subscribe();
+    return (async function* () {
+      yield { type: "closed", ...end } as FleetStatus;
+    })();
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Alert> {
-    if (this.#started) throw new TypeError("a fleet subscription can be iterated once");
-    this.#started = true;
+    if (this.#loop !== "none") {
+      throw new AlreadyIteratedError(
+        "this fleet subscription is already iterated (each feeds one loop): call subscribeFleet() again for another loop",
+      );
+    }
+    this.#loop = "idle";
     return this.#read();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.unsubscribe();
+    // The loop has left it with an alert in hand: delivered again.
+    if (this.#loop === "in-hand")
+      await this.#release(this.#requested ?? { reason: "unsubscribed" });
+    await this.closed;
+  }
+
+  #request(end: SubscriptionEnd): void {
+    this.#requested ??= end;
+    this.#stop.abort();
+    if (this.#loop === "none" || this.#loop === "idle") void this.#release(this.#requested);
   }
 
   async *#read(): AsyncGenerator<Alert, void, undefined> {
     const stop = this.#stop.signal;
-    let failure: FalcoError | undefined;
+    let end: SubscriptionEnd = { reason: "unsubscribed" }; // `break` out of the loop
     try {
+      this.#loop = "waiting";
       if (!(await this.#reader.open())) return;
       for (let alert = await this.#reader.next(); alert; alert = await this.#reader.next()) {
+        this.#loop = "in-hand";
         yield alert;
+        this.#loop = "waiting";
         this.#reader.handled();
         if (stop.aborted) return;
       }
+      end = { reason: "completed" };
     } catch (error) {
       if (stop.aborted && !(error instanceof FalcoError)) return;
-      failure = error instanceof FalcoError ? error : new NatsConnectionError(String(error));
+      const failure = error instanceof FalcoError ? error : new NatsConnectionError(String(error));
+      end = { reason: "failed", error: failure };
       throw failure;
     } finally {
-      // Closed (and so deaf to the abort) before the abort ends whatever still waits.
-      const closing = this.#reader.close();
-      this.#stop.abort();
-      await closing;
-      this.#end(failure);
+      await this.#release(end.reason === "failed" ? end : (this.#requested ?? end));
     }
   }
 
-  #end(failure: FalcoError | undefined): void {
-    this.#hub.publish({ type: "closed", error: failure });
-    this.#settle(failure);
+  /** Lets go of the connection (the alert in hand is delivered again), then ends with `end`. */
+  async #release(end: SubscriptionEnd): Promise<void> {
+    this.#loop = "ended";
+    // Closed (and so deaf to the abort) before the abort ends whatever still waits.
+    const closing = this.#reader.close();
+    this.#stop.abort();
+    await closing;
+    if (this.#end) return;
+    this.#end = end;
+    this.#hub.publish({ type: "closed", ...end });
+    this.#settle(end);
   }
 }

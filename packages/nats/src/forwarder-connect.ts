@@ -1,10 +1,10 @@
+import { backoffDelayMs, sleep } from "@falco-sdk/core";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { connectNats } from "./connection-options.js";
 import type { ForwarderLifecycle } from "./forwarder-lifecycle.js";
-import { type ForwarderSettings, retryDelayMs } from "./forwarder-settings.js";
+import type { ForwarderSettings } from "./forwarder-settings.js";
 import type { ForwarderStatus } from "./forwarder-status.js";
 import { NatsConnectionError } from "./nats-errors.js";
-import { sleep } from "./nats-failures.js";
 
 /**
  * Connects (`connecting`), and with `waitForServer` dials again after a growing delay while
@@ -28,7 +28,7 @@ export async function connectForwarder(
     } catch (error) {
       const notYet = error instanceof NatsConnectionError && settings.options.waitForServer;
       if (!(error instanceof NatsConnectionError) || !notYet || lifecycle.closing) throw error;
-      const delayMs = retryDelayMs(settings.retry, attempt);
+      const delayMs = backoffDelayMs(settings.retry, attempt);
       report({ type: "publish-failed", error, backlog: backlogSize(), delayMs });
       await sleep(delayMs, lifecycle.stopped);
       if (lifecycle.closing) return undefined;

@@ -1,4 +1,4 @@
-import type { BackoffOptions } from "./backoff-options.js";
+import type { BackoffOptions } from "@falco-sdk/core";
 import type { NatsConnectionOptions } from "./connection-options.js";
 import type { StreamOptions } from "./stream.js";
 

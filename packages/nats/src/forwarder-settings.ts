@@ -1,4 +1,4 @@
-import { ConfigurationError } from "@falco-sdk/core";
+import { type BackoffOptions, ConfigurationError } from "@falco-sdk/core";
 import { serverList } from "./connection-options.js";
 import type { NatsForwarderOptions } from "./forwarder-options.js";
 import { type ResolvedStream, resolveStream } from "./stream.js";
@@ -12,16 +12,9 @@ export interface ForwarderSettings {
   readonly maxBacklog: number;
   readonly ackTimeoutMs: number;
   readonly waitWhenFull: boolean;
-  readonly retry: RetryBackoff;
+  readonly retry: Required<BackoffOptions>;
   /** The servers, for messages. */
   readonly servers: string;
-}
-
-export interface RetryBackoff {
-  readonly initialDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly multiplier: number;
-  readonly jitter: number;
 }
 
 /** Checks `options` (throwing `ConfigurationError`) and fills in the defaults. */
@@ -53,13 +46,4 @@ export function forwarderSettings(options: NatsForwarderOptions): ForwarderSetti
     retry: { initialDelayMs, maxDelayMs: Math.max(initialDelayMs, maxDelayMs), multiplier, jitter },
     servers: serverList(options).join(", "),
   };
-}
-
-/** Delay before retry number `attempt` (1-based). */
-export function retryDelayMs(retry: RetryBackoff, attempt: number): number {
-  const delay = Math.min(
-    retry.initialDelayMs * retry.multiplier ** (attempt - 1),
-    retry.maxDelayMs,
-  );
-  return Math.round(delay * (1 - retry.jitter + Math.random() * 2 * retry.jitter));
 }

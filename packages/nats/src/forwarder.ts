@@ -1,4 +1,5 @@
-import { type Alert, ConfigurationError, EventHub } from "@falco-sdk/core";
+import { type Alert, ConfigurationError, sleep } from "@falco-sdk/core";
+import { EventHub } from "@falco-sdk/core/internal";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { encodeAlert } from "./alert-message.js";
 import { Backlog } from "./backlog.js";
@@ -11,7 +12,7 @@ import type { NatsForwarderOptions } from "./forwarder-options.js";
 import { type ForwarderSettings, forwarderSettings } from "./forwarder-settings.js";
 import type { ForwarderStats, ForwarderStatus } from "./forwarder-status.js";
 import { LeaderElections, streamLeaderElectedSubject } from "./leader-elections.js";
-import { asFalcoError, sleep } from "./nats-failures.js";
+import { asFalcoError } from "./nats-failures.js";
 import { prepareStream } from "./prepare-stream.js";
 import { readSource } from "./read-source.js";
 
@@ -87,7 +88,8 @@ class JetStreamForwarder implements NatsForwarder {
       accept: (alert) => this.#accept(alert),
       signal: options.signal,
       stopWhen: [this.#ended, running],
-      roomOrStop: waitWhenFull && (() => backlog.size < maxBacklog || backlog.changed()),
+      roomOrStop:
+        waitWhenFull && (() => backlog.size < maxBacklog || backlog.whenBelow(maxBacklog)),
       keepLate: () => this.#lifecycle.phase !== "closed",
     });
     if (this.#lifecycle.error) throw this.#lifecycle.error;
@@ -179,6 +181,6 @@ class JetStreamForwarder implements NatsForwarder {
   /** Resolves when the backlog is empty, or the forwarder failed or closed. */
   async #drained(): Promise<void> {
     const backlog = this.#backlog;
-    while (backlog.size > 0 && !this.#lifecycle.stopped.aborted) await backlog.changed();
+    while (backlog.size > 0 && !this.#lifecycle.stopped.aborted) await backlog.whenEmpty();
   }
 }

@@ -1,4 +1,5 @@
-import { FalcoError } from "@falco-sdk/core";
+import { FalcoError, sleep } from "@falco-sdk/core";
+import { linkedAbortController } from "@falco-sdk/core/internal";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { errors } from "@nats-io/nats-core";
 import { NatsAuthError, NatsConnectionError, NatsStreamError } from "./nats-errors.js";
@@ -7,21 +8,19 @@ import { NatsAuthError, NatsConnectionError, NatsStreamError } from "./nats-erro
 // (rejected), or give up.
 
 /**
- * Waits `ms`, or less when `signal` aborts or `wake` resolves first. Listens to `signal` only
- * while it waits, so a long-lived signal holds nothing per sleep.
+ * Core's abortable `sleep`, ended early too when `wake` settles (a leader's election, a
+ * connection that came back). Listens to `signal` only while it sleeps.
  */
-export function sleep(ms: number, signal: AbortSignal, wake?: Promise<unknown>): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    void wake?.then(done, done);
-  });
+export async function sleepOrWake(
+  ms: number,
+  signal: AbortSignal,
+  wake: Promise<unknown>,
+): Promise<void> {
+  const nap = linkedAbortController(signal);
+  const end = () => nap.abort();
+  void wake.then(end, end);
+  await sleep(ms, nap.signal);
+  nap.abort();
 }
 
 /** Ours as they are; anything else as a (retryable) connection error. */

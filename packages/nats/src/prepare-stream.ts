@@ -1,9 +1,10 @@
+import { backoffDelayMs } from "@falco-sdk/core";
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { ForwarderLifecycle } from "./forwarder-lifecycle.js";
-import { type ForwarderSettings, retryDelayMs } from "./forwarder-settings.js";
+import type { ForwarderSettings } from "./forwarder-settings.js";
 import type { ForwarderStatus } from "./forwarder-status.js";
 import type { LeaderElections } from "./leader-elections.js";
-import { asFalcoError, isTransient, sleep } from "./nats-failures.js";
+import { asFalcoError, isTransient, sleepOrWake } from "./nats-failures.js";
 import { ensureStream } from "./stream.js";
 
 /**
@@ -27,14 +28,14 @@ export async function prepareStream(
       return;
     } catch (error) {
       if (!isTransient(error)) throw error;
-      const delayMs = retryDelayMs(settings.retry, attempt);
+      const delayMs = backoffDelayMs(settings.retry, attempt);
       report({
         type: "publish-failed",
         error: asFalcoError(error),
         backlog: backlogSize(),
         delayMs,
       });
-      await sleep(delayMs, lifecycle.stopped, elections.after(electionsBefore));
+      await sleepOrWake(delayMs, lifecycle.stopped, elections.after(electionsBefore));
     }
   }
 }
