@@ -1,6 +1,6 @@
 import type { Consumer, JetStreamClient } from "@nats-io/jetstream";
 import type { LeaderElections } from "./leader-elections.js";
-import { isTransient, sleep } from "./nats-failures.js";
+import { isTransient, sleepOrWake } from "./nats-failures.js";
 
 /**
  * How long to wait for a consumer's leader-elected advisory before asking again whether it
@@ -24,14 +24,14 @@ export async function consumerWithLeader(
   options: {
     /** The server is part of a cluster (its INFO names one). */
     readonly clustered: boolean;
-    readonly stopped: Promise<void>;
-    readonly isStopped: () => boolean;
+    /** Ends the wait: resolves undefined. */
+    readonly signal: AbortSignal;
     /** Called once when the consumer has no leader yet. */
     readonly leaderless: () => void;
   },
 ): Promise<Consumer | undefined> {
   let reported = false;
-  while (!options.isStopped()) {
+  while (!options.signal.aborted) {
     const electionsBefore = elections.count;
     try {
       const consumer = await js.consumers.get(stream, name);
@@ -44,10 +44,7 @@ export async function consumerWithLeader(
     if (elections.count > electionsBefore) continue;
     if (!reported) options.leaderless();
     reported = true;
-    await sleep(
-      LEADER_RECHECK_MS,
-      Promise.race([elections.after(electionsBefore), options.stopped]),
-    );
+    await sleepOrWake(LEADER_RECHECK_MS, options.signal, elections.after(electionsBefore));
   }
   return undefined;
 }

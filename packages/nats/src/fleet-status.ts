@@ -1,4 +1,4 @@
-import type { FalcoError } from "@falco-sdk/core";
+import type { FalcoError, SubscriptionClosedEvent } from "@falco-sdk/core";
 
 /** What a fleet subscription reports through `status()`. */
 export type FleetStatus =
@@ -16,4 +16,5 @@ export type FleetStatus =
   | { readonly type: "waiting-for-stream"; readonly stream: string }
   /** A message in the stream that is not a Falco alert: terminated (never redelivered). */
   | { readonly type: "invalid-message"; readonly subject: string; readonly error: FalcoError }
-  | { readonly type: "closed"; readonly error?: FalcoError };
+  /** The last event: why it ended (`reason`, and `error` when it failed), as `closed` says. */
+  | SubscriptionClosedEvent;

@@ -133,6 +133,58 @@ describe("subscribeFleet", () => {
     patient.unsubscribe();
   });
 
+  it("unsubscribe() while it waits for the stream ends the loop and closes", async () => {
+    const nats = await natsServer();
+    const patient = subscribeFleet({ servers: nats.url, waitForStream: true });
+    const events: string[] = [];
+    void (async () => {
+      for await (const e of patient.status()) events.push(e.type);
+    })();
+    const first = patient[Symbol.asyncIterator]().next();
+    await eventually(() => events.includes("waiting-for-stream"), "waiting-for-stream");
+    patient.unsubscribe();
+    expect(await first).toEqual({ done: true, value: undefined });
+    expect(await patient.closed).toEqual({ reason: "unsubscribed" });
+    await eventually(() => events.at(-1) === "closed", "the closed event");
+  });
+
+  it("is an AlertSubscription: one loop, await using, pending, closed with why", async () => {
+    const nats = await natsServer();
+    const forwarder = createNatsForwarder({ servers: nats.url });
+    defer(() => forwarder.close());
+    const sent = Array.from({ length: 5 }, (_, i) => fleetAlert("c", i));
+    await forwarder.forward(fromArray(sent));
+    const events: string[] = [];
+    {
+      await using sub = subscribeFleet({ servers: nats.url, start: "all", maxBufferedAlerts: 8 });
+      void (async () => {
+        for await (const e of sub.status()) events.push(e.type);
+      })();
+      const iterator = sub[Symbol.asyncIterator]();
+      expect(() => sub[Symbol.asyncIterator]()).toThrow(
+        expect.objectContaining({ code: "already-iterated" }),
+      );
+      expect(key((await iterator.next()).value)).toBe(key(sent[0] ?? fleetAlert("?", 0)));
+      await eventually(() => sub.pending === 4, "the rest fetched ahead");
+    }
+    await eventually(() => events.at(-1) === "closed", "closed after await using");
+
+    const stop = new AbortController();
+    const aborted = subscribeFleet({ servers: nats.url, start: "all", signal: stop.signal });
+    const first = aborted[Symbol.asyncIterator]();
+    await first.next();
+    stop.abort();
+    expect(await first.next()).toEqual({ done: true, value: undefined });
+    expect(await aborted.closed).toEqual({ reason: "aborted" });
+    const after: unknown[] = [];
+    for await (const e of aborted.status()) after.push(e);
+    expect(after).toEqual([{ type: "closed", reason: "aborted" }]);
+
+    const never = subscribeFleet({ servers: nats.url });
+    never.unsubscribe();
+    expect(await never.closed).toEqual({ reason: "unsubscribed" });
+  });
+
   it("a durable redelivers the alert in hand when the loop ends without asking for the next", async () => {
     const nats = await natsServer();
     const forwarder = createNatsForwarder({ servers: nats.url });

@@ -1,134 +1,27 @@
 import {
   type Alert,
-  AlertParseError,
+  type AlertSubscription,
+  AlreadyIteratedError,
   ConfigurationError,
-  compileAlertFilter,
-  EventHub,
   FalcoError,
-  parseAlertJson,
+  type SubscriptionEnd,
 } from "@falco-sdk/core";
-import {
-  AckPolicy,
-  type Consumer,
-  type ConsumerConfig,
-  DeliverPolicy,
-  JetStreamApiError,
-  type JsMsg,
-  jetstream,
-  jetstreamManager,
-} from "@nats-io/jetstream";
-import { type NatsConnection, nanos } from "@nats-io/nats-core";
-import { connectNats, serverList } from "./connection-options.js";
-import { consumerWithLeader } from "./consumer-leader.js";
-import type { FleetFilter, SubscribeFleetOptions } from "./fleet-options.js";
+import { EventHub } from "@falco-sdk/core/internal";
+import type { SubscribeFleetOptions } from "./fleet-options.js";
+import { FleetReader } from "./fleet-reader.js";
 import type { FleetStatus } from "./fleet-status.js";
-import { consumerLeaderElectedSubject, LeaderElections } from "./leader-elections.js";
-import { NatsConnectionError, NatsStreamError } from "./nats-errors.js";
-import { asFalcoError, isTransient } from "./nats-failures.js";
+import { NatsConnectionError } from "./nats-errors.js";
 import { DEFAULT_STREAM } from "./stream.js";
-import {
-  checkSubjectPrefix,
-  DEFAULT_SUBJECT_PREFIX,
-  priorityToken,
-  subjectToken,
-} from "./subject.js";
+import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "./subject.js";
 
-/** The fleet's alerts, nats.js style: `for await` it; end it with `break` or `unsubscribe()`. */
-export interface FleetSubscription extends AsyncIterable<Alert> {
-  /** Ends the subscription; the loop finishes without an error. */
-  unsubscribe(): void;
-  /** Resolves when the subscription has ended: with the error that ended it, if any. */
-  readonly closed: Promise<FalcoError | undefined>;
-  /** Connection and consumer events from now on; ends after "closed". */
-  status(): AsyncIterable<FleetStatus>;
-}
+export { fleetSubject } from "./fleet-filter.js";
 
-/** The consumer's filter_subject for what the subject can express (one host, source, priority). */
-export function fleetSubject(prefix: string, filter: FleetFilter = {}): string {
-  const one = <T>(values: readonly T[] | undefined) =>
-    values && values.length === 1 ? values[0] : undefined;
-  const host = one(filter.hosts);
-  const source = one(filter.sources);
-  let priority = one(filter.priorities);
-  if (!priority && filter.minPriority === "Emergency") priority = "Emergency";
-  if (host === undefined && source === undefined && priority === undefined) return `${prefix}.>`;
-  return [
-    prefix,
-    host === undefined ? "*" : subjectToken(host),
-    source === undefined ? "*" : subjectToken(source),
-    priority === undefined ? "*" : priorityToken(priority),
-  ].join(".");
-}
-
-function fleetPredicate(filter: FleetFilter = {}): (alert: Alert) => boolean {
-  const base = compileAlertFilter(filter);
-  const hosts = filter.hosts && filter.hosts.length > 0 ? new Set(filter.hosts) : undefined;
-  const priorities =
-    filter.priorities && filter.priorities.length > 0 ? new Set(filter.priorities) : undefined;
-  return (alert) =>
-    (!hosts || hosts.has(alert.hostname)) &&
-    (!priorities || priorities.has(alert.priority)) &&
-    (!base || base(alert));
-}
-
-function consumerConfig(options: SubscribeFleetOptions, subject: string): Partial<ConsumerConfig> {
-  const start = options.start ?? "new";
-  const config: Partial<ConsumerConfig> = {
-    ack_policy: AckPolicy.Explicit,
-    ack_wait: nanos(options.ackWaitMs ?? 30_000),
-    filter_subject: subject,
-    max_ack_pending: Math.max(1000, (options.maxBufferedAlerts ?? 64) * 4),
-  };
-  if (start instanceof Date) {
-    config.deliver_policy = DeliverPolicy.StartTime;
-    config.opt_start_time = start.toISOString();
-  } else {
-    config.deliver_policy = start === "all" ? DeliverPolicy.All : DeliverPolicy.New;
-  }
-  if (options.durable) config.durable_name = options.durable;
-  else config.inactive_threshold = nanos(30_000);
-  return config;
-}
-
-const CONSUMER_NOT_FOUND = 10014;
-const STREAM_NOT_FOUND = 10059;
-
-async function openConsumer(
-  nc: NatsConnection,
-  stream: string,
-  options: SubscribeFleetOptions,
-  subject: string,
-): Promise<string> {
-  const jsm = await jetstreamManager(nc);
-  const config = consumerConfig(options, subject);
-  try {
-    if (options.durable) {
-      try {
-        await jsm.consumers.info(stream, options.durable);
-        return options.durable; // an existing durable keeps its position and settings
-      } catch (error) {
-        if (!(error instanceof JetStreamApiError && error.code === CONSUMER_NOT_FOUND)) throw error;
-      }
-    }
-    const info = await jsm.consumers.add(stream, config);
-    return info.name;
-  } catch (error) {
-    if (error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) {
-      throw new NatsStreamError(
-        `there is no stream ${stream} on this NATS: start a forwarder (falco-alerts forward), ` +
-          "which creates it, or name the right stream (--stream)",
-        { cause: error },
-      );
-    }
-    if (error instanceof JetStreamApiError) {
-      throw new NatsStreamError(
-        `JetStream refused the consumer on ${stream}: ${error.message} (code ${error.code})`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-}
+/**
+ * The fleet's alerts, as every subscription of the SDK (`AlertSubscription`): `for await` it
+ * once; end it with `break`, `unsubscribe()`, its `signal` or `await using`. `pending` counts
+ * the alerts fetched ahead of the loop (`maxBufferedAlerts`).
+ */
+export type FleetSubscription = AlertSubscription<Alert, FleetStatus>;
 
 /**
  * Reads the fleet's alerts from JetStream as the same `Alert` objects the other inputs yield,
@@ -141,158 +34,127 @@ export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscr
   const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;
   const prefixProblem = checkSubjectPrefix(prefix);
   if (prefixProblem) throw new ConfigurationError(prefixProblem);
-  const stream = options.stream ?? DEFAULT_STREAM;
-  const subject = fleetSubject(prefix, options.filter);
-  const matches = fleetPredicate(options.filter);
-  const hub = new EventHub<FleetStatus>();
-  const stop = new AbortController();
-  if (options.signal?.aborted) stop.abort();
-  options.signal?.addEventListener("abort", () => stop.abort(), { once: true });
-  let settle: (error: FalcoError | undefined) => void = () => {};
-  const closed = new Promise<FalcoError | undefined>((resolve) => {
-    settle = resolve;
-  });
-  let started = false;
+  return new JetStreamFleetSubscription(options, prefix);
+}
 
-  async function* run(): AsyncGenerator<Alert, void, undefined> {
-    let nc: NatsConnection | undefined;
-    let pending: JsMsg | undefined;
-    let failure: FalcoError | undefined;
-    let finishing = false;
-    try {
-      if (stop.signal.aborted) return;
-      hub.publish({ type: "connecting", servers: serverList(options).join(", ") });
-      nc = await connectNats(options);
-      const connection = nc;
-      let messages: Awaited<ReturnType<Consumer["consume"]>> | undefined;
-      // Before the consumer exists: its first leader election may come any moment.
-      const elections = new LeaderElections(connection, consumerLeaderElectedSubject(stream));
-      // Stop the pull first, so the acks already sent are flushed by drain() below.
-      stop.signal.addEventListener(
-        "abort",
-        () => {
-          if (finishing) return;
-          if (messages) messages.stop();
-          else void connection.close();
-        },
-        { once: true },
+/**
+ * Where the loop over a fleet subscription is: `none` (not iterated), `idle` (iterated, its
+ * first `next()` not called yet), `waiting` (for the reader's next alert), `in-hand` (an alert
+ * handed out, the loop handling it), `ended`.
+ */
+type FleetLoop = "none" | "idle" | "waiting" | "in-hand" | "ended";
+
+/**
+ * A fleet subscription: one `FleetReader` read by one loop. Not a core `QueuedSubscription`:
+ * its acknowledgements follow the loop (an alert is acked when the loop asks for the next), so
+ * alerts wait in the pull's own bounded buffer (`maxBufferedAlerts`), not in a second queue.
+ * `unsubscribe()` with an alert in hand leaves it to the loop: its next `next()` acks it and
+ * ends, a `break` or a throw has it delivered again; `await using` has it delivered again.
+ */
+class JetStreamFleetSubscription implements FleetSubscription {
+  readonly #hub = new EventHub<FleetStatus>();
+  readonly #stop = new AbortController();
+  readonly #reader: FleetReader;
+  #settle: (end: SubscriptionEnd) => void = () => {};
+  readonly closed = new Promise<SubscriptionEnd>((resolve) => {
+    this.#settle = resolve;
+  });
+  #loop: FleetLoop = "none";
+  /** How it ended (once it has). */
+  #end: SubscriptionEnd | undefined;
+  /** The end the user asked for: `unsubscribe()` or the signal. */
+  #requested: SubscriptionEnd | undefined;
+
+  constructor(options: SubscribeFleetOptions, prefix: string) {
+    const signal = options.signal;
+    if (signal?.aborted) this.#request({ reason: "aborted" });
+    signal?.addEventListener("abort", () => this.#request({ reason: "aborted" }), {
+      once: true,
+      signal: this.#stop.signal,
+    });
+    this.#reader = new FleetReader({
+      options,
+      stream: options.stream ?? DEFAULT_STREAM,
+      prefix,
+      report: (event) => this.#hub.publish(event),
+      signal: this.#stop.signal,
+    });
+  }
+
+  get pending(): number {
+    return this.#reader.pending;
+  }
+
+  unsubscribe(): void {
+    this.#request({ reason: "unsubscribed" });
+  }
+
+  status(): AsyncIterable<FleetStatus> {
+    const end = this.#end;
+    if (end === undefined) return this.#hub.subscribe();
+    return (async function* () {
+      yield { type: "closed", ...end } as FleetStatus;
+    })();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Alert> {
+    if (this.#loop !== "none") {
+      throw new AlreadyIteratedError(
+        "this fleet subscription is already iterated (each feeds one loop): call subscribeFleet() again for another loop",
       );
-      let name = "";
-      void (async () => {
-        for await (const event of connection.status()) {
-          if (event.type === "disconnect")
-            hub.publish({ type: "disconnected", server: event.server });
-          if (event.type === "reconnect") {
-            hub.publish({ type: "connected", server: event.server, consumer: name });
-          }
-        }
-      })();
-      for (let waited = false; ; waited = true) {
-        try {
-          name = await openConsumer(connection, stream, options, subject);
-          break;
-        } catch (error) {
-          const missing =
-            error instanceof NatsStreamError &&
-            error.code === "nats-stream" &&
-            error.cause instanceof JetStreamApiError &&
-            error.cause.code === STREAM_NOT_FOUND;
-          // JetStream not ready (a cluster electing a leader after losing a node): retry.
-          const transient = isTransient(error);
-          if (!transient && (!missing || !options.waitForStream)) throw error;
-          if (transient) {
-            hub.publish({ type: "retrying", error: asFalcoError(error), delayMs: 500 });
-          } else if (!waited) {
-            hub.publish({ type: "waiting-for-stream", stream });
-          }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 500);
-            stop.signal.addEventListener(
-              "abort",
-              () => {
-                clearTimeout(timer);
-                resolve();
-              },
-              { once: true },
-            );
-          });
-          if (stop.signal.aborted) return;
-        }
-      }
-      const consumerName = name;
-      elections.accept = (subject) =>
-        subject === consumerLeaderElectedSubject(stream, consumerName);
-      const consumer = await consumerWithLeader(jetstream(connection), stream, name, elections, {
-        clustered: Boolean(connection.info?.cluster),
-        stopped: new Promise((resolve) =>
-          stop.signal.addEventListener("abort", () => resolve(), { once: true }),
-        ),
-        isStopped: () => stop.signal.aborted,
-        leaderless: () => hub.publish({ type: "waiting-for-leader", consumer: consumerName }),
-      });
-      if (!consumer || stop.signal.aborted) return;
-      messages = await consumer.consume({ max_messages: options.maxBufferedAlerts ?? 64 });
-      hub.publish({ type: "connected", server: connection.getServer(), consumer: name });
-      for await (const msg of messages) {
-        let alert: Alert;
-        try {
-          alert = parseAlertJson(msg.string());
-        } catch (error) {
-          msg.term();
-          const parseError =
-            error instanceof FalcoError ? error : new AlertParseError(String(error));
-          hub.publish({ type: "invalid-message", subject: msg.subject, error: parseError });
-          continue;
-        }
-        if (!matches(alert)) {
-          msg.ack();
-          continue;
-        }
-        pending = msg;
+    }
+    this.#loop = "idle";
+    return this.#read();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.unsubscribe();
+    // The loop has left it with an alert in hand: delivered again.
+    if (this.#loop === "in-hand")
+      await this.#release(this.#requested ?? { reason: "unsubscribed" });
+    await this.closed;
+  }
+
+  #request(end: SubscriptionEnd): void {
+    this.#requested ??= end;
+    this.#stop.abort();
+    if (this.#loop === "none" || this.#loop === "idle") void this.#release(this.#requested);
+  }
+
+  async *#read(): AsyncGenerator<Alert, void, undefined> {
+    const stop = this.#stop.signal;
+    let end: SubscriptionEnd = { reason: "unsubscribed" }; // `break` out of the loop
+    try {
+      this.#loop = "waiting";
+      if (!(await this.#reader.open())) return;
+      for (let alert = await this.#reader.next(); alert; alert = await this.#reader.next()) {
+        this.#loop = "in-hand";
         yield alert;
-        pending = undefined;
-        msg.ack();
-        if (stop.signal.aborted) return;
+        this.#loop = "waiting";
+        this.#reader.handled();
+        if (stop.aborted) return;
       }
-      const lost = connection.isClosed() ? await connection.closed() : undefined;
-      if (lost && !stop.signal.aborted) {
-        failure = new NatsConnectionError(`the NATS connection closed: ${lost.message}`, {
-          cause: lost,
-        });
-        throw failure;
-      }
+      end = { reason: "completed" };
     } catch (error) {
-      if (stop.signal.aborted && !(error instanceof FalcoError)) return;
-      failure = error instanceof FalcoError ? error : new NatsConnectionError(String(error));
+      if (stop.aborted && !(error instanceof FalcoError)) return;
+      const failure = error instanceof FalcoError ? error : new NatsConnectionError(String(error));
+      end = { reason: "failed", error: failure };
       throw failure;
     } finally {
-      finishing = true;
-      // The alert in hand was not finished: have it delivered again at once.
-      pending?.nak();
-      stop.abort();
-      if (nc && !nc.isClosed()) {
-        // drain() flushes the acks sent so far; close() if it cannot.
-        await nc.drain().catch(() => nc?.close());
-      }
-      hub.publish({ type: "closed", error: failure });
-      settle(failure);
+      await this.#release(end.reason === "failed" ? end : (this.#requested ?? end));
     }
   }
 
-  return {
-    unsubscribe: () => {
-      stop.abort();
-      if (!started) {
-        hub.publish({ type: "closed" });
-        settle(undefined);
-      }
-    },
-    closed,
-    status: () => hub.subscribe(),
-    [Symbol.asyncIterator]() {
-      if (started) throw new TypeError("a fleet subscription can be iterated once");
-      started = true;
-      return run();
-    },
-  };
+  /** Lets go of the connection (the alert in hand is delivered again), then ends with `end`. */
+  async #release(end: SubscriptionEnd): Promise<void> {
+    this.#loop = "ended";
+    // Closed (and so deaf to the abort) before the abort ends whatever still waits.
+    const closing = this.#reader.close();
+    this.#stop.abort();
+    await closing;
+    if (this.#end) return;
+    this.#end = end;
+    this.#hub.publish({ type: "closed", ...end });
+    this.#settle(end);
+  }
 }

@@ -1,3 +1,4 @@
+import type { BackoffOptions } from "@falco-sdk/core";
 import type { NatsConnectionOptions } from "./connection-options.js";
 import type { StreamOptions } from "./stream.js";
 
@@ -26,14 +27,22 @@ export interface NatsForwarderOptions extends NatsConnectionOptions {
   /** How long one publish waits for JetStream's ack before it is retried. @default 5000 */
   readonly ackTimeoutMs?: number;
   /**
-   * Delay before retrying a failed publish: grpc-js style, growing x1.6 per failure up to
-   * `maxRetryDelayMs`, +-20% jitter, ended early when a lost connection comes back. Only one
-   * publish is retried at a time, so a long outage costs one request per delay. @default 1000
+   * Delays before retrying a failed publish (and, with `waitForServer`, a connection): the
+   * n-th waits `min(initialDelayMs * multiplier^(n-1), maxDelayMs)`, +-`jitter`, ended early
+   * when a lost connection comes back or the stream elects a leader. Only one publish is
+   * retried at a time, so a long outage costs one request per delay. `maxDelayMs` is short
+   * by default because JetStream recovers by itself (a cluster electing a new stream leader
+   * takes seconds) and the backlog should drain soon after.
+   * @default { initialDelayMs: 1000, maxDelayMs: 5000, multiplier: 1.6, jitter: 0.2 }
+   */
+  readonly retry?: BackoffOptions;
+  /**
+   * @deprecated Use `retry.initialDelayMs` (same meaning); used when that is not given.
+   * @default 1000
    */
   readonly retryDelayMs?: number;
   /**
-   * Longest delay between retries. Short, because JetStream recovers by itself (a cluster
-   * electing a new stream leader takes seconds) and the backlog should drain soon after.
+   * @deprecated Use `retry.maxDelayMs` (same meaning); used when that is not given.
    * @default 5000
    */
   readonly maxRetryDelayMs?: number;

@@ -1,4 +1,5 @@
-import { FalcoError } from "@falco-sdk/core";
+import { FalcoError, sleep } from "@falco-sdk/core";
+import { linkedAbortController } from "@falco-sdk/core/internal";
 import { JetStreamApiError } from "@nats-io/jetstream";
 import { errors } from "@nats-io/nats-core";
 import { NatsAuthError, NatsConnectionError, NatsStreamError } from "./nats-errors.js";
@@ -6,15 +7,20 @@ import { NatsAuthError, NatsConnectionError, NatsStreamError } from "./nats-erro
 // How the forwarder and the fleet subscription tell NATS failures apart: retry (transient), skip
 // (rejected), or give up.
 
-/** Waits `ms`, or less when `wake` resolves first. */
-export function sleep(ms: number, wake: Promise<void>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    }),
-    wake,
-  ]).finally(() => clearTimeout(timer));
+/**
+ * Core's abortable `sleep`, ended early too when `wake` settles (a leader's election, a
+ * connection that came back). Listens to `signal` only while it sleeps.
+ */
+export async function sleepOrWake(
+  ms: number,
+  signal: AbortSignal,
+  wake: Promise<unknown>,
+): Promise<void> {
+  const nap = linkedAbortController(signal);
+  const end = () => nap.abort();
+  void wake.then(end, end);
+  await sleep(ms, nap.signal);
+  nap.abort();
 }
 
 /** Ours as they are; anything else as a (retryable) connection error. */

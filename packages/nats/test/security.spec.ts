@@ -43,7 +43,8 @@ describe("NATS authentication", () => {
     expect(authFailures(nats.log())).toBe(2);
     const sub = subscribeFleet({ servers: nats.url, user: "falco", password: "nope" });
     await expect(sub[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(NatsAuthError);
-    expect(await sub.closed).toBeInstanceOf(NatsAuthError);
+    const end = await sub.closed;
+    expect(end.reason === "failed" && end.error).toBeInstanceOf(NatsAuthError);
   });
 
   it("token authentication", async () => {
