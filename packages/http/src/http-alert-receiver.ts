@@ -18,8 +18,10 @@ import {
 } from "@falco-sdk/core";
 import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
 import { REJECT_REASONS, type ReceiverStatus, type RejectReason } from "./receiver-status.js";
+import { AlertIntake } from "./alert-intake.js";
 import {
   CONTENT_TYPES,
+  checkEncoding,
   decodeBody,
   mediaType,
   parseBody,
@@ -29,8 +31,19 @@ import {
 
 /** Counters of a receiver. */
 export interface ReceiverStats {
-  /** Alerts accepted (2xx). */
+  /**
+   * Alerts accepted (answered 204) and parsed. With `acknowledge: "received"` (the default),
+   * `received + malformed` is the number of 204 answers.
+   */
   readonly received: number;
+  /**
+   * Bodies answered 204 before they were parsed (`acknowledge: "received"`, the default)
+   * that turned out not to be an alert: bad JSON, not a Falco alert, an empty body, bad
+   * gzip or too large once inflated. Each is an alert lost, also announced by a `malformed`
+   * status event. Never counted in `rejected` (they were not refused). With
+   * `acknowledge: "parsed"` such bodies are refused (400 `bad-body`) instead.
+   */
+  readonly malformed: number;
   /** Alerts dropped because a consumer fell behind (oldest first). */
   readonly dropped: number;
   /**
@@ -99,6 +112,7 @@ export async function createHttpAlertReceiver(
   const secret = options.sharedSecret;
   const secretHeader = (secret?.header ?? "x-falco-sdk-secret").toLowerCase();
   let rejected = 0;
+  let malformed = 0;
   const rejectedByReason = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<
     RejectReason,
     number
@@ -129,9 +143,22 @@ export async function createHttpAlertReceiver(
     res.end(`${message}\n`);
   };
 
+  const intake = new AlertIntake(
+    maxBodyBytes,
+    (alert) => fanout.publish(alert),
+    (message) => {
+      malformed++;
+      status.publish({ type: "malformed", message, total: malformed });
+    },
+  );
+  const answerFirst = (options.acknowledge ?? "received") === "received";
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://receiver");
-    if (url.pathname !== path) return reject(res, 404, "wrong-path", `POST alerts to ${path}`);
+    // Falco posts to the path itself: compare before parsing the URL.
+    const target = req.url ?? "/";
+    if (target !== path && new URL(target, "http://receiver").pathname !== path) {
+      return reject(res, 404, "wrong-path", `POST alerts to ${path}`);
+    }
     if (req.method !== "POST")
       return reject(res, 405, "wrong-method", "only POST is accepted", { Allow: "POST" });
     if (secret) {
@@ -147,8 +174,15 @@ export async function createHttpAlertReceiver(
       return reject(res, 415, "content-type", message);
     }
     try {
-      const body = await readBody(req, maxBodyBytes);
       const encoding = req.headers["content-encoding"];
+      checkEncoding(encoding);
+      const body = await readBody(req, maxBodyBytes);
+      if (answerFirst) {
+        // The answer leaves with this turn of the event loop; the body is parsed after it.
+        res.writeHead(204).end();
+        intake.add(type, encoding, body);
+        return;
+      }
       fanout.publish(parseBody(type, decodeBody(encoding, body, maxBodyBytes)));
       res.writeHead(204).end();
     } catch (error) {
@@ -245,6 +279,7 @@ export async function createHttpAlertReceiver(
     stats: () => ({
       received: fanout.received,
       dropped: fanout.dropped,
+      malformed,
       rejected,
       rejectedByReason: { ...rejectedByReason },
       queued: fanout.queued,
@@ -252,6 +287,7 @@ export async function createHttpAlertReceiver(
     }),
     async close() {
       if (closing.signal.aborted) return;
+      intake.flush(); // bodies answered 204 so far are counted and queued like the rest
       closing.abort();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

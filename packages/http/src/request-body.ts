@@ -42,7 +42,9 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(chunk);
     });
-    req.once("end", () => resolve(Buffer.concat(chunks)));
+    req.once("end", () =>
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
+    );
     req.once("error", reject);
   });
 }
@@ -63,19 +65,27 @@ export function parseBody(type: string, body: Buffer): Alert {
 }
 
 /**
+ * The Content-Encoding, lowercase ("identity" when none).
+ * @throws RejectedRequest 415 for an encoding other than gzip and deflate
+ */
+export function checkEncoding(encoding: string | undefined): "identity" | "gzip" | "deflate" {
+  const name = (encoding ?? "identity").trim().toLowerCase();
+  if (name === "identity" || name === "") return "identity";
+  if (name === "gzip" || name === "deflate") return name;
+  throw new RejectedRequest(
+    415,
+    "content-type",
+    `Content-Encoding ${name} is not supported (gzip, deflate)`,
+  );
+}
+
+/**
  * The body as sent before compression: Falco's `http_output.compress_uploads` gzips it.
  * The decompressed size is held to `limit` too.
  */
 export function decodeBody(encoding: string | undefined, body: Buffer, limit: number): Buffer {
-  const name = (encoding ?? "identity").trim().toLowerCase();
-  if (name === "identity" || name === "") return body;
-  if (name !== "gzip" && name !== "deflate") {
-    throw new RejectedRequest(
-      415,
-      "content-type",
-      `Content-Encoding ${name} is not supported (gzip, deflate)`,
-    );
-  }
+  const name = checkEncoding(encoding);
+  if (name === "identity") return body;
   try {
     return (name === "gzip" ? gunzipSync : inflateSync)(body, { maxOutputLength: limit });
   } catch (error) {
