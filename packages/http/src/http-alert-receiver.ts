@@ -16,9 +16,9 @@ import {
   hostForUrl,
   linkedAbortController,
 } from "@falco-sdk/core";
+import { AlertIntake } from "./alert-intake.js";
 import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
 import { REJECT_REASONS, type ReceiverStatus, type RejectReason } from "./receiver-status.js";
-import { AlertIntake } from "./alert-intake.js";
 import {
   CONTENT_TYPES,
   checkEncoding,
