@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -17,17 +16,9 @@ import {
   linkedAbortController,
 } from "@falco-sdk/core";
 import { AlertIntake } from "./alert-intake.js";
+import { createPostHandler } from "./post-handler.js";
 import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
 import { REJECT_REASONS, type ReceiverStatus, type RejectReason } from "./receiver-status.js";
-import {
-  CONTENT_TYPES,
-  checkEncoding,
-  decodeBody,
-  mediaType,
-  parseBody,
-  RejectedRequest,
-  readBody,
-} from "./request-body.js";
 
 /** Counters of a receiver. */
 export interface ReceiverStats {
@@ -131,18 +122,6 @@ export async function createHttpAlertReceiver(
       total: rejected,
     });
   };
-  const reject = (
-    res: ServerResponse,
-    code: number,
-    reason: RejectReason,
-    message: string,
-    headers = {},
-  ) => {
-    count(code, reason, message);
-    res.writeHead(code, { "Content-Type": "text/plain; charset=utf-8", ...headers });
-    res.end(`${message}\n`);
-  };
-
   const intake = new AlertIntake(
     maxBodyBytes,
     (alert) => fanout.publish(alert),
@@ -151,52 +130,22 @@ export async function createHttpAlertReceiver(
       status.publish({ type: "malformed", message, total: malformed });
     },
   );
-  const answerFirst = (options.acknowledge ?? "received") === "received";
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    // Falco posts to the path itself: compare before parsing the URL.
-    const target = req.url ?? "/";
-    if (target !== path && new URL(target, "http://receiver").pathname !== path) {
-      return reject(res, 404, "wrong-path", `POST alerts to ${path}`);
-    }
-    if (req.method !== "POST")
-      return reject(res, 405, "wrong-method", "only POST is accepted", { Allow: "POST" });
-    if (secret) {
-      const given = Buffer.from(String(req.headers[secretHeader] ?? ""));
-      const wanted = Buffer.from(secret.value);
-      if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-        return reject(res, 401, "auth", `missing or wrong ${secretHeader} header`);
-      }
-    }
-    const type = mediaType(req.headers["content-type"]);
-    if (!(CONTENT_TYPES as readonly string[]).includes(type)) {
-      const message = `Content-Type must be ${CONTENT_TYPES.join(" or ")}, got "${type}"`;
-      return reject(res, 415, "content-type", message);
-    }
-    try {
-      const encoding = req.headers["content-encoding"];
-      checkEncoding(encoding);
-      const body = await readBody(req, maxBodyBytes);
-      if (answerFirst) {
-        // The answer leaves with this turn of the event loop; the body is parsed after it.
-        res.writeHead(204).end();
-        intake.add(type, encoding, body);
-        return;
-      }
-      fanout.publish(parseBody(type, decodeBody(encoding, body, maxBodyBytes)));
-      res.writeHead(204).end();
-    } catch (error) {
-      if (!(error instanceof RejectedRequest)) throw error;
-      if (error.status === 413) res.setHeader("Connection", "close");
-      reject(res, error.status, error.reason, error.message);
-    }
-  };
-
+  const handle = createPostHandler({
+    path,
+    maxBodyBytes,
+    secret: secret && { value: Buffer.from(secret.value), header: secretHeader },
+    answerFirst: (options.acknowledge ?? "received") === "received",
+    intake,
+    publish: (alert) => fanout.publish(alert),
+    count,
+  });
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch(() => {
+    try {
+      handle(req, res);
+    } catch {
       if (!res.headersSent) res.writeHead(500).end("internal error\n");
       else res.destroy();
-    });
+    }
   };
   const timeouts = {
     requestTimeout: options.requestTimeoutMs ?? 10_000,

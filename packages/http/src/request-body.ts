@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { type Alert, AlertParseError, parseAlertJson, parseFalcoTextLine } from "@falco-sdk/core";
 import type { RejectReason } from "./receiver-status.js";
@@ -19,34 +18,6 @@ export const CONTENT_TYPES = ["application/json", "text/plain"] as const;
 /** The media type of a Content-Type header, lowercase, without parameters. */
 export function mediaType(header: string | undefined): string {
   return (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-}
-
-/** Reads a body of at most `limit` bytes, or rejects with 413 as soon as it is larger. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (declared > limit) {
-    return Promise.reject(
-      new RejectedRequest(413, "too-large", `body of ${declared} bytes; the limit is ${limit}`),
-    );
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.pause();
-        reject(new RejectedRequest(413, "too-large", `body over the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once("end", () =>
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)),
-    );
-    req.once("error", reject);
-  });
 }
 
 /**
