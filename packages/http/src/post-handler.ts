@@ -57,24 +57,28 @@ export function createPostHandler(context: PostHandlerContext) {
     // Falco posts to the path itself: compare before parsing the URL.
     const target = req.url ?? "/";
     if (target !== path && new URL(target, "http://receiver").pathname !== path) {
-      return refuse(context, res, new RejectedRequest(404, "wrong-path", `POST alerts to ${path}`));
+      refuse(context, res, new RejectedRequest(404, "wrong-path", `POST alerts to ${path}`));
+      return;
     }
     if (req.method !== "POST") {
       const error = new RejectedRequest(405, "wrong-method", "only POST is accepted");
-      return refuse(context, res, error, { Allow: "POST" });
+      refuse(context, res, error, { Allow: "POST" });
+      return;
     }
     const raw = req.rawHeaders;
     if (secret) {
       const given = Buffer.from(header(raw, secret.header) ?? "");
       if (given.length !== secret.value.length || !timingSafeEqual(given, secret.value)) {
         const message = `missing or wrong ${secret.header} header`;
-        return refuse(context, res, new RejectedRequest(401, "auth", message));
+        refuse(context, res, new RejectedRequest(401, "auth", message));
+        return;
       }
     }
     const type = mediaType(header(raw, "content-type"));
     if (!(CONTENT_TYPES as readonly string[]).includes(type)) {
       const message = `Content-Type must be ${CONTENT_TYPES.join(" or ")}, got "${type}"`;
-      return refuse(context, res, new RejectedRequest(415, "content-type", message));
+      refuse(context, res, new RejectedRequest(415, "content-type", message));
+      return;
     }
     const encoding = header(raw, "content-encoding");
     const declared = Number(header(raw, "content-length"));
@@ -86,7 +90,8 @@ export function createPostHandler(context: PostHandlerContext) {
       }
     } catch (error) {
       if (!(error instanceof RejectedRequest)) throw error;
-      return refuse(context, res, error, error.status === 413 ? { Connection: "close" } : {});
+      refuse(context, res, error, error.status === 413 ? { Connection: "close" } : {});
+      return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -114,7 +119,8 @@ export function createPostHandler(context: PostHandlerContext) {
         context.publish(parseBody(type, decodeBody(encoding, body, maxBodyBytes)));
       } catch (error) {
         if (!(error instanceof RejectedRequest)) throw error;
-        return refuse(context, res, error, error.status === 413 ? { Connection: "close" } : {});
+        refuse(context, res, error, error.status === 413 ? { Connection: "close" } : {});
+        return;
       }
       res.writeHead(204).end();
     };
