@@ -3,7 +3,7 @@ import { linkedAbortController } from "@falco-sdk/core";
 import { abortable } from "@falco-sdk/grpc-server";
 import type { service as outputsService, request, response } from "@falco-sdk/proto/outputs";
 import type { service as versionService } from "@falco-sdk/proto/version";
-import { responseFromAlert } from "./response-from-alert.js";
+import { encodedResponse } from "./encoded-response.js";
 import type { Subscriber, SubscriberRegistry } from "./subscriber-registry.js";
 import type { UpstreamVersion } from "./upstream-version.js";
 
@@ -53,7 +53,7 @@ async function* drain(subscriber: Subscriber, signal: AbortSignal): AsyncGenerat
     const alert = subscriber.take();
     if (alert === undefined) return;
     // Resumes once the transport has taken the message.
-    yield responseFromAlert(alert);
+    yield encodedResponse(alert);
     subscriber.delivered++;
   }
 }
