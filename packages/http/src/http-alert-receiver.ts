@@ -8,13 +8,11 @@ import { isIP } from "node:net";
 import {
   type Alert,
   type AlertSubscription,
-  BoundedFanout,
   ConfigurationError,
   compileAlertFilter,
-  EventHub,
   hostForUrl,
-  linkedAbortController,
 } from "@falco-sdk/core";
+import { BoundedFanout, EventHub } from "@falco-sdk/core/internal";
 import { AlertIntake } from "./alert-intake.js";
 import { createPostHandler } from "./post-handler.js";
 import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
@@ -53,7 +51,12 @@ export interface ReceiverStats {
 export interface HttpAlertReceiver extends AsyncDisposable {
   /** Where to point `http_output.url`, e.g. `http://127.0.0.1:2801/`. */
   readonly url: string;
-  /** Every alert received from now on (each call gets all of them: fan-out). */
+  /**
+   * Every alert received from now on (each call gets all of them: fan-out), from its own queue
+   * of `maxQueuedAlerts`: core's `AlertSubscription` (one loop each; `pending`, `closed`,
+   * `unsubscribe()`, `await using`, its own `status()` of `dropped` and `closed` events).
+   * `close()` ends it as `"completed"` once its loop has taken what was queued.
+   */
   alerts(options?: ReceiverAlertsOptions): AlertSubscription;
   status(): AsyncIterable<ReceiverStatus>;
   stats(): ReceiverStats;
@@ -199,30 +202,12 @@ export async function createHttpAlertReceiver(
   const receiver: HttpAlertReceiver = {
     url,
     alerts(alertOptions = {}) {
-      const stop = linkedAbortController(closing.signal, alertOptions.signal);
-      const consumer = fanout.attach();
-      stop.signal.addEventListener("abort", () => fanout.detach(consumer), { once: true });
-      const filter = compileAlertFilter(alertOptions);
-      return {
-        unsubscribe: () => stop.abort(),
-        async *[Symbol.asyncIterator](): AsyncGenerator<Alert, void, undefined> {
-          try {
-            while (!stop.signal.aborted) {
-              const alert = consumer.queue.shift();
-              if (alert) {
-                if (!filter || filter(alert)) yield alert;
-                continue;
-              }
-              await new Promise<void>((resolve) => {
-                consumer.wake = resolve;
-              });
-              consumer.wake = undefined;
-            }
-          } finally {
-            stop.abort();
-          }
-        },
-      };
+      const subscription = fanout.subscribe({
+        signal: alertOptions.signal,
+        filter: compileAlertFilter(alertOptions),
+      });
+      if (closing.signal.aborted) subscription.close({ reason: "completed" });
+      return subscription;
     },
     status: () => status.subscribe(),
     stats: () => ({
@@ -238,6 +223,8 @@ export async function createHttpAlertReceiver(
       if (closing.signal.aborted) return;
       intake.flush(); // bodies answered 204 so far are counted and queued like the rest
       closing.abort();
+      // Each loop takes what is queued for it, then ends.
+      fanout.closeAll({ reason: "completed" });
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       status.publish({ type: "closed" });

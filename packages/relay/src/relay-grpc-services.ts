@@ -1,5 +1,5 @@
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { linkedAbortController } from "@falco-sdk/core";
+import { linkedAbortController } from "@falco-sdk/core/internal";
 import { abortable } from "@falco-sdk/grpc-server";
 import type { service as outputsService, request, response } from "@falco-sdk/proto/outputs";
 import type { service as versionService } from "@falco-sdk/proto/version";
@@ -54,7 +54,7 @@ async function* drain(subscriber: Subscriber, signal: AbortSignal): AsyncGenerat
     if (alert === undefined) return;
     // Resumes once the transport has taken the message.
     yield encodedResponse(alert);
-    subscriber.delivered++;
+    subscriber.written();
   }
 }
 
