@@ -2,7 +2,9 @@
 // poster's): argv[2] "http": sources = one @falco-sdk/http receiver (port 0), what Falco 0.44's
 // http_output posts to; "grpc <endpoint>": sources = @falco-sdk/client reading that Falco
 // gRPC endpoint. Serves Falco's gRPC API on the unix socket argv[last].
-// IPC: {type:"ready", endpoint, url}; {type:"stats"} -> {stats, cpu}.
+// IPC: {type:"ready", endpoint, url}; {type:"stats"} -> {stats, cpu};
+// {type:"local-attach", k, count} attaches k in-process subscriptions (relay.subscribe());
+// {type:"local-wait"} -> {times}: each one's time (ms) from its attachment to its count-th alert.
 import { createFalcoClient } from "@falco-sdk/client";
 import { createHttpAlertReceiver } from "@falco-sdk/http";
 import { createAlertRelay, relaySourceFromClient, relaySourceFromReceiver } from "@falco-sdk/relay";
@@ -22,8 +24,24 @@ if (mode === "http") {
 }
 const relay = createAlertRelay({ sources: [source], maxQueued });
 const { endpoint } = await relay.listen({ socketPath });
-process.on("message", (msg) => {
-  if (msg.type === "stats") {
+/** In-process subscriptions (relay.subscribe()) of the "local" phase, each one's run. */
+let locals = [];
+
+process.on("message", async (msg) => {
+  if (msg.type === "local-attach") {
+    const subscriptions = Array.from({ length: msg.k }, () => relay.subscribe());
+    const t0 = performance.now();
+    locals = subscriptions.map(async (subscription) => {
+      let got = 0;
+      for await (const _ of subscription) if (++got === msg.count) break;
+      return performance.now() - t0;
+    });
+    process.send({ id: msg.id });
+  } else if (msg.type === "local-wait") {
+    process.send({ id: msg.id, times: await Promise.all(locals) });
+  } else if (msg.type === "elu") {
+    process.send({ id: msg.id, elu: performance.eventLoopUtilization() });
+  } else if (msg.type === "stats") {
     const { received, delivered, dropped, subscribers } = relay.stats();
     const { user, system } = process.cpuUsage();
     process.send({

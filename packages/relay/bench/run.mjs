@@ -80,12 +80,15 @@ async function withSubscribers(relay, endpoint, k, count, fn, { onAlert, pollInt
   });
   while ((await relay.ask({ type: "stats" })).stats.subscribers < started + k) await sleep(10);
   t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const result = await fn();
   const times = await Promise.all(done);
+  const { user, system } = process.cpuUsage(cpu0);
+  const subscribersCpu = (user + system) / 10 / Math.max(...times);
   await Promise.all(clients.map((c) => c.close()));
   // The relay sees them leave: the next phase counts its own.
   while ((await relay.ask({ type: "stats" })).stats.subscribers > started) await sleep(10);
-  return { times, result };
+  return { times, result, subscribersCpu };
 }
 
 const rows = [];
@@ -103,21 +106,30 @@ async function httpDirect(count) {
   const { ms } = await consumed;
   return { rate: perSecond(count, Math.max(ms, posted.ms)), answers: perSecond(count, posted.ms) };
 }
+/** The relay's event-loop utilization since `e0` (busy or waiting for a CPU, of wall time). */
+const eluOf = async (helper, e0) => {
+  const e1 = (await helper.ask({ type: "elu" })).elu;
+  return e0 ? (e1.active - e0.active) / (e1.active + e1.idle - e0.active - e0.idle) : e1;
+};
 async function httpRelayed(k, count) {
+  const elu0 = await eluOf(httpRelay);
   const cpu0 = await cpuOf(httpRelay);
-  const { times, result: posted } = await withSubscribers(
-    httpRelay,
-    httpRelay.endpoint,
-    k,
-    count,
-    () => poster.ask({ type: "post", url: httpRelay.url, count }),
+  const {
+    times,
+    result: posted,
+    subscribersCpu,
+  } = await withSubscribers(httpRelay, httpRelay.endpoint, k, count, () =>
+    poster.ask({ type: "post", url: httpRelay.url, count }),
   );
   const cpu = (await cpuOf(httpRelay)) - cpu0;
+  const elu = await eluOf(httpRelay, elu0);
   const slowest = Math.max(...times);
   return {
+    elu,
     each: perSecond(count, slowest),
     answers: perSecond(count, posted.ms),
     relayCpu: cpu / 10 / slowest,
+    subscribersCpu,
   };
 }
 await httpDirect(Math.min(N, 2000)); // warm-up: connections, JIT
@@ -137,7 +149,9 @@ for (const k of [1, 10]) {
     `  http_output path, ${k} subscriber(s): Falco's answers/s through the relay ` +
       `${Math.round(median(relayed.map((x) => x.answers)))}, direct ` +
       `${Math.round(median(baseline.map((x) => x.answers)))}; relay process CPU ` +
-      `${Math.round(median(relayed.map((x) => x.relayCpu)))}% of a core`,
+      `${Math.round(median(relayed.map((x) => x.relayCpu)))}%, subscribers' process ` +
+      `${Math.round(median(relayed.map((x) => x.subscribersCpu)))}% of a core; relay event loop ` +
+      `busy ${Math.round(median(relayed.map((x) => x.elu)) * 100)}% of the time`,
   );
   row(
     `http_output path, ${k} subscriber(s), alerts/s each (${N} alerts)`,
@@ -148,14 +162,40 @@ for (const k of [1, 10]) {
   );
 }
 
+// 1b. The same with in-process subscribers (relay.subscribe() in the relay's process): the
+// relay's own fan-out, without the gRPC subscribers' processes on the same cores.
+async function httpLocal(k, count) {
+  await httpRelay.ask({ type: "local-attach", k, count });
+  const posted = await poster.ask({ type: "post", url: httpRelay.url, count });
+  const { times } = await httpRelay.ask({ type: "local-wait" });
+  return { each: perSecond(count, Math.max(...times)), answers: perSecond(count, posted.ms) };
+}
+for (const k of [1, 10]) {
+  const runs = [];
+  for (let r = 0; r < ROUNDS; r++) runs.push(await httpLocal(k, N));
+  console.log(
+    `  http_output path, ${k} in-process subscriber(s) of the relay (no gRPC hop): ` +
+      `${Math.round(median(runs.map((x) => x.each)))} alerts/s each; Falco's answers/s ` +
+      `${Math.round(median(runs.map((x) => x.answers)))}`,
+  );
+}
+
 // 2. From the C++ benchmark server: 10 subscribers, a backlog of N.
 async function cppRelayed(k, count) {
   const cpu0 = await cpuOf(grpcRelay);
-  const { times } = await withSubscribers(grpcRelay, grpcRelay.endpoint, k, count, () =>
-    cpp.ask(`queue ${count}`),
+  const { times, subscribersCpu } = await withSubscribers(
+    grpcRelay,
+    grpcRelay.endpoint,
+    k,
+    count,
+    () => cpp.ask(`queue ${count}`),
   );
   const cpu = (await cpuOf(grpcRelay)) - cpu0;
-  return { each: perSecond(count, Math.max(...times)), relayCpu: cpu / 10 / Math.max(...times) };
+  return {
+    each: perSecond(count, Math.max(...times)),
+    relayCpu: cpu / 10 / Math.max(...times),
+    subscribersCpu,
+  };
 }
 async function cppDirect(count) {
   const client = createFalcoClient({ endpoint: cppAlone.endpoint });
@@ -181,7 +221,8 @@ await cppRelayed(1, Math.min(N, 2000));
   const each = median(relayed.map((x) => x.each));
   console.log(
     `  C++ server, 10 subscribers: relay process CPU ` +
-      `${Math.round(median(relayed.map((x) => x.relayCpu)))}% of a core`,
+      `${Math.round(median(relayed.map((x) => x.relayCpu)))}%, subscribers' process ` +
+      `${Math.round(median(relayed.map((x) => x.subscribersCpu)))}% of a core`,
   );
   row(
     `C++ benchmark server, 10 subscribers, alerts/s each (${N} alerts)`,
