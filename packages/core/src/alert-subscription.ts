@@ -1,5 +1,5 @@
 import type { Alert } from "./alert.js";
-import type { SubscriptionStatus } from "./status-event.js";
+import type { StatusEvent } from "./status-event.js";
 import type { SubscriptionEnd } from "./subscription-end.js";
 
 /**
@@ -14,7 +14,7 @@ import type { SubscriptionEnd } from "./subscription-end.js";
  */
 export interface AlertSubscription<
   T extends Alert = Alert,
-  S extends { readonly type: string } = SubscriptionStatus,
+  S extends { readonly type: string } = StatusEvent<string>,
 > extends AsyncIterable<T>,
     AsyncDisposable {
   /** Alerts received and not yet handed to the loop; ending the subscription discards them. */
@@ -26,6 +26,8 @@ export interface AlertSubscription<
   /**
    * This subscription's events from now on, each named by `type`; the last is `closed` (with
    * the same reason as `closed`). Called after the end, it yields only that `closed` event.
+   * `S` is the union of its events (each package names its own, e.g. `FalcoSubscriptionStatus`);
+   * the default takes any, so every subscription is an `AlertSubscription`.
    */
   status(): AsyncIterable<S>;
   /**

@@ -116,7 +116,7 @@ export class QueuedSubscription<
       );
     }
     this.#iterated = true;
-    this.onStart();
+    if (this.#end === undefined) this.onStart();
     return this.#iterate();
   }
 
@@ -125,8 +125,17 @@ export class QueuedSubscription<
     await this.#cleanup;
   }
 
-  /** Called at the first iteration, before the first `next()`: start producing here. */
+  /** Called at the first iteration unless it has ended already: start producing here. */
   protected onStart(): void {}
+
+  /**
+   * Called once at the end (from `finish()`), with the alerts it discarded; `asyncDispose`
+   * awaits a promise it returns. Calls the `onEnd` option by default. It may run inside the
+   * constructor (a signal that had aborted), before a subclass's fields exist.
+   */
+  protected onEnd(end: SubscriptionEnd, discarded: readonly T[]): void | Promise<void> {
+    return this.#onEnd?.(end, discarded);
+  }
 
   /**
    * Ends the subscription with `end` (only the first end counts): closes the queue, discards
@@ -144,11 +153,9 @@ export class QueuedSubscription<
     const discarded =
       end.reason === "unsubscribed" || end.reason === "aborted" ? this.#discard() : [];
     this.#reportDrops();
-    if (this.#onEnd) {
-      try {
-        this.#cleanup = Promise.resolve(this.#onEnd(end, discarded)).catch(() => {});
-      } catch {}
-    }
+    try {
+      this.#cleanup = Promise.resolve(this.onEnd(end, discarded)).catch(() => {});
+    } catch {}
     this.#hub.publish({ type: "closed", ...end } as SubscriptionClosedEvent);
     this.#resolveClosed(end);
   }
@@ -164,8 +171,8 @@ export class QueuedSubscription<
   }
 
   /**
-   * Counts `count` lost alerts and reports them: the `dropped` event, coalesced per burst
-   * (one event for the drops of one synchronous run). Subclasses may report more.
+   * Counts `count` lost alerts and reports them through `reportDropped()`, coalesced per burst
+   * (one report for the drops of one synchronous run; at once when the subscription ends).
    */
   protected countDropped(count: number): void {
     this.#dropped += count;
@@ -174,11 +181,16 @@ export class QueuedSubscription<
     if (first) queueMicrotask(() => this.#reportDrops());
   }
 
+  /** Reports `count` lost alerts (`total` so far): a `dropped` event; subclasses may add more. */
+  protected reportDropped(count: number, total: number): void {
+    this.#hub.publish({ type: "dropped", count, total });
+  }
+
   #reportDrops(): void {
     const count = this.#unreportedDrops;
     if (count === 0) return;
     this.#unreportedDrops = 0;
-    this.#hub.publish({ type: "dropped", count, total: this.#dropped });
+    this.reportDropped(count, this.#dropped);
   }
 
   #discard(): T[] {
