@@ -50,6 +50,9 @@ export async function httpInput(
   const receiver = await createHttpAlertReceiver({
     host,
     port,
+    // The CLI reports each refusal with its reason (and Falco logs the 400): it parses before
+    // answering until it also reports the receiver's `malformed` events.
+    acknowledge: "parsed",
     ...(flags.httpCert &&
       flags.httpKey && {
         tls: {

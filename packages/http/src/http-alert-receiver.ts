@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -9,28 +8,31 @@ import { isIP } from "node:net";
 import {
   type Alert,
   type AlertSubscription,
-  BoundedFanout,
   ConfigurationError,
   compileAlertFilter,
-  EventHub,
   hostForUrl,
-  linkedAbortController,
 } from "@falco-sdk/core";
+import { BoundedFanout, EventHub } from "@falco-sdk/core/internal";
+import { AlertIntake } from "./alert-intake.js";
+import { createPostHandler } from "./post-handler.js";
 import type { HttpAlertReceiverOptions, ReceiverAlertsOptions } from "./receiver-options.js";
 import { REJECT_REASONS, type ReceiverStatus, type RejectReason } from "./receiver-status.js";
-import {
-  CONTENT_TYPES,
-  decodeBody,
-  mediaType,
-  parseBody,
-  RejectedRequest,
-  readBody,
-} from "./request-body.js";
 
 /** Counters of a receiver. */
 export interface ReceiverStats {
-  /** Alerts accepted (2xx). */
+  /**
+   * Alerts accepted (answered 204) and parsed. With `acknowledge: "received"` (the default),
+   * `received + malformed` is the number of 204 answers.
+   */
   readonly received: number;
+  /**
+   * Bodies answered 204 before they were parsed (`acknowledge: "received"`, the default)
+   * that turned out not to be an alert: bad JSON, not a Falco alert, an empty body, bad
+   * gzip or too large once inflated. Each is an alert lost, also announced by a `malformed`
+   * status event. Never counted in `rejected` (they were not refused). With
+   * `acknowledge: "parsed"` such bodies are refused (400 `bad-body`) instead.
+   */
+  readonly malformed: number;
   /** Alerts dropped because a consumer fell behind (oldest first). */
   readonly dropped: number;
   /**
@@ -49,7 +51,12 @@ export interface ReceiverStats {
 export interface HttpAlertReceiver extends AsyncDisposable {
   /** Where to point `http_output.url`, e.g. `http://127.0.0.1:2801/`. */
   readonly url: string;
-  /** Every alert received from now on (each call gets all of them: fan-out). */
+  /**
+   * Every alert received from now on (each call gets all of them: fan-out), from its own queue
+   * of `maxQueuedAlerts`: core's `AlertSubscription` (one loop each; `pending`, `closed`,
+   * `unsubscribe()`, `await using`, its own `status()` of `dropped` and `closed` events).
+   * `close()` ends it as `"completed"` once its loop has taken what was queued.
+   */
   alerts(options?: ReceiverAlertsOptions): AlertSubscription;
   status(): AsyncIterable<ReceiverStatus>;
   stats(): ReceiverStats;
@@ -99,6 +106,7 @@ export async function createHttpAlertReceiver(
   const secret = options.sharedSecret;
   const secretHeader = (secret?.header ?? "x-falco-sdk-secret").toLowerCase();
   let rejected = 0;
+  let malformed = 0;
   const rejectedByReason = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<
     RejectReason,
     number
@@ -117,52 +125,30 @@ export async function createHttpAlertReceiver(
       total: rejected,
     });
   };
-  const reject = (
-    res: ServerResponse,
-    code: number,
-    reason: RejectReason,
-    message: string,
-    headers = {},
-  ) => {
-    count(code, reason, message);
-    res.writeHead(code, { "Content-Type": "text/plain; charset=utf-8", ...headers });
-    res.end(`${message}\n`);
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://receiver");
-    if (url.pathname !== path) return reject(res, 404, "wrong-path", `POST alerts to ${path}`);
-    if (req.method !== "POST")
-      return reject(res, 405, "wrong-method", "only POST is accepted", { Allow: "POST" });
-    if (secret) {
-      const given = Buffer.from(String(req.headers[secretHeader] ?? ""));
-      const wanted = Buffer.from(secret.value);
-      if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-        return reject(res, 401, "auth", `missing or wrong ${secretHeader} header`);
-      }
-    }
-    const type = mediaType(req.headers["content-type"]);
-    if (!(CONTENT_TYPES as readonly string[]).includes(type)) {
-      const message = `Content-Type must be ${CONTENT_TYPES.join(" or ")}, got "${type}"`;
-      return reject(res, 415, "content-type", message);
-    }
-    try {
-      const body = await readBody(req, maxBodyBytes);
-      const encoding = req.headers["content-encoding"];
-      fanout.publish(parseBody(type, decodeBody(encoding, body, maxBodyBytes)));
-      res.writeHead(204).end();
-    } catch (error) {
-      if (!(error instanceof RejectedRequest)) throw error;
-      if (error.status === 413) res.setHeader("Connection", "close");
-      reject(res, error.status, error.reason, error.message);
-    }
-  };
-
+  const intake = new AlertIntake(
+    maxBodyBytes,
+    (alert) => fanout.publish(alert),
+    (message) => {
+      malformed++;
+      status.publish({ type: "malformed", message, total: malformed });
+    },
+  );
+  const handle = createPostHandler({
+    path,
+    maxBodyBytes,
+    secret: secret && { value: Buffer.from(secret.value), header: secretHeader },
+    answerFirst: (options.acknowledge ?? "received") === "received",
+    intake,
+    publish: (alert) => fanout.publish(alert),
+    count,
+  });
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch(() => {
+    try {
+      handle(req, res);
+    } catch {
       if (!res.headersSent) res.writeHead(500).end("internal error\n");
       else res.destroy();
-    });
+    }
   };
   const timeouts = {
     requestTimeout: options.requestTimeoutMs ?? 10_000,
@@ -216,35 +202,18 @@ export async function createHttpAlertReceiver(
   const receiver: HttpAlertReceiver = {
     url,
     alerts(alertOptions = {}) {
-      const stop = linkedAbortController(closing.signal, alertOptions.signal);
-      const consumer = fanout.attach();
-      stop.signal.addEventListener("abort", () => fanout.detach(consumer), { once: true });
-      const filter = compileAlertFilter(alertOptions);
-      return {
-        unsubscribe: () => stop.abort(),
-        async *[Symbol.asyncIterator](): AsyncGenerator<Alert, void, undefined> {
-          try {
-            while (!stop.signal.aborted) {
-              const alert = consumer.queue.shift();
-              if (alert) {
-                if (!filter || filter(alert)) yield alert;
-                continue;
-              }
-              await new Promise<void>((resolve) => {
-                consumer.wake = resolve;
-              });
-              consumer.wake = undefined;
-            }
-          } finally {
-            stop.abort();
-          }
-        },
-      };
+      const subscription = fanout.subscribe({
+        signal: alertOptions.signal,
+        filter: compileAlertFilter(alertOptions),
+      });
+      if (closing.signal.aborted) subscription.close({ reason: "completed" });
+      return subscription;
     },
     status: () => status.subscribe(),
     stats: () => ({
       received: fanout.received,
       dropped: fanout.dropped,
+      malformed,
       rejected,
       rejectedByReason: { ...rejectedByReason },
       queued: fanout.queued,
@@ -252,7 +221,10 @@ export async function createHttpAlertReceiver(
     }),
     async close() {
       if (closing.signal.aborted) return;
+      intake.flush(); // bodies answered 204 so far are counted and queued like the rest
       closing.abort();
+      // Each loop takes what is queued for it, then ends.
+      fanout.closeAll({ reason: "completed" });
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       status.publish({ type: "closed" });

@@ -79,8 +79,8 @@ describe("receiver under load", () => {
     await consumer;
   });
 
-  it("answers 10,000 malformed bodies with 4xx and still accepts a valid alert", async () => {
-    const r = await createHttpAlertReceiver({ port: 0, maxBodyBytes: 4096 });
+  it("answers 10,000 malformed bodies with 4xx and still accepts a valid alert (acknowledge: parsed)", async () => {
+    const r = await createHttpAlertReceiver({ port: 0, maxBodyBytes: 4096, acknowledge: "parsed" });
     open.push(r);
     let seed = 12345;
     const random = () => {

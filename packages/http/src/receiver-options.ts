@@ -41,6 +41,18 @@ export interface HttpAlertReceiverOptions {
    * dropped and counted. @default 10000
    */
   readonly maxQueuedAlerts?: number;
+  /**
+   * When the receiver answers a POST. `"received"`: 204 as soon as the body is whole and
+   * within `maxBodyBytes`, then it is parsed; a body that is not an alert is counted in
+   * `stats().malformed` and announced by a `malformed` status event, never refused.
+   * `"parsed"`: the body is parsed first, and one that is not an alert gets 400 (`bad-body`,
+   * counted in `stats().rejected`). Falco's http_output has one worker that waits for each
+   * answer and does not retry a refused POST, so answering first lets Falco send faster and
+   * loses nothing a refusal would not lose; `"parsed"` shows the reason in the sender's log
+   * (useful with curl or Falcosidekick while setting up).
+   * @default "received"
+   */
+  readonly acknowledge?: "received" | "parsed";
   /** A request must arrive whole within this time (slow uploads get 408). @default 10000 */
   readonly requestTimeoutMs?: number;
 }

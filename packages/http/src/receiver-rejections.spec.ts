@@ -39,6 +39,7 @@ describe("createHttpAlertReceiver refusals", () => {
       port: 0,
       maxBodyBytes: 1000,
       sharedSecret: { value: "s3cret" },
+      acknowledge: "parsed",
     });
     open.push(r);
     const events: Extract<ReceiverStatus, { type: "rejected" }>[] = [];

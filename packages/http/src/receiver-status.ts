@@ -8,8 +8,9 @@ import type { ClosedEvent, StatusEvent } from "@falco-sdk/core";
  * - `content-type` (415): not `application/json` or `text/plain`, or a `Content-Encoding`
  *   other than gzip and deflate;
  * - `too-large` (413): a body (or its decompressed form) over `maxBodyBytes`;
- * - `bad-body` (400): empty, not a Falco alert (bad JSON, no `rule`, unknown priority, a text
- *   line not in Falco's format) or not valid gzip/deflate;
+ * - `bad-body` (400, only with `acknowledge: "parsed"`): empty, not a Falco alert (bad JSON,
+ *   no `rule`, unknown priority, a text line not in Falco's format) or not valid gzip/deflate
+ *   (by default such bodies are answered 204 and counted as `malformed` instead);
  * - `malformed-http` (400): a request that is not valid HTTP/1.1;
  * - `timeout` (408): a request that did not arrive whole within `requestTimeoutMs`.
  */
@@ -54,6 +55,11 @@ export type ReceiverStatus =
   | StatusEvent<"listening", { url: string }>
   /** A consumer fell behind and lost its oldest alerts; `total` counts every drop so far. */
   | StatusEvent<"dropped", { total: number }>
+  /**
+   * A body answered 204 (`acknowledge: "received"`) was not an alert: lost, counted in
+   * `stats().malformed` (`total`). `message` says why, e.g. `not JSON: ...`.
+   */
+  | StatusEvent<"malformed", { message: string; total: number }>
   /** A request was refused (4xx): an alert Falco sent may be lost (Falco does not retry). */
   | StatusEvent<"rejected", RejectedEvent>
   | ClosedEvent;

@@ -105,7 +105,7 @@ describe("createHttpAlertReceiver with curl", () => {
   });
 
   it("accepts gzip bodies (http_output.compress_uploads) and refuses gzip bombs", async () => {
-    const r = await receiver({ maxBodyBytes: 10_000 });
+    const r = await receiver({ maxBodyBytes: 10_000, acknowledge: "parsed" });
     const it = r.alerts()[Symbol.asyncIterator]();
     const zipped = gzipSync(JSON.stringify(ALERT));
     expect((await curl(r.url, zipped, ["-H", "Content-Encoding: gzip"])).status).toBe("204");
@@ -155,13 +155,16 @@ describe("createHttpAlertReceiver with curl", () => {
     ],
     ["an empty body", "/", "", "application/json", "400", /empty body/],
     ["text that is not Falco's line", "/", "hello", "text/plain", "400", /HH:MM:SS/],
-  ])("answers %s with a 4xx and the reason", async (_what, path, body, type, status, reason) => {
-    const r = await receiver();
-    const res = await curl(new URL(path, r.url).href, body, [], type);
-    expect(res.status).toBe(status);
-    expect(res.out).toMatch(reason);
-    expect(r.stats().rejected).toBe(1);
-  });
+  ])(
+    "answers %s with a 4xx and the reason (acknowledge: parsed)",
+    async (_what, path, body, type, status, reason) => {
+      const r = await receiver({ acknowledge: "parsed" });
+      const res = await curl(new URL(path, r.url).href, body, [], type);
+      expect(res.status).toBe(status);
+      expect(res.out).toMatch(reason);
+      expect(r.stats().rejected).toBe(1);
+    },
+  );
 
   it("refuses other methods and bodies over the limit", async () => {
     const r = await receiver({ maxBodyBytes: 1000 });

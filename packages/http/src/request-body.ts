@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { type Alert, AlertParseError, parseAlertJson, parseFalcoTextLine } from "@falco-sdk/core";
 import type { RejectReason } from "./receiver-status.js";
@@ -21,32 +20,6 @@ export function mediaType(header: string | undefined): string {
   return (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 }
 
-/** Reads a body of at most `limit` bytes, or rejects with 413 as soon as it is larger. */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (declared > limit) {
-    return Promise.reject(
-      new RejectedRequest(413, "too-large", `body of ${declared} bytes; the limit is ${limit}`),
-    );
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.pause();
-        reject(new RejectedRequest(413, "too-large", `body over the limit of ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.once("end", () => resolve(Buffer.concat(chunks)));
-    req.once("error", reject);
-  });
-}
-
 /**
  * The alert in a body: Falco's JSON alert (json_output, and Falcosidekick's webhook, which
  * posts the same fields plus its own), or Falco's plain-text line.
@@ -63,19 +36,27 @@ export function parseBody(type: string, body: Buffer): Alert {
 }
 
 /**
+ * The Content-Encoding, lowercase ("identity" when none).
+ * @throws RejectedRequest 415 for an encoding other than gzip and deflate
+ */
+export function checkEncoding(encoding: string | undefined): "identity" | "gzip" | "deflate" {
+  const name = (encoding ?? "identity").trim().toLowerCase();
+  if (name === "identity" || name === "") return "identity";
+  if (name === "gzip" || name === "deflate") return name;
+  throw new RejectedRequest(
+    415,
+    "content-type",
+    `Content-Encoding ${name} is not supported (gzip, deflate)`,
+  );
+}
+
+/**
  * The body as sent before compression: Falco's `http_output.compress_uploads` gzips it.
  * The decompressed size is held to `limit` too.
  */
 export function decodeBody(encoding: string | undefined, body: Buffer, limit: number): Buffer {
-  const name = (encoding ?? "identity").trim().toLowerCase();
-  if (name === "identity" || name === "") return body;
-  if (name !== "gzip" && name !== "deflate") {
-    throw new RejectedRequest(
-      415,
-      "content-type",
-      `Content-Encoding ${name} is not supported (gzip, deflate)`,
-    );
-  }
+  const name = checkEncoding(encoding);
+  if (name === "identity") return body;
   try {
     return (name === "gzip" ? gunzipSync : inflateSync)(body, { maxOutputLength: limit });
   } catch (error) {

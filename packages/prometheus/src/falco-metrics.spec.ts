@@ -134,8 +134,13 @@ describe("createFalcoMetrics", () => {
     metrics.observe({ type: "rejected", total: 3, reason: "bad-body", reasonTotal: 1 });
     metrics.observe({ type: "rejected", total: 5, reason: "auth", reasonTotal: 2 });
     metrics.observe({ type: "something-else" });
+    metrics.observe({ type: "malformed", total: 4 });
     expect(metrics.up).toBe(true);
     expect(await value("falco_sdk_alerts_dropped_total")).toBe("falco_sdk_alerts_dropped_total 12");
+    // Answered 204, then not an alert: counted apart, never as a refused request.
+    expect(await value("falco_sdk_alerts_malformed_total")).toBe(
+      "falco_sdk_alerts_malformed_total 4",
+    );
     expect(await lines(metrics.registry, "falco_sdk_requests_rejected_total")).toEqual([
       'falco_sdk_requests_rejected_total{reason="unknown"} 2',
       'falco_sdk_requests_rejected_total{reason="bad-body"} 1',

@@ -65,7 +65,8 @@ export interface FalcoMetrics {
  * - `falcosecurity_falco_rules_matches_total{rule_name, priority, source, tag_<tag>,
  *   hostname, k8s_ns_name, k8s_pod_name}`: Falco's own naming plus the labels it lacks;
  * - `falco_sdk_connected`, `falco_sdk_possible_alert_losses_total`,
- *   `falco_sdk_alerts_dropped_total`, `falco_sdk_requests_rejected_total`: the source's state;
+ *   `falco_sdk_alerts_dropped_total`, `falco_sdk_alerts_malformed_total`,
+ *   `falco_sdk_requests_rejected_total`: the source's state;
  * - `falco_sdk_series`, `falco_sdk_series_limit`, `falco_sdk_series_limit_hits_total`: the
  *   cardinality guard.
  *
@@ -104,6 +105,7 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
     up: false,
     possibleLosses: 0,
     dropped: 0,
+    malformed: 0,
     rejected: {} as Record<string, number>,
   };
   const read = (): Required<SourceState> => {
@@ -129,6 +131,12 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
     "falco_sdk_alerts_dropped_total",
     () => read().dropped,
     "Alerts the source dropped because this exporter fell behind (oldest first)",
+  );
+  totalCounter(
+    registers,
+    "falco_sdk_alerts_malformed_total",
+    () => read().malformed,
+    "Bodies the HTTP receiver answered 204 before parsing them that were not an alert (bad JSON, not a Falco alert, bad gzip): each an alert lost, not refused",
   );
   rejectedCounter(registers, () => byReason(read().rejected));
   new Gauge({
@@ -173,6 +181,8 @@ export function createFalcoMetrics(options: FalcoMetricsOptions = {}): FalcoMetr
       if (event.type === "disconnected" && event.alertsMayHaveBeenLost) observed.possibleLosses++;
       if (event.type === "dropped" && event.total !== undefined)
         observed.dropped = Math.max(observed.dropped, event.total);
+      if (event.type === "malformed" && event.total !== undefined)
+        observed.malformed = Math.max(observed.malformed, event.total);
       if (event.type === "rejected" && event.total !== undefined) {
         const reason = event.reason ?? "unknown";
         const total = event.reason ? (event.reasonTotal ?? 0) : event.total;

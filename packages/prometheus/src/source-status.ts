@@ -9,6 +9,8 @@
  * - `disconnected` with `alertsMayHaveBeenLost: true`: counted in
  *   `falco_sdk_possible_alert_losses_total`.
  * - `dropped` with `total`: alerts the source dropped so far (`falco_sdk_alerts_dropped_total`).
+ * - `malformed` with `total`: bodies an HTTP receiver answered 204, then found not to be an alert
+ *   (`falco_sdk_alerts_malformed_total`); never counted as refused.
  * - `rejected` with `total`: requests refused so far; with `reason` and `reasonTotal` (the
  *   refusals of that reason so far), counted under that reason
  *   (`falco_sdk_requests_rejected_total{reason}`), else under `reason="unknown"`.
@@ -47,6 +49,11 @@ export interface SourceState {
   readonly possibleLosses?: number;
   /** Alerts the source dropped because the exporter fell behind, so far. */
   readonly dropped?: number;
+  /**
+   * Bodies an HTTP receiver answered 204 that were not an alert, so far
+   * (`HttpAlertReceiver.stats().malformed`). @default 0
+   */
+  readonly malformed?: number;
   /**
    * Requests an HTTP receiver refused so far (each may be a lost alert: Falco does not retry):
    * a total, or counts by reason (`HttpAlertReceiver.stats().rejectedByReason`), each exported

@@ -1,26 +1,60 @@
-// The benchmark's relay, in its own process (so its CPU is apart from the
-// subscribers'): reads the upstream test Falco with @falco-sdk/client and
-// serves Falco's gRPC API on a unix socket. argv: upstream endpoint, socket
-// path, maxQueued. Reports {type:"ready"}; {type:"stats"} answers its counters.
+// The benchmark's relay, in its own process (its CPU apart from the subscribers' and the
+// poster's): argv[2] "http": sources = one @falco-sdk/http receiver (port 0), what Falco 0.44's
+// http_output posts to; "grpc <endpoint>": sources = @falco-sdk/client reading that Falco
+// gRPC endpoint. Serves Falco's gRPC API on the unix socket argv[last].
+// IPC: {type:"ready", endpoint, url}; {type:"stats"} -> {stats, cpu};
+// {type:"local-attach", k, count} attaches k in-process subscriptions (relay.subscribe());
+// {type:"local-wait"} -> {times}: each one's time (ms) from its attachment to its count-th alert.
 import { createFalcoClient } from "@falco-sdk/client";
-import { createAlertRelay, relaySourceFromClient } from "@falco-sdk/relay";
+import { createHttpAlertReceiver } from "@falco-sdk/http";
+import { createAlertRelay, relaySourceFromClient, relaySourceFromReceiver } from "@falco-sdk/relay";
 
-const [upstream, socketPath, maxQueued] = process.argv.slice(2);
-const client = createFalcoClient({ endpoint: upstream });
-const relay = createAlertRelay({
-  sources: [relaySourceFromClient(client)],
-  maxQueued: Number(maxQueued),
-});
+const [mode, ...rest] = process.argv.slice(2);
+const socketPath = rest.at(-1);
+const maxQueued = 1_000_000; // room for a whole phase: a drop would leave a subscriber waiting
+let receiver;
+let client;
+let source;
+if (mode === "http") {
+  receiver = await createHttpAlertReceiver({ port: 0, maxQueuedAlerts: maxQueued });
+  source = relaySourceFromReceiver(receiver);
+} else {
+  client = createFalcoClient({ endpoint: rest[0] });
+  source = relaySourceFromClient(client);
+}
+const relay = createAlertRelay({ sources: [source], maxQueued });
 const { endpoint } = await relay.listen({ socketPath });
-process.on("message", (msg) => {
-  if (msg.type === "stats") {
-    const { received, delivered, dropped } = relay.stats();
-    process.send({ id: msg.id, stats: { received, delivered, dropped }, cpu: process.cpuUsage() });
+/** In-process subscriptions (relay.subscribe()) of the "local" phase, each one's run. */
+let locals = [];
+
+process.on("message", async (msg) => {
+  if (msg.type === "local-attach") {
+    const subscriptions = Array.from({ length: msg.k }, () => relay.subscribe());
+    const t0 = performance.now();
+    locals = subscriptions.map(async (subscription) => {
+      let got = 0;
+      for await (const _ of subscription) if (++got === msg.count) break;
+      return performance.now() - t0;
+    });
+    process.send({ id: msg.id });
+  } else if (msg.type === "local-wait") {
+    process.send({ id: msg.id, times: await Promise.all(locals) });
+  } else if (msg.type === "elu") {
+    process.send({ id: msg.id, elu: performance.eventLoopUtilization() });
+  } else if (msg.type === "stats") {
+    const { received, delivered, dropped, subscribers } = relay.stats();
+    const { user, system } = process.cpuUsage();
+    process.send({
+      id: msg.id,
+      stats: { received, delivered, dropped, subscribers: subscribers.length },
+      cpu: user + system,
+    });
   }
 });
 process.on("disconnect", async () => {
   await relay.close();
-  await client.close();
+  await receiver?.close();
+  await client?.close();
   process.exit(0);
 });
-process.send({ type: "ready", endpoint });
+process.send({ type: "ready", endpoint, url: receiver?.url });

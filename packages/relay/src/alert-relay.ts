@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { type AlertSubscription, EventHub } from "@falco-sdk/core";
+import type { AlertSubscription } from "@falco-sdk/core";
+import { EventHub } from "@falco-sdk/core/internal";
 import type { Http2Listener, RejectionListener } from "@falco-sdk/grpc-server";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
@@ -133,6 +134,8 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
 
   async function closeNow(): Promise<void> {
     closing.abort();
+    // In-process loops take what is queued for them, then end.
+    registry.detachAll({ reason: "completed" }, "local");
     for (const listener of listeners) listener.beginClose();
     for (const source of options.sources) source.alerts.unsubscribe?.();
     let timer: NodeJS.Timeout | undefined;
@@ -165,7 +168,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
     },
     subscribe(subscribeOptions = {}) {
       if (closing.signal.aborted) throw new RelayClosedError("subscribe()");
-      return createLocalSubscription(registry, closing.signal, subscribeOptions);
+      return createLocalSubscription(registry, subscribeOptions);
     },
     stats: () => ({ ...registry.stats(), rejectedRequests }),
     status: () => status.subscribe(),

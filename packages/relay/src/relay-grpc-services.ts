@@ -1,9 +1,9 @@
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { linkedAbortController } from "@falco-sdk/core";
+import { linkedAbortController } from "@falco-sdk/core/internal";
 import { abortable } from "@falco-sdk/grpc-server/internal";
-import { responseFromAlert } from "@falco-sdk/proto";
 import type { service as outputsService, request, response } from "@falco-sdk/proto/outputs";
 import type { service as versionService } from "@falco-sdk/proto/version";
+import { encodedResponse } from "./encoded-response.js";
 import type { Subscriber, SubscriberRegistry } from "./subscriber-registry.js";
 import type { UpstreamVersion } from "./upstream-version.js";
 
@@ -53,8 +53,8 @@ async function* drain(subscriber: Subscriber, signal: AbortSignal): AsyncGenerat
     const alert = subscriber.take();
     if (alert === undefined) return;
     // Resumes once the transport has taken the message.
-    yield responseFromAlert(alert);
-    subscriber.delivered++;
+    yield encodedResponse(alert);
+    subscriber.written();
   }
 }
 

@@ -1,45 +1,13 @@
-import { type Alert, BoundedFanout, type EventHub, type FanoutConsumer } from "@falco-sdk/core";
+import { type Alert, BoundedQueue, type SubscriptionEnd } from "@falco-sdk/core";
+import type { EventHub } from "@falco-sdk/core/internal";
 import type { RelayStats, SourceStats, SubscriberStats } from "./relay-stats.js";
 import type { RelayStatus, SubscriberKind } from "./relay-status.js";
+import { Subscriber } from "./relay-subscriber.js";
+
+export { Subscriber } from "./relay-subscriber.js";
 
 /** Shortest time between two "subscriber-dropping" events of one subscriber. */
 const DROP_EVENT_INTERVAL_MS = 1000;
-
-/** One attached subscriber: its own bounded queue and counters. */
-export class Subscriber {
-  delivered = 0;
-  lastDropEventAt = Number.NEGATIVE_INFINITY;
-  readonly connectedAt = new Date();
-  attached = true;
-
-  constructor(
-    readonly id: number,
-    readonly kind: SubscriberKind,
-    readonly peer: string,
-    readonly consumer: FanoutConsumer<Alert>,
-  ) {}
-
-  /** Next alert of its queue, if any. */
-  take(): Alert | undefined {
-    return this.consumer.queue.shift();
-  }
-
-  /** Resolves when an alert is queued, the subscriber is detached or `signal` aborts. */
-  waitForAlert(signal: AbortSignal): Promise<void> {
-    if (this.consumer.queue.length > 0 || !this.attached || signal.aborted) {
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        this.consumer.wake = undefined;
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      this.consumer.wake = done;
-      signal.addEventListener("abort", done, { once: true });
-    });
-  }
-}
 
 /** Mutable counters of one source. */
 export interface SourceCounter {
@@ -49,35 +17,28 @@ export interface SourceCounter {
 }
 
 /**
- * Every subscriber of a relay, the fan-out that feeds them and the counters
- * `stats()` reports: each subscriber has its own queue of `maxQueued` alerts
- * and loses its own oldest alerts when it falls behind, never anyone else's.
+ * Every subscriber of a relay, the fan-out that feeds them and the counters `stats()`
+ * reports: each subscriber has its own queue of `maxQueued` alerts and loses its own oldest
+ * alerts when it falls behind, never anyone else's. Alerts that come while nobody is
+ * subscribed wait (up to `maxQueued`) for the first subscriber.
  */
 export class SubscriberRegistry {
-  readonly #fanout: BoundedFanout<Alert>;
-  readonly #subscribers = new Map<FanoutConsumer<Alert>, Subscriber>();
+  readonly #subscribers = new Set<Subscriber>();
+  readonly #unclaimed: BoundedQueue<Alert>;
   readonly #status: EventHub<RelayStatus>;
+  readonly #maxQueued: number;
   readonly sources: SourceCounter[] = [];
   #nextId = 1;
-  /** Delivered by subscribers that have left. */
+  #received = 0;
+  /** Handed to and lost by subscribers that have left. */
   #deliveredByGone = 0;
+  #droppedByGone = 0;
   #idleWaiters: (() => void)[] = [];
 
   constructor(maxQueued: number, status: EventHub<RelayStatus>) {
     this.#status = status;
-    this.#fanout = new BoundedFanout<Alert>(maxQueued, (_total, consumer) => {
-      const subscriber = consumer && this.#subscribers.get(consumer);
-      if (subscriber === undefined) return;
-      const now = performance.now();
-      if (now - subscriber.lastDropEventAt >= DROP_EVENT_INTERVAL_MS) {
-        subscriber.lastDropEventAt = now;
-        status.publish({
-          type: "subscriber-dropping",
-          subscriber: subscriber.id,
-          dropped: subscriber.consumer.dropped,
-        });
-      }
-    });
+    this.#maxQueued = maxQueued;
+    this.#unclaimed = new BoundedQueue<Alert>({ capacity: maxQueued });
   }
 
   addSource(name: string): SourceCounter {
@@ -88,45 +49,61 @@ export class SubscriberRegistry {
 
   publish(source: SourceCounter, alert: Alert): void {
     source.received++;
-    this.#fanout.publish(alert);
+    this.#received++;
+    if (this.#subscribers.size === 0) {
+      this.#unclaimed.push(alert);
+      return;
+    }
+    for (const subscriber of this.#subscribers) subscriber.offer(alert);
   }
 
   get size(): number {
     return this.#subscribers.size;
   }
 
-  attach(kind: SubscriberKind, peer: string): Subscriber {
-    const consumer = this.#fanout.attach();
-    const subscriber = new Subscriber(this.#nextId++, kind, peer, consumer);
-    this.#subscribers.set(consumer, subscriber);
+  /**
+   * A new subscriber, attached at once (alerts queue for it from this call on), starting
+   * with the alerts that waited for a first subscriber. It leaves when it ends.
+   */
+  attach(
+    kind: SubscriberKind,
+    peer: string,
+    options: { signal?: AbortSignal; filter?: (alert: Alert) => boolean } = {},
+  ): Subscriber {
+    const { signal } = options;
+    const abort = () => subscriber.close({ reason: "aborted" });
+    const subscriber = new Subscriber(
+      this.#nextId++,
+      kind,
+      peer,
+      this.#maxQueued,
+      {
+        onOverflow: (s) => this.#overflowed(s),
+        onEnd: (s) => {
+          signal?.removeEventListener("abort", abort);
+          this.#left(s);
+        },
+      },
+      options.filter,
+    );
     this.#status.publish({ type: "subscriber-connected", subscriber: subscriber.id, kind, peer });
+    this.#subscribers.add(subscriber);
+    for (const alert of this.#unclaimed.clear()) subscriber.offer(alert);
+    if (signal?.aborted) abort();
+    else signal?.addEventListener("abort", abort, { once: true });
     return subscriber;
   }
 
   /** Idempotent. Whatever was still queued for the subscriber is discarded. */
   detach(subscriber: Subscriber): void {
-    if (!subscriber.attached) return;
-    subscriber.attached = false;
-    this.#subscribers.delete(subscriber.consumer);
-    this.#fanout.detach(subscriber.consumer);
-    subscriber.consumer.queue.length = 0;
-    this.#deliveredByGone += subscriber.delivered;
-    this.#status.publish({
-      type: "subscriber-disconnected",
-      subscriber: subscriber.id,
-      delivered: subscriber.delivered,
-      dropped: subscriber.consumer.dropped,
-    });
-    if (this.#subscribers.size === 0) {
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const wake of waiters) wake();
-    }
+    subscriber.unsubscribe();
   }
 
-  /** Detaches everyone (their loops and calls end). */
-  detachAll(): void {
-    for (const subscriber of [...this.#subscribers.values()]) this.detach(subscriber);
+  /** Ends every subscriber, or those of `kind` (their loops and calls end). */
+  detachAll(end: SubscriptionEnd = { reason: "completed" }, kind?: SubscriberKind): void {
+    for (const subscriber of [...this.#subscribers]) {
+      if (kind === undefined || subscriber.kind === kind) subscriber.close(end);
+    }
   }
 
   /** Resolves when no subscriber is attached. */
@@ -135,28 +112,52 @@ export class SubscriberRegistry {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  #overflowed(subscriber: Subscriber): void {
+    const now = performance.now();
+    if (now - subscriber.lastDropEventAt < DROP_EVENT_INTERVAL_MS) return;
+    subscriber.lastDropEventAt = now;
+    this.#status.publish({
+      type: "subscriber-dropping",
+      subscriber: subscriber.id,
+      dropped: subscriber.overflowed,
+    });
+  }
+
+  #left(subscriber: Subscriber): void {
+    if (!this.#subscribers.delete(subscriber)) return;
+    this.#deliveredByGone += subscriber.handed;
+    this.#droppedByGone += subscriber.overflowed;
+    this.#status.publish({
+      type: "subscriber-disconnected",
+      subscriber: subscriber.id,
+      delivered: subscriber.handed,
+      dropped: subscriber.overflowed,
+    });
+    if (this.#subscribers.size === 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
   stats(): Omit<RelayStats, "rejectedRequests"> {
     const subscribers: SubscriberStats[] = [];
     let delivered = this.#deliveredByGone;
-    for (const s of this.#subscribers.values()) {
-      delivered += s.delivered;
+    let dropped = this.#droppedByGone + this.#unclaimed.dropped;
+    for (const s of this.#subscribers) {
+      delivered += s.handed;
+      dropped += s.overflowed;
       subscribers.push({
         id: s.id,
         kind: s.kind,
         peer: s.peer,
         connectedAt: s.connectedAt,
-        delivered: s.delivered,
-        dropped: s.consumer.dropped,
-        queued: s.consumer.queue.length,
+        delivered: s.handed,
+        dropped: s.overflowed,
+        queued: s.pending,
       });
     }
     const sources: SourceStats[] = this.sources.map((s) => ({ ...s }));
-    return {
-      sources,
-      subscribers,
-      received: this.#fanout.received,
-      delivered,
-      dropped: this.#fanout.dropped,
-    };
+    return { sources, subscribers, received: this.#received, delivered, dropped };
   }
 }
