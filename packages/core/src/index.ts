@@ -1,5 +1,3 @@
-/** @deprecated Import it from "@falco-sdk/core/internal" (not public API). */
-export { linkedAbortController } from "./abort.js";
 export type { Alert, AlertRaw, AlertRawKinds, OutputFieldValue } from "./alert.js";
 export { type AlertFilter, compileAlertFilter } from "./alert-filter.js";
 export {
@@ -28,11 +26,7 @@ export {
   type FalcoErrorOptions,
   type NamedOption,
 } from "./errors.js";
-/** @deprecated Import it from "@falco-sdk/core/internal" (not public API). */
-export { EventHub } from "./event-hub.js";
 export { hostForUrl, hostPort } from "./host.js";
-/** @deprecated The old fan-out; "@falco-sdk/core/internal" has its successor. */
-export { BoundedFanout, type FanoutConsumer } from "./legacy-bounded-fanout.js";
 export { mergeAlerts } from "./merge-alerts.js";
 export {
   formatTimeOfDay,
