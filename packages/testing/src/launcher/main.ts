@@ -24,12 +24,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { createAlertGenerator } from "./alert-generator.js";
-import { startCCoreFalcoServer } from "./ccore-server.js";
-import { PRIORITY_NAMES } from "./falco-output-format.js";
-import type { AlertInit, FalcoServer, ListenOptions } from "./falco-server.js";
-import { createFalcoTestServer } from "./node-server.js";
-import { createTestPki, writeTestPki } from "./pki.js";
+import { createAlertGenerator } from "../fixtures/alert-generator.js";
+import { startCCoreFalcoServer } from "../servers/ccore-server.js";
+import { PRIORITY_NAMES } from "../fixtures/falco-output-format.js";
+import type { AlertInit, FalcoServer, ListenOptions } from "../servers/falco-server.js";
+import { createFalcoTestServer } from "../servers/node-server.js";
+import { createTestPki, writeTestPki } from "../pki/pki.js";
 
 type Command = {
   cmd?: unknown;

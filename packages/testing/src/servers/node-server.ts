@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import type { Http2Listener, PingPolicyOptions } from "@falco-sdk/grpc-server";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
-import { ServerStateError, ServerStopTimeoutError } from "./errors.js";
+import { ServerStateError, ServerStopTimeoutError } from "../errors.js";
 import type {
   AlertInit,
   FalcoServer,

@@ -1,11 +1,4 @@
-import { FalcoTestServerError } from "./errors.js";
-
-declare module "@falco-sdk/core" {
-  interface FalcoErrorCodes {
-    "ccore-unavailable": CCoreUnavailableError;
-    "ccore-process": CCoreProcessError;
-  }
-}
+import { FalcoTestServerError } from "../errors.js";
 
 /** What to run when Debian's Python gRPC stack is missing. */
 export const CCORE_INSTALL_HINT =

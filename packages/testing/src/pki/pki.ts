@@ -17,7 +17,7 @@ import {
   SubjectKeyIdentifierExtension,
   X509CertificateGenerator,
 } from "@peculiar/x509";
-import type { TlsMaterial } from "./falco-server.js";
+import type { TlsMaterial } from "../servers/falco-server.js";
 
 /** Key type of every certificate in a test PKI. */
 export type TestPkiKeyAlgorithm = "ecdsa-p256" | "rsa-2048";

@@ -10,7 +10,7 @@ import { CCoreProcess, type CCoreReply } from "./ccore-process.js";
 import { findProtoDir } from "./ccore-proto-dir.js";
 import { stubsDirFor } from "./ccore-stubs-dir.js";
 import { alertToInteropJson, listenToInteropJson, versionToInteropJson } from "./ccore-wire.js";
-import { ServerListenError, ServerStateError, ServerStopTimeoutError } from "./errors.js";
+import { ServerListenError, ServerStateError, ServerStopTimeoutError } from "../errors.js";
 import type {
   AlertInit,
   FalcoServer,
@@ -70,7 +70,7 @@ export interface CCoreFalcoServerOptions {
 /** Lifecycle of the C-core server. */
 type State = "listening" | "stopping" | "stopped" | "crashed" | "disposed";
 
-const SCRIPT = fileURLToPath(new URL("../interop/falco_server.py", import.meta.url));
+const SCRIPT = fileURLToPath(new URL("../../interop/falco_server.py", import.meta.url));
 
 /**
  * Starts Falco's gRPC outputs API on gRPC's C core: a Python program on

@@ -6,10 +6,10 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { eventually, ManualRequests, readAll, rejectionOf, take } from "../test/spec-helpers.js";
-import { InsecureListenError, ServerStopTimeoutError } from "./errors.js";
+import { eventually, ManualRequests, readAll, rejectionOf, take } from "../../test/spec-helpers.js";
+import { InsecureListenError, ServerStopTimeoutError } from "../errors.js";
 import type { AlertInit, FalcoServer, ListenOptions } from "./falco-server.js";
-import { createTestPki, type TestPki } from "./pki.js";
+import { createTestPki, type TestPki } from "../pki/pki.js";
 import { serverFactories } from "./server-factories.js";
 import { type ClientTlsMaterial, createTestTransport } from "./test-transport.js";
 

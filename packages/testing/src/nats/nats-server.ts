@@ -3,13 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FalcoTestServerError } from "./errors.js";
-
-declare module "@falco-sdk/core" {
-  interface FalcoErrorCodes {
-    "nats-server-unavailable": NatsServerUnavailableError;
-  }
-}
+import { FalcoTestServerError } from "../errors.js";
 
 /** nats-server is missing (install Debian's `nats-server`: scripts/ensure-system-deps.sh). */
 export class NatsServerUnavailableError extends FalcoTestServerError<"nats-server-unavailable"> {

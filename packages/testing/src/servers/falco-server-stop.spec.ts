@@ -9,7 +9,7 @@ import { createClient } from "@connectrpc/connect";
 import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { eventually, ManualRequests, openRawSub, readAll } from "../test/spec-helpers.js";
+import { eventually, ManualRequests, openRawSub, readAll } from "../../test/spec-helpers.js";
 import type { AlertInit, FalcoServer } from "./falco-server.js";
 import { serverFactories } from "./server-factories.js";
 import { createTestTransport } from "./test-transport.js";

@@ -10,8 +10,8 @@ import { SocketInUseError } from "@falco-sdk/grpc-server";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { eventually, ManualRequests, rejectionOf, take } from "../test/spec-helpers.js";
-import { ServerListenError, ServerStateError } from "./errors.js";
+import { eventually, ManualRequests, rejectionOf, take } from "../../test/spec-helpers.js";
+import { ServerListenError, ServerStateError } from "../errors.js";
 import { createFalcoTestServer } from "./node-server.js";
 import { createTestTransport } from "./test-transport.js";
 
@@ -154,7 +154,7 @@ describe("createFalcoTestServer (Node specifics)", () => {
     // A process of its own, so that everything it would print is in its
     // output once it has exited. Inside the package: `@falco-sdk/testing`
     // resolves to this package's dist/.
-    const pkg = fileURLToPath(new URL("..", import.meta.url));
+    const pkg = fileURLToPath(new URL("../..", import.meta.url));
     const script = join(pkg, `.drop-streams-${process.pid}.mjs`);
     writeFileSync(script, DROP_STREAMS_SCRIPT);
     try {

@@ -6,7 +6,7 @@ import {
   listenHttp2,
   type PingPolicyOptions,
 } from "@falco-sdk/grpc-server";
-import { InsecureListenError, ServerListenError } from "./errors.js";
+import { InsecureListenError, ServerListenError } from "../errors.js";
 
 /** Throws unless the options name a unix socket, mutual TLS, or plaintext TCP with the opt-in. */
 export function checkListenOptions(listen: ListenOptions): void {
