@@ -1,16 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { createAlertGenerator } from "@falco-sdk/testing/fixtures";
+import { createTestPki, writeTestPki } from "@falco-sdk/testing/pki";
 import {
   type AlertInit,
-  createAlertGenerator,
   createFalcoTestServer,
-  createTestPki,
+  FalcoTestServerError,
   type ListenOptions,
   ServerListenError,
   SocketInUseError,
-  writeTestPki,
-} from "@falco-sdk/testing";
-import { describeError, EXIT, exitCodeFor, UsageError } from "./exit-codes.js";
+  type TestingErrorCode,
+} from "@falco-sdk/testing/servers";
+import { describeError, EXIT, type ExitStatus, exitCodeFor, UsageError } from "./exit-codes.js";
 import { createEventClock, withEventTime } from "./live-time.js";
 import { loadFile } from "./load-file.js";
 
@@ -69,6 +70,29 @@ async function listenOptions(
 }
 
 /**
+ * The exit status of the test server's own failures that `serve` can meet (its errors are
+ * @falco-sdk/testing's, not FalcoErrors of the SDK, so they are not in exit-codes.ts' table).
+ */
+const SERVE_EXIT_FOR_CODE: { readonly [C in TestingErrorCode]?: ExitStatus } = {
+  "insecure-listen": EXIT.usage,
+  "invalid-generator-options": EXIT.usage,
+  "listen-failed": EXIT.error,
+};
+
+/** The exit status for an error that ended `serve` before it listened. */
+function serveExitCode(error: unknown): ExitStatus {
+  // Another server's socket (or not a socket) at --socket: a bad setting, like `relay --serve`.
+  if (error instanceof ServerListenError && error.cause instanceof SocketInUseError) {
+    return exitCodeFor(error.cause, false);
+  }
+  if (error instanceof FalcoTestServerError) {
+    const code: TestingErrorCode = error.code;
+    return SERVE_EXIT_FOR_CODE[code] ?? EXIT.error;
+  }
+  return exitCodeFor(error, false);
+}
+
+/**
  * connect-node logs a full stack on the server for every stream a client drops (e.g. when a
  * `tail --count 1` exits). For a demo server that is normal: one line with --verbose, else nothing.
  */
@@ -96,9 +120,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     server = await createFalcoTestServer({ listen: options.listen });
   } catch (error) {
     process.stderr.write(`falco-alerts: ${describeError(error, flags.verbose)}\n`);
-    // Another server's socket (or not a socket) at --socket: a bad setting, like `relay --serve`.
-    const taken = error instanceof ServerListenError && error.cause instanceof SocketInUseError;
-    process.exitCode = exitCodeFor(taken ? error.cause : error, false);
+    process.exitCode = serveExitCode(error);
     return;
   }
   quietClientDisconnects(flags.verbose ?? false);

@@ -2,7 +2,8 @@
 // plus two noise sources a user would tune away (a backup job reading /etc/shadow,
 // a config reloader writing below /etc/nginx/).
 import { PRIORITIES } from "@falco-sdk/core";
-import { type AlertInit, createAlertGenerator } from "@falco-sdk/testing";
+import { createAlertGenerator } from "@falco-sdk/testing/fixtures";
+import type { AlertInit } from "@falco-sdk/testing/servers";
 
 /** One alert as Falco's json_output writes it (`<NA>` is null there). */
 export function jsonLine(init: AlertInit): string {

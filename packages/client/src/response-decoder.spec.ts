@@ -2,7 +2,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { responseSchema } from "@falco-sdk/proto/outputs";
-import { createAlertGenerator, createPrng } from "@falco-sdk/testing";
+import { createAlertGenerator, createPrng } from "@falco-sdk/testing/fixtures";
 import { describe, expect, it } from "vitest";
 import { decodeResponse, decodeUsual } from "./response-decoder.js";
 

@@ -2,7 +2,8 @@
 // socket, in its own process so that relay, subscribers and Falco are measured apart.
 // Driven over IPC by run.mjs: {type:"queue",count}, {type:"rate",ratePerSecond,durationMs},
 // {type:"cpu"}, {type:"stats"}.
-import { createAlertGenerator, createFalcoTestServer } from "@falco-sdk/testing";
+import { createAlertGenerator } from "@falco-sdk/testing/fixtures";
+import { createFalcoTestServer } from "@falco-sdk/testing/servers";
 
 const [socketPath] = process.argv.slice(2);
 const server = await createFalcoTestServer({ listen: { socketPath } });

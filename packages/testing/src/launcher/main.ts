@@ -25,11 +25,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { createAlertGenerator } from "../fixtures/alert-generator.js";
-import { startCCoreFalcoServer } from "../servers/ccore-server.js";
 import { PRIORITY_NAMES } from "../fixtures/falco-output-format.js";
+import { createTestPki, writeTestPki } from "../pki/pki.js";
+import { startCCoreFalcoServer } from "../servers/ccore-server.js";
 import type { AlertInit, FalcoServer, ListenOptions } from "../servers/falco-server.js";
 import { createFalcoTestServer } from "../servers/node-server.js";
-import { createTestPki, writeTestPki } from "../pki/pki.js";
 
 type Command = {
   cmd?: unknown;

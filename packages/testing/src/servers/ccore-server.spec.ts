@@ -8,10 +8,10 @@ import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getAll, subscribe, tlsClients, unixClients } from "../../test/ccore-test-clients.js";
+import { createTestPki } from "../pki/pki.js";
 import { CCoreUnavailableError } from "./ccore-errors.js";
 import { startCCoreFalcoServer } from "./ccore-server.js";
 import type { AlertInit, FalcoServer } from "./falco-server.js";
-import { createTestPki } from "../pki/pki.js";
 
 const alert = (n: number): AlertInit => ({
   rule: `rule ${n}`,

@@ -5,12 +5,12 @@ import {
   type SocketFileIdentity,
   socketFileIdentity,
 } from "@falco-sdk/grpc-server";
+import { ServerListenError, ServerStateError, ServerStopTimeoutError } from "../errors.js";
 import { CCoreProcessError } from "./ccore-errors.js";
 import { CCoreProcess, type CCoreReply } from "./ccore-process.js";
 import { findProtoDir } from "./ccore-proto-dir.js";
 import { stubsDirFor } from "./ccore-stubs-dir.js";
 import { alertToInteropJson, listenToInteropJson, versionToInteropJson } from "./ccore-wire.js";
-import { ServerListenError, ServerStateError, ServerStopTimeoutError } from "../errors.js";
 import type {
   AlertInit,
   FalcoServer,

@@ -8,8 +8,8 @@ import { service as versionService } from "@falco-sdk/proto/version";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { eventually, ManualRequests, readAll, rejectionOf, take } from "../../test/spec-helpers.js";
 import { InsecureListenError, ServerStopTimeoutError } from "../errors.js";
-import type { AlertInit, FalcoServer, ListenOptions } from "./falco-server.js";
 import { createTestPki, type TestPki } from "../pki/pki.js";
+import type { AlertInit, FalcoServer, ListenOptions } from "./falco-server.js";
 import { serverFactories } from "./server-factories.js";
 import { type ClientTlsMaterial, createTestTransport } from "./test-transport.js";
 

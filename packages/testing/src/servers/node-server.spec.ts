@@ -186,7 +186,7 @@ import { createClient } from "@connectrpc/connect";
 import { SocketInUseError } from "@falco-sdk/grpc-server";
 import { create } from "@bufbuild/protobuf";
 import { requestSchema, service } from "@falco-sdk/proto/outputs";
-import { createFalcoTestServer, createTestTransport } from "@falco-sdk/testing";
+import { createFalcoTestServer, createTestTransport } from "@falco-sdk/testing/servers";
 
 const socketPath = process.argv[2];
 const server = await createFalcoTestServer({ listen: { socketPath } });
