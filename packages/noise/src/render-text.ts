@@ -1,7 +1,7 @@
-import { plural } from "../plural.js";
-import { paint, paintPriority } from "../style.js";
 import { describeCombination, percent, rate, utc } from "./describe-combination.js";
 import type { NoiseReport, RuleNoise } from "./noise-analyzer.js";
+import { plural } from "./plural.js";
+import { paint, paintPriority } from "./text-style.js";
 
 /** How the report is laid out. */
 export interface RenderOptions {

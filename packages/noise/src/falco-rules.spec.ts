@@ -4,16 +4,16 @@
 // the alerts its comments count and nothing else.
 import { readFileSync } from "node:fs";
 import { type Alert, parseAlertJson } from "@falco-sdk/core";
+import { noisyAlertLog } from "@falco-sdk/testing/fixtures";
 import { Ajv } from "ajv";
 import draft06 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json" };
 import { describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
-import { noisyLog } from "../../test/spec-noise-alerts.js";
 import { NoiseAnalyzer } from "./noise-analyzer.js";
 import { renderFalcoRules } from "./render-falco-rules.js";
 
 const schema = JSON.parse(
-  readFileSync(new URL("../../test/fixtures/falco-rule-schema.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../test/fixtures/falco-rule-schema.json", import.meta.url), "utf8"),
 );
 const ajv = new Ajv({ strict: false, allErrors: true });
 ajv.addMetaSchema(draft06);
@@ -58,7 +58,7 @@ function rulesFileFor(lines: string[], top = 10) {
 describe("noise --format falco-rules", () => {
   for (const seed of [7, 11, 23]) {
     it(`is valid YAML and valid against Falco's rules schema (seed ${seed})`, () => {
-      const { text } = rulesFileFor(noisyLog(600, 120, seed));
+      const { text } = rulesFileFor(noisyAlertLog(600, 120, seed));
       const doc = parseDocument(text);
       expect(doc.errors).toEqual([]);
       const items = doc.toJS() as RuleItem[];
@@ -79,7 +79,7 @@ describe("noise --format falco-rules", () => {
     });
 
     it(`its exceptions remove exactly the alerts its comments count (seed ${seed})`, () => {
-      const { alerts, text } = rulesFileFor(noisyLog(600, 120, seed));
+      const { alerts, text } = rulesFileFor(noisyAlertLog(600, 120, seed));
       const items = (parse(text) as RuleItem[]).filter((i) => i.rule);
       const counted = [...text.matchAll(/# would have removed (\d+) of (\d+) alerts/g)].map((m) =>
         Number(m[1]),

@@ -1,6 +1,6 @@
 import { parseAlertJson } from "@falco-sdk/core";
+import { noisyAlertLog } from "@falco-sdk/testing/fixtures";
 import { describe, expect, it } from "vitest";
-import { noisyLog } from "../../test/spec-noise-alerts.js";
 import { describeCombination } from "./describe-combination.js";
 import { findCombinations } from "./find-combinations.js";
 import { NoiseAnalyzer } from "./noise-analyzer.js";
@@ -15,7 +15,7 @@ const analyse = (lines: string[], options = {}) => {
 
 describe("noise analysis", () => {
   it("finds the two injected noise sources, as specific as their alerts are", () => {
-    const report = analyse(noisyLog(600, 150));
+    const report = analyse(noisyAlertLog(600, 150));
     const sensitive = report.rules.find((r) => r.rule === "Read sensitive file untrusted")!;
     expect(describeCombination(sensitive.combinations[0]!)).toBe(
       "fd.name startswith /etc/ and proc.name=backup-agent and proc.pname=cron and user.name=root",
@@ -35,7 +35,7 @@ describe("noise analysis", () => {
 
   it("never counts an alert twice and respects the limits", () => {
     for (const seed of [1, 2, 3]) {
-      const report = analyse(noisyLog(800, 40, seed), { maxCombinations: 2, minFields: 2 });
+      const report = analyse(noisyAlertLog(800, 40, seed), { maxCombinations: 2, minFields: 2 });
       for (const rule of report.rules) {
         expect(rule.combinations.length).toBeLessThanOrEqual(2);
         const explained = rule.combinations.reduce((n, c) => n + c.count, 0);

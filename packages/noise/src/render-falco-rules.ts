@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { Document, type YAMLMap, type YAMLSeq } from "yaml";
-import { plural } from "../plural.js";
 import { percent, utc } from "./describe-combination.js";
 import type { NoiseCombination } from "./find-combinations.js";
 import type { NoiseReport } from "./noise-analyzer.js";
+import { plural } from "./plural.js";
 import type { RenderOptions } from "./render-text.js";
 
 /**

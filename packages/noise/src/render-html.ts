@@ -1,6 +1,6 @@
-import { plural } from "../plural.js";
 import { describeCombination, percent, rate, utc } from "./describe-combination.js";
 import type { NoiseReport, RuleNoise } from "./noise-analyzer.js";
+import { plural } from "./plural.js";
 import type { RenderOptions } from "./render-text.js";
 
 /** Colours of the chart's series, in rank order. */
