@@ -70,12 +70,14 @@ export class NoiseAnalyzer {
   private distinct = 0;
   private first: Date | undefined;
   private last: Date | undefined;
+  /** Alerts added so far. */
   total = 0;
 
   constructor(private readonly options: NoiseAnalyzerOptions = {}) {
     this.fields = options.fields ?? DEFAULT_NOISE_FIELDS;
   }
 
+  /** Counts `alert` for its rule and remembers its field values (bounded by `maxDistinct`). */
   add(alert: Alert): void {
     this.total++;
     if (!this.first || alert.time < this.first) this.first = alert.time;

@@ -9,6 +9,12 @@ export interface RenderOptions {
   readonly top?: number;
   /** ANSI colours (terminal table only). Default false. */
   readonly color?: boolean;
+  /**
+   * How the terminal table's last line names the `top` option when rules are hidden, in the
+   * words of the caller's interface (a CLI passes its flag, `"--top"`). Default `"top:"`:
+   * "(15 more rules: top: 20)".
+   */
+  readonly topOption?: string;
 }
 
 function summary(report: NoiseReport, skipped: number): string {
@@ -64,7 +70,13 @@ export function renderNoiseTable(
   }
   const hidden = report.rules.length - rules.length;
   if (hidden > 0)
-    lines.push(paint(color, "dim", `(${hidden} more rules: --top ${report.rules.length})`));
+    lines.push(
+      paint(
+        color,
+        "dim",
+        `(${hidden} more rules: ${options.topOption ?? "top:"} ${report.rules.length})`,
+      ),
+    );
   return `${lines.join("\n")}\n`;
 }
 

@@ -13,6 +13,7 @@ export class TimeHistogram {
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
 
+  /** Counts one event at `epochSeconds` (seconds since the epoch). */
   add(epochSeconds: number): void {
     let key = Math.floor(epochSeconds / this.widthSeconds);
     while (Math.max(this.max, key) - Math.min(this.min, key) >= MAX_BUCKETS) {

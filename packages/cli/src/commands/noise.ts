@@ -177,7 +177,7 @@ Examples:
         "falco-alerts: no Falco JSON alerts in the input: Falco writes them with json_output: true\n",
       );
     const report = analyzer.report(flags.top);
-    const options = { top: flags.top, color: useColor(process.stdout) };
+    const options = { top: flags.top, color: useColor(process.stdout), topOption: "--top" };
     const text =
       flags.format === "md"
         ? renderNoiseMarkdown(report, stats.skipped, options)
