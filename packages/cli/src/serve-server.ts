@@ -113,6 +113,15 @@ function quietClientDisconnects(verbose: boolean): void {
 
 /** Runs `falco-alerts serve` until SIGINT or SIGTERM; sets `process.exitCode`. */
 export async function runServe(flags: ServeFlags): Promise<void> {
+  // Handlers first: a SIGINT that follows "listening on" at once (a script that waited for
+  // it) must stop the server cleanly, not find Node's default action (killed, socket left).
+  const stop = new AbortController();
+  let interrupted = false;
+  process.once("SIGINT", () => {
+    interrupted = true;
+    stop.abort();
+  });
+  process.once("SIGTERM", () => stop.abort());
   let options: Awaited<ReturnType<typeof listenOptions>>;
   let server: Awaited<ReturnType<typeof createFalcoTestServer>>;
   try {
@@ -127,13 +136,6 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   process.stdout.write(
     `listening on ${server.endpoint}\nconnect with: ${options.hint(server.endpoint)}\n`,
   );
-  const stop = new AbortController();
-  let interrupted = false;
-  process.once("SIGINT", () => {
-    interrupted = true;
-    stop.abort();
-  });
-  process.once("SIGTERM", () => stop.abort());
   const generator = createAlertGenerator({ seed: flags.seed });
   // Live alerts carry the time they are emitted, as Falco's would.
   const now = createEventClock();
