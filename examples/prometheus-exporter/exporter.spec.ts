@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createFalcoTestServer, type FalcoServer } from "@falco-sdk/testing";
+import { createFalcoTestServer, type FalcoServer } from "@falco-sdk/testing/servers";
 import { afterEach, describe, expect, it } from "vitest";
 
 const here = fileURLToPath(new URL(".", import.meta.url));

@@ -30,7 +30,11 @@ import {
 } from "@falco-sdk/prometheus";
 import { outputs } from "@falco-sdk/proto";
 import { service } from "@falco-sdk/proto/outputs";
-import { createFalcoTestServer, FalcoTestServerError } from "@falco-sdk/testing";
+import {
+  createFalcoTestServer,
+  FalcoTestServerError,
+  type TestingErrorCode,
+} from "@falco-sdk/testing/servers";
 
 export async function consume(): Promise<void> {
   const falco = createFalcoClient({ endpoint: "unix:///run/falco/falco.sock" });
@@ -55,7 +59,6 @@ export async function consume(): Promise<void> {
   const codes: FalcoErrorCode[] = [
     "socket-not-found",
     "configuration",
-    "insecure-listen",
     "usage",
     "metrics-listen",
     "nats-auth",
@@ -66,7 +69,9 @@ export async function consume(): Promise<void> {
   console.log(new NatsAuthError("nats://127.0.0.1:4222", "x").code, forwarder.stats().backlog);
   const error: unknown = new SocketNotFoundError(["/run/falco/falco.sock"]);
   if (error instanceof FalcoError && error.code === "socket-not-found") console.log(codes);
-  console.log(new FalcoTestServerError("listen-failed", "x") instanceof FalcoError);
+  // Test-only codes are not FalcoErrorCodes, and the test harness's errors are not FalcoErrors.
+  const testCode: TestingErrorCode = new FalcoTestServerError("listen-failed", "x").code;
+  console.log(testCode, new FalcoTestServerError("listen-failed", "x") instanceof FalcoError);
   const hub = new EventHub<ClientStatus | ReceiverStatus>();
   hub.publish({ type: "closed" });
   console.log(sameModel, parseAlertJson, parseFalcoTextLine, service.typeName, outputs, main);

@@ -8,8 +8,9 @@ const SOURCE_CONDITION = "@falco-sdk/source";
 
 /**
  * The only @falco-sdk packages each package may depend on: core -> proto (the generated types and
- * the one wire <-> Alert conversion) -> client; core -> {client, http, prometheus, nats} -> relay
- * -> cli; grpc-server (on core alone) under testing and relay.
+ * the one wire <-> Alert conversion) -> client; core -> {client, http, prometheus, nats, noise} ->
+ * relay -> cli; grpc-server (on core alone) under testing and relay; testing only an optional peer
+ * of cli.
  */
 export const LAYERS = {
   "@falco-sdk/core": [],
@@ -20,6 +21,7 @@ export const LAYERS = {
   "@falco-sdk/testing": ["@falco-sdk/core", "@falco-sdk/grpc-server", "@falco-sdk/proto"],
   "@falco-sdk/prometheus": ["@falco-sdk/core"],
   "@falco-sdk/nats": ["@falco-sdk/core"],
+  "@falco-sdk/noise": ["@falco-sdk/core"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
     "@falco-sdk/core",
@@ -33,9 +35,14 @@ export const LAYERS = {
     "@falco-sdk/http",
     "@falco-sdk/prometheus",
     "@falco-sdk/nats",
+    "@falco-sdk/noise",
     "@falco-sdk/relay",
-    "@falco-sdk/testing",
   ],
+};
+
+/** Optional peer dependencies a package may have (installed by the user, loaded lazily). */
+export const OPTIONAL_PEERS = {
+  "@falco-sdk/cli": ["@falco-sdk/testing"],
 };
 
 const tar = (...args) => execFileSync("tar", args, { encoding: "utf8", maxBuffer: 64 << 20 });
@@ -95,6 +102,15 @@ export function checkTarball(path, { scratch, license, range }) {
   const allowed = LAYERS[manifest.name];
   if (!allowed) problems.push("is not in LAYERS (scripts/packaging/tarball-contents.mjs)");
   else for (const dep of deps) if (!allowed.includes(dep)) problems.push(`depends on ${dep}`);
+  const peers = Object.keys(manifest.peerDependencies ?? {}).filter((d) =>
+    d.startsWith("@falco-sdk/"),
+  );
+  const optionalPeers = OPTIONAL_PEERS[manifest.name] ?? [];
+  for (const peer of peers) {
+    if (!optionalPeers.includes(peer)) problems.push(`has the peer dependency ${peer}`);
+    else if (manifest.peerDependenciesMeta?.[peer]?.optional !== true)
+      problems.push(`has the peer dependency ${peer} without peerDependenciesMeta optional`);
+  }
   if (manifest.name === "@falco-sdk/core") {
     // The bottom layer: no gRPC, no HTTP server, no test code, nothing Node-only.
     const code = tar("-xzOf", path, "--wildcards", "package/dist/*.js");

@@ -52,7 +52,8 @@ export const EXIT_STATUSES: readonly ExitStatusRow[] = [
   {
     status: EXIT.error,
     meaning:
-      "failure while running: the connection gave up after having worked, an unexpected error",
+      "failure while running: the connection gave up after having worked, an unexpected error, " +
+      "`serve` without `@falco-sdk/testing` installed",
   },
   {
     status: EXIT.usage,
@@ -125,20 +126,14 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "metrics-listen": EXIT.connect,
   // falco-alerts noise: a log file that breaks while read (truncated gzip)
   "alert-log": EXIT.error,
-  // falco-alerts serve (the test server):
-  "insecure-listen": EXIT.usage,
-  "listen-failed": EXIT.error,
+  // falco-alerts serve without @falco-sdk/testing installed (its own test-server failures:
+  // serveExitCode in serve-server.ts):
+  "testing-not-installed": EXIT.error,
   // falco-alerts relay:
   "cannot-listen": EXIT.error,
   // serve --socket and relay --serve unix://: another server answers there (or not a socket)
   "socket-in-use": EXIT.connect,
   "relay-closed": EXIT.error,
-  "server-state": EXIT.error,
-  "stop-timeout": EXIT.error,
-  "ccore-unavailable": EXIT.error,
-  "ccore-process": EXIT.error,
-  "invalid-generator-options": EXIT.usage,
-  "nats-server-unavailable": EXIT.error,
   // falco-alerts forward and tail --nats:
   "nats-auth": EXIT.connect,
   "nats-tls": EXIT.connect,

@@ -1,6 +1,6 @@
 // falco-alerts forward and tail --nats end to end: real processes, a real nats-server.
 import { parseAlertJson } from "@falco-sdk/client";
-import { type NatsTestServer, startNatsServer } from "@falco-sdk/testing";
+import { type NatsTestServer, startNatsServer } from "@falco-sdk/testing/nats";
 import { afterEach, describe, expect, it } from "vitest";
 import { run, serve, start, useProcesses } from "../test/spec-process.js";
 

@@ -1,4 +1,4 @@
-import { createAlertGenerator } from "@falco-sdk/testing";
+import { createAlertGenerator } from "@falco-sdk/testing/fixtures";
 import { describe, expect, it } from "vitest";
 import { createEventClock, withEventTime } from "./live-time.js";
 

@@ -1,5 +1,5 @@
 import { withOutputLineTime } from "@falco-sdk/core";
-import type { AlertInit } from "@falco-sdk/testing";
+import type { AlertInit } from "@falco-sdk/testing/servers";
 
 /**
  * The alert as if its event happened at `epochNs` (ns since the epoch): `time`, the

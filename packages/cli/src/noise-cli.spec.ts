@@ -5,11 +5,11 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { SERIES_COLORS } from "@falco-sdk/noise";
+import { noisyAlertLog } from "@falco-sdk/testing/fixtures";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { noisyLog } from "../test/spec-noise-alerts.js";
 import { bin, run, start, tempDir, useProcesses } from "../test/spec-process.js";
-import { SERIES_COLORS } from "./noise/render-html.js";
 
 useProcesses();
 
@@ -20,7 +20,7 @@ const STARTUP = [
 
 function logFiles() {
   const dir = tempDir();
-  const lines = noisyLog(500, 100, 5);
+  const lines = noisyAlertLog(500, 100, 5);
   const plain = join(dir, "events.json");
   writeFileSync(plain, `${[...STARTUP, ...lines].join("\n")}\n`);
   const gz = join(dir, "events.json.1.gz");

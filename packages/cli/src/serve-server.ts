@@ -1,16 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { createAlertGenerator } from "@falco-sdk/testing/fixtures";
+import { createTestPki, writeTestPki } from "@falco-sdk/testing/pki";
 import {
   type AlertInit,
-  createAlertGenerator,
   createFalcoTestServer,
-  createTestPki,
+  FalcoTestServerError,
   type ListenOptions,
   ServerListenError,
   SocketInUseError,
-  writeTestPki,
-} from "@falco-sdk/testing";
-import { describeError, EXIT, exitCodeFor, UsageError } from "./exit-codes.js";
+  type TestingErrorCode,
+} from "@falco-sdk/testing/servers";
+import { describeError, EXIT, type ExitStatus, exitCodeFor, UsageError } from "./exit-codes.js";
 import { createEventClock, withEventTime } from "./live-time.js";
 import { loadFile } from "./load-file.js";
 
@@ -69,6 +70,29 @@ async function listenOptions(
 }
 
 /**
+ * The exit status of the test server's own failures that `serve` can meet (its errors are
+ * @falco-sdk/testing's, not FalcoErrors of the SDK, so they are not in exit-codes.ts' table).
+ */
+const SERVE_EXIT_FOR_CODE: { readonly [C in TestingErrorCode]?: ExitStatus } = {
+  "insecure-listen": EXIT.usage,
+  "invalid-generator-options": EXIT.usage,
+  "listen-failed": EXIT.error,
+};
+
+/** The exit status for an error that ended `serve` before it listened. */
+function serveExitCode(error: unknown): ExitStatus {
+  // Another server's socket (or not a socket) at --socket: a bad setting, like `relay --serve`.
+  if (error instanceof ServerListenError && error.cause instanceof SocketInUseError) {
+    return exitCodeFor(error.cause, false);
+  }
+  if (error instanceof FalcoTestServerError) {
+    const code: TestingErrorCode = error.code;
+    return SERVE_EXIT_FOR_CODE[code] ?? EXIT.error;
+  }
+  return exitCodeFor(error, false);
+}
+
+/**
  * connect-node logs a full stack on the server for every stream a client drops (e.g. when a
  * `tail --count 1` exits). For a demo server that is normal: one line with --verbose, else nothing.
  */
@@ -89,22 +113,8 @@ function quietClientDisconnects(verbose: boolean): void {
 
 /** Runs `falco-alerts serve` until SIGINT or SIGTERM; sets `process.exitCode`. */
 export async function runServe(flags: ServeFlags): Promise<void> {
-  let options: Awaited<ReturnType<typeof listenOptions>>;
-  let server: Awaited<ReturnType<typeof createFalcoTestServer>>;
-  try {
-    options = await listenOptions(flags);
-    server = await createFalcoTestServer({ listen: options.listen });
-  } catch (error) {
-    process.stderr.write(`falco-alerts: ${describeError(error, flags.verbose)}\n`);
-    // Another server's socket (or not a socket) at --socket: a bad setting, like `relay --serve`.
-    const taken = error instanceof ServerListenError && error.cause instanceof SocketInUseError;
-    process.exitCode = exitCodeFor(taken ? error.cause : error, false);
-    return;
-  }
-  quietClientDisconnects(flags.verbose ?? false);
-  process.stdout.write(
-    `listening on ${server.endpoint}\nconnect with: ${options.hint(server.endpoint)}\n`,
-  );
+  // Handlers first: a SIGINT that follows "listening on" at once (a script that waited for
+  // it) must stop the server cleanly, not find Node's default action (killed, socket left).
   const stop = new AbortController();
   let interrupted = false;
   process.once("SIGINT", () => {
@@ -112,6 +122,20 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     stop.abort();
   });
   process.once("SIGTERM", () => stop.abort());
+  let options: Awaited<ReturnType<typeof listenOptions>>;
+  let server: Awaited<ReturnType<typeof createFalcoTestServer>>;
+  try {
+    options = await listenOptions(flags);
+    server = await createFalcoTestServer({ listen: options.listen });
+  } catch (error) {
+    process.stderr.write(`falco-alerts: ${describeError(error, flags.verbose)}\n`);
+    process.exitCode = serveExitCode(error);
+    return;
+  }
+  quietClientDisconnects(flags.verbose ?? false);
+  process.stdout.write(
+    `listening on ${server.endpoint}\nconnect with: ${options.hint(server.endpoint)}\n`,
+  );
   const generator = createAlertGenerator({ seed: flags.seed });
   // Live alerts carry the time they are emitted, as Falco's would.
   const now = createEventClock();

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { responseSchema } from "@falco-sdk/proto/outputs";
-import { createAlertGenerator } from "@falco-sdk/testing";
+import { createAlertGenerator } from "@falco-sdk/testing/fixtures";
 
 /** Builds the server if its sources changed; returns the binary's path. */
 export function buildCppServer() {

@@ -4,7 +4,7 @@
 import { createClient } from "@connectrpc/connect";
 import type { Alert } from "@falco-sdk/core";
 import { service } from "@falco-sdk/proto/outputs";
-import { createTestTransport } from "@falco-sdk/testing";
+import { createTestTransport } from "@falco-sdk/testing/servers";
 import { describe, expect, it } from "vitest";
 import {
   alerts,

@@ -3,15 +3,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createAlertGenerator } from "@falco-sdk/testing/fixtures";
+import { createTestPki, type TestPki } from "@falco-sdk/testing/pki";
 import {
-  createAlertGenerator,
   createFalcoTestServer,
-  createTestPki,
   type FalcoServer,
   type ListenOptions,
   startCCoreFalcoServer,
-  type TestPki,
-} from "@falco-sdk/testing";
+} from "@falco-sdk/testing/servers";
 import { afterEach } from "vitest";
 import type { ClientStatus, FalcoClient } from "../src/index.js";
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ConfigurationError, parseAlertJson } from "@falco-sdk/core";
-import { createTestPki, writeTestPki } from "@falco-sdk/testing";
+import { createTestPki, writeTestPki } from "@falco-sdk/testing/pki";
 import { afterEach, describe, expect, it } from "vitest";
 import { createHttpAlertReceiver, type HttpAlertReceiver } from "./index.js";
 

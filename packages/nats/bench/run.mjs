@@ -14,7 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFalcoClient, formatAlertJson, parseAlertJson } from "@falco-sdk/client";
-import { createAlertGenerator, createFalcoTestServer, startNatsServer } from "@falco-sdk/testing";
+import { createAlertGenerator } from "@falco-sdk/testing/fixtures";
+import { startNatsServer } from "@falco-sdk/testing/nats";
+import { createFalcoTestServer } from "@falco-sdk/testing/servers";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import {

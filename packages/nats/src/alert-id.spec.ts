@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { createFalcoClient, parseAlertJson } from "@falco-sdk/client";
 import { createHttpAlertReceiver } from "@falco-sdk/http";
-import { createFalcoTestServer } from "@falco-sdk/testing";
+import { createFalcoTestServer } from "@falco-sdk/testing/servers";
 import { describe, expect, it } from "vitest";
 import { defer, fleetAlert, tempDir } from "../test/helpers.js";
 import { alertMessageId } from "./alert-id.js";

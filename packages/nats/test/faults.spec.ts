@@ -1,7 +1,7 @@
 // Faults on the way Falco -> forwarder -> JetStream -> consumer: each ends with every alert
 // delivered and no duplicate reaching the consumer beyond what at-least-once delivers again.
 import type { Alert } from "@falco-sdk/client";
-import type { AlertInit } from "@falco-sdk/testing";
+import type { AlertInit } from "@falco-sdk/testing/servers";
 import { describe, expect, it } from "vitest";
 import { createNatsForwarder, type ForwarderStatus, subscribeFleet } from "../src/index.js";
 import {

@@ -11,7 +11,7 @@ import {
   type NatsTestServer,
   startNatsCluster,
   startNatsServer,
-} from "@falco-sdk/testing";
+} from "@falco-sdk/testing/nats";
 import { afterEach } from "vitest";
 import type { FleetSubscription } from "../src/index.js";
 
@@ -120,7 +120,8 @@ export async function eventually(check: () => boolean | Promise<boolean>, what =
 
 /** A Falco test server (Node, unix socket) whose alerts all carry `hostname`. */
 export async function falcoHost(hostname: string) {
-  const { createFalcoTestServer, createAlertGenerator } = await import("@falco-sdk/testing");
+  const { createFalcoTestServer } = await import("@falco-sdk/testing/servers");
+  const { createAlertGenerator } = await import("@falco-sdk/testing/fixtures");
   const server = await createFalcoTestServer({
     listen: { socketPath: join(tempDir(), "falco.sock") },
   });

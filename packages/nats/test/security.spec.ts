@@ -1,6 +1,6 @@
 // Authentication and TLS towards a real nats-server: what works, and clear errors with no
 // retry storm for what does not.
-import { writeTestPki } from "@falco-sdk/testing";
+import { writeTestPki } from "@falco-sdk/testing/pki";
 import { describe, expect, it } from "vitest";
 import { createNatsForwarder, NatsAuthError, NatsTlsError, subscribeFleet } from "../src/index.js";
 import { defer, fleetAlert, fromArray, natsServer, readUntil, tempDir } from "./helpers.js";

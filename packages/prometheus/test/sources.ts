@@ -5,7 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFalcoClient, type FalcoClient } from "@falco-sdk/client";
 import { createHttpAlertReceiver, type HttpAlertReceiver } from "@falco-sdk/http";
-import { type AlertInit, createFalcoTestServer, type FalcoServer } from "@falco-sdk/testing";
+import {
+  type AlertInit,
+  createFalcoTestServer,
+  type FalcoServer,
+} from "@falco-sdk/testing/servers";
 
 export type Cleanup = () => Promise<void> | void;
 

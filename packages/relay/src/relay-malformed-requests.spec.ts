@@ -4,7 +4,8 @@
 import { join } from "node:path";
 import { createFalcoClient } from "@falco-sdk/client";
 import type { Alert } from "@falco-sdk/core";
-import { createFalcoTestServer, createTestPki, type TestPki } from "@falco-sdk/testing";
+import { createTestPki, type TestPki } from "@falco-sdk/testing/pki";
+import { createFalcoTestServer } from "@falco-sdk/testing/servers";
 import { describe, expect, it } from "vitest";
 import { defer, eventually, tempDir } from "../test/helpers.js";
 import {

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigurationError } from "@falco-sdk/client";
-import { createTestPki, writeTestPki } from "@falco-sdk/testing";
+import { createTestPki, writeTestPki } from "@falco-sdk/testing/pki";
 import { describe, expect, it } from "vitest";
 import { createAlertRelay, ListenError } from "../src/index.js";
 import { defer, tempDir } from "../test/helpers.js";

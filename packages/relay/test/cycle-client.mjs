@@ -5,7 +5,7 @@
 import { create } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { requestSchema, service } from "@falco-sdk/proto/outputs";
-import { createTestTransport } from "@falco-sdk/testing";
+import { createTestTransport } from "@falco-sdk/testing/servers";
 
 const [endpoint] = process.argv.slice(2);
 let proceed;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFalcoClient, type FalcoClient } from "@falco-sdk/client";
 import type { Alert } from "@falco-sdk/core";
-import { createFalcoTestServer, type NodeFalcoServer } from "@falco-sdk/testing";
+import { createFalcoTestServer, type NodeFalcoServer } from "@falco-sdk/testing/servers";
 import { afterEach } from "vitest";
 import {
   type AlertRelay,

@@ -5,7 +5,7 @@
 import { type ClientHttp2Session, connect, type OutgoingHttpHeaders } from "node:http2";
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import { createPrng } from "@falco-sdk/testing";
+import { createPrng } from "@falco-sdk/testing/fixtures";
 import { FLAG, FRAME, frame, headerBlock, rawConnection } from "./http2-frames.js";
 import { grpcFrame } from "./raw-grpc.js";
 

@@ -1,22 +1,34 @@
-import { FalcoError, type FalcoErrorCode } from "@falco-sdk/core";
-
-declare module "@falco-sdk/core" {
-  interface FalcoErrorCodes {
-    "insecure-listen": InsecureListenError;
-    "listen-failed": ServerListenError;
-    "server-state": ServerStateError;
-    "stop-timeout": ServerStopTimeoutError;
-  }
-}
+/**
+ * The `code` of every error `@falco-sdk/testing` throws on purpose. Test-only failures, so
+ * they are not codes of `@falco-sdk/core`'s `FalcoErrorCode` (the union of what a program using
+ * the SDK itself can meet): a table of the SDK's codes needs no entry for them.
+ */
+export type TestingErrorCode =
+  | "insecure-listen"
+  | "listen-failed"
+  | "server-state"
+  | "stop-timeout"
+  | "ccore-unavailable"
+  | "ccore-process"
+  | "invalid-generator-options"
+  | "nats-server-unavailable";
 
 /**
- * Base class of every error the test servers throw on purpose: a `FalcoError` of
- * `@falco-sdk/core` (`code` is stable, `message` says what to do), so one `instanceof
- * FalcoError` covers the SDK and its test servers.
+ * Base class of every error the test servers, fixtures and launchers throw on purpose: `code`
+ * is stable and meant for programs, `message` says what to do. Not a `FalcoError` of
+ * `@falco-sdk/core`: a consumer's `instanceof FalcoError` means the SDK failed, never its
+ * test harness.
  */
-export class FalcoTestServerError<
-  C extends FalcoErrorCode = FalcoErrorCode,
-> extends FalcoError<C> {}
+export class FalcoTestServerError<C extends TestingErrorCode = TestingErrorCode> extends Error {
+  /** A stable, machine-readable name of the failure, e.g. `"listen-failed"`. */
+  readonly code: C;
+
+  constructor(code: C, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
 
 /** TCP listen options without TLS material and without the `insecurePlaintext: true` opt-in. */
 export class InsecureListenError extends FalcoTestServerError<"insecure-listen"> {

@@ -1,5 +1,15 @@
 import { writeFileSync } from "node:fs";
 import { type Alert, ConfigurationError, compileAlertFilter } from "@falco-sdk/core";
+import {
+  type AlertLogStats,
+  DEFAULT_NOISE_FIELDS,
+  NoiseAnalyzer,
+  readAlertLogs,
+  renderFalcoRules,
+  renderNoiseHtml,
+  renderNoiseMarkdown,
+  renderNoiseTable,
+} from "@falco-sdk/noise";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { addInputOptions, type InputFlags, openAlertInputs } from "../alert-inputs.js";
 import {
@@ -10,12 +20,6 @@ import {
 } from "../connection-options.js";
 import { EXIT, exitCodeFor, UsageError } from "../exit-codes.js";
 import { formatLoss, lossCounts, rejectedTotal } from "../loss-report.js";
-import { NoiseAnalyzer } from "../noise/noise-analyzer.js";
-import { DEFAULT_NOISE_FIELDS } from "../noise/noise-fields.js";
-import { type AlertLogStats, readAlertLogs } from "../noise/read-alert-logs.js";
-import { renderFalcoRules } from "../noise/render-falco-rules.js";
-import { renderNoiseHtml } from "../noise/render-html.js";
-import { renderNoiseMarkdown, renderNoiseTable } from "../noise/render-text.js";
 import { finish, startRun } from "../run-command.js";
 import { useColor } from "../style.js";
 
@@ -173,7 +177,7 @@ Examples:
         "falco-alerts: no Falco JSON alerts in the input: Falco writes them with json_output: true\n",
       );
     const report = analyzer.report(flags.top);
-    const options = { top: flags.top, color: useColor(process.stdout) };
+    const options = { top: flags.top, color: useColor(process.stdout), topOption: "--top" };
     const text =
       flags.format === "md"
         ? renderNoiseMarkdown(report, stats.skipped, options)

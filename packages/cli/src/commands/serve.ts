@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { integer, portNumber, positiveNumber } from "../connection-options.js";
+import { describeError, exitCodeFor } from "../exit-codes.js";
 import type { ServeFlags } from "../serve-server.js";
+import { isTestingMissing, TestingNotInstalledError } from "../testing-not-installed.js";
 
 export function registerServe(program: Command): void {
   program
@@ -32,8 +34,18 @@ Examples:
   $ falco-alerts serve --port 5060 --generate-certs ./certs`,
     )
     .action(async (flags: ServeFlags) => {
-      // Lazy: only serve needs @falco-sdk/testing (gRPC server, PKI, interop files).
-      const { runServe } = await import("../serve-server.js");
-      await runServe(flags);
+      // Lazy: only serve needs @falco-sdk/testing (gRPC server, PKI, interop files), an
+      // optional peer dependency: without it, say how to install it.
+      let serve: typeof import("../serve-server.js");
+      try {
+        serve = await import("../serve-server.js");
+      } catch (error) {
+        if (!isTestingMissing(error)) throw error;
+        const missing = new TestingNotInstalledError("serve", { cause: error });
+        process.stderr.write(`falco-alerts: ${describeError(missing, flags.verbose)}\n`);
+        process.exitCode = exitCodeFor(missing, false);
+        return;
+      }
+      await serve.runServe(flags);
     });
 }
