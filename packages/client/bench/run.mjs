@@ -7,6 +7,8 @@
 // many times each throughput reader runs (the median is printed). BENCH_QUICK=1 (the
 // short mode CI runs, `pnpm bench:short` at the root) runs every phase with few alerts
 // and one round, in seconds: it proves the benchmark runs, its figures mean little.
+// BENCH_THROUGHPUT_ONLY=1 runs the throughput phase alone; BENCH_THREADINESS sets the
+// server's threadiness (Falco's grpc.threadiness; default 0, one thread per CPU).
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -136,6 +138,8 @@ console.log(
 const row = (what, sdk, baseline, unit) =>
   console.log(`${what}: sdk=${sdk} baseline=${baseline} ${unit}`);
 
+// BENCH_THROUGHPUT_ONLY=1 stops after the throughput figures.
+if (process.env.BENCH_THROUGHPUT_ONLY !== "1") {
 // 2. Delivery latency at a steady rate: alert time (stamped by the server as it queues it) to consumer.
 const nowNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
 const pct = (values, p) => {
@@ -231,6 +235,7 @@ row(
   `MiB (consumed ${slowCount}, left in Falco's queue ${stats.queued})`,
 );
 
+}
 console.log(`load average at the end: ${load()}`);
 await falco.close();
 grpcJs.close();

@@ -168,7 +168,7 @@ function decodeFast(bytes: Uint8Array): response {
   let sourceDeprecated = 0;
   let rule = "";
   let output = "";
-  const outputFields: Record<string, string> = {};
+  fieldCount = 0;
   let hostname = "";
   const tags: string[] = [];
   let source = "";
@@ -196,7 +196,7 @@ function decodeFast(bytes: Uint8Array): response {
         output = r.string();
         break;
       case 6:
-        readMapEntry(r, outputFields);
+        readMapEntry(r);
         break;
       case 7:
         hostname = r.string();
@@ -220,7 +220,7 @@ function decodeFast(bytes: Uint8Array): response {
     sourceDeprecated,
     rule,
     output,
-    outputFields,
+    outputFields: outputFieldsInOrder(),
     hostname,
     tags,
     source,
@@ -244,7 +244,15 @@ function readTimestamp(r: Reader): Timestamp {
   return { $typeName: "google.protobuf.Timestamp", seconds, nanos };
 }
 
-function readMapEntry(r: Reader, map: Record<string, string>): void {
+/**
+ * The output_fields entries of the message being decoded, in wire order (decoding
+ * is synchronous: one message at a time). Reused: no arrays per message.
+ */
+const fieldKeys: string[] = [];
+const fieldValues: string[] = [];
+let fieldCount = 0;
+
+function readMapEntry(r: Reader): void {
   const end = r.lengthEnd();
   let key = "";
   let value = "";
@@ -255,5 +263,39 @@ function readMapEntry(r: Reader, map: Record<string, string>): void {
     else throw UNUSUAL;
   }
   if (r.pos !== end) throw UNUSUAL;
-  map[key] = value;
+  fieldKeys[fieldCount] = key;
+  fieldValues[fieldCount] = value;
+  fieldCount++;
+}
+
+/**
+ * The output fields as an object whose keys are in name order, whatever order
+ * they came in. Falco writes them in the order of its C++ hash map, which differs
+ * from one alert to the next; objects built in that order would each take a new
+ * V8 hidden class (a transition tree that keeps growing, every store and every
+ * later read a slow lookup: a third of a subscriber's time against Falco's
+ * server). In name order, the alerts of one rule share one. Entries with the
+ * same key keep their wire order (the last one wins, as in fromBinary).
+ */
+function outputFieldsInOrder(): Record<string, string> {
+  const keys = fieldKeys;
+  const values = fieldValues;
+  const count = fieldCount;
+  // Insertion sort: stable, and the fastest for the dozen or two fields of an alert.
+  for (let i = 1; i < count; i++) {
+    const key = keys[i] as string;
+    if ((keys[i - 1] as string) <= key) continue;
+    const value = values[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > key) {
+      keys[j + 1] = keys[j] as string;
+      values[j + 1] = values[j] as string;
+      j--;
+    }
+    keys[j + 1] = key;
+    values[j + 1] = value;
+  }
+  const fields: Record<string, string> = {};
+  for (let i = 0; i < count; i++) fields[keys[i] as string] = values[i] as string;
+  return fields;
 }
