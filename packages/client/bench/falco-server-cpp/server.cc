@@ -37,7 +37,8 @@
 // TEMPLATES_FILE holds serialized falco.outputs.response messages, each
 // preceded by its length as a 4-byte little-endian integer; queued alerts cycle
 // through them. Control lines on stdin, one JSON answer line on stdout each:
-//   queue N          push N alerts             -> {"queued":Q}
+//   queue N          push N alerts, 1 us apart from now (their time and evt.time)
+//                                              -> {"queued":Q}
 //   rate R MS        push R alerts/s for MS ms, each stamped with the time it
 //                    is pushed (for latency)   -> {"sent":S}
 //   stats            -> {"queued":Q,"delivered":D,"calls":C} (C: sub and get calls open)
@@ -91,6 +92,25 @@ std::vector<response> load_templates(const char* path) {
   return templates;
 }
 
+// A copy of `tmpl` that happened at `ns` (epoch nanoseconds): its time, and its
+// evt.time output field when it has one. Every alert Falco sends is its own event;
+// copies of a few templates would repeat text that never repeats in Falco's stream.
+response at_time(const response& tmpl, int64_t ns) {
+  response alert(tmpl);
+  alert.mutable_time()->set_seconds(ns / 1000000000);
+  alert.mutable_time()->set_nanos(static_cast<int32_t>(ns % 1000000000));
+  auto& fields = *alert.mutable_output_fields();
+  auto evt_time = fields.find("evt.time");
+  if (evt_time != fields.end()) evt_time->second = std::to_string(ns);
+  return alert;
+}
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // Pushes `rate` alerts/s for `ms` ms in 1 ms steps, each stamped with the time it
 // is pushed; returns how many were pushed.
 uint64_t emit_at_rate(const std::vector<response>& templates, uint64_t rate, uint64_t ms) {
@@ -103,15 +123,7 @@ uint64_t emit_at_rate(const std::vector<response>& templates, uint64_t rate, uin
         std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start).count();
     uint64_t due = std::min<uint64_t>(total, static_cast<uint64_t>(elapsed_us) * rate / 1000000);
     std::vector<response> batch;
-    for (; sent < due; sent++) {
-      response copy(templates[sent % templates.size()]);
-      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
-      copy.mutable_time()->set_seconds(ns / 1000000000);
-      copy.mutable_time()->set_nanos(static_cast<int32_t>(ns % 1000000000));
-      batch.push_back(std::move(copy));
-    }
+    for (; sent < due; sent++) batch.push_back(at_time(templates[sent % templates.size()], now_ns()));
     if (!batch.empty()) alert_queue.push(std::move(batch));
     if (sent >= total) return sent;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -169,7 +181,10 @@ int main(int argc, char** argv) {
       words >> count;
       std::vector<response> batch;
       batch.reserve(count);
-      for (uint64_t i = 0; i < count; i++) batch.push_back(templates[next++ % templates.size()]);
+      const int64_t start = now_ns();  // 1 us apart
+      for (uint64_t i = 0; i < count; i++) {
+        batch.push_back(at_time(templates[next++ % templates.size()], start + 1000 * i));
+      }
       alert_queue.push(std::move(batch));
       std::cout << "{\"queued\":" << alert_queue.size() << "}" << std::endl;
     } else if (command == "rate") {
