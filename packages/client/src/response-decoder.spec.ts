@@ -70,7 +70,9 @@ describe("decodeResponse", () => {
       for (const [key, value] of order) {
         w.tag(6, WireType.LengthDelimited).fork();
         w.tag(1, WireType.LengthDelimited).string(key as string);
-        w.tag(2, WireType.LengthDelimited).string(value as string).join();
+        w.tag(2, WireType.LengthDelimited)
+          .string(value as string)
+          .join();
       }
       const bytes = w.finish();
       expectSame(bytes);
@@ -89,7 +91,9 @@ describe("decodeResponse", () => {
     ]) {
       w.tag(6, WireType.LengthDelimited).fork();
       w.tag(1, WireType.LengthDelimited).string(key as string);
-      w.tag(2, WireType.LengthDelimited).string(value as string).join();
+      w.tag(2, WireType.LengthDelimited)
+        .string(value as string)
+        .join();
     }
     const bytes = w.finish();
     expectSame(bytes);
