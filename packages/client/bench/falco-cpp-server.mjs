@@ -38,11 +38,15 @@ function writeTemplates(path, count) {
 
 /** Starts the server on `dir`/falco.sock; `ask(line)` sends one control line and resolves with its JSON answer. */
 export async function startCppServer(dir) {
-  const binary = buildCppServer();
+  const binary = process.env.BENCH_SERVER_BINARY || buildCppServer();
   const socketPath = join(dir, "falco.sock");
   const templates = join(dir, "alerts.bin");
   writeTemplates(templates, 1000);
-  const child = spawn(binary, [socketPath, templates], { stdio: ["pipe", "pipe", "inherit"] });
+  // Falco's grpc.threadiness: 0 (the default, as in Falco) is one thread per CPU.
+  const threadiness = String(Number(process.env.BENCH_THREADINESS ?? 0));
+  const child = spawn(binary, [socketPath, templates, threadiness], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const lines = createInterface({ input: child.stdout });
   const waiting = [];
   let ready;

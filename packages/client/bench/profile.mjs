@@ -14,7 +14,7 @@ const CATEGORIES = [
   [
     "protobuf decoding",
     (url, fn) =>
-      /response-decoder|@bufbuild/.test(url) ||
+      /response-decoder|ascii-string-cache|@bufbuild/.test(url) ||
       ["utf8Slice", "decodeUTF8", "latin1Slice"].includes(fn) ||
       (url === "node:buffer" && ["slice", "toString", "getEncodingOps"].includes(fn)) ||
       url === "node:internal/encoding",

@@ -7,6 +7,8 @@
 // many times each throughput reader runs (the median is printed). BENCH_QUICK=1 (the
 // short mode CI runs, `pnpm bench:short` at the root) runs every phase with few alerts
 // and one round, in seconds: it proves the benchmark runs, its figures mean little.
+// BENCH_THROUGHPUT_ONLY=1 runs the throughput phase alone; BENCH_THREADINESS sets the
+// server's threadiness (Falco's grpc.threadiness; default 0, one thread per CPU).
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -136,101 +138,103 @@ console.log(
 const row = (what, sdk, baseline, unit) =>
   console.log(`${what}: sdk=${sdk} baseline=${baseline} ${unit}`);
 
-// 2. Delivery latency at a steady rate: alert time (stamped by the server as it queues it) to consumer.
-const nowNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-const pct = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]?.toFixed(1);
-};
-async function latencies(ratePerSecond, reader) {
-  const expected = Math.floor((RATE_MS / 1000) * ratePerSecond);
-  const samples = [];
-  await quiet();
-  const done = reader(expected, samples);
-  await sleep(200); // the subscription is open before the first alert
-  await ask(`rate ${ratePerSecond} ${RATE_MS}`);
-  await Promise.race([done, sleep(5000)]);
-  if (samples.length < expected) console.log(`  (only ${samples.length} of ${expected} arrived)`);
-  return samples;
-}
-const sdkReader = async (expected, samples) => {
-  for await (const alert of falco.subscribe()) {
-    samples.push(Number(nowNs() - alert.timeNs) / 1e6);
-    if (samples.length >= expected) break;
+// BENCH_THROUGHPUT_ONLY=1 stops after the throughput figures.
+if (process.env.BENCH_THROUGHPUT_ONLY !== "1") {
+  // 2. Delivery latency at a steady rate: alert time (stamped by the server as it queues it) to consumer.
+  const nowNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  const pct = (values, p) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]?.toFixed(1);
+  };
+  async function latencies(ratePerSecond, reader) {
+    const expected = Math.floor((RATE_MS / 1000) * ratePerSecond);
+    const samples = [];
+    await quiet();
+    const done = reader(expected, samples);
+    await sleep(200); // the subscription is open before the first alert
+    await ask(`rate ${ratePerSecond} ${RATE_MS}`);
+    await Promise.race([done, sleep(5000)]);
+    if (samples.length < expected) console.log(`  (only ${samples.length} of ${expected} arrived)`);
+    return samples;
   }
-};
-const jsReader = (expected, samples) =>
-  grpcJsSub(grpcJs, 100, (msg) => {
-    const ns = msg.time.seconds * 1_000_000_000n + BigInt(msg.time.nanos);
-    samples.push(Number(nowNs() - ns) / 1e6);
-    return samples.length >= expected;
+  const sdkReader = async (expected, samples) => {
+    for await (const alert of falco.subscribe()) {
+      samples.push(Number(nowNs() - alert.timeNs) / 1e6);
+      if (samples.length >= expected) break;
+    }
+  };
+  const jsReader = (expected, samples) =>
+    grpcJsSub(grpcJs, 100, (msg) => {
+      const ns = msg.time.seconds * 1_000_000_000n + BigInt(msg.time.nanos);
+      samples.push(Number(nowNs() - ns) / 1e6);
+      return samples.length >= expected;
+    });
+  for (const rate of [100, 5000]) {
+    const sdk = await latencies(rate, sdkReader);
+    const js = await latencies(rate, jsReader);
+    row(`latency p50 at ${rate} alerts/s`, pct(sdk, 50), pct(js, 50), "ms");
+    row(`latency p99 at ${rate} alerts/s`, pct(sdk, 99), pct(js, 99), "ms");
+  }
+
+  // 3. Idle CPU: a subscriber polling an empty queue for IDLE_MS.
+  async function idleCpu(subscribeFor) {
+    const c0 = process.cpuUsage();
+    const s0 = await ask("cpu");
+    await subscribeFor(IDLE_MS);
+    const c1 = process.cpuUsage(c0);
+    const s1 = await ask("cpu");
+    const pctOf = (us) => ((100 * us) / 1000 / IDLE_MS).toFixed(2);
+    return [pctOf(c1.user + c1.system), pctOf(s1.userUs - s0.userUs + s1.systemUs - s0.systemUs)];
+  }
+  const [sdkClientCpu, sdkServerCpu] = await idleCpu(async (ms) => {
+    const ac = new AbortController();
+    const t = setTimeout(() => ac.abort(), ms);
+    for await (const _ of falco.subscribe({ signal: ac.signal }));
+    clearTimeout(t);
   });
-for (const rate of [100, 5000]) {
-  const sdk = await latencies(rate, sdkReader);
-  const js = await latencies(rate, jsReader);
-  row(`latency p50 at ${rate} alerts/s`, pct(sdk, 50), pct(js, 50), "ms");
-  row(`latency p99 at ${rate} alerts/s`, pct(sdk, 99), pct(js, 99), "ms");
-}
+  const [jsClientCpu, jsServerCpu] = await idleCpu((ms) =>
+    grpcJsSub(grpcJs, 100, () => false, AbortSignal.timeout(ms)),
+  );
+  const idle = `${IDLE_MS / 1000} s polling every 100 ms`;
+  row(`idle CPU, client, ${idle}`, sdkClientCpu, jsClientCpu, "% of a core");
+  row(`idle CPU, server, ${idle}`, sdkServerCpu, jsServerCpu, "% of a core");
 
-// 3. Idle CPU: a subscriber polling an empty queue for IDLE_MS.
-async function idleCpu(subscribeFor) {
-  const c0 = process.cpuUsage();
-  const s0 = await ask("cpu");
-  await subscribeFor(IDLE_MS);
-  const c1 = process.cpuUsage(c0);
-  const s1 = await ask("cpu");
-  const pctOf = (us) => ((100 * us) / 1000 / IDLE_MS).toFixed(2);
-  return [pctOf(c1.user + c1.system), pctOf(s1.userUs - s0.userUs + s1.systemUs - s0.systemUs)];
-}
-const [sdkClientCpu, sdkServerCpu] = await idleCpu(async (ms) => {
-  const ac = new AbortController();
-  const t = setTimeout(() => ac.abort(), ms);
-  for await (const _ of falco.subscribe({ signal: ac.signal }));
-  clearTimeout(t);
-});
-const [jsClientCpu, jsServerCpu] = await idleCpu((ms) =>
-  grpcJsSub(grpcJs, 100, () => false, AbortSignal.timeout(ms)),
-);
-const idle = `${IDLE_MS / 1000} s polling every 100 ms`;
-row(`idle CPU, client, ${idle}`, sdkClientCpu, jsClientCpu, "% of a core");
-row(`idle CPU, server, ${idle}`, sdkServerCpu, jsServerCpu, "% of a core");
-
-// 4. Memory: RSS before and after a million alerts, and under a slow consumer.
-const before = gcRss();
-for (let done = 0; done < MILLION; done += BATCH) {
-  await quiet();
-  await ask(`queue ${BATCH}`);
-  await sdkSubscribeCount(BATCH);
-}
-const after = gcRss();
-row(`client RSS before / after ${MILLION} alerts`, `${mb(before)} / ${mb(after)}`, "-", "MiB");
-
-let peak = 0;
-const sampler = setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
-}, 100);
-await quiet();
-const slowStart = gcRss();
-let slowCount = 0;
-const slowEnd = performance.now() + RATE_MS * 2;
-const slow = (async () => {
-  for await (const _ of falco.subscribe()) {
-    slowCount++;
-    await sleep(1);
-    if (performance.now() > slowEnd) break;
+  // 4. Memory: RSS before and after a million alerts, and under a slow consumer.
+  const before = gcRss();
+  for (let done = 0; done < MILLION; done += BATCH) {
+    await quiet();
+    await ask(`queue ${BATCH}`);
+    await sdkSubscribeCount(BATCH);
   }
-})();
-await ask(`rate 5000 ${RATE_MS * 2}`);
-await slow;
-clearInterval(sampler);
-const stats = await ask("stats");
-row(
-  `slow consumer (1 ms/alert, 5000 alerts/s for ${(RATE_MS * 2) / 1000} s): RSS start / peak`,
-  `${mb(slowStart)} / ${mb(peak)}`,
-  "-",
-  `MiB (consumed ${slowCount}, left in Falco's queue ${stats.queued})`,
-);
+  const after = gcRss();
+  row(`client RSS before / after ${MILLION} alerts`, `${mb(before)} / ${mb(after)}`, "-", "MiB");
 
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  await quiet();
+  const slowStart = gcRss();
+  let slowCount = 0;
+  const slowEnd = performance.now() + RATE_MS * 2;
+  const slow = (async () => {
+    for await (const _ of falco.subscribe()) {
+      slowCount++;
+      await sleep(1);
+      if (performance.now() > slowEnd) break;
+    }
+  })();
+  await ask(`rate 5000 ${RATE_MS * 2}`);
+  await slow;
+  clearInterval(sampler);
+  const stats = await ask("stats");
+  row(
+    `slow consumer (1 ms/alert, 5000 alerts/s for ${(RATE_MS * 2) / 1000} s): RSS start / peak`,
+    `${mb(slowStart)} / ${mb(peak)}`,
+    "-",
+    `MiB (consumed ${slowCount}, left in Falco's queue ${stats.queued})`,
+  );
+}
 console.log(`load average at the end: ${load()}`);
 await falco.close();
 grpcJs.close();

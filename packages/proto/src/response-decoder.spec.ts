@@ -46,6 +46,58 @@ describe("decodeResponse", () => {
     }
   });
 
+  it("lists output fields in name order, whatever order Falco's hash map wrote them in", () => {
+    // Falco's C++ map writes the fields of each alert in a different order.
+    const entries = [
+      ["proc.name", "bash"],
+      ["evt.time", "1700000000000000000"],
+      ["user.name", "root"],
+      ["container.id", "host"],
+      ["fd.name", "/etc/shadow"],
+      ["evt.type", "openat"],
+    ];
+    // Every rotation of the fields, each also reversed (proto cannot use testing's PRNG).
+    const orders = entries.flatMap((_, i) => {
+      const rotated = [...entries.slice(i), ...entries.slice(0, i)];
+      return [rotated, [...rotated].reverse()];
+    });
+    const sorted = entries.map(([key]) => key as string).sort();
+    for (const order of orders) {
+      const w = new BinaryWriter();
+      w.tag(4, WireType.LengthDelimited).string("Read sensitive file untrusted");
+      for (const [key, value] of order) {
+        w.tag(6, WireType.LengthDelimited).fork();
+        w.tag(1, WireType.LengthDelimited).string(key as string);
+        w.tag(2, WireType.LengthDelimited)
+          .string(value as string)
+          .join();
+      }
+      const bytes = w.finish();
+      expectSame(bytes);
+      expect(Object.keys(decodeResponse(bytes).outputFields)).toEqual(sorted);
+    }
+  });
+
+  it("keeps the last of repeated output field keys, as fromBinary does", () => {
+    const w = new BinaryWriter();
+    for (const [key, value] of [
+      ["b", "1"],
+      ["a", "x"],
+      ["b", "2"],
+      ["a", "y"],
+      ["c", "z"],
+    ]) {
+      w.tag(6, WireType.LengthDelimited).fork();
+      w.tag(1, WireType.LengthDelimited).string(key as string);
+      w.tag(2, WireType.LengthDelimited)
+        .string(value as string)
+        .join();
+    }
+    const bytes = w.finish();
+    expectSame(bytes);
+    expect(decodeResponse(bytes).outputFields).toEqual({ a: "y", b: "2", c: "z" });
+  });
+
   it("keeps unknown fields (a newer Falco) as fromBinary does", () => {
     const w = new BinaryWriter();
     w.tag(4, WireType.LengthDelimited).string("rule");

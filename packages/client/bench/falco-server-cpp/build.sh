@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmark's C++ Falco-like server (server.cc) against Debian's gRPC C++,
 # once per source: the binary goes to bench/.build/falco-server-<hash>/ (gitignored), keyed by
-# the hash of this script, server.cc and the .proto files, and is reused while they are unchanged.
+# the hash of this script, server.cc, slots.h, slots.cc and the .proto files, and is reused while they are unchanged.
 # With FALCO_SDK_CACHE set (.ci/run sets it), it goes to $FALCO_SDK_CACHE/bench-build/ instead,
 # so a fresh clone reuses it.
 # Prints the binary's path on stdout; build messages go to stderr.
@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../../.." && pwd)"
 proto_dir="$repo/proto"
-hash="$(cat "$here/build.sh" "$here/server.cc" "$proto_dir"/falco/*.proto | sha256sum | cut -c1-16)"
+hash="$(cat "$here/build.sh" "$here/server.cc" "$here/slots.h" "$here/slots.cc" "$proto_dir"/falco/*.proto | sha256sum | cut -c1-16)"
 if [ -n "${FALCO_SDK_CACHE:-}" ]; then
   build_dir="$FALCO_SDK_CACHE/bench-build"
 else
@@ -32,7 +32,7 @@ protoc -I "$proto_dir" -I /usr/include --cpp_out="$work" --grpc_out="$work" \
   falco/schema.proto falco/outputs.proto falco/version.proto
 # shellcheck disable=SC2046
 g++ -std=c++17 -O2 -DNDEBUG -I "$work" -o "$work/falco-bench-server" \
-  "$here/server.cc" "$work"/falco/*.pb.cc \
+  -I "$here" "$here/server.cc" "$here/slots.cc" "$work"/falco/*.pb.cc \
   $(pkg-config --cflags --libs grpc++ protobuf) -lpthread
 mkdir -p "$out"
 mv "$work/falco-bench-server" "$bin.tmp"
