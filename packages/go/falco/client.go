@@ -50,8 +50,9 @@ type Options struct {
 	// LivenessTimeout/2; else it reconnects, with a disconnected event whose
 	// Err wraps ErrHung. Default 30 s.
 	LivenessTimeout time.Duration
-	// OnStatus receives each StatusEvent of every Subscription, in order, on
-	// the subscription's goroutine: it must not block. Default none.
+	// OnStatus receives each StatusEvent of every Subscription, in order (one at
+	// a time per subscription), on its goroutines: it must not block.
+	// Default none.
 	OnStatus func(StatusEvent)
 	// Backoff of Subscribe's reconnections.
 	Backoff Backoff
@@ -79,6 +80,8 @@ type Client struct {
 	creds    credentials.TransportCredentials
 	dialOpts []grpc.DialOption
 	conn     *grpc.ClientConn
+	// possibleLosses and dropped: totals of the status events of every subscription.
+	possibleLosses, dropped atomic.Uint64
 }
 
 // New checks the options and prepares a client; it does not connect yet.

@@ -118,7 +118,7 @@ func (s *Subscription) run(ctx context.Context) {
 	defer close(s.alerts)
 	defer func() {
 		if n := s.dropped; n > 0 {
-			s.emit(StatusEvent{Name: EventDropped, Count: n, Total: n})
+			s.emit(StatusEvent{Name: EventDropped, Count: n, Total: s.client.dropped.Add(n)})
 		}
 		s.emit(StatusEvent{Name: EventClosed})
 	}()
@@ -143,7 +143,11 @@ func (s *Subscription) run(ctx context.Context) {
 			}
 			st.LastError = err
 		})
-		s.emit(StatusEvent{Name: EventDisconnected, Err: err, AlertsMayHaveBeenLost: end.mayHaveLost})
+		losses := s.client.possibleLosses.Load()
+		if end.mayHaveLost {
+			losses = s.client.possibleLosses.Add(1)
+		}
+		s.emit(StatusEvent{Name: EventDisconnected, Err: err, AlertsMayHaveBeenLost: end.mayHaveLost, PossibleLosses: losses})
 		if end.err == nil || end.established {
 			failures = 0
 		} else {
@@ -229,14 +233,43 @@ func (s *Subscription) stream(ctx context.Context) ending {
 	}
 	var sinceAlert atomic.Int64 // liveness ticks without an alert
 	var hung atomic.Pointer[error]
+	watch := &starvation{
+		client: outputs.NewServiceClient(conn),
+		ctx:    callCtx,
+		quiet:  live / 4,
+		deliver: func(m *outputs.Response) bool {
+			select {
+			case buf <- received{message: m}:
+				sinceAlert.Store(0)
+				return true
+			case <-callCtx.Done():
+				return false
+			}
+		},
+		mayFetch: func() bool { return len(buf) < limit },
+		onStarved: func(starved bool) {
+			if starved {
+				s.emit(StatusEvent{Name: EventStarved, Endpoint: s.client.endpoint.Text, Err: starvedError(s.client.endpoint.Text)})
+			} else {
+				s.emit(StatusEvent{Name: EventConnected, Endpoint: s.client.endpoint.Text})
+			}
+		},
+	}
+	watch.subActiveAt = time.Now()
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
 	wg.Add(3)
 	go func() { // reader: past 4 x limit it blocks, and HTTP/2 flow control holds Falco's drain
 		defer wg.Done()
+		defer watch.close()
 		for {
 			m, err := stream.Recv()
+			if err != nil {
+				watch.close() // what a running get took comes before the end
+			} else {
+				watch.subDelivered()
+			}
 			select {
 			case buf <- received{m, err}:
 			case <-callCtx.Done():
@@ -258,9 +291,11 @@ func (s *Subscription) stream(ctx context.Context) ending {
 				if stream.Send(&outputs.Request{}) != nil {
 					return // the stream ended: the reader reports why
 				}
+				watch.sent.Add(1)
 			}
 			select {
 			case <-ticker.C:
+				watch.poll()
 			case <-poke:
 			case <-callCtx.Done():
 				return
@@ -277,6 +312,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 			case <-callCtx.Done():
 				return
 			}
+			watch.check()
 			if sinceAlert.Add(1) < 2 {
 				continue
 			}

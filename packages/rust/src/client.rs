@@ -125,6 +125,14 @@ pub struct Client {
     pub(crate) options: Options,
     pub(crate) endpoint: Endpoint,
     tls: Option<ClientTlsConfig>,
+    pub(crate) totals: std::sync::Arc<Totals>,
+}
+
+/// The totals of the status events of every subscription of a client (and its clones).
+#[derive(Default)]
+pub(crate) struct Totals {
+    pub(crate) possible_losses: std::sync::atomic::AtomicU64,
+    pub(crate) dropped: std::sync::atomic::AtomicU64,
 }
 
 fn read(what: &str, path: &PathBuf) -> Result<Vec<u8>, Error> {
@@ -168,7 +176,12 @@ impl Client {
             ),
             (Endpoint::Unix(_), None) => None,
         };
-        Ok(Client { options, endpoint, tls })
+        Ok(Client {
+            options,
+            endpoint,
+            tls,
+            totals: Default::default(),
+        })
     }
 
     /// Where the client connects.

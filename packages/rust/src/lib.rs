@@ -9,6 +9,7 @@ mod endpoint;
 mod error;
 mod io;
 mod priority;
+mod starvation;
 mod status;
 mod subscription;
 #[cfg(feature = "testkit")]

@@ -4,6 +4,7 @@ use crate::alert::Alert;
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
 use crate::proto::{outputs, version};
+use crate::starvation::Starvation;
 use crate::status::{Emitter, StatusEvent};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -51,6 +52,7 @@ pub struct Subscription {
     status: Arc<Mutex<Status>>,
     emitter: Emitter,
     task: JoinHandle<()>,
+    totals: Arc<crate::client::Totals>,
 }
 
 impl Subscription {
@@ -59,12 +61,14 @@ impl Subscription {
         let (tx, rx) = mpsc::channel(client.options.max_buffered_alerts * 4);
         let status = Arc::new(Mutex::new(Status::default()));
         let emitter = Emitter::new(client.options.on_status.clone());
+        let totals = client.totals.clone();
         let task = tokio::spawn(run(client, tx, status.clone(), emitter.clone()));
         Subscription {
             alerts: rx,
             status,
             emitter,
             task,
+            totals,
         }
     }
 
@@ -82,7 +86,8 @@ impl Drop for Subscription {
         self.task.abort(); // its stream's guard kills the connection
         let count = self.alerts.len() as u64;
         if count > 0 {
-            self.emitter.emit(StatusEvent::Dropped { count, total: count });
+            let total = self.totals.dropped.fetch_add(count, Ordering::Relaxed) + count;
+            self.emitter.emit(StatusEvent::Dropped { count, total });
         }
         self.emitter.emit(StatusEvent::Closed);
     }
@@ -145,9 +150,15 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
             st.last_error = Some(error.clone());
             (error, lost, at_once)
         };
+        let losses = &client.totals.possible_losses;
+        let possible_losses = match lost {
+            true => losses.fetch_add(1, Ordering::Relaxed) + 1,
+            false => losses.load(Ordering::Relaxed),
+        };
         emitter.emit(StatusEvent::Disconnected {
             error: error.clone(),
             alerts_may_have_been_lost: lost,
+            possible_losses,
         });
         let delay = match client.options.backoff.delay(failures.max(1)) {
             Some(_) if at_once => std::time::Duration::ZERO, // Falco listens again within a few hundred ms
@@ -243,6 +254,7 @@ async fn stream(
         }
     };
     let limit = client.options.max_buffered_alerts;
+    let starvation = Starvation::new(client.options.liveness_timeout / 4);
     let capacity = tx.max_capacity();
     let buffered = || capacity - tx.capacity();
     // One pending poll at most: polls made while one is unsent collapse into it.
@@ -256,8 +268,8 @@ async fn stream(
                 _ = ticker.tick() => {}
                 _ = poke.notified() => {}
             }
-            if buffered() < limit {
-                let _ = poll_tx.try_send(outputs::Request {});
+            if buffered() < limit && poll_tx.try_send(outputs::Request {}).is_ok() {
+                starvation.sent.fetch_add(1, Ordering::Relaxed);
             }
         }
     };
@@ -278,6 +290,7 @@ async fn stream(
             match stream.message().await {
                 Ok(Some(message)) => {
                     established = true;
+                    starvation.sub_delivered(client, emitter);
                     {
                         let mut st = status.lock().unwrap();
                         st.connected = true;
@@ -303,8 +316,25 @@ async fn stream(
             }
         }
     };
+    let fetcher = starvation.run(
+        client,
+        &channel,
+        tx,
+        || {
+            status.lock().unwrap().received += 1;
+            quiet.store(0, Ordering::Relaxed);
+        },
+        || buffered() < limit,
+        emitter,
+    );
+    let reader = async {
+        let end = reader.await;
+        starvation.close().await; // what a running get took comes before the end
+        end
+    };
     tokio::select! {
         end = reader => end,
+        _ = fetcher => unreachable!("the fetcher never ends"),
         _ = poller => unreachable!("the poller never ends"),
         error = liveness => End::Broke { established: true, error },
         _ = tx.closed() => End::Closed,

@@ -85,6 +85,12 @@ pub struct Server {
 impl Server {
     /// Starts a server of kind "node" or "ccore" on transport "unix" or "mtls".
     pub fn start(kind: &str, transport: &str) -> Server {
+        Server::start_with(kind, transport, json!({}))
+    }
+
+    /// [`Server::start`] with more fields of the launcher's start command, such
+    /// as `{"threadiness": 1}` (Falco's `grpc.threadiness`: 10 `sub` slots per unit).
+    pub fn start_with(kind: &str, transport: &str, extra: Value) -> Server {
         let argv = launcher().unwrap_or_else(|why| panic!("{why}"));
         let mut child = Command::new(&argv[0])
             .args(&argv[1..])
@@ -101,7 +107,11 @@ impl Server {
             endpoint: String::new(),
             pki: None,
         };
-        let reply = server.send(json!({"cmd": "start", "kind": kind, "transport": transport}));
+        let mut start = json!({"cmd": "start", "kind": kind, "transport": transport});
+        if let (Some(start), Some(extra)) = (start.as_object_mut(), extra.as_object()) {
+            start.extend(extra.clone());
+        }
+        let reply = server.send(start);
         server.endpoint = reply["endpoint"].as_str().unwrap().to_string();
         server.pki = reply.get("pki").cloned();
         server
