@@ -32,6 +32,12 @@ pub struct Tls {
 
 impl Tls {
     /// Falco's CA, this client's certificate and key; `server_name` `None`.
+    ///
+    /// ```
+    /// let mut tls = falco_sdk::Tls::new("/etc/falco/certs/ca.crt", "client.crt", "client.key");
+    /// tls.server_name = Some("falco.example".into()); // when Falco's certificate is not for localhost
+    /// assert_eq!(tls.ca, std::path::Path::new("/etc/falco/certs/ca.crt"));
+    /// ```
     pub fn new(ca: impl Into<PathBuf>, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Tls {
         Tls {
             ca: ca.into(),
@@ -97,6 +103,11 @@ impl Default for Options {
 
 impl Options {
     /// With this endpoint: `unix:///path` or `host:port`.
+    ///
+    /// ```
+    /// let options = falco_sdk::Options::default().with_endpoint("unix:///var/run/falco.sock");
+    /// assert_eq!(options.endpoint.as_deref(), Some("unix:///var/run/falco.sock"));
+    /// ```
     pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Options {
         self.endpoint = Some(endpoint.into());
         self
@@ -113,13 +124,28 @@ impl Options {
     }
 
     /// With mutual TLS (for `host:port`).
+    ///
+    /// ```
+    /// use falco_sdk::{Options, Tls};
+    /// let options = Options::default().with_endpoint("falco:5060").with_tls(Tls::new("ca.crt", "c.crt", "c.key"));
+    /// assert!(options.tls.is_some());
+    /// ```
     pub fn with_tls(mut self, tls: Tls) -> Options {
         self.tls = Some(tls);
         self
     }
 }
 
-/// A client of one Falco (0.24 to 0.43.x gRPC output). Cheap to clone.
+/// A client of one Falco (0.24 to 0.43.x gRPC output). Cheap to clone: the
+/// clones share the totals of the status events (`possible_losses`, `dropped`).
+///
+/// ```no_run
+/// # async fn f() -> Result<(), falco_sdk::Error> {
+/// use falco_sdk::{Client, Options};
+/// let client = Client::new(Options::default())?; // Falco's unix socket
+/// println!("Falco {}", client.version().await?.version);
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     pub(crate) options: Options,

@@ -69,6 +69,10 @@ pub enum StatusEvent {
 impl StatusEvent {
     /// The event's name: "connecting", "connected", "disconnected", "reconnecting", "starved",
     /// "dropped", "closed".
+    ///
+    /// ```
+    /// assert_eq!(falco_sdk::StatusEvent::Closed.name(), "closed");
+    /// ```
     pub fn name(&self) -> &'static str {
         match self {
             StatusEvent::Connecting { .. } => "connecting",
@@ -113,7 +117,13 @@ impl fmt::Display for StatusEvent {
     }
 }
 
-/// A status callback: see [`crate::Options::on_status`].
+/// A status callback: see [`crate::Options::on_status`]; made by [`crate::Options::with_on_status`].
+///
+/// ```
+/// let options = falco_sdk::Options::default().with_on_status(|event| eprintln!("status: {event}"));
+/// let callback: &falco_sdk::OnStatus = options.on_status.as_ref().unwrap();
+/// assert_eq!(format!("{callback:?}"), "OnStatus(..)");
+/// ```
 #[derive(Clone)]
 pub struct OnStatus(pub(crate) Arc<dyn Fn(&StatusEvent) + Send + Sync>);
 

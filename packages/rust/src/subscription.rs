@@ -47,6 +47,16 @@ pub struct Status {
 /// reload. Yields `Err` once, then ends, after `backoff.max_attempts`
 /// consecutive failed attempts. Dropping it (or [`Subscription::close`])
 /// cancels the call at once.
+///
+/// ```no_run
+/// # async fn f(client: falco_sdk::Client) -> Result<(), falco_sdk::Error> {
+/// use tokio_stream::StreamExt;
+/// let mut alerts = client.subscribe();
+/// while let Some(alert) = alerts.next().await {
+///     println!("{}", alert?.rule);
+/// }
+/// # Ok(()) }
+/// ```
 pub struct Subscription {
     alerts: mpsc::Receiver<Result<Alert, Error>>,
     status: Arc<Mutex<Status>>,
@@ -73,11 +83,27 @@ impl Subscription {
     }
 
     /// A snapshot of the counters.
+    ///
+    /// ```no_run
+    /// # async fn f(client: falco_sdk::Client) {
+    /// let alerts = client.subscribe();
+    /// if alerts.status().interruptions > 0 {
+    ///     eprintln!("alerts in flight may have been lost: {:?}", alerts.status().last_error);
+    /// }
+    /// # }
+    /// ```
     pub fn status(&self) -> Status {
         self.status.lock().unwrap().clone()
     }
 
     /// Cancels the open call and stops reconnecting (same as dropping it).
+    ///
+    /// ```no_run
+    /// # async fn f(client: falco_sdk::Client) {
+    /// let alerts = client.subscribe();
+    /// alerts.close(); // a `dropped` event counts the alerts still buffered, then `closed`
+    /// # }
+    /// ```
     pub fn close(self) {}
 }
 

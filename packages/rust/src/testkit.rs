@@ -11,6 +11,12 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 /// Every (kind, transport) the tests run against.
+///
+/// ```
+/// for (kind, transport) in falco_sdk::testkit::SERVERS {
+///     assert!(["node", "ccore"].contains(&kind) && ["unix", "mtls"].contains(&transport));
+/// }
+/// ```
 pub const SERVERS: [(&str, &str); 4] = [("node", "unix"), ("node", "mtls"), ("ccore", "unix"), ("ccore", "mtls")];
 
 /// The falco-sdk checkout at or above `dir` (the one holding packages/testing).
@@ -29,6 +35,11 @@ pub fn repo_root(dir: &Path) -> Option<PathBuf> {
 /// falco-sdk checkout above the working directory or above this crate's source
 /// (a clone used as a path or git dependency); `falco-test-launcher` on PATH
 /// (`npm install @falco-sdk/testing` puts it in node_modules/.bin).
+///
+/// ```
+/// let argv = falco_sdk::testkit::launcher().expect("a built clone, $FALCO_TEST_LAUNCHER, or PATH");
+/// assert!(argv.last().unwrap().contains("launcher"));
+/// ```
 pub fn launcher() -> Result<Vec<String>, String> {
     let command = |path: PathBuf| {
         let path = path.display().to_string();
@@ -72,6 +83,20 @@ pub fn launcher() -> Result<Vec<String>, String> {
 }
 
 /// One running test server; stopped when dropped.
+///
+/// ```
+/// use falco_sdk::testkit::Server;
+/// use tokio_stream::StreamExt;
+/// let mut server = Server::start("node", "unix");
+/// let sent = server.emit(2); // queued in the server, as in Falco's queue
+/// let client = server.client();
+/// let runtime = tokio::runtime::Runtime::new().unwrap();
+/// let got: Vec<_> = runtime.block_on(async {
+///     let alerts = client.get().await.unwrap();
+///     alerts.map(|alert| alert.unwrap().to_json()).collect().await
+/// });
+/// assert_eq!(got, sent);
+/// ```
 pub struct Server {
     child: Child,
     stdin: Option<ChildStdin>,
@@ -84,12 +109,21 @@ pub struct Server {
 
 impl Server {
     /// Starts a server of kind "node" or "ccore" on transport "unix" or "mtls".
+    ///
+    /// ```no_run
+    /// let server = falco_sdk::testkit::Server::start("ccore", "mtls"); // gRPC's C core, as Falco
+    /// assert!(server.pki.is_some());
+    /// ```
     pub fn start(kind: &str, transport: &str) -> Server {
         Server::start_with(kind, transport, json!({}))
     }
 
     /// [`Server::start`] with more fields of the launcher's start command, such
     /// as `{"threadiness": 1}` (Falco's `grpc.threadiness`: 10 `sub` slots per unit).
+    ///
+    /// ```no_run
+    /// let server = falco_sdk::testkit::Server::start_with("node", "unix", serde_json::json!({"threadiness": 1}));
+    /// ```
     pub fn start_with(kind: &str, transport: &str, extra: Value) -> Server {
         let argv = launcher().unwrap_or_else(|why| panic!("{why}"));
         let mut child = Command::new(&argv[0])
@@ -118,6 +152,11 @@ impl Server {
     }
 
     /// Sends one launcher command (`{"cmd": ...}`) and returns its reply; panics when it failed.
+    ///
+    /// ```no_run
+    /// # let mut server = falco_sdk::testkit::Server::start("node", "unix");
+    /// server.send(serde_json::json!({"cmd": "waitSubscribers", "n": 1}));
+    /// ```
     pub fn send(&mut self, command: Value) -> Value {
         let stdin = self.stdin.as_mut().unwrap();
         writeln!(stdin, "{command}")
@@ -131,23 +170,46 @@ impl Server {
         reply
     }
 
-    /// Sends a command without arguments: "stop", "crash", "restart", "reload", "stats".
+    /// Sends a command without arguments: "stop", "crash", "restart", "reload", "stats",
+    /// "pause" (a hung Falco, as after SIGSTOP), "resume".
+    ///
+    /// ```no_run
+    /// # let mut server = falco_sdk::testkit::Server::start("node", "unix");
+    /// server.cmd("reload");
+    /// assert_eq!(server.cmd("stats")["queued"], 0);
+    /// ```
     pub fn cmd(&mut self, name: &str) -> Value {
         self.send(json!({ "cmd": name }))
     }
 
     /// Queues `count` fixture alerts; returns them as Falco JSON documents.
+    ///
+    /// ```no_run
+    /// # let mut server = falco_sdk::testkit::Server::start("node", "unix");
+    /// let alerts = server.emit(3);
+    /// assert_eq!(alerts.len(), 3);
+    /// ```
     pub fn emit(&mut self, count: usize) -> Vec<Value> {
         let reply = self.send(json!({"cmd": "emit", "count": count}));
         reply["alerts"].as_array().unwrap().clone()
     }
 
     /// The path of one PKI file (mtls only).
+    ///
+    /// ```no_run
+    /// # let server = falco_sdk::testkit::Server::start("node", "mtls");
+    /// assert!(server.pki_file("rogueCa").unwrap().exists());
+    /// ```
     pub fn pki_file(&self, name: &str) -> Option<PathBuf> {
         self.pki.as_ref().map(|p| PathBuf::from(p[name].as_str().unwrap()))
     }
 
     /// Client TLS material: the server's CA and the client pair, or the rogue pair (another CA).
+    ///
+    /// ```no_run
+    /// # let server = falco_sdk::testkit::Server::start("node", "mtls");
+    /// let refused = server.tls(true).unwrap(); // a certificate of another CA
+    /// ```
     pub fn tls(&self, rogue: bool) -> Option<Tls> {
         let (cert, key) = if rogue {
             ("rogueCert", "rogueKey")
@@ -162,6 +224,11 @@ impl Server {
     }
 
     /// A client of this server with short reconnection delays.
+    ///
+    /// ```no_run
+    /// # let server = falco_sdk::testkit::Server::start("node", "unix");
+    /// let alerts = server.client().subscribe();
+    /// ```
     pub fn client(&self) -> Client {
         let mut options = Options::default().with_endpoint(self.endpoint.clone());
         options.tls = self.tls(false);
