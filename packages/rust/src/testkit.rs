@@ -41,6 +41,23 @@ pub fn repo_root(dir: &Path) -> Option<PathBuf> {
 /// assert!(argv.last().unwrap().contains("launcher"));
 /// ```
 pub fn launcher() -> Result<Vec<String>, String> {
+    find_launcher(
+        std::env::var_os("FALCO_TEST_LAUNCHER"),
+        std::env::current_dir().ok().as_deref(),
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        std::env::var_os("PATH"),
+    )
+}
+
+/// [`launcher`] with its inputs: `$FALCO_TEST_LAUNCHER`, the working directory,
+/// this crate's source directory, `$PATH`. A checkout without a build (cargo's
+/// checkout of a git dependency holds the sources only) is passed over for PATH.
+fn find_launcher(
+    env: Option<std::ffi::OsString>,
+    cwd: Option<&Path>,
+    manifest_dir: &Path,
+    path: Option<std::ffi::OsString>,
+) -> Result<Vec<String>, String> {
     let command = |path: PathBuf| {
         let path = path.display().to_string();
         if path.ends_with(".js") {
@@ -49,37 +66,72 @@ pub fn launcher() -> Result<Vec<String>, String> {
             vec![path]
         }
     };
-    if let Some(env) = std::env::var_os("FALCO_TEST_LAUNCHER").filter(|v| !v.is_empty()) {
+    if let Some(env) = env.filter(|v| !v.is_empty()) {
         let path = PathBuf::from(env);
         if !path.exists() {
             return Err(format!("FALCO_TEST_LAUNCHER={} does not exist", path.display()));
         }
         return Ok(command(path));
     }
-    let roots = [
-        std::env::current_dir().ok().and_then(|d| repo_root(&d)),
-        repo_root(Path::new(env!("CARGO_MANIFEST_DIR"))),
-    ];
-    if let Some(root) = roots.into_iter().flatten().next() {
+    let roots = [cwd.and_then(repo_root), repo_root(manifest_dir)];
+    let mut unbuilt: Option<PathBuf> = None;
+    for root in roots.into_iter().flatten() {
         let js = root.join("packages/testing/dist/launcher.js");
-        if !js.exists() {
-            return Err(format!(
-                "{} is missing: build the falco-sdk checkout first (npm test, or pnpm build)",
-                js.display()
-            ));
+        if js.exists() {
+            return Ok(command(js));
         }
-        return Ok(command(js));
+        unbuilt.get_or_insert(js);
     }
-    let on_path = std::env::var_os("PATH").map(|p| {
+    let on_path = path.and_then(|p| {
         std::env::split_paths(&p)
             .map(|d| d.join("falco-test-launcher"))
             .find(|f| f.exists())
     });
-    on_path.flatten().map(command).ok_or_else(|| {
-        "falco-test-launcher not found: set FALCO_TEST_LAUNCHER to the launcher.js of a built falco-sdk clone \
-         (packages/testing/dist/launcher.js), or put falco-test-launcher (npm install @falco-sdk/testing) on PATH"
-            .to_string()
+    on_path.map(command).ok_or_else(|| match unbuilt {
+        Some(js) => format!(
+            "{} is missing: build the falco-sdk checkout first (npm test, or pnpm build), set \
+             FALCO_TEST_LAUNCHER to the launcher.js of a built clone, or put falco-test-launcher \
+             (npm install @falco-sdk/testing) on PATH",
+            js.display()
+        ),
+        None => "falco-test-launcher not found: set FALCO_TEST_LAUNCHER to the launcher.js of a built falco-sdk clone \
+                 (packages/testing/dist/launcher.js), or put falco-test-launcher (npm install @falco-sdk/testing) on PATH"
+            .to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_launcher;
+    use std::path::Path;
+
+    /// A git dependency: cargo checks the whole repository out, sources only (no
+    /// packages/testing/dist); the launcher installed from npm is on PATH.
+    #[test]
+    fn an_unbuilt_checkout_leaves_the_launcher_on_path() {
+        let dir = std::env::temp_dir().join(format!("falco-sdk-testkit-{}", std::process::id()));
+        let checkout = dir.join("checkouts/falco-sdk-1234/abcdef");
+        std::fs::create_dir_all(checkout.join("packages/testing")).unwrap();
+        std::fs::create_dir_all(checkout.join("packages/rust")).unwrap();
+        std::fs::write(checkout.join("packages/testing/package.json"), "{}").unwrap();
+        let bin = dir.join("node_modules/.bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::write(bin.join("falco-test-launcher"), "").unwrap();
+        let found = find_launcher(
+            None,
+            Some(Path::new("/")),
+            &checkout.join("packages/rust"),
+            Some(std::env::join_paths([bin.clone()]).unwrap()),
+        );
+        let unbuilt = find_launcher(None, None, &checkout.join("packages/rust"), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found, Ok(vec![bin.join("falco-test-launcher").display().to_string()]));
+        let why = unbuilt.unwrap_err();
+        assert!(
+            why.contains("dist/launcher.js is missing") && why.contains("FALCO_TEST_LAUNCHER"),
+            "{why}"
+        );
+    }
 }
 
 /// One running test server; stopped when dropped.
