@@ -100,40 +100,6 @@ fn find_launcher(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::find_launcher;
-    use std::path::Path;
-
-    /// A git dependency: cargo checks the whole repository out, sources only (no
-    /// packages/testing/dist); the launcher installed from npm is on PATH.
-    #[test]
-    fn an_unbuilt_checkout_leaves_the_launcher_on_path() {
-        let dir = std::env::temp_dir().join(format!("falco-sdk-testkit-{}", std::process::id()));
-        let checkout = dir.join("checkouts/falco-sdk-1234/abcdef");
-        std::fs::create_dir_all(checkout.join("packages/testing")).unwrap();
-        std::fs::create_dir_all(checkout.join("packages/rust")).unwrap();
-        std::fs::write(checkout.join("packages/testing/package.json"), "{}").unwrap();
-        let bin = dir.join("node_modules/.bin");
-        std::fs::create_dir_all(&bin).unwrap();
-        std::fs::write(bin.join("falco-test-launcher"), "").unwrap();
-        let found = find_launcher(
-            None,
-            Some(Path::new("/")),
-            &checkout.join("packages/rust"),
-            Some(std::env::join_paths([bin.clone()]).unwrap()),
-        );
-        let unbuilt = find_launcher(None, None, &checkout.join("packages/rust"), None);
-        std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(found, Ok(vec![bin.join("falco-test-launcher").display().to_string()]));
-        let why = unbuilt.unwrap_err();
-        assert!(
-            why.contains("dist/launcher.js is missing") && why.contains("FALCO_TEST_LAUNCHER"),
-            "{why}"
-        );
-    }
-}
-
 /// One running test server; stopped when dropped.
 ///
 /// ```
@@ -297,5 +263,39 @@ impl Drop for Server {
     fn drop(&mut self) {
         drop(self.stdin.take()); // the launcher stops its server and exits
         let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_launcher;
+    use std::path::Path;
+
+    /// A git dependency: cargo checks the whole repository out, sources only (no
+    /// packages/testing/dist); the launcher installed from npm is on PATH.
+    #[test]
+    fn an_unbuilt_checkout_leaves_the_launcher_on_path() {
+        let dir = std::env::temp_dir().join(format!("falco-sdk-testkit-{}", std::process::id()));
+        let checkout = dir.join("checkouts/falco-sdk-1234/abcdef");
+        std::fs::create_dir_all(checkout.join("packages/testing")).unwrap();
+        std::fs::create_dir_all(checkout.join("packages/rust")).unwrap();
+        std::fs::write(checkout.join("packages/testing/package.json"), "{}").unwrap();
+        let bin = dir.join("node_modules/.bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::write(bin.join("falco-test-launcher"), "").unwrap();
+        let found = find_launcher(
+            None,
+            Some(Path::new("/")),
+            &checkout.join("packages/rust"),
+            Some(std::env::join_paths([bin.clone()]).unwrap()),
+        );
+        let unbuilt = find_launcher(None, None, &checkout.join("packages/rust"), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(found, Ok(vec![bin.join("falco-test-launcher").display().to_string()]));
+        let why = unbuilt.unwrap_err();
+        assert!(
+            why.contains("dist/launcher.js is missing") && why.contains("FALCO_TEST_LAUNCHER"),
+            "{why}"
+        );
     }
 }
