@@ -60,6 +60,19 @@ type Options struct {
 	Timeout time.Duration
 }
 
+// DefaultOptions is what New uses for each zero field of Options: the
+// defaults every falco-sdk client shares (conformance/defaults.json at the
+// repository root). Endpoint stays "": New resolves it to Falco's socket.
+func DefaultOptions() Options {
+	return Options{
+		PollInterval:      100 * time.Millisecond,
+		MaxBufferedAlerts: 256,
+		LivenessTimeout:   30 * time.Second,
+		Backoff:           Backoff{}.withDefaults(),
+		Timeout:           5 * time.Second,
+	}
+}
+
 // Option is a setting of New beyond Options: [WithDialOptions].
 type Option func(*Client)
 
@@ -90,17 +103,18 @@ func New(opts Options, options ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	defaults := DefaultOptions()
 	if opts.PollInterval <= 0 {
-		opts.PollInterval = 100 * time.Millisecond
+		opts.PollInterval = defaults.PollInterval
 	}
 	if opts.MaxBufferedAlerts <= 0 {
-		opts.MaxBufferedAlerts = 256
+		opts.MaxBufferedAlerts = defaults.MaxBufferedAlerts
 	}
 	if opts.LivenessTimeout <= 0 {
-		opts.LivenessTimeout = 30 * time.Second
+		opts.LivenessTimeout = defaults.LivenessTimeout
 	}
 	if opts.Timeout <= 0 {
-		opts.Timeout = 5 * time.Second
+		opts.Timeout = defaults.Timeout
 	}
 	c := &Client{opts: opts, endpoint: endpoint, creds: insecure.NewCredentials()}
 	for _, o := range options {
