@@ -93,6 +93,9 @@ func TestStarvedSubscriptionIsReportedAndStillDelivers(t *testing.T) {
 			if !errors.Is(report.Err, falco.CodeSubSlotsFull) || !strings.Contains(report.Err.Error(), "grpc.threadiness") {
 				t.Fatalf("starved %v", report)
 			}
+			if !sub.Status().Starved {
+				t.Fatal("Status().Starved is false")
+			}
 			if names := status.names()[:3]; !slices.Equal(names, []string{"connecting", "connected", "starved"}) {
 				t.Fatalf("events %v", names)
 			}
@@ -102,6 +105,9 @@ func TestStarvedSubscriptionIsReportedAndStillDelivers(t *testing.T) {
 			for !recovered() {
 				want = append(want, l.Emit(1)...)
 				got = append(got, take(t, sub, 1)...)
+			}
+			if sub.Status().Starved {
+				t.Fatal("Status().Starved after connected")
 			}
 			// Every alert exactly once, whichever call took it from Falco's queue.
 			slices.Sort(want)

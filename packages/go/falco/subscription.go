@@ -27,6 +27,9 @@ type Status struct {
 	Interruptions uint64
 	// FalcoStops: streams Falco ended with OK (its stop, or a rules/config reload).
 	FalcoStops uint64
+	// Starved: Falco does not serve the open `sub` call (its slots are full);
+	// the queued alerts are fetched with `get` (see EventStarved).
+	Starved bool
 	// LastError of a failed or broken stream.
 	LastError error
 }
@@ -135,6 +138,7 @@ func (s *Subscription) run(ctx context.Context) {
 		}
 		s.update(func(st *Status) {
 			st.Connected = false
+			st.Starved = false
 			switch {
 			case end.err == nil:
 				st.FalcoStops++ // Falco ends `sub` with OK only when it stops or reloads
@@ -248,6 +252,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		},
 		mayFetch: func() bool { return len(buf) < limit },
 		onStarved: func(starved bool) {
+			s.update(func(st *Status) { st.Starved = starved })
 			if starved {
 				s.emit(StatusEvent{Name: EventStarved, Endpoint: s.client.endpoint.Text, Err: starvedError(s.client.endpoint.Text)})
 			} else {

@@ -6,6 +6,7 @@ use crate::client::Client;
 use crate::error::{Error, ErrorCode};
 use crate::proto::outputs;
 use crate::status::{Emitter, StatusEvent};
+use crate::subscription::Status;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -23,7 +24,10 @@ use tokio::sync::{mpsc, watch};
 /// queued alerts are delivered all the same; the first alert on `sub` ends it.
 /// Alerts `get` takes are delivered like the others: nothing is lost to a probe.
 /// The TypeScript client's StarvationWatch.
-pub(crate) struct Starvation {
+pub(crate) struct Starvation<'a> {
+    client: &'a Client,
+    status: &'a Mutex<Status>,
+    emitter: &'a Emitter,
     quiet: Duration,
     /// Polls sent on `sub`.
     pub(crate) sent: AtomicU64,
@@ -41,11 +45,14 @@ struct State {
     closed: bool,
 }
 
-impl Starvation {
-    pub(crate) fn new(quiet: Duration) -> Starvation {
+impl<'a> Starvation<'a> {
+    pub(crate) fn new(client: &'a Client, status: &'a Mutex<Status>, emitter: &'a Emitter) -> Self {
         let now = Instant::now();
         Starvation {
-            quiet,
+            client,
+            status,
+            emitter,
+            quiet: client.options.liveness_timeout / 4,
             sent: AtomicU64::new(0),
             state: Mutex::new(State {
                 sub_active_at: now,
@@ -60,15 +67,16 @@ impl Starvation {
     }
 
     /// An alert arrived on `sub`: the call is served (`Connected` again after `Starved`).
-    pub(crate) fn sub_delivered(&self, client: &Client, emitter: &Emitter) {
+    pub(crate) fn sub_delivered(&self) {
         let mut state = self.state.lock().unwrap();
         state.sub_active_at = Instant::now();
         state.sent_at_activity = self.sent.load(Ordering::Relaxed);
         state.finds = 0;
         if state.starved {
             state.starved = false;
-            emitter.emit(StatusEvent::Connected {
-                endpoint: client.endpoint.to_string(),
+            self.status.lock().unwrap().starved = false;
+            self.emitter.emit(StatusEvent::Connected {
+                endpoint: self.client.endpoint.to_string(),
             });
         }
     }
@@ -86,14 +94,12 @@ impl Starvation {
     /// consumer lags. Never ends.
     pub(crate) async fn run(
         &self,
-        client: &Client,
         channel: &tonic::transport::Channel,
         tx: &mpsc::Sender<Result<Alert, Error>>,
         on_alert: impl Fn(),
         may_fetch: impl Fn() -> bool,
-        emitter: &Emitter,
     ) {
-        let mut ticker = tokio::time::interval(client.options.poll_interval);
+        let mut ticker = tokio::time::interval(self.client.options.poll_interval);
         loop {
             ticker.tick().await;
             let probe_since = {
@@ -126,8 +132,9 @@ impl Starvation {
             state.finds += 1;
             if state.finds >= 2 && !state.starved {
                 state.starved = true;
-                emitter.emit(StatusEvent::Starved {
-                    error: starved_error(client),
+                self.status.lock().unwrap().starved = true;
+                self.emitter.emit(StatusEvent::Starved {
+                    error: starved_error(self.client),
                 });
             }
         }

@@ -79,7 +79,7 @@ pub(crate) async fn stream(
         }
     };
     let limit = client.options.max_buffered_alerts;
-    let starvation = Starvation::new(client.options.liveness_timeout / 4);
+    let starvation = Starvation::new(client, status, emitter);
     let capacity = tx.max_capacity();
     let buffered = || capacity - tx.capacity();
     // One pending poll at most: polls made while one is unsent collapse into it.
@@ -115,7 +115,7 @@ pub(crate) async fn stream(
             match stream.message().await {
                 Ok(Some(message)) => {
                     established = true;
-                    starvation.sub_delivered(client, emitter);
+                    starvation.sub_delivered();
                     {
                         let mut st = status.lock().unwrap();
                         st.connected = true;
@@ -142,7 +142,6 @@ pub(crate) async fn stream(
         }
     };
     let fetcher = starvation.run(
-        client,
         &channel,
         tx,
         || {
@@ -150,7 +149,6 @@ pub(crate) async fn stream(
             quiet.store(0, Ordering::Relaxed);
         },
         || buffered() < limit,
-        emitter,
     );
     let reader = async {
         let end = reader.await;

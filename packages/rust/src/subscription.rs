@@ -36,6 +36,9 @@ pub struct Status {
     pub interruptions: u64,
     /// Streams Falco ended with OK (its stop, or a rules/config reload).
     pub falco_stops: u64,
+    /// Falco does not serve the open `sub` call (its slots are full); the
+    /// queued alerts are fetched with `get` (see [`crate::StatusEvent::Starved`]).
+    pub starved: bool,
     /// Why the last stream failed or broke.
     pub last_error: Option<Error>,
 }
@@ -148,6 +151,7 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
         let (error, lost, at_once) = {
             let mut st = status.lock().unwrap();
             st.connected = false;
+            st.starved = false;
             let (error, lost, at_once) = match end {
                 End::Closed => return,
                 End::FalcoStop { may_have_lost } => {

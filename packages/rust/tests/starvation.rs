@@ -71,6 +71,7 @@ async fn a_starved_sub_is_reported_and_still_delivers() {
             }
             other => panic!("{other:?}"),
         }
+        assert!(sub.status().starved, "{kind}");
         assert_eq!(names(&events)[..3], ["connecting", "connected", "starved"], "{kind}");
 
         stale[0].abort(); // a slot frees: the waiting sub call is served
@@ -78,6 +79,7 @@ async fn a_starved_sub_is_reported_and_still_delivers() {
             want.extend(server.emit(1).iter().map(|a| a.to_string()));
             got.push(sub.next().await.unwrap().unwrap().to_json().to_string());
         }
+        assert!(!sub.status().starved, "{kind}");
         // Every alert exactly once, whichever call took it from Falco's queue.
         assert_eq!(got.len(), want.len(), "{kind}");
         assert_eq!(
