@@ -54,9 +54,15 @@ type Options struct {
 	// a time per subscription), on its goroutines: it must not block.
 	// Default none.
 	OnStatus func(StatusEvent)
+	// WaitForServer: when Subscribe's first connection fails (no socket,
+	// permission, TLS, refused), retry with Backoff, reporting each attempt,
+	// instead of ending the subscription at once with that error (so a wrong
+	// setting fails fast). Default false.
+	WaitForServer bool
 	// Backoff of Subscribe's reconnections.
 	Backoff Backoff
-	// Timeout of Version and Get when the context has no deadline. Default 5 s.
+	// Timeout of Version and Get when the context has no deadline (for Get,
+	// each wait for Falco). Default LivenessTimeout / 2 (15 s).
 	Timeout time.Duration
 }
 
@@ -69,7 +75,7 @@ func DefaultOptions() Options {
 		MaxBufferedAlerts: 256,
 		LivenessTimeout:   30 * time.Second,
 		Backoff:           Backoff{}.withDefaults(),
-		Timeout:           5 * time.Second,
+		Timeout:           15 * time.Second, // LivenessTimeout / 2
 	}
 }
 
@@ -114,7 +120,7 @@ func New(opts Options, options ...Option) (*Client, error) {
 		opts.LivenessTimeout = defaults.LivenessTimeout
 	}
 	if opts.Timeout <= 0 {
-		opts.Timeout = defaults.Timeout
+		opts.Timeout = opts.LivenessTimeout / 2
 	}
 	c := &Client{opts: opts, endpoint: endpoint, creds: insecure.NewCredentials()}
 	for _, o := range options {

@@ -147,6 +147,6 @@ func ExampleDefaultOptions() {
 	fmt.Println(d.MaxBufferedAlerts, d.PollInterval, d.LivenessTimeout, d.Timeout)
 	fmt.Println(d.Backoff.InitialDelay, d.Backoff.Multiplier, d.Backoff.MaxDelay, d.Backoff.Jitter)
 	// Output:
-	// 256 100ms 30s 5s
+	// 256 100ms 30s 15s
 	// 1s 1.6 30s 0.2
 }

@@ -38,6 +38,12 @@ func (r *recorder) names() []string {
 	return out
 }
 
+func (r *recorder) snapshot() []falco.StatusEvent {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.events)
+}
+
 func (r *recorder) get(i int) falco.StatusEvent {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -12,6 +12,8 @@ import (
 
 	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/outputs"
 	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/version"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // Status is what a Subscription went through.
@@ -41,16 +43,19 @@ type Subscription struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	mu      sync.Mutex
-	status  Status
-	err     error
-	dropped uint64 // by run's goroutine only
+	mu        sync.Mutex
+	status    Status
+	err       error
+	pending   atomic.Int64 // alerts received, not yet taken
+	dropped   uint64       // by run's goroutine only
+	connected bool         // Falco answered once: by run's goroutine only
 }
 
 // Subscribe starts polling Falco's `sub` until ctx ends or Close is called;
 // read Alerts, then Err. It reconnects with Options.Backoff after a break or
 // after Falco's stop or reload, and gives up only after Backoff.MaxAttempts
-// consecutive failures (never, by default).
+// consecutive failures (never, by default). When the first connection fails
+// it ends at once with that error, unless Options.WaitForServer.
 func (c *Client) Subscribe(ctx context.Context) *Subscription {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Subscription{client: c, alerts: make(chan Alert), cancel: cancel, done: make(chan struct{})}
@@ -89,6 +94,10 @@ func (s *Subscription) Err() error {
 	defer s.mu.Unlock()
 	return s.err
 }
+
+// Pending is how many alerts were received from Falco and not yet taken from
+// Alerts: at most 4 x Options.MaxBufferedAlerts (polling pauses at 1 x).
+func (s *Subscription) Pending() int { return int(max(s.pending.Load(), 0)) }
 
 // Status is a snapshot of the subscription's counters.
 func (s *Subscription) Status() Status {
@@ -152,6 +161,13 @@ func (s *Subscription) run(ctx context.Context) {
 			losses = s.client.possibleLosses.Add(1)
 		}
 		s.emit(StatusEvent{Name: EventDisconnected, Err: err, AlertsMayHaveBeenLost: end.mayHaveLost, PossibleLosses: losses})
+		if !s.connected && !s.client.opts.WaitForServer {
+			s.mu.Lock()
+			s.err = &Error{Code: CodeUnavailable, Cause: err, Message: fmt.Sprintf(
+				"%v (set Options.WaitForServer to wait for Falco to come up instead)", err)}
+			s.mu.Unlock()
+			return
+		}
 		if end.err == nil || end.established {
 			failures = 0
 		} else {
@@ -204,11 +220,14 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		vctx, vcancel := context.WithTimeout(ctx, live/2)
 		defer vcancel()
 		_, err := versions.Version(vctx, &version.Request{})
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case err == nil || ctx.Err() != nil:
+			return err
+		case status.Code(err) == codes.DeadlineExceeded: // no answer: a refused or missing socket fails at once
 			return &Error{Code: CodeUnavailable, Cause: fmt.Errorf("%w: %w", ErrHung, err), Message: fmt.Sprintf(
 				"Falco at %s did not answer a liveness check within %s: it is hung or unreachable", s.client.endpoint.Text, live/2)}
 		}
-		return err
+		return s.client.describe(err)
 	}
 	// Falco answers `version` from a pool of its own: an answer says it is up.
 	if err := probe(); err != nil {
@@ -218,6 +237,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		}
 		return ending{err: err}
 	}
+	s.connected = true
 	s.update(func(st *Status) { st.Connected = true })
 	s.emit(StatusEvent{Name: EventConnected, Endpoint: s.client.endpoint.Text})
 	callCtx, cancel := context.WithCancel(ctx)
@@ -227,7 +247,9 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		return ending{err: s.client.describe(err)}
 	}
 	limit := s.client.opts.MaxBufferedAlerts
-	buf := make(chan received, 4*limit+1)
+	// With the alert in the reader's hand and the one in the consumer's, at
+	// most 4 x limit received and not taken.
+	buf := make(chan received, max(4*limit-2, 1))
 	poke := make(chan struct{}, 1)
 	pollSoon := func() {
 		select {
@@ -242,11 +264,13 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		ctx:    callCtx,
 		quiet:  live / 4,
 		deliver: func(m *outputs.Response) bool {
+			s.pending.Add(1)
 			select {
 			case buf <- received{message: m}:
 				sinceAlert.Store(0)
 				return true
 			case <-callCtx.Done():
+				s.pending.Add(-1)
 				return false
 			}
 		},
@@ -274,10 +298,14 @@ func (s *Subscription) stream(ctx context.Context) ending {
 				watch.close() // what a running get took comes before the end
 			} else {
 				watch.subDelivered()
+				s.pending.Add(1)
 			}
 			select {
 			case buf <- received{m, err}:
 			case <-callCtx.Done():
+				if err == nil {
+					s.pending.Add(-1)
+				}
 				return
 			}
 			if err != nil {
@@ -366,6 +394,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		s.update(func(st *Status) { st.Connected = true; st.Received++ })
 		select {
 		case s.alerts <- AlertFromResponse(item.message):
+			s.pending.Add(-1)
 			pollSoon()
 		case <-ctx.Done():
 			s.dropped++
@@ -377,6 +406,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 
 // dropBuffered counts the alerts received but never delivered.
 func (s *Subscription) dropBuffered(buf chan received) {
+	defer s.pending.Store(0)
 	for {
 		select {
 		case item := <-buf:

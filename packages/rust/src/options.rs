@@ -74,9 +74,15 @@ pub struct Options {
     /// Receives each [`crate::StatusEvent`] of every subscription, in order; it
     /// must not block. Default none. Set with [`Options::with_on_status`].
     pub on_status: Option<crate::status::OnStatus>,
+    /// When a subscription's first connection fails (no socket, permission,
+    /// TLS, refused), retry with `backoff`, reporting each attempt, instead of
+    /// ending the subscription at once with that error (so a wrong setting
+    /// fails fast). Default false.
+    pub wait_for_server: bool,
     /// Reconnection delays of `subscribe`.
     pub backoff: Backoff,
-    /// Deadline of connecting, `version` and `get`. Default 5 s.
+    /// Deadline of connecting, `version` and each wait for Falco in `get`. Default 15 s (the
+    /// default `liveness_timeout / 2`, TypeScript's `version` deadline).
     pub timeout: Duration,
 }
 
@@ -89,8 +95,9 @@ impl Default for Options {
             max_buffered_alerts: 256,
             liveness_timeout: Duration::from_secs(30),
             on_status: None,
+            wait_for_server: false,
             backoff: Backoff::default(),
-            timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(15), // liveness_timeout / 2
         }
     }
 }

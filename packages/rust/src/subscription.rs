@@ -84,6 +84,19 @@ impl Subscription {
         }
     }
 
+    /// Alerts received from Falco and not yet taken: at most 4 x
+    /// `max_buffered_alerts` (polling pauses at 1 x).
+    ///
+    /// ```no_run
+    /// # async fn f(client: falco_sdk::Client) {
+    /// let alerts = client.subscribe();
+    /// assert!(alerts.pending() <= 4 * 256);
+    /// # }
+    /// ```
+    pub fn pending(&self) -> usize {
+        self.alerts.len()
+    }
+
     /// A snapshot of the counters.
     ///
     /// ```no_run
@@ -143,6 +156,7 @@ pub(crate) enum End {
 
 async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc<Mutex<Status>>, emitter: Emitter) {
     let mut failures = 0u32;
+    let mut ever_connected = false;
     loop {
         emitter.emit(StatusEvent::Connecting {
             endpoint: client.endpoint.to_string(),
@@ -150,6 +164,7 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
         let end = stream(&client, &tx, &status, &emitter).await;
         let (error, lost, at_once) = {
             let mut st = status.lock().unwrap();
+            ever_connected |= st.connected; // Falco answered on this connection
             st.connected = false;
             st.starved = false;
             let (error, lost, at_once) = match end {
@@ -189,6 +204,15 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
             alerts_may_have_been_lost: lost,
             possible_losses,
         });
+        if !ever_connected && !client.options.wait_for_server {
+            let error = Error::new(
+                error.code,
+                format!("{error} (set Options::wait_for_server to wait for Falco to come up instead)"),
+            )
+            .caused_by(error);
+            let _ = tx.send(Err(error)).await;
+            return;
+        }
         let delay = match client.options.backoff.delay(failures.max(1)) {
             Some(_) if at_once => std::time::Duration::ZERO, // Falco listens again within a few hundred ms
             Some(delay) => delay,
