@@ -37,6 +37,8 @@ export type {
 } from "./falco-server.js";
 export type { FixtureContext, FixtureRule, Workload } from "./fixture-types.js";
 export { buildFixtureAlert, FIXTURE_RULES } from "./fixtures.js";
+export type { LauncherCommand, LauncherReply, LauncherSession } from "./launcher-session.js";
+export { createLauncherSession } from "./launcher-session.js";
 export type { NatsServerOptions, NatsTestCluster, NatsTestServer } from "./nats-server.js";
 export {
   freeLoopbackPort,
