@@ -69,8 +69,9 @@ pub struct Subscription {
 
 impl Subscription {
     pub(crate) fn start(client: Client) -> Subscription {
-        // Past 4 x max_buffered_alerts the reader waits, and HTTP/2 flow control holds Falco's drain.
-        let (tx, rx) = mpsc::channel(client.options.max_buffered_alerts * 4);
+        // Past 4 x max_buffered_alerts (the one in the reader's hand included) the reader
+        // waits, and HTTP/2 flow control holds Falco's drain.
+        let (tx, rx) = mpsc::channel((client.options.max_buffered_alerts * 4 - 1).max(1));
         let status = Arc::new(Mutex::new(Status::default()));
         let emitter = Emitter::new(client.options.on_status.clone());
         let totals = client.totals.clone();
