@@ -167,7 +167,15 @@ impl Client {
             // closed", e.g. a TLS 1.3 server refusing our certificate after the handshake), or
             // Unknown for an h2 error. This crate never cancels a call it still waits on.
             tonic::Code::Unavailable | tonic::Code::Cancelled => self.unavailable(&chain(status)),
-            tonic::Code::Unknown if chain(status).contains("transport") => self.unavailable(&chain(status)),
+            // A connection that broke under a call (Falco crashed mid-stream): tonic's message for
+            // hyper's (h2's) I/O error reading the response body.
+            tonic::Code::Unknown
+                if chain(status).contains("transport")
+                    || status.message() == "error reading a body from connection"
+                    || has_io_error(status) =>
+            {
+                self.unavailable(&chain(status))
+            }
             tonic::Code::DeadlineExceeded => Error::new(
                 ErrorCode::Unavailable,
                 format!(
@@ -261,4 +269,16 @@ impl Client {
     pub fn subscribe(&self) -> crate::Subscription {
         crate::Subscription::start(self.clone())
     }
+}
+
+/// An I/O error among the error's sources: the connection itself failed.
+fn has_io_error(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if cause.downcast_ref::<std::io::Error>().is_some() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }

@@ -191,6 +191,12 @@ impl Run {
         self.status.lock().unwrap().iter().map(StatusEvent::name).collect()
     }
 
+    /// The events on one line each (the first 20), for failure messages.
+    fn events(&self) -> String {
+        let events = self.status.lock().unwrap();
+        events.iter().take(20).map(|e| format!("\n  {e}")).collect()
+    }
+
     fn find_event(&self, want: &Map<String, Value>, from: usize) -> Option<usize> {
         let events = self.status.lock().unwrap();
         (from..events.len()).find(|&i| event_matches(&events[i], want).is_ok())
@@ -455,7 +461,13 @@ impl Run {
                 continue;
             }
             let i = self.find_event(want, at);
-            at = 1 + i.ok_or(Retry(format!("no event {want:?} among {:?} from {at}", self.names())))?;
+            at = 1 + i.ok_or_else(|| {
+                Retry(format!(
+                    "no event {} after event {at} of: {}",
+                    Value::Object(want.clone()),
+                    self.events()
+                ))
+            })?;
         }
         self.cursor = at;
         Ok(())
