@@ -9,6 +9,8 @@
 // pnpm comes from scripts/bin/pnpm (the one way every script finds it: an
 // installed pnpm >= 12, else pnpm 12 through npx).
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -37,6 +39,10 @@ function need(command, why) {
  * packages/testing servers (built above) through falco-test-launcher.
  */
 function testOtherLanguages() {
+  // Each language's conformance runner appends its one-line summary here (go test and
+  // cargo test show nothing of a passing test); printed at the end.
+  const summaryDir = mkdtempSync(join(tmpdir(), "falco-sdk-conformance-"));
+  env.FALCO_CONFORMANCE_SUMMARY = join(summaryDir, "summary.txt");
   const took = [];
   const timed = (name, work) => {
     console.log(`\n== ${name}`);
@@ -70,6 +76,12 @@ function testOtherLanguages() {
     run("cargo", ["test", "--workspace", "--locked"]);
   });
   console.log(`\nother languages (build + tests): ${took.join(", ")}`);
+  if (existsSync(env.FALCO_CONFORMANCE_SUMMARY)) {
+    console.log(
+      `\nconformance (conformance/scenarios):\n${readFileSync(env.FALCO_CONFORMANCE_SUMMARY, "utf8").trimEnd()}`,
+    );
+  }
+  rmSync(summaryDir, { recursive: true, force: true });
 }
 
 const p = (...args) => run("bash", [join(bin, "pnpm"), ...args]);

@@ -92,7 +92,7 @@ func TestPrintsStatusAndExits1WhenFalcoHangs(t *testing.T) {
 			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
 			want := []string{"status: connecting endpoint=" + s.Endpoint, "status: connected endpoint=" + s.Endpoint}
 			if len(lines) < 4 || !reflect.DeepEqual(lines[:2], want) ||
-				!strings.HasPrefix(lines[2], "status: disconnected alertsMayHaveBeenLost=true error=") ||
+				!strings.HasPrefix(lines[2], "status: disconnected alertsMayHaveBeenLost=true possibleLosses=1 error=") ||
 				!strings.Contains(stderr.String(), "go-consumer: Falco at "+s.Endpoint+" did not answer a liveness check within 1s: it is hung or unreachable; exiting (Falco stayed hung past --liveness-timeout 2s)\n") ||
 				lines[len(lines)-1] != "status: closed" {
 				t.Fatalf("stderr:\n%s", stderr.String())

@@ -4,7 +4,7 @@
 //!     cargo run --release -- --endpoint localhost:5060 --ca ca.crt --cert client.crt --key client.key --count 10
 //!
 //! Each status event goes to stderr as one line: `status: disconnected
-//! alertsMayHaveBeenLost=true error="..."`. Exits 0 after --count alerts (default:
+//! alertsMayHaveBeenLost=true possibleLosses=1 error="..."`. Exits 0 after --count alerts (default:
 //! runs until interrupted), 1 when Falco cannot be reached (the message names the
 //! endpoint) or stays hung past the liveness window (--liveness-timeout), 2 on a
 //! usage error.

@@ -87,7 +87,7 @@ fn prints_status_and_exits_1_when_falco_hangs() {
             "{kind}: {stderr}"
         );
         assert!(
-            lines[2].starts_with("status: disconnected alertsMayHaveBeenLost=true error="),
+            lines[2].starts_with("status: disconnected alertsMayHaveBeenLost=true possibleLosses=1 error="),
             "{kind}: {stderr}"
         );
         assert!(

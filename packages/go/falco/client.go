@@ -50,13 +50,33 @@ type Options struct {
 	// LivenessTimeout/2; else it reconnects, with a disconnected event whose
 	// Err wraps ErrHung. Default 30 s.
 	LivenessTimeout time.Duration
-	// OnStatus receives each StatusEvent of every Subscription, in order, on
-	// the subscription's goroutine: it must not block. Default none.
+	// OnStatus receives each StatusEvent of every Subscription, in order (one at
+	// a time per subscription), on its goroutines: it must not block.
+	// Default none.
 	OnStatus func(StatusEvent)
+	// WaitForServer: when Subscribe's first connection fails (no socket,
+	// permission, TLS, refused), retry with Backoff, reporting each attempt,
+	// instead of ending the subscription at once with that error (so a wrong
+	// setting fails fast). Default false.
+	WaitForServer bool
 	// Backoff of Subscribe's reconnections.
 	Backoff Backoff
-	// Timeout of Version and Get when the context has no deadline. Default 5 s.
+	// Timeout of Version and Get when the context has no deadline (for Get,
+	// each wait for Falco). Default LivenessTimeout / 2 (15 s).
 	Timeout time.Duration
+}
+
+// DefaultOptions is what New uses for each zero field of Options: the
+// defaults every falco-sdk client shares (conformance/defaults.json at the
+// repository root). Endpoint stays "": New resolves it to Falco's socket.
+func DefaultOptions() Options {
+	return Options{
+		PollInterval:      100 * time.Millisecond,
+		MaxBufferedAlerts: 256,
+		LivenessTimeout:   30 * time.Second,
+		Backoff:           Backoff{}.withDefaults(),
+		Timeout:           15 * time.Second, // LivenessTimeout / 2
+	}
 }
 
 // Option is a setting of New beyond Options: [WithDialOptions].
@@ -79,6 +99,8 @@ type Client struct {
 	creds    credentials.TransportCredentials
 	dialOpts []grpc.DialOption
 	conn     *grpc.ClientConn
+	// possibleLosses and dropped: totals of the status events of every subscription.
+	possibleLosses, dropped atomic.Uint64
 }
 
 // New checks the options and prepares a client; it does not connect yet.
@@ -87,17 +109,18 @@ func New(opts Options, options ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	defaults := DefaultOptions()
 	if opts.PollInterval <= 0 {
-		opts.PollInterval = 100 * time.Millisecond
+		opts.PollInterval = defaults.PollInterval
 	}
 	if opts.MaxBufferedAlerts <= 0 {
-		opts.MaxBufferedAlerts = 256
+		opts.MaxBufferedAlerts = defaults.MaxBufferedAlerts
 	}
 	if opts.LivenessTimeout <= 0 {
-		opts.LivenessTimeout = 30 * time.Second
+		opts.LivenessTimeout = defaults.LivenessTimeout
 	}
 	if opts.Timeout <= 0 {
-		opts.Timeout = 5 * time.Second
+		opts.Timeout = opts.LivenessTimeout / 2
 	}
 	c := &Client{opts: opts, endpoint: endpoint, creds: insecure.NewCredentials()}
 	for _, o := range options {

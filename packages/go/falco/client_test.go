@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -270,7 +271,7 @@ func TestUnreachableNamesTheEndpoint(t *testing.T) {
 	if s, ok := status.FromError(e.Cause); !ok || s.Code() != codes.Unavailable {
 		t.Fatalf("cause %v: want the gRPC status", e.Cause)
 	}
-	c2, err := falco.New(falco.Options{Endpoint: endpoint, Backoff: falco.Backoff{InitialDelay: 1, MaxAttempts: 2}})
+	c2, err := falco.New(falco.Options{Endpoint: endpoint, WaitForServer: true, Backoff: falco.Backoff{InitialDelay: 1, MaxAttempts: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,6 +285,23 @@ func TestUnreachableNamesTheEndpoint(t *testing.T) {
 	}
 	if n != 1 || !errors.Is(last, falco.CodeUnavailable) || !strings.Contains(last.Error(), "gave up after 3 failed attempts") {
 		t.Fatalf("got %d items, last %v", n, last)
+	}
+	// Without WaitForServer (the default) the first failure ends the subscription, naming the option.
+	var names []string
+	c3, err := falco.New(falco.Options{Endpoint: endpoint, OnStatus: func(e falco.StatusEvent) { names = append(names, e.Name) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c3.Close()
+	sub = c3.Subscribe(context.Background())
+	for range sub.Alerts() {
+	}
+	if err := sub.Err(); !errors.Is(err, falco.CodeUnavailable) || !strings.Contains(err.Error(), "cannot reach Falco at "+endpoint) ||
+		!strings.Contains(err.Error(), "set Options.WaitForServer") {
+		t.Fatalf("got %v", err)
+	}
+	if want := []string{"connecting", "disconnected", "closed"}; !slices.Equal(names, want) {
+		t.Fatalf("events %v, want %v", names, want)
 	}
 }
 

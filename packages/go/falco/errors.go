@@ -16,6 +16,9 @@ const (
 	CodeConfiguration Code = "configuration"
 	// CodeUnavailable: Falco could not be reached, or the call broke.
 	CodeUnavailable Code = "unavailable"
+	// CodeSubSlotsFull: Falco accepts the `sub` call but does not serve it, its
+	// slots (grpc.threadiness x 10) being taken; the Err of an EventStarved.
+	CodeSubSlotsFull Code = "sub-slots-full"
 	// CodeCall: Falco (or the gRPC runtime) ended a call with another status.
 	CodeCall Code = "call"
 )

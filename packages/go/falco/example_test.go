@@ -140,3 +140,13 @@ func ExampleResolveEndpoint() {
 	// [::1]:5060 true <nil>
 	// unix:///run/falco/falco.sock /run/falco/falco.sock
 }
+
+// The defaults New uses for zero fields, the same in every falco-sdk client.
+func ExampleDefaultOptions() {
+	d := falco.DefaultOptions()
+	fmt.Println(d.MaxBufferedAlerts, d.PollInterval, d.LivenessTimeout, d.Timeout)
+	fmt.Println(d.Backoff.InitialDelay, d.Backoff.Multiplier, d.Backoff.MaxDelay, d.Backoff.Jitter)
+	// Output:
+	// 256 100ms 30s 15s
+	// 1s 1.6 30s 0.2
+}

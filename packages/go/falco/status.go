@@ -17,8 +17,14 @@ const (
 	EventDisconnected = "disconnected"
 	// EventReconnecting: waiting Delay before reconnection attempt Attempt.
 	EventReconnecting = "reconnecting"
+	// EventStarved: Falco accepted the alert stream but does not serve it: its
+	// `sub` slots (grpc.threadiness x 10) are full. Err is an *Error with
+	// CodeSubSlotsFull. The subscription keeps waiting for a slot and fetches
+	// the queued alerts with `get` meanwhile; connected follows once the stream
+	// is served.
+	EventStarved = "starved"
 	// EventDropped: Count alerts received from Falco were still buffered when
-	// the subscription ended (Close, the context's end); Total of this subscription.
+	// the subscription ended (Close, the context's end); Total of this client so far.
 	EventDropped = "dropped"
 	// EventClosed: the subscription ended; the last event.
 	EventClosed = "closed"
@@ -44,6 +50,9 @@ type StatusEvent struct {
 	// was in flight is gone; also true when Falco's stop or reload ended a
 	// stream that was still receiving (Falco pops one more alert then).
 	AlertsMayHaveBeenLost bool
+	// PossibleLosses (disconnected) counts this client's disconnections so far
+	// with AlertsMayHaveBeenLost.
+	PossibleLosses uint64
 	// Attempt (1-based) and Delay of reconnecting.
 	Attempt int
 	Delay   time.Duration
@@ -51,14 +60,14 @@ type StatusEvent struct {
 	Count, Total uint64
 }
 
-// String is the event on one line: "disconnected alertsMayHaveBeenLost=true error=...".
+// String is the event on one line: "disconnected alertsMayHaveBeenLost=true possibleLosses=1 error=...".
 func (e StatusEvent) String() string {
 	parts := []string{e.Name}
 	switch e.Name {
 	case EventConnecting, EventConnected:
 		parts = append(parts, "endpoint="+e.Endpoint)
 	case EventDisconnected:
-		parts = append(parts, fmt.Sprintf("alertsMayHaveBeenLost=%t", e.AlertsMayHaveBeenLost))
+		parts = append(parts, fmt.Sprintf("alertsMayHaveBeenLost=%t possibleLosses=%d", e.AlertsMayHaveBeenLost, e.PossibleLosses))
 	case EventReconnecting:
 		parts = append(parts, fmt.Sprintf("attempt=%d delayMs=%d", e.Attempt, e.Delay.Milliseconds()))
 	case EventDropped:
@@ -68,4 +77,11 @@ func (e StatusEvent) String() string {
 		parts = append(parts, fmt.Sprintf("error=%q", e.Err.Error()))
 	}
 	return strings.Join(parts, " ")
+}
+
+func starvedError(endpoint string) error {
+	return &Error{Code: CodeSubSlotsFull, Message: endpoint + " accepts the alert subscription but does not serve it: all of Falco's sub " +
+		"slots (grpc.threadiness x 10) are taken, usually by stale subscribers of crashed or " +
+		"restarted clients. Stop the other subscribers or restart Falco to free the slots, or " +
+		"raise grpc.threadiness in falco.yaml. Meanwhile alerts are fetched with get at every poll."}
 }

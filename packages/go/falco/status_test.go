@@ -103,7 +103,7 @@ func TestHungFalcoIsDetected(t *testing.T) {
 			if !errors.Is(d.Err, falco.ErrHung) || !errors.Is(d.Err, falco.CodeUnavailable) || !d.AlertsMayHaveBeenLost {
 				t.Fatalf("disconnected %v", d)
 			}
-			if !strings.Contains(d.String(), "disconnected alertsMayHaveBeenLost=true error=") {
+			if !strings.Contains(d.String(), "disconnected alertsMayHaveBeenLost=true possibleLosses=1 error=") {
 				t.Fatalf("String() %q", d.String())
 			}
 			l.Send("resume", nil)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/outputs"
 	"github.com/falco-sdk/falco-sdk/packages/go/falco/gen/version"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // Status is what a Subscription went through.
@@ -27,6 +29,9 @@ type Status struct {
 	Interruptions uint64
 	// FalcoStops: streams Falco ended with OK (its stop, or a rules/config reload).
 	FalcoStops uint64
+	// Starved: Falco does not serve the open `sub` call (its slots are full);
+	// the queued alerts are fetched with `get` (see EventStarved).
+	Starved bool
 	// LastError of a failed or broken stream.
 	LastError error
 }
@@ -38,16 +43,19 @@ type Subscription struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	mu      sync.Mutex
-	status  Status
-	err     error
-	dropped uint64 // by run's goroutine only
+	mu        sync.Mutex
+	status    Status
+	err       error
+	pending   atomic.Int64 // alerts received, not yet taken
+	dropped   uint64       // by run's goroutine only
+	connected bool         // Falco answered once: by run's goroutine only
 }
 
 // Subscribe starts polling Falco's `sub` until ctx ends or Close is called;
 // read Alerts, then Err. It reconnects with Options.Backoff after a break or
 // after Falco's stop or reload, and gives up only after Backoff.MaxAttempts
-// consecutive failures (never, by default).
+// consecutive failures (never, by default). When the first connection fails
+// it ends at once with that error, unless Options.WaitForServer.
 func (c *Client) Subscribe(ctx context.Context) *Subscription {
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Subscription{client: c, alerts: make(chan Alert), cancel: cancel, done: make(chan struct{})}
@@ -87,6 +95,10 @@ func (s *Subscription) Err() error {
 	return s.err
 }
 
+// Pending is how many alerts were received from Falco and not yet taken from
+// Alerts: at most 4 x Options.MaxBufferedAlerts (polling pauses at 1 x).
+func (s *Subscription) Pending() int { return int(max(s.pending.Load(), 0)) }
+
 // Status is a snapshot of the subscription's counters.
 func (s *Subscription) Status() Status {
 	s.mu.Lock()
@@ -118,7 +130,7 @@ func (s *Subscription) run(ctx context.Context) {
 	defer close(s.alerts)
 	defer func() {
 		if n := s.dropped; n > 0 {
-			s.emit(StatusEvent{Name: EventDropped, Count: n, Total: n})
+			s.emit(StatusEvent{Name: EventDropped, Count: n, Total: s.client.dropped.Add(n)})
 		}
 		s.emit(StatusEvent{Name: EventClosed})
 	}()
@@ -135,6 +147,7 @@ func (s *Subscription) run(ctx context.Context) {
 		}
 		s.update(func(st *Status) {
 			st.Connected = false
+			st.Starved = false
 			switch {
 			case end.err == nil:
 				st.FalcoStops++ // Falco ends `sub` with OK only when it stops or reloads
@@ -143,7 +156,18 @@ func (s *Subscription) run(ctx context.Context) {
 			}
 			st.LastError = err
 		})
-		s.emit(StatusEvent{Name: EventDisconnected, Err: err, AlertsMayHaveBeenLost: end.mayHaveLost})
+		losses := s.client.possibleLosses.Load()
+		if end.mayHaveLost {
+			losses = s.client.possibleLosses.Add(1)
+		}
+		s.emit(StatusEvent{Name: EventDisconnected, Err: err, AlertsMayHaveBeenLost: end.mayHaveLost, PossibleLosses: losses})
+		if !s.connected && !s.client.opts.WaitForServer {
+			s.mu.Lock()
+			s.err = &Error{Code: CodeUnavailable, Cause: err, Message: fmt.Sprintf(
+				"%v (set Options.WaitForServer to wait for Falco to come up instead)", err)}
+			s.mu.Unlock()
+			return
+		}
 		if end.err == nil || end.established {
 			failures = 0
 		} else {
@@ -196,11 +220,14 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		vctx, vcancel := context.WithTimeout(ctx, live/2)
 		defer vcancel()
 		_, err := versions.Version(vctx, &version.Request{})
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case err == nil || ctx.Err() != nil:
+			return err
+		case status.Code(err) == codes.DeadlineExceeded: // no answer: a refused or missing socket fails at once
 			return &Error{Code: CodeUnavailable, Cause: fmt.Errorf("%w: %w", ErrHung, err), Message: fmt.Sprintf(
 				"Falco at %s did not answer a liveness check within %s: it is hung or unreachable", s.client.endpoint.Text, live/2)}
 		}
-		return err
+		return s.client.describe(err)
 	}
 	// Falco answers `version` from a pool of its own: an answer says it is up.
 	if err := probe(); err != nil {
@@ -210,6 +237,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		}
 		return ending{err: err}
 	}
+	s.connected = true
 	s.update(func(st *Status) { st.Connected = true })
 	s.emit(StatusEvent{Name: EventConnected, Endpoint: s.client.endpoint.Text})
 	callCtx, cancel := context.WithCancel(ctx)
@@ -219,7 +247,9 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		return ending{err: s.client.describe(err)}
 	}
 	limit := s.client.opts.MaxBufferedAlerts
-	buf := make(chan received, 4*limit+1)
+	// With the alert in the reader's hand and the one in the consumer's, at
+	// most 4 x limit received and not taken.
+	buf := make(chan received, max(4*limit-2, 1))
 	poke := make(chan struct{}, 1)
 	pollSoon := func() {
 		select {
@@ -229,17 +259,53 @@ func (s *Subscription) stream(ctx context.Context) ending {
 	}
 	var sinceAlert atomic.Int64 // liveness ticks without an alert
 	var hung atomic.Pointer[error]
+	watch := &starvation{
+		client: outputs.NewServiceClient(conn),
+		ctx:    callCtx,
+		quiet:  live / 4,
+		deliver: func(m *outputs.Response) bool {
+			s.pending.Add(1)
+			select {
+			case buf <- received{message: m}:
+				sinceAlert.Store(0)
+				return true
+			case <-callCtx.Done():
+				s.pending.Add(-1)
+				return false
+			}
+		},
+		mayFetch: func() bool { return len(buf) < limit },
+		onStarved: func(starved bool) {
+			s.update(func(st *Status) { st.Starved = starved })
+			if starved {
+				s.emit(StatusEvent{Name: EventStarved, Endpoint: s.client.endpoint.Text, Err: starvedError(s.client.endpoint.Text)})
+			} else {
+				s.emit(StatusEvent{Name: EventConnected, Endpoint: s.client.endpoint.Text})
+			}
+		},
+	}
+	watch.subActiveAt = time.Now()
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
 	wg.Add(3)
 	go func() { // reader: past 4 x limit it blocks, and HTTP/2 flow control holds Falco's drain
 		defer wg.Done()
+		defer watch.close()
 		for {
 			m, err := stream.Recv()
+			if err != nil {
+				watch.close() // what a running get took comes before the end
+			} else {
+				watch.subDelivered()
+				s.pending.Add(1)
+			}
 			select {
 			case buf <- received{m, err}:
 			case <-callCtx.Done():
+				if err == nil {
+					s.pending.Add(-1)
+				}
 				return
 			}
 			if err != nil {
@@ -258,9 +324,11 @@ func (s *Subscription) stream(ctx context.Context) ending {
 				if stream.Send(&outputs.Request{}) != nil {
 					return // the stream ended: the reader reports why
 				}
+				watch.sent.Add(1)
 			}
 			select {
 			case <-ticker.C:
+				watch.poll()
 			case <-poke:
 			case <-callCtx.Done():
 				return
@@ -277,6 +345,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 			case <-callCtx.Done():
 				return
 			}
+			watch.check()
 			if sinceAlert.Add(1) < 2 {
 				continue
 			}
@@ -325,6 +394,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		s.update(func(st *Status) { st.Connected = true; st.Received++ })
 		select {
 		case s.alerts <- AlertFromResponse(item.message):
+			s.pending.Add(-1)
 			pollSoon()
 		case <-ctx.Done():
 			s.dropped++
@@ -336,6 +406,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 
 // dropBuffered counts the alerts received but never delivered.
 func (s *Subscription) dropBuffered(buf chan received) {
+	defer s.pending.Store(0)
 	for {
 		select {
 		case item := <-buf:

@@ -106,6 +106,13 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 impl Alert {
     /// The time as Falco's JSON writes it: RFC 3339, UTC, nanoseconds.
+    ///
+    /// ```
+    /// # use falco_sdk::{proto::outputs::Response, Alert};
+    /// let time = Some(prost_types::Timestamp { seconds: 0, nanos: 5 });
+    /// let alert = Alert::from(Response { time, ..Response::default() });
+    /// assert_eq!(alert.time_rfc3339(), "1970-01-01T00:00:00.000000005Z");
+    /// ```
     pub fn time_rfc3339(&self) -> String {
         let ns = epoch_ns(self.time);
         let seconds = ns.div_euclid(1_000_000_000) as i64;
@@ -121,6 +128,14 @@ impl Alert {
     }
 
     /// The alert in Falco's JSON output shape (json_output, http_output).
+    ///
+    /// ```
+    /// # use falco_sdk::{proto::outputs::Response, Alert};
+    /// let alert = Alert::from(Response { priority: 0, source: "aws_cloudtrail".into(), ..Response::default() });
+    /// let json = alert.to_json();
+    /// assert_eq!(json["priority"], "Emergency"); // Capitalised, as in Falco's JSON output
+    /// assert_eq!(json["source"], "aws_cloudtrail"); // a plugin's source, as Falco sends it
+    /// ```
     pub fn to_json(&self) -> Value {
         json!({
             "hostname": self.hostname,

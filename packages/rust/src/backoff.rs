@@ -48,6 +48,14 @@ fn random() -> f64 {
 
 impl Backoff {
     /// Delay before retry number `attempt` (1-based), or `None` to give up.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let mut backoff = falco_sdk::Backoff::default();
+    /// backoff.jitter = 0.0;
+    /// assert_eq!(backoff.delay(2), Some(Duration::from_millis(1600))); // 1 s x 1.6
+    /// assert_eq!(backoff.delay(100), Some(Duration::from_secs(30))); // capped
+    /// ```
     pub fn delay(&self, attempt: u32) -> Option<Duration> {
         if self.max_attempts.is_some_and(|max| attempt > max) {
             return None;

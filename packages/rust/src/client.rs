@@ -1,130 +1,37 @@
 //! Client: version, get and a polling, reconnecting subscribe over Falco's gRPC outputs API.
 
-use crate::backoff::Backoff;
 use crate::endpoint::Endpoint;
 use crate::error::{chain, Error, ErrorCode};
-use crate::io::{KillSwitch, KillableIo};
+use crate::io::{Either, KillSwitch, KillableIo};
+use crate::options::Options;
 use crate::proto::{outputs, version};
 use hyper_util::rt::TokioIo;
 use std::path::PathBuf;
-use std::time::Duration;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity, Uri};
 
-/// Mutual-TLS material for Falco's TCP listener: PEM file paths.
+/// A client of one Falco (0.24 to 0.43.x gRPC output). Cheap to clone: the
+/// clones share the totals of the status events (`possible_losses`, `dropped`).
 ///
+/// ```no_run
+/// # async fn f() -> Result<(), falco_sdk::Error> {
+/// use falco_sdk::{Client, Options};
+/// let client = Client::new(Options::default())?; // Falco's unix socket
+/// println!("Falco {}", client.version().await?.version);
+/// # Ok(()) }
 /// ```
-/// let tls = falco_sdk::Tls::new("ca.crt", "client.crt", "client.key");
-/// assert_eq!(tls.server_name, None); // "localhost" is checked
-/// ```
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Tls {
-    /// Falco's `root_certs`: the CA that signed Falco's certificate.
-    pub ca: PathBuf,
-    /// This client's certificate.
-    pub cert: PathBuf,
-    /// This client's key.
-    pub key: PathBuf,
-    /// Name checked in Falco's certificate whatever host is dialled.
-    /// Default "localhost" (Falco's docs make certificates for CN=localhost).
-    pub server_name: Option<String>,
-}
-
-impl Tls {
-    /// Falco's CA, this client's certificate and key; `server_name` `None`.
-    pub fn new(ca: impl Into<PathBuf>, cert: impl Into<PathBuf>, key: impl Into<PathBuf>) -> Tls {
-        Tls {
-            ca: ca.into(),
-            cert: cert.into(),
-            key: key.into(),
-            server_name: None,
-        }
-    }
-}
-
-/// Options of [`Client::new`]. `Options::default()` is Falco's unix socket;
-/// set fields on it, or chain [`Options::with_endpoint`] and [`Options::with_tls`].
-///
-/// ```
-/// use falco_sdk::{Options, Tls};
-/// let mut options = Options::default()
-///     .with_endpoint("falco-host:5060")
-///     .with_tls(Tls::new("ca.crt", "client.crt", "client.key"));
-/// options.poll_interval = std::time::Duration::from_millis(50);
-/// options.backoff.max_attempts = Some(10);
-/// ```
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct Options {
-    /// `unix:///path` or `host:port`. Default: Falco's socket /run/falco/falco.sock,
-    /// or /var/run/falco.sock when only that exists.
-    pub endpoint: Option<String>,
-    /// Required for `host:port` (Falco's TCP listener is always mutual TLS).
-    pub tls: Option<Tls>,
-    /// How often `subscribe` asks Falco for alerts (at once again while alerts
-    /// keep coming). Default 100 ms.
-    pub poll_interval: Duration,
-    /// Received alerts waiting for the consumer, past which polling pauses
-    /// (and at 4x, reading). Default 256.
-    pub max_buffered_alerts: usize,
-    /// While `sub` is silent, a subscription checks every `liveness_timeout / 4`
-    /// that Falco answers a `version` call within `liveness_timeout / 2`; else it
-    /// reconnects, with a `Disconnected` event whose error [`Error::is_hung`]. Default 30 s.
-    pub liveness_timeout: Duration,
-    /// Receives each [`crate::StatusEvent`] of every subscription, in order; it
-    /// must not block. Default none. Set with [`Options::with_on_status`].
-    pub on_status: Option<crate::status::OnStatus>,
-    /// Reconnection delays of `subscribe`.
-    pub backoff: Backoff,
-    /// Deadline of connecting, `version` and `get`. Default 5 s.
-    pub timeout: Duration,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            endpoint: None,
-            tls: None,
-            poll_interval: Duration::from_millis(100),
-            max_buffered_alerts: 256,
-            liveness_timeout: Duration::from_secs(30),
-            on_status: None,
-            backoff: Backoff::default(),
-            timeout: Duration::from_secs(5),
-        }
-    }
-}
-
-impl Options {
-    /// With this endpoint: `unix:///path` or `host:port`.
-    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Options {
-        self.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// With a status callback: each [`crate::StatusEvent`] of every subscription.
-    ///
-    /// ```
-    /// let options = falco_sdk::Options::default().with_on_status(|event| eprintln!("status: {event}"));
-    /// ```
-    pub fn with_on_status(mut self, f: impl Fn(&crate::StatusEvent) + Send + Sync + 'static) -> Options {
-        self.on_status = Some(crate::status::OnStatus(std::sync::Arc::new(f)));
-        self
-    }
-
-    /// With mutual TLS (for `host:port`).
-    pub fn with_tls(mut self, tls: Tls) -> Options {
-        self.tls = Some(tls);
-        self
-    }
-}
-
-/// A client of one Falco (0.24 to 0.43.x gRPC output). Cheap to clone.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) options: Options,
     pub(crate) endpoint: Endpoint,
     tls: Option<ClientTlsConfig>,
+    pub(crate) totals: std::sync::Arc<Totals>,
+}
+
+/// The totals of the status events of every subscription of a client (and its clones).
+#[derive(Default)]
+pub(crate) struct Totals {
+    pub(crate) possible_losses: std::sync::atomic::AtomicU64,
+    pub(crate) dropped: std::sync::atomic::AtomicU64,
 }
 
 fn read(what: &str, path: &PathBuf) -> Result<Vec<u8>, Error> {
@@ -168,7 +75,12 @@ impl Client {
             ),
             (Endpoint::Unix(_), None) => None,
         };
-        Ok(Client { options, endpoint, tls })
+        Ok(Client {
+            options,
+            endpoint,
+            tls,
+            totals: Default::default(),
+        })
     }
 
     /// Where the client connects.
@@ -255,7 +167,15 @@ impl Client {
             // closed", e.g. a TLS 1.3 server refusing our certificate after the handshake), or
             // Unknown for an h2 error. This crate never cancels a call it still waits on.
             tonic::Code::Unavailable | tonic::Code::Cancelled => self.unavailable(&chain(status)),
-            tonic::Code::Unknown if chain(status).contains("transport") => self.unavailable(&chain(status)),
+            // A connection that broke under a call (Falco crashed mid-stream): tonic's message for
+            // hyper's (h2's) I/O error reading the response body.
+            tonic::Code::Unknown
+                if chain(status).contains("transport")
+                    || status.message() == "error reading a body from connection"
+                    || has_io_error(status) =>
+            {
+                self.unavailable(&chain(status))
+            }
             tonic::Code::DeadlineExceeded => Error::new(
                 ErrorCode::Unavailable,
                 format!(
@@ -322,7 +242,7 @@ impl Client {
     pub async fn get(&self) -> Result<crate::Drain, Error> {
         self.timed(async {
             let (channel, switch) = self.connect().await?;
-            let guard = crate::subscription::KillOnDrop(switch);
+            let guard = crate::sub_call::KillOnDrop(switch);
             let mut client = outputs::service_client::ServiceClient::new(channel);
             let stream = client
                 .get(outputs::Request {})
@@ -351,55 +271,14 @@ impl Client {
     }
 }
 
-/// A unix or TCP socket.
-pub(crate) enum Either {
-    Unix(tokio::net::UnixStream),
-    Tcp(tokio::net::TcpStream),
-}
-
-macro_rules! delegate {
-    ($self:ident, $io:ident => $e:expr) => {
-        match $self.get_mut() {
-            Either::Unix($io) => {
-                let $io = std::pin::Pin::new($io);
-                $e
-            }
-            Either::Tcp($io) => {
-                let $io = std::pin::Pin::new($io);
-                $e
-            }
+/// An I/O error among the error's sources: the connection itself failed.
+fn has_io_error(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if cause.downcast_ref::<std::io::Error>().is_some() {
+            return true;
         }
-    };
-}
-
-impl tokio::io::AsyncRead for Either {
-    fn poll_read(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        delegate!(self, io => io.poll_read(cx, buf))
+        source = cause.source();
     }
-}
-
-impl tokio::io::AsyncWrite for Either {
-    fn poll_write(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        delegate!(self, io => io.poll_write(cx, buf))
-    }
-    fn poll_flush(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        delegate!(self, io => io.poll_flush(cx))
-    }
-    fn poll_shutdown(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        delegate!(self, io => io.poll_shutdown(cx))
-    }
+    false
 }

@@ -4,7 +4,7 @@ use crate::alert::Alert;
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
 use crate::proto::outputs;
-use crate::subscription::KillOnDrop;
+use crate::sub_call::KillOnDrop;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -4,8 +4,16 @@ use crate::error::Error;
 use std::path::Path;
 
 /// Falco's default `grpc.bind_address` since 0.33.
+///
+/// ```
+/// assert_eq!(falco_sdk::DEFAULT_SOCKET_PATH, "/run/falco/falco.sock");
+/// ```
 pub const DEFAULT_SOCKET_PATH: &str = "/run/falco/falco.sock";
 /// Falco's default `grpc.bind_address` before 0.33.
+///
+/// ```
+/// assert_eq!(falco_sdk::LEGACY_SOCKET_PATH, "/var/run/falco.sock");
+/// ```
 pub const LEGACY_SOCKET_PATH: &str = "/var/run/falco.sock";
 
 /// A parsed endpoint.
@@ -27,6 +35,13 @@ pub enum Endpoint {
 impl Endpoint {
     /// Parses `unix:///path` (or an absolute path), `host:port` or `https://host:port`.
     /// `None` or `""` is Falco's default socket, or the pre-0.33 one when only that exists.
+    ///
+    /// ```
+    /// use falco_sdk::{Endpoint, ErrorCode};
+    /// assert_eq!(Endpoint::parse(Some("unix:///tmp/f.sock")).unwrap(), Endpoint::Unix("/tmp/f.sock".into()));
+    /// assert_eq!(Endpoint::parse(Some("localhost:5060")).unwrap(), Endpoint::Tcp("localhost:5060".into()));
+    /// assert_eq!(Endpoint::parse(Some("unix:f.sock")).unwrap_err().code, ErrorCode::Configuration);
+    /// ```
     pub fn parse(endpoint: Option<&str>) -> Result<Endpoint, Error> {
         let text = endpoint.unwrap_or("").trim();
         if text.is_empty() {

@@ -19,6 +19,9 @@ pub enum ErrorCode {
     Unavailable,
     /// Falco (or the gRPC runtime) ended a call with another status.
     Call,
+    /// Falco accepts the `sub` call but does not serve it, its slots
+    /// (`grpc.threadiness` x 10) being taken: the error of [`crate::StatusEvent::Starved`].
+    SubSlotsFull,
 }
 
 type Cause = Arc<dyn std::error::Error + Send + Sync + 'static>;

@@ -8,18 +8,22 @@ mod drain;
 mod endpoint;
 mod error;
 mod io;
+mod options;
 mod priority;
+mod starvation;
 mod status;
+mod sub_call;
 mod subscription;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
 pub use alert::Alert;
 pub use backoff::Backoff;
-pub use client::{Client, Options, Tls};
+pub use client::Client;
 pub use drain::Drain;
 pub use endpoint::{Endpoint, DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH};
 pub use error::{Error, ErrorCode};
+pub use options::{Options, Tls};
 pub use priority::{Priority, UnknownPriority};
 pub use status::{OnStatus, StatusEvent};
 pub use subscription::{Status, Subscription};

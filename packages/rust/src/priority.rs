@@ -86,6 +86,13 @@ impl fmt::Display for Priority {
 }
 
 /// A name [`Priority::from_str`] does not know.
+///
+/// ```
+/// use falco_sdk::{Priority, UnknownPriority};
+/// let error = "urgent".parse::<Priority>().unwrap_err();
+/// assert_eq!(error, UnknownPriority("urgent".into()));
+/// assert!(error.to_string().contains("use one of Emergency"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownPriority(pub String);
 

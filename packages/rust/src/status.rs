@@ -34,6 +34,8 @@ pub enum StatusEvent {
         /// queue before writing it, so what was in flight is gone), or Falco's stop
         /// or reload ended a stream that was still receiving.
         alerts_may_have_been_lost: bool,
+        /// This client's disconnections so far with `alerts_may_have_been_lost`.
+        possible_losses: u64,
     },
     /// Waiting `delay` before reconnection attempt `attempt` (1-based).
     Reconnecting {
@@ -44,12 +46,20 @@ pub enum StatusEvent {
         /// Why the last attempt ended, if it failed.
         error: Option<Error>,
     },
+    /// Falco accepted the alert stream but does not serve it: its `sub` slots
+    /// (`grpc.threadiness` x 10) are full. The subscription keeps waiting for a
+    /// slot and fetches the queued alerts with `get` meanwhile; `Connected`
+    /// follows once the stream is served.
+    Starved {
+        /// [`crate::ErrorCode::SubSlotsFull`], saying what to do.
+        error: Error,
+    },
     /// Alerts received from Falco but never delivered: still buffered when the
     /// subscription was dropped.
     Dropped {
         /// This time.
         count: u64,
-        /// Of this subscription.
+        /// Of this client so far.
         total: u64,
     },
     /// The subscription ended: the last event.
@@ -57,13 +67,19 @@ pub enum StatusEvent {
 }
 
 impl StatusEvent {
-    /// The event's name: "connecting", "connected", "disconnected", "reconnecting", "dropped", "closed".
+    /// The event's name: "connecting", "connected", "disconnected", "reconnecting", "starved",
+    /// "dropped", "closed".
+    ///
+    /// ```
+    /// assert_eq!(falco_sdk::StatusEvent::Closed.name(), "closed");
+    /// ```
     pub fn name(&self) -> &'static str {
         match self {
             StatusEvent::Connecting { .. } => "connecting",
             StatusEvent::Connected { .. } => "connected",
             StatusEvent::Disconnected { .. } => "disconnected",
             StatusEvent::Reconnecting { .. } => "reconnecting",
+            StatusEvent::Starved { .. } => "starved",
             StatusEvent::Dropped { .. } => "dropped",
             StatusEvent::Closed => "closed",
         }
@@ -71,7 +87,7 @@ impl StatusEvent {
 }
 
 impl fmt::Display for StatusEvent {
-    /// One line: `disconnected alertsMayHaveBeenLost=true error="..."`.
+    /// One line: `disconnected alertsMayHaveBeenLost=true possibleLosses=1 error="..."`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())?;
         match self {
@@ -81,11 +97,13 @@ impl fmt::Display for StatusEvent {
             StatusEvent::Disconnected {
                 error,
                 alerts_may_have_been_lost,
+                possible_losses,
             } => write!(
                 f,
-                " alertsMayHaveBeenLost={alerts_may_have_been_lost} error={:?}",
+                " alertsMayHaveBeenLost={alerts_may_have_been_lost} possibleLosses={possible_losses} error={:?}",
                 error.to_string()
             ),
+            StatusEvent::Starved { error } => write!(f, " error={:?}", error.to_string()),
             StatusEvent::Reconnecting { attempt, delay, error } => {
                 write!(f, " attempt={attempt} delayMs={}", delay.as_millis())?;
                 match error {
@@ -99,7 +117,13 @@ impl fmt::Display for StatusEvent {
     }
 }
 
-/// A status callback: see [`crate::Options::on_status`].
+/// A status callback: see [`crate::Options::on_status`]; made by [`crate::Options::with_on_status`].
+///
+/// ```
+/// let options = falco_sdk::Options::default().with_on_status(|event| eprintln!("status: {event}"));
+/// let callback: &falco_sdk::OnStatus = options.on_status.as_ref().unwrap();
+/// assert_eq!(format!("{callback:?}"), "OnStatus(..)");
+/// ```
 #[derive(Clone)]
 pub struct OnStatus(pub(crate) Arc<dyn Fn(&StatusEvent) + Send + Sync>);
 

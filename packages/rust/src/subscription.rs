@@ -3,13 +3,13 @@
 use crate::alert::Alert;
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
-use crate::proto::{outputs, version};
 use crate::status::{Emitter, StatusEvent};
+use crate::sub_call::stream;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_stream::Stream;
 
@@ -36,6 +36,9 @@ pub struct Status {
     pub interruptions: u64,
     /// Streams Falco ended with OK (its stop, or a rules/config reload).
     pub falco_stops: u64,
+    /// Falco does not serve the open `sub` call (its slots are full); the
+    /// queued alerts are fetched with `get` (see [`crate::StatusEvent::Starved`]).
+    pub starved: bool,
     /// Why the last stream failed or broke.
     pub last_error: Option<Error>,
 }
@@ -46,34 +49,77 @@ pub struct Status {
 /// reload. Yields `Err` once, then ends, after `backoff.max_attempts`
 /// consecutive failed attempts. Dropping it (or [`Subscription::close`])
 /// cancels the call at once.
+///
+/// ```no_run
+/// # async fn f(client: falco_sdk::Client) -> Result<(), falco_sdk::Error> {
+/// use tokio_stream::StreamExt;
+/// let mut alerts = client.subscribe();
+/// while let Some(alert) = alerts.next().await {
+///     println!("{}", alert?.rule);
+/// }
+/// # Ok(()) }
+/// ```
 pub struct Subscription {
     alerts: mpsc::Receiver<Result<Alert, Error>>,
     status: Arc<Mutex<Status>>,
     emitter: Emitter,
     task: JoinHandle<()>,
+    totals: Arc<crate::client::Totals>,
 }
 
 impl Subscription {
     pub(crate) fn start(client: Client) -> Subscription {
-        // Past 4 x max_buffered_alerts the reader waits, and HTTP/2 flow control holds Falco's drain.
-        let (tx, rx) = mpsc::channel(client.options.max_buffered_alerts * 4);
+        // Past 4 x max_buffered_alerts (the one in the reader's hand included) the reader
+        // waits, and HTTP/2 flow control holds Falco's drain.
+        let (tx, rx) = mpsc::channel((client.options.max_buffered_alerts * 4 - 1).max(1));
         let status = Arc::new(Mutex::new(Status::default()));
         let emitter = Emitter::new(client.options.on_status.clone());
+        let totals = client.totals.clone();
         let task = tokio::spawn(run(client, tx, status.clone(), emitter.clone()));
         Subscription {
             alerts: rx,
             status,
             emitter,
             task,
+            totals,
         }
     }
 
+    /// Alerts received from Falco and not yet taken: at most 4 x
+    /// `max_buffered_alerts` (polling pauses at 1 x).
+    ///
+    /// ```no_run
+    /// # async fn f(client: falco_sdk::Client) {
+    /// let alerts = client.subscribe();
+    /// assert!(alerts.pending() <= 4 * 256);
+    /// # }
+    /// ```
+    pub fn pending(&self) -> usize {
+        self.alerts.len()
+    }
+
     /// A snapshot of the counters.
+    ///
+    /// ```no_run
+    /// # async fn f(client: falco_sdk::Client) {
+    /// let alerts = client.subscribe();
+    /// if alerts.status().interruptions > 0 {
+    ///     eprintln!("alerts in flight may have been lost: {:?}", alerts.status().last_error);
+    /// }
+    /// # }
+    /// ```
     pub fn status(&self) -> Status {
         self.status.lock().unwrap().clone()
     }
 
     /// Cancels the open call and stops reconnecting (same as dropping it).
+    ///
+    /// ```no_run
+    /// # async fn f(client: falco_sdk::Client) {
+    /// let alerts = client.subscribe();
+    /// alerts.close(); // a `dropped` event counts the alerts still buffered, then `closed`
+    /// # }
+    /// ```
     pub fn close(self) {}
 }
 
@@ -82,7 +128,8 @@ impl Drop for Subscription {
         self.task.abort(); // its stream's guard kills the connection
         let count = self.alerts.len() as u64;
         if count > 0 {
-            self.emitter.emit(StatusEvent::Dropped { count, total: count });
+            let total = self.totals.dropped.fetch_add(count, Ordering::Relaxed) + count;
+            self.emitter.emit(StatusEvent::Dropped { count, total });
         }
         self.emitter.emit(StatusEvent::Closed);
     }
@@ -95,7 +142,7 @@ impl Stream for Subscription {
     }
 }
 
-enum End {
+pub(crate) enum End {
     /// Falco ended the stream with OK: it is stopping or reloading.
     FalcoStop {
         may_have_lost: bool,
@@ -110,6 +157,7 @@ enum End {
 
 async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc<Mutex<Status>>, emitter: Emitter) {
     let mut failures = 0u32;
+    let mut ever_connected = false;
     loop {
         emitter.emit(StatusEvent::Connecting {
             endpoint: client.endpoint.to_string(),
@@ -117,7 +165,9 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
         let end = stream(&client, &tx, &status, &emitter).await;
         let (error, lost, at_once) = {
             let mut st = status.lock().unwrap();
+            ever_connected |= st.connected; // Falco answered on this connection
             st.connected = false;
+            st.starved = false;
             let (error, lost, at_once) = match end {
                 End::Closed => return,
                 End::FalcoStop { may_have_lost } => {
@@ -145,10 +195,25 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
             st.last_error = Some(error.clone());
             (error, lost, at_once)
         };
+        let losses = &client.totals.possible_losses;
+        let possible_losses = match lost {
+            true => losses.fetch_add(1, Ordering::Relaxed) + 1,
+            false => losses.load(Ordering::Relaxed),
+        };
         emitter.emit(StatusEvent::Disconnected {
             error: error.clone(),
             alerts_may_have_been_lost: lost,
+            possible_losses,
         });
+        if !ever_connected && !client.options.wait_for_server {
+            let error = Error::new(
+                error.code,
+                format!("{error} (set Options::wait_for_server to wait for Falco to come up instead)"),
+            )
+            .caused_by(error);
+            let _ = tx.send(Err(error)).await;
+            return;
+        }
         let delay = match client.options.backoff.delay(failures.max(1)) {
             Some(_) if at_once => std::time::Duration::ZERO, // Falco listens again within a few hundred ms
             Some(delay) => delay,
@@ -172,141 +237,5 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
             _ = tx.closed() => return,
         }
         status.lock().unwrap().reconnects += 1;
-    }
-}
-
-/// Kills the connection when dropped: on every way out of `stream`, aborts included.
-pub(crate) struct KillOnDrop(pub(crate) crate::io::KillSwitch);
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        self.0.kill();
-    }
-}
-
-/// A `version` call within `liveness_timeout / 2`: Falco answers it from a pool of its own.
-async fn probe(client: &Client, channel: &tonic::transport::Channel) -> Result<(), Error> {
-    let half = client.options.liveness_timeout / 2;
-    let mut versions = version::service_client::ServiceClient::new(channel.clone());
-    match tokio::time::timeout(half, versions.version(version::Request {})).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(status)) => Err(client.describe(&status)),
-        Err(_) => Err(Error::new(
-            ErrorCode::Unavailable,
-            format!(
-                "Falco at {} did not answer a liveness check within {half:?}: it is hung or unreachable",
-                client.endpoint
-            ),
-        )
-        .hung()),
-    }
-}
-
-async fn stream(
-    client: &Client,
-    tx: &mpsc::Sender<Result<Alert, Error>>,
-    status: &Mutex<Status>,
-    emitter: &Emitter,
-) -> End {
-    let (channel, switch) = match client.connect().await {
-        Ok(connection) => connection,
-        Err(error) => {
-            return End::Broke {
-                established: false,
-                error,
-            }
-        }
-    };
-    let _guard = KillOnDrop(switch);
-    if let Err(error) = probe(client, &channel).await {
-        return End::Broke {
-            established: false,
-            error,
-        };
-    }
-    status.lock().unwrap().connected = true;
-    emitter.emit(StatusEvent::Connected {
-        endpoint: client.endpoint.to_string(),
-    });
-    // Liveness periods since the last alert: 0 while alerts flow.
-    let quiet = AtomicU32::new(0);
-    let liveness = async {
-        let mut ticker = tokio::time::interval(client.options.liveness_timeout / 4);
-        ticker.tick().await;
-        loop {
-            ticker.tick().await;
-            if quiet.fetch_add(1, Ordering::Relaxed) < 1 {
-                continue;
-            }
-            if let Err(error) = probe(client, &channel).await {
-                return error;
-            }
-        }
-    };
-    let limit = client.options.max_buffered_alerts;
-    let capacity = tx.max_capacity();
-    let buffered = || capacity - tx.capacity();
-    // One pending poll at most: polls made while one is unsent collapse into it.
-    // The sender outlives the call, so the request stream never ends (no half-close).
-    let (poll_tx, poll_rx) = mpsc::channel::<outputs::Request>(1);
-    let poke = Notify::new();
-    let poller = async {
-        let mut ticker = tokio::time::interval(client.options.poll_interval);
-        loop {
-            tokio::select! {
-                _ = ticker.tick() => {}
-                _ = poke.notified() => {}
-            }
-            if buffered() < limit {
-                let _ = poll_tx.try_send(outputs::Request {});
-            }
-        }
-    };
-    let reader = async {
-        let mut grpc = outputs::service_client::ServiceClient::new(channel.clone());
-        let mut stream = match grpc.sub(tokio_stream::wrappers::ReceiverStream::new(poll_rx)).await {
-            Ok(response) => response.into_inner(),
-            Err(s) if s.code() == tonic::Code::Ok => return End::FalcoStop { may_have_lost: true },
-            Err(s) => {
-                return End::Broke {
-                    established: false,
-                    error: client.describe(&s),
-                }
-            }
-        };
-        let mut established = false;
-        loop {
-            match stream.message().await {
-                Ok(Some(message)) => {
-                    established = true;
-                    {
-                        let mut st = status.lock().unwrap();
-                        st.connected = true;
-                        st.received += 1;
-                    }
-                    quiet.store(0, Ordering::Relaxed);
-                    if tx.send(Ok(Alert::from(message))).await.is_err() {
-                        return End::Closed;
-                    }
-                    poke.notify_one(); // alerts flow: ask again at once
-                }
-                // Falco ended the call with OK: its stop or reload. This client does not see
-                // the GOAWAY before it, so it may have polled meanwhile; Falco pops one alert
-                // for a request it reads while stopping, or after the write in flight when its
-                // stop began, and discards it. At most one alert per stream.
-                Ok(None) => return End::FalcoStop { may_have_lost: true },
-                Err(s) => {
-                    return End::Broke {
-                        established,
-                        error: client.describe(&s),
-                    }
-                }
-            }
-        }
-    };
-    tokio::select! {
-        end = reader => end,
-        _ = poller => unreachable!("the poller never ends"),
-        error = liveness => End::Broke { established: true, error },
-        _ = tx.closed() => End::Closed,
     }
 }

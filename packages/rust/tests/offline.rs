@@ -67,7 +67,7 @@ async fn missing_socket_names_the_endpoint() {
     let mut options = Options::default().with_endpoint(endpoint.clone());
     options.backoff.initial_delay = Duration::from_millis(1);
     options.backoff.max_attempts = Some(2);
-    let client = Client::new(options).unwrap();
+    let client = Client::new(options.clone()).unwrap();
     let error = client.version().await.unwrap_err();
     assert_eq!(error.code, ErrorCode::Unavailable);
     // The cause is kept: the transport error, below it the I/O error of the missing socket.
@@ -85,7 +85,24 @@ async fn missing_socket_names_the_endpoint() {
         error.to_string().contains(&format!("cannot reach Falco at {endpoint}")),
         "{error}"
     );
-    let error = client.subscribe().next().await.unwrap().unwrap_err();
+    // Without wait_for_server (the default) the first failure ends the subscription, naming the option.
+    let mut alerts = client.subscribe();
+    let error = alerts.next().await.unwrap().unwrap_err();
+    assert_eq!(error.code, ErrorCode::Unavailable);
+    assert!(
+        error.to_string().contains(&format!("cannot reach Falco at {endpoint}")),
+        "{error}"
+    );
+    assert!(error.to_string().contains("set Options::wait_for_server"), "{error}");
+    assert!(alerts.next().await.is_none());
+    options.wait_for_server = true;
+    let error = Client::new(options)
+        .unwrap()
+        .subscribe()
+        .next()
+        .await
+        .unwrap()
+        .unwrap_err();
     assert!(error.to_string().contains("gave up after 3 failed attempts"), "{error}");
 }
 

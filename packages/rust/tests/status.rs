@@ -82,6 +82,7 @@ async fn a_hung_falco_is_detected() {
             StatusEvent::Disconnected {
                 error,
                 alerts_may_have_been_lost,
+                ..
             } => {
                 assert!(error.is_hung(), "{kind}: {error}");
                 assert!(*alerts_may_have_been_lost);
@@ -91,7 +92,7 @@ async fn a_hung_falco_is_detected() {
         assert!(disconnected
             .0
             .to_string()
-            .starts_with("disconnected alertsMayHaveBeenLost=true error="));
+            .starts_with("disconnected alertsMayHaveBeenLost=true possibleLosses=1 error="));
         server.cmd("resume");
         let later = server.emit(1);
         assert_eq!(sub.next().await.unwrap().unwrap().to_json(), later[0], "{kind}");

@@ -101,7 +101,14 @@ func Launcher() ([]string, error) {
 // it stops when the test ends. A failure fails the test.
 func Start(t testing.TB, kind, transport string) *Server {
 	t.Helper()
-	s, err := launch(kind, transport, t.Fatalf)
+	return StartWith(t, kind, transport, nil)
+}
+
+// StartWith is Start with more fields of the launcher's start command, such as
+// {"threadiness": 1} (Falco's grpc.threadiness: 10 `sub` slots per unit).
+func StartWith(t testing.TB, kind, transport string, extra map[string]any) *Server {
+	t.Helper()
+	s, err := launch(kind, transport, extra, t.Fatalf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,10 +119,10 @@ func Start(t testing.TB, kind, transport string) *Server {
 // Launch is Start for where there is no testing.TB (TestMain, Example
 // functions): Close the server when done; a failed command later panics.
 func Launch(kind, transport string) (*Server, error) {
-	return launch(kind, transport, func(format string, args ...any) { panic(fmt.Sprintf(format, args...)) })
+	return launch(kind, transport, nil, func(format string, args ...any) { panic(fmt.Sprintf(format, args...)) })
 }
 
-func launch(kind, transport string, fatalf func(string, ...any)) (*Server, error) {
+func launch(kind, transport string, extra map[string]any, fatalf func(string, ...any)) (*Server, error) {
 	argv, err := Launcher()
 	if err != nil {
 		return nil, err
@@ -135,7 +142,11 @@ func launch(kind, transport string, fatalf func(string, ...any)) (*Server, error
 	}
 	l := &Server{cmd: cmd, stdin: stdin, in: json.NewEncoder(stdin), out: bufio.NewScanner(stdout)}
 	l.out.Buffer(make([]byte, 1<<20), 16<<20)
-	reply, err := l.send("start", map[string]any{"kind": kind, "transport": transport})
+	start := map[string]any{"kind": kind, "transport": transport}
+	for k, v := range extra {
+		start[k] = v
+	}
+	reply, err := l.send("start", start)
 	if err != nil {
 		l.Close()
 		return nil, err

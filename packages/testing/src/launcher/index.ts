@@ -17,3 +17,6 @@ export const LAUNCHER_BIN = "falco-test-launcher";
 export const launcherPath: string = fileURLToPath(
   new URL("../../dist/launcher.js", import.meta.url),
 );
+
+export type { LauncherCommand, LauncherReply, LauncherSession } from "./session.js";
+export { createLauncherSession } from "./session.js";
