@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, readSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
 import { StoreAccessError, StoreCorruptError, StoreForeignError } from "./store-errors.js";
@@ -18,7 +18,7 @@ export function databasePath(directory: string): string {
 export function openDatabase(directory: string, durable: boolean): Database.Database {
   const path = databasePath(directory);
   try {
-    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    makeDirectory(directory);
   } catch (cause) {
     throw accessError(directory, cause);
   }
@@ -30,14 +30,34 @@ export function openDatabase(directory: string, durable: boolean): Database.Data
     throw classify(path, cause);
   }
   try {
+    // Read what the file is before anything writes to it: a database of another program is
+    // refused untouched (even the journal mode is a write).
+    const isNew = checkSchema(db, path);
     db.pragma("journal_mode = WAL");
     db.pragma(`synchronous = ${durable ? "FULL" : "NORMAL"}`);
-    db.pragma("foreign_keys = OFF");
-    checkOrCreateSchema(db, path);
+    if (isNew) createSchema(db);
     return db;
   } catch (cause) {
     db.close();
     throw cause instanceof StoreForeignError ? cause : classify(path, cause);
+  }
+}
+
+/**
+ * Creates the directory and its missing parents (mode 700). Not `mkdirSync`'s `recursive`: on a
+ * path such as /proc/self/x, where creating fails with ENOENT under an existing parent, Node 20's
+ * recursive mkdir never returns.
+ */
+function makeDirectory(directory: string): void {
+  try {
+    mkdirSync(directory, { mode: 0o700 });
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return;
+    const parent = dirname(directory);
+    if (code !== "ENOENT" || parent === directory) throw cause;
+    makeDirectory(parent);
+    mkdirSync(directory, { mode: 0o700 });
   }
 }
 
@@ -65,21 +85,23 @@ function checkHeader(path: string): void {
   }
 }
 
-function checkOrCreateSchema(db: Database.Database, path: string): void {
+function createSchema(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(SCHEMA_SQL);
+    const put = db.prepare("INSERT INTO store_meta(key, value) VALUES (?, ?)");
+    put.run("format", STORE_FORMAT);
+    put.run("schema", String(SCHEMA_VERSION));
+    put.run("created", new Date().toISOString());
+  })();
+}
+
+/** True for an empty database (a new store); throws for anything but a store of this schema. */
+function checkSchema(db: Database.Database, path: string): boolean {
   const tables = db
     .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
     .pluck()
     .all() as string[];
-  if (tables.length === 0) {
-    db.transaction(() => {
-      db.exec(SCHEMA_SQL);
-      const put = db.prepare("INSERT INTO store_meta(key, value) VALUES (?, ?)");
-      put.run("format", STORE_FORMAT);
-      put.run("schema", String(SCHEMA_VERSION));
-      put.run("created", new Date().toISOString());
-    })();
-    return;
-  }
+  if (tables.length === 0) return true;
   const format = tables.includes("store_meta")
     ? (db.prepare("SELECT value FROM store_meta WHERE key = 'format'").pluck().get() as
         | string
@@ -98,6 +120,7 @@ function checkOrCreateSchema(db: Database.Database, path: string): void {
         "Open it with the version of @falco-sdk/store that wrote it, or choose another directory.",
     );
   }
+  return false;
 }
 
 /** The store's error for a failure SQLite or the file system reported. */
