@@ -118,6 +118,7 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   // Only ever reported in status events (a starved subscription keeps retrying), never thrown.
   "sub-slots-full": EXIT.error,
   "alert-parse": EXIT.error,
+  "already-iterated": EXIT.error,
   // falco-alerts metrics:
   "metrics-listen": EXIT.connect,
   // falco-alerts noise: a log file that breaks while read (truncated gzip)

@@ -1,53 +1,48 @@
 import type { Alert } from "@falco-sdk/core";
 import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
-import { AlertBuffer, END } from "./alert-buffer.js";
 import { alertFromResponse } from "./alert-from-response.js";
+import type { AlertStreamEnd, AlertStreamSettings } from "./alert-stream-settings.js";
 import type { Connection } from "./connection.js";
 import { ConnectionError } from "./errors.js";
 import { EMPTY_REQUEST_ENVELOPE, readServerStream } from "./grpc-stream.js";
 import { RequestPump } from "./request-pump.js";
-import type { SubscribeSettings } from "./resolve-options.js";
 import { decodeResponse } from "./response-decoder.js";
 import { StarvationWatch } from "./starvation-watch.js";
 
-/** Settings of one `sub` stream on one connection. */
-export interface AlertStreamSettings extends SubscribeSettings {
-  /** Deadline of a liveness probe (`version` call). */
-  readonly versionTimeoutMs: number;
-  /** A stream silent this long is probed. */
-  readonly livenessCheckEveryMs: number;
-  /** Alerts received but never handed over: the consumer ended the subscription first. */
-  readonly onDiscarded?: (count: number) => void;
-  /** Falco accepted the `sub` call but does not serve it (true), or serves it again (false). */
-  readonly onStarved?: (starved: boolean) => void;
-  /** Receives the stream's buffer, so that the subscription can report how much it holds. */
-  readonly onBuffer?: (buffer: { readonly size: number }) => void;
-}
-
-/** How a `sub` stream ended without an error: Falco is stopping, or reloading its rules or configuration. */
-export interface AlertStreamEnd {
-  /** Falco sent GOAWAY (the usual start of a stop or reload). */
-  readonly goaway: boolean;
-  /**
-   * Falco may have popped an alert that never reached us: it ended the call
-   * with OK, or we cancelled a write in flight (see {@link streamAlerts}).
-   */
-  readonly alertsMayHaveBeenLost: boolean;
-  /** Alerts the call received (before any filter). */
-  readonly received: number;
+/** Where a stream puts the alerts it receives: the subscription's queue (a `BoundedQueue`). */
+export interface AlertSink {
+  /** Alerts waiting for the consumer. */
+  readonly size: number;
+  /** True once the subscription has ended. */
+  readonly isClosed: boolean;
+  /** Queues an alert; false when the subscription has ended (the alert is discarded). */
+  push(alert: Alert): boolean;
+  /** Resolves once fewer than `below` wait, at the end, or at `wake()`. */
+  whenBelow(below: number): Promise<void>;
+  /** Releases every `whenBelow()` waiter (the limit changed). */
+  wake(): void;
 }
 
 /**
- * What may still arrive after Falco's GOAWAY beyond the usual limit: Falco
- * finishes a draining call right after its current write, so this is that
- * write plus what fits in the 64 KiB HTTP/2 window. It bounds memory against
- * a server that would go on writing after its GOAWAY.
+ * The named states of a `sub` call:
+ * - `polling`: Falco serves it; we poll, read and hand alerts over;
+ * - `draining`: Falco sent GOAWAY (it stops or reloads): no more polls, we read what comes
+ *   until Falco ends the call, or cancel it once it stays silent for a grace period;
+ * - `ended`: the call is over; `run()` settles once a `get` in progress is over too.
+ */
+export type AlertStreamState = "polling" | "draining" | "ended";
+
+/**
+ * What may still arrive after Falco's GOAWAY beyond the usual limit: Falco finishes a draining
+ * call right after its current write, so this is that write plus what fits in the 64 KiB
+ * HTTP/2 window. It bounds memory against a server that would go on writing after its GOAWAY.
  */
 const AFTER_GOAWAY_LIMIT = 4096;
 
 /**
- * Alerts from one `sub` call until it ends: returns when Falco ends the stream
- * (OK), or when Falco is stopping or reloading; throws when it breaks.
+ * One `sub` call on one connection, until it ends: `run()` resolves when Falco ends the stream
+ * (OK), or when Falco is stopping or reloading; it rejects when the stream breaks. Its states:
+ * {@link AlertStreamState}.
  *
  * Whether Falco's stop lost an alert (the rule `alertsMayHaveBeenLost` follows):
  * Falco ends a `sub` call only from inside a drain. After each write, and on
@@ -80,171 +75,204 @@ const AFTER_GOAWAY_LIMIT = 4096;
  * it pops after that write). A call that stays silent for one poll interval
  * (Falco waits for a request) is cancelled, which pops nothing: Falco's stop
  * never waits on our consumer, and a reload loses at most that one alert.
- * What was received is handed to the consumer before the subscription reconnects.
+ * Alerts go to the subscription's queue (filtered) as they arrive.
  *
  * A silent stream is checked with `version` calls: no answer within
  * `versionTimeoutMs` ends it with a ConnectionError. A silent stream that
  * Falco does not serve at all (its `sub` slots are full) is found with `get`
  * calls, which then deliver the queue (see {@link StarvationWatch}).
  */
-export async function* streamAlerts(
-  connection: Connection,
-  settings: AlertStreamSettings,
-  signal: AbortSignal,
-): AsyncGenerator<Alert, AlertStreamEnd, undefined> {
-  const call = new AbortController();
-  const abort = () => call.abort();
-  signal.addEventListener("abort", abort, { once: true });
-  const { goaway } = connection;
-  const buffer = new AlertBuffer<response>(settings.maxBufferedAlerts);
-  settings.onBuffer?.(buffer);
-  const pump = new RequestPump(() => !buffer.full && !goaway.aborted);
-  let lastActivity = performance.now();
-  let readerDone = false;
+export class AlertStream {
+  #state: AlertStreamState = "polling";
+  readonly #connection: Connection;
+  readonly #settings: AlertStreamSettings;
+  readonly #sink: AlertSink;
+  readonly #call = new AbortController();
+  readonly #pump: RequestPump;
+  readonly #starvation: StarvationWatch;
+  readonly #hardLimit: number;
+  readonly #graceMs: number;
+  #received = 0;
+  #lastActivity = performance.now();
+  #failure: { readonly error: unknown } | undefined;
+  #endedWithOk = false;
+  #overLimit = false;
+  #cancelledAfterGoaway = false;
+  #catchingUp = false;
+  #probing = false;
+  #grace: NodeJS.Timeout | undefined;
 
-  const hardLimit = settings.maxBufferedAlerts * 4;
-  const limit = () => (goaway.aborted ? hardLimit + AFTER_GOAWAY_LIMIT : hardLimit);
-  const graceMs = Math.min(Math.max(settings.pollIntervalMs, 100), 1000);
-  let overLimit = false;
-  let cancelledAfterGoaway = false;
-  let endedWithOk = false;
-  let received = 0;
-  let grace: NodeJS.Timeout | undefined;
-  const armGrace = () => {
-    clearTimeout(grace);
-    grace = setTimeout(() => {
-      // Silent since the GOAWAY: Falco waits for a request that will not come.
-      cancelledAfterGoaway = true;
+  constructor(connection: Connection, settings: AlertStreamSettings, sink: AlertSink) {
+    this.#connection = connection;
+    this.#settings = settings;
+    this.#sink = sink;
+    this.#hardLimit = settings.maxBufferedAlerts * 4;
+    this.#graceMs = Math.min(Math.max(settings.pollIntervalMs, 100), 1000);
+    this.#pump = new RequestPump(() => this.#state === "polling" && !this.#full);
+    this.#starvation = new StarvationWatch({
+      connection,
+      pump: this.#pump,
+      quietMs: settings.livenessCheckEveryMs,
+      signal: this.#call.signal,
+      deliver: (message) => this.#deliver(message),
+      waitForRoom: () => this.#waitUnderLimit(false),
+      mayFetch: () => this.#state === "polling" && !this.#full,
+      onAlert: () => {
+        this.#lastActivity = performance.now();
+      },
+      onStarved: (starved) => settings.onStarved?.(starved),
+    });
+  }
+
+  get state(): AlertStreamState {
+    return this.#state;
+  }
+
+  /**
+   * Runs the call: resolves with how it ended when Falco ends it (OK) or once it is cancelled
+   * after Falco's GOAWAY; rejects when it breaks or `signal` aborts.
+   */
+  async run(signal: AbortSignal): Promise<AlertStreamEnd> {
+    const call = this.#call;
+    const abort = () => call.abort();
+    signal.addEventListener("abort", abort, { once: true });
+    const { goaway } = this.#connection;
+    if (goaway.aborted) this.#onGoaway();
+    else
+      goaway.addEventListener("abort", () => this.#onGoaway(), { once: true, signal: call.signal });
+    const poller = setInterval(() => {
+      this.#pump.poll();
+      this.#starvation.poll();
+    }, this.#settings.pollIntervalMs);
+    const liveness = setInterval(
+      () => void this.#checkLiveness(),
+      this.#settings.livenessCheckEveryMs,
+    );
+    const reader = this.#read();
+    this.#pump.poll();
+    try {
+      await reader;
+      this.#endedWithOk = true;
+    } catch (error) {
+      if (!this.#cancelledAfterGoaway) this.#failure ??= { error };
+    } finally {
+      this.#state = "ended";
+      clearInterval(poller);
+      clearInterval(liveness);
+      clearTimeout(this.#grace);
+      this.#pump.dispose();
+      // A get in progress delivers what it took (it pauses while the consumer lags).
+      await this.#starvation.idle();
+      signal.removeEventListener("abort", abort);
       call.abort();
-    }, graceMs);
-  };
-  const onGoaway = () => {
-    armGrace();
-    buffer.wake(); // a reader paused at the hard limit reads on
-  };
-  if (goaway.aborted) onGoaway();
-  else goaway.addEventListener("abort", onGoaway, { once: true, signal: call.signal });
+    }
+    if (this.#failure) throw this.#failure.error;
+    return {
+      goaway: goaway.aborted,
+      // Ended with OK: Falco popped one alert at its stop check and discarded it. Or it kept
+      // writing past what Falco does and we cancelled a write in flight.
+      alertsMayHaveBeenLost: this.#endedWithOk || this.#overLimit,
+      received: this.#received,
+    };
+  }
 
-  const starvation = new StarvationWatch({
-    connection,
-    pump,
-    buffer,
-    quietMs: settings.livenessCheckEveryMs,
-    signal: call.signal,
-    limit,
-    mayFetch: () => !buffer.full && !goaway.aborted && !readerDone,
-    onAlert: () => {
-      lastActivity = performance.now();
-    },
-    onStarved: (starved) => settings.onStarved?.(starved),
-  });
+  get #full(): boolean {
+    return this.#sink.size >= this.#settings.maxBufferedAlerts;
+  }
 
-  const reader = readServerStream(connection.http, connection.baseUrl, {
-    method: outputsService.method.sub,
-    requests: pollEnvelopes(pump),
-    signal: call.signal,
-    onMessage: (bytes) => {
-      buffer.push(decodeResponse(bytes));
-      received++;
-      starvation.subDelivered();
-      if (goaway.aborted) armGrace();
-    },
-    // After each chunk of messages (per message is the hot path).
-    pause: () => {
-      lastActivity = performance.now();
-      if (!goaway.aborted) pump.pollSoon();
-      return buffer.closed || buffer.size < limit() ? undefined : waitUnderLimit();
-    },
-  });
-  async function waitUnderLimit(): Promise<void> {
-    while (!buffer.closed && buffer.size >= limit()) {
-      if (goaway.aborted) overLimit = true; // the grace timer cancels the call
-      await buffer.changed();
+  #limit(): number {
+    return this.#state === "draining" ? this.#hardLimit + AFTER_GOAWAY_LIMIT : this.#hardLimit;
+  }
+
+  #read(): Promise<void> {
+    return readServerStream(this.#connection.http, this.#connection.baseUrl, {
+      method: outputsService.method.sub,
+      requests: pollEnvelopes(this.#pump),
+      signal: this.#call.signal,
+      onMessage: (bytes) => {
+        this.#received++;
+        this.#deliver(decodeResponse(bytes));
+        this.#starvation.subDelivered();
+        if (this.#state === "draining") this.#armGrace();
+      },
+      // After each chunk of messages (per message is the hot path).
+      pause: () => {
+        this.#lastActivity = performance.now();
+        if (this.#state === "polling") this.#pump.pollSoon();
+        const sink = this.#sink;
+        return sink.isClosed || sink.size < this.#limit() ? undefined : this.#waitUnderLimit(true);
+      },
+    });
+  }
+
+  /** Hands one message over (filtered); polls again once a full queue has room. */
+  #deliver(message: response): void {
+    const alert = alertFromResponse(message);
+    const { filter } = this.#settings;
+    if (filter && !filter(alert)) return;
+    if (!this.#sink.push(alert)) {
+      this.#settings.onDiscarded?.(1);
+      return;
+    }
+    if (!this.#catchingUp && this.#full) {
+      this.#catchingUp = true;
+      void this.#sink.whenBelow(this.#settings.maxBufferedAlerts).then(() => {
+        this.#catchingUp = false;
+        if (this.#state === "polling") this.#pump.poll(); // caught up: ask for more at once
+      });
     }
   }
-  // The stream ends once the sub call and a get in progress are both over.
-  reader.then(
-    async () => {
-      readerDone = true;
-      endedWithOk = true;
-      await starvation.idle();
-      buffer.end();
-    },
-    async (error: unknown) => {
-      readerDone = true;
-      await starvation.idle();
-      if (cancelledAfterGoaway) buffer.end();
-      else buffer.fail(error);
-    },
-  );
 
-  const poller = setInterval(() => {
-    pump.poll();
-    starvation.poll();
-  }, settings.pollIntervalMs);
-  pump.poll();
+  /** Pauses a reader at the limit; past it after the GOAWAY, the grace timer cancels the call. */
+  async #waitUnderLimit(sub: boolean): Promise<void> {
+    const sink = this.#sink;
+    while (!sink.isClosed && sink.size >= this.#limit()) {
+      if (sub && this.#state === "draining") this.#overLimit = true;
+      await sink.whenBelow(this.#limit());
+    }
+  }
 
-  const checkEveryMs = settings.livenessCheckEveryMs;
-  let probing = false;
-  const liveness = setInterval(async () => {
+  #onGoaway(): void {
+    if (this.#state !== "polling") return;
+    this.#state = "draining";
+    this.#armGrace();
+    this.#sink.wake(); // a reader paused at the hard limit reads on
+  }
+
+  /** Cancels the call once it is silent for the grace period after the GOAWAY. */
+  #armGrace(): void {
+    clearTimeout(this.#grace);
+    this.#grace = setTimeout(() => {
+      // Silent since the GOAWAY: Falco waits for a request that will not come.
+      this.#cancelledAfterGoaway = true;
+      this.#call.abort();
+    }, this.#graceMs);
+  }
+
+  /** A silent stream is probed with `version`; no answer in time breaks it. */
+  async #checkLiveness(): Promise<void> {
     // After a GOAWAY the connection takes no new calls: the grace timer ends the stream.
-    if (probing || readerDone || goaway.aborted) return;
-    void starvation.check();
-    if (performance.now() - lastActivity < checkEveryMs) return;
-    probing = true;
+    if (this.#probing || this.#state !== "polling") return;
+    void this.#starvation.check();
+    if (performance.now() - this.#lastActivity < this.#settings.livenessCheckEveryMs) return;
+    this.#probing = true;
+    const { versionTimeoutMs } = this.#settings;
     try {
-      await connection.version.version({}, { timeoutMs: settings.versionTimeoutMs });
-      lastActivity = performance.now();
+      await this.#connection.version.version({}, { timeoutMs: versionTimeoutMs });
+      this.#lastActivity = performance.now();
     } catch (cause) {
-      if (!call.signal.aborted && !goaway.aborted) {
-        buffer.fail(
-          new ConnectionError(
-            `Falco did not answer a liveness check within ${settings.versionTimeoutMs} ms: ` +
+      if (this.#state === "polling" && !this.#call.signal.aborted) {
+        this.#failure ??= {
+          error: new ConnectionError(
+            `Falco did not answer a liveness check within ${versionTimeoutMs} ms: ` +
               "it is hung or unreachable; reconnecting",
             { cause },
           ),
-        );
-        call.abort();
+        };
+        this.#call.abort();
       }
     } finally {
-      probing = false;
-    }
-  }, checkEveryMs);
-
-  try {
-    for (;;) {
-      const wasFull = buffer.full;
-      const message = await buffer.shift();
-      if (message === END) break;
-      if (wasFull && !buffer.full) pump.poll(); // caught up: ask for more at once
-      const alert = alertFromResponse(message);
-      if (!settings.filter || settings.filter(alert)) yield alert;
-    }
-    return {
-      goaway: goaway.aborted,
-      // Ended with OK: Falco popped one alert at its stop check and discarded
-      // it (see above). Or it kept writing past what Falco does and we
-      // cancelled a write in flight.
-      alertsMayHaveBeenLost: endedWithOk || overLimit,
-      received,
-    };
-  } finally {
-    clearInterval(poller);
-    clearInterval(liveness);
-    clearTimeout(grace);
-    pump.dispose();
-    signal.removeEventListener("abort", abort);
-    call.abort();
-    buffer.end(); // releases a reader (or a get) paused at its limit
-    await reader.catch(() => {});
-    await starvation.idle();
-    const left = buffer.clear();
-    if (left.length > 0 && settings.onDiscarded) {
-      const { filter } = settings;
-      const count = filter
-        ? left.filter((message) => filter(alertFromResponse(message))).length
-        : left.length;
-      if (count > 0) settings.onDiscarded(count);
+      this.#probing = false;
     }
   }
 }

@@ -1,4 +1,9 @@
-import type { ClosedEvent, FalcoError, StatusEvent } from "@falco-sdk/core";
+import type {
+  ClosedEvent,
+  FalcoError,
+  StatusEvent,
+  SubscriptionClosedEvent,
+} from "@falco-sdk/core";
 import type { SubscriptionStarvedError } from "./errors.js";
 
 /** A connection event of a `FalcoClient`, from `status()`. */
@@ -34,3 +39,10 @@ export type ClientStatus =
   | StatusEvent<"dropped", { count: number; total: number }>
   /** `close()` was called; the status iterable ends after this event. */
   | ClosedEvent;
+
+/**
+ * An event of one subscription's `status()`: the connection events of that subscription (those
+ * the client's `status()` tells for every subscription), `dropped` with this subscription's
+ * `total`, and last `closed` with why it ended (`reason`, and `error` when it failed).
+ */
+export type FalcoSubscriptionStatus = Exclude<ClientStatus, ClosedEvent> | SubscriptionClosedEvent;

@@ -1,4 +1,5 @@
-import { type Alert, compileAlertFilter, EventHub, linkedAbortController } from "@falco-sdk/core";
+import { type Alert, compileAlertFilter } from "@falco-sdk/core";
+import { EventHub, linkedAbortController } from "@falco-sdk/core/internal";
 import type { FalcoClientOptions, GetOptions, SubscribeOptions } from "./client-options.js";
 import type { ClientStatus } from "./client-status.js";
 import { openConnection } from "./connection.js";

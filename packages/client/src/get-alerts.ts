@@ -1,6 +1,5 @@
-import type { Alert } from "@falco-sdk/core";
+import { type Alert, BoundedQueue } from "@falco-sdk/core";
 import { service as outputsService, type response } from "@falco-sdk/proto/outputs";
-import { AlertBuffer, END } from "./alert-buffer.js";
 import { alertFromResponse } from "./alert-from-response.js";
 import type { Connection } from "./connection.js";
 import { EMPTY_REQUEST_ENVELOPE, readServerStream } from "./grpc-stream.js";
@@ -28,33 +27,39 @@ export async function* streamGetAlerts(
   const call = new AbortController();
   const abort = () => call.abort();
   signal.addEventListener("abort", abort, { once: true });
-  const buffer = new AlertBuffer<response>(GET_READ_AHEAD);
+  // Unbounded itself: the reader pauses at GET_READ_AHEAD (flow control holds Falco back).
+  const buffer = new BoundedQueue<response, { readonly failure?: { error: unknown } }>();
   const reader = readServerStream(connection.http, connection.baseUrl, {
     method: outputsService.method.get,
     requests: once(EMPTY_REQUEST_ENVELOPE),
     signal: call.signal,
     onMessage: (bytes) => buffer.push(decodeResponse(bytes)),
-    pause: () => (buffer.closed || !buffer.full ? undefined : waitNotFull()),
+    pause: () => (buffer.size < GET_READ_AHEAD ? undefined : waitNotFull()),
   });
   async function waitNotFull(): Promise<void> {
-    while (!buffer.closed && buffer.full) await buffer.changed();
+    while (!buffer.isClosed && buffer.size >= GET_READ_AHEAD) {
+      await buffer.whenBelow(GET_READ_AHEAD);
+    }
   }
   reader.then(
-    () => buffer.end(),
-    (error: unknown) => buffer.fail(error),
+    () => buffer.close({}),
+    (error: unknown) => buffer.close({ failure: { error } }),
   );
   try {
     for (;;) {
-      const message = await buffer.shift();
-      if (message === END) return;
+      const next = await buffer.next();
+      if (next.done) {
+        if (next.value.failure) throw next.value.failure.error;
+        return;
+      }
       progress.received = true;
-      const alert = alertFromResponse(message);
+      const alert = alertFromResponse(next.value);
       if (!filter || filter(alert)) yield alert;
     }
   } finally {
     signal.removeEventListener("abort", abort);
     call.abort();
-    buffer.end(); // releases a reader paused at the read-ahead limit
+    buffer.close({}); // releases a reader paused at the read-ahead limit
     await reader.catch(() => {});
   }
 }

@@ -7,6 +7,7 @@ export {
   AlertParseError,
   type AlertRaw,
   type AlertSubscription,
+  AlreadyIteratedError,
   alertToJson,
   ConfigurationError,
   comparePriority,
@@ -24,6 +25,8 @@ export {
   parseAlertJson,
   parsePriority,
   priorityLevel,
+  type SubscriptionClosedEvent,
+  type SubscriptionEnd,
   tryParseAlertLine,
 } from "@falco-sdk/core";
 export { alertFromResponse } from "./alert-from-response.js";
@@ -34,7 +37,7 @@ export type {
   ReconnectOptions,
   SubscribeOptions,
 } from "./client-options.js";
-export type { ClientStatus } from "./client-status.js";
+export type { ClientStatus, FalcoSubscriptionStatus } from "./client-status.js";
 export {
   DEFAULT_SOCKET_PATH,
   type EndpointAddress,

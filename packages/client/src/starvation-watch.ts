@@ -1,5 +1,4 @@
 import type { response } from "@falco-sdk/proto/outputs";
-import type { AlertBuffer } from "./alert-buffer.js";
 import type { Connection } from "./connection.js";
 import type { RequestPump } from "./request-pump.js";
 
@@ -7,13 +6,14 @@ import type { RequestPump } from "./request-pump.js";
 export interface StarvationWatchOptions {
   readonly connection: Connection;
   readonly pump: RequestPump;
-  readonly buffer: AlertBuffer<response>;
+  /** Hands a message `get` took over to the consumer, like one from `sub`. */
+  readonly deliver: (message: response) => void;
+  /** Resolves once the consumer's queue is under its limit again (back-pressure). */
+  readonly waitForRoom: () => Promise<void>;
   /** Silence of the `sub` call after which a `get` looks for alerts it did not deliver. */
   readonly quietMs: number;
   /** Ends the `get` calls with the `sub` call. */
   readonly signal: AbortSignal;
-  /** How many alerts the buffer may hold before a `get` stops reading (back-pressure). */
-  readonly limit: () => number;
   /** False while fetching must not start (consumer lagging, Falco stopping). */
   readonly mayFetch: () => boolean;
   /** Called when an alert came in through `get`. */
@@ -86,7 +86,7 @@ export class StarvationWatch {
     if (this.#starved && !this.#fetching) void this.#fetch();
   }
 
-  /** Resolves once no `get` is running (what it took is in the buffer by then). */
+  /** Resolves once no `get` is running (what it took is delivered by then). */
   async idle(): Promise<void> {
     await this.#running;
   }
@@ -99,16 +99,16 @@ export class StarvationWatch {
   }
 
   async #drainWithGet(): Promise<number> {
-    const { connection, buffer, signal, limit, onAlert } = this.#options;
+    const { connection, deliver, signal, waitForRoom, onAlert } = this.#options;
     let count = 0;
     try {
       for await (const message of connection.outputs.get({}, { signal })) {
-        buffer.push(message);
+        deliver(message);
         count++;
         onAlert();
         // Like the sub reader: past the limit, stop reading (flow control
         // holds Falco's get; its queue keeps the rest).
-        while (!buffer.closed && buffer.size >= limit()) await buffer.changed();
+        await waitForRoom();
       }
     } catch {
       // A failed get says nothing about the sub call: the liveness check

@@ -1,24 +1,30 @@
 import {
   type Alert,
   type AlertSubscription,
-  type EventHub,
   type FalcoError,
-  linkedAbortController,
+  QueuedSubscription,
+  type SubscriptionEnd,
+  sleep,
 } from "@falco-sdk/core";
-import { streamAlerts } from "./alert-stream.js";
-import { retryDelayMs } from "./backoff.js";
+import { type EventHub, linkedAbortController } from "@falco-sdk/core/internal";
+import { AlertStream } from "./alert-stream.js";
+import type { AlertStreamEnd, AlertStreamSettings } from "./alert-stream-settings.js";
 import type { SubscribeOptions } from "./client-options.js";
-import type { ClientStatus } from "./client-status.js";
+import type { ClientStatus, FalcoSubscriptionStatus } from "./client-status.js";
 import { openConnection } from "./connection.js";
 import { formatEndpoint } from "./endpoint.js";
-import { diagnoseCallError, isPermanent } from "./error-mapping.js";
+import { diagnoseCallError } from "./error-mapping.js";
 import { ConnectionError, SubscriptionStarvedError } from "./errors.js";
+import { ReconnectPolicy } from "./reconnect-policy.js";
 import { type ClientSettings, resolveSubscribeOptions } from "./resolve-options.js";
 
 export type { AlertSubscription };
 
-/** What `FalcoClient.subscribe()` returns: an {@link AlertSubscription} that also tells what it holds. */
-export interface FalcoSubscription extends AlertSubscription {
+/**
+ * What `FalcoClient.subscribe()` returns: an {@link AlertSubscription} whose `status()` tells
+ * this subscription's connection events (the client's `status()` tells those of all of them).
+ */
+export interface FalcoSubscription extends AlertSubscription<Alert, FalcoSubscriptionStatus> {
   /**
    * Alerts received from Falco and not yet handed to the loop (nats.js' `getPending()`).
    * Ending the subscription discards them (reported as a `dropped` status event).
@@ -37,149 +43,143 @@ export interface SubscriptionContext extends ClientSettings {
   readonly closed: AbortSignal;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
+type ConnectionEvent = Exclude<FalcoSubscriptionStatus, { type: "closed" } | { type: "dropped" }>;
 
 export function createSubscription(
   context: SubscriptionContext,
   options: SubscribeOptions,
 ): FalcoSubscription {
-  const stop = linkedAbortController(context.closed, options.signal);
-  const settings = {
-    ...resolveSubscribeOptions(options),
-    versionTimeoutMs: context.versionTimeoutMs,
-    livenessCheckEveryMs: context.livenessCheckEveryMs,
-  };
-  let started = false;
-  let buffer: { readonly size: number } | undefined;
-  const tracked = {
-    ...settings,
-    onBuffer: (current: { readonly size: number }) => {
-      buffer = current;
-    },
-  };
-  return {
-    unsubscribe: () => stop.abort(),
-    get pending() {
-      return buffer?.size ?? 0;
-    },
-    [Symbol.asyncIterator]() {
-      if (started)
-        throw new TypeError("a subscription can be iterated once; call subscribe() again");
-      started = true;
-      return run(context, tracked, stop);
-    },
-  };
+  return new ClientSubscription(context, options);
 }
 
-async function* run(
-  context: SubscriptionContext,
-  settings: Parameters<typeof streamAlerts>[1],
-  stop: AbortController,
-): AsyncGenerator<Alert, void, undefined> {
-  const { endpoint, status } = context;
-  const display = formatEndpoint(endpoint);
-  const signal = stop.signal;
-  let attempt = 0;
-  let everConnected = false;
-  // Graceful ends in a row with no alert received: a server that ends every
-  // stream at once must not make us reconnect in a tight loop.
-  let emptyEnds = 0;
-  // Falco's restart window, opened by a graceful end: a reload brings Falco's
-  // server back within milliseconds, so the first retry delay (initialDelayMs)
-  // is spent as retries every pollIntervalMs instead of one wait.
-  let windowLeftMs = 0;
-  try {
+/**
+ * A subscription of a `FalcoClient`: from its first iteration, it connects, streams alerts
+ * into its queue ({@link AlertStream}), hands what a stream received over before it
+ * reconnects, and follows its {@link ReconnectPolicy} after each disconnection, until it is
+ * ended (`"unsubscribed"`, `"aborted"` by its signal or the client's `close()`) or the policy
+ * gives up (`"failed"`: the loop throws the last failure).
+ */
+class ClientSubscription
+  extends QueuedSubscription<Alert, ConnectionEvent>
+  implements FalcoSubscription
+{
+  readonly #context: SubscriptionContext;
+  readonly #settings: AlertStreamSettings;
+  readonly #stop: AbortController;
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(context: SubscriptionContext, options: SubscribeOptions) {
+    super();
+    this.#context = context;
+    this.#stop = linkedAbortController(context.closed, options.signal);
+    this.#settings = {
+      ...resolveSubscribeOptions(options),
+      versionTimeoutMs: context.versionTimeoutMs,
+      livenessCheckEveryMs: context.livenessCheckEveryMs,
+      onStarved: (starved) => {
+        const display = formatEndpoint(context.endpoint);
+        this.#report(
+          starved
+            ? { type: "starved", error: new SubscriptionStarvedError(display) }
+            : { type: "connected", endpoint: display },
+        );
+      },
+      onDiscarded: (count) => this.countDropped(count),
+    };
+    const stopped = () => this.finish({ reason: "aborted" });
+    if (this.#stop.signal.aborted) stopped();
+    else this.#stop.signal.addEventListener("abort", stopped, { once: true });
+  }
+
+  protected override onStart(): void {
+    this.#running = this.#run().then(
+      (end) => this.finish(end),
+      (error: unknown) => this.finish({ reason: "failed", error: error as FalcoError }),
+    );
+  }
+
+  protected override onEnd(): Promise<void> {
+    this.#stop.abort();
+    return this.#running;
+  }
+
+  /** Also reports the drop in the client's `status()`, with the client's total. */
+  protected override reportDropped(count: number, total: number): void {
+    super.reportDropped(count, total);
+    const drops = this.#context.drops;
+    drops.total += count;
+    this.#context.status.publish({ type: "dropped", count, total: drops.total });
+  }
+
+  /** A connection event, in this subscription's `status()` and in the client's. */
+  #report(event: ConnectionEvent): void {
+    this.#context.status.publish(event);
+    this.publish(event);
+  }
+
+  /** Connects, streams and reconnects until ended; resolves with how it ended. */
+  async #run(): Promise<SubscriptionEnd> {
+    const context = this.#context;
+    const { endpoint } = context;
+    const display = formatEndpoint(endpoint);
+    const signal = this.#stop.signal;
+    const policy = new ReconnectPolicy(
+      context.backoff,
+      context.waitForServer,
+      this.#settings.pollIntervalMs,
+    );
     while (!signal.aborted) {
-      status.publish({ type: "connecting", endpoint: display });
+      this.#report({ type: "connecting", endpoint: display });
       const connection = openConnection(endpoint, context.tls);
       let streaming = false;
-      let endedByServer = false;
-      let lostAtEnd = false;
-      let failure: FalcoError;
+      let outcome: { readonly end: AlertStreamEnd } | { readonly error: unknown };
       try {
         await connection.version.version({}, { timeoutMs: context.versionTimeoutMs, signal });
-        everConnected = true;
-        attempt = 0;
-        status.publish({ type: "connected", endpoint: display });
+        policy.connected();
+        this.#report({ type: "connected", endpoint: display });
         streaming = true;
-        const end = yield* streamAlerts(
-          connection,
-          {
-            ...settings,
-            onStarved: (starved) =>
-              status.publish(
-                starved
-                  ? { type: "starved", error: new SubscriptionStarvedError(display) }
-                  : { type: "connected", endpoint: display },
-              ),
-            onDiscarded: (count) => {
-              context.drops.total += count;
-              status.publish({ type: "dropped", count, total: context.drops.total });
-            },
-          },
-          signal,
-        );
-        endedByServer = true;
-        lostAtEnd = end.alertsMayHaveBeenLost;
-        emptyEnds = end.received > 0 ? 0 : emptyEnds + 1;
-        failure = new ConnectionError(
-          "Falco ended the alert stream (it is stopping, or reloading its rules or configuration)",
-        );
+        const stream = new AlertStream(connection, this.#settings, this.queue);
+        outcome = { end: await stream.run(signal) };
       } catch (error) {
-        if (signal.aborted) return;
-        failure = await diagnoseCallError(error, endpoint, context.tls, !streaming);
+        outcome = { error };
       } finally {
         connection.close();
       }
-      if (signal.aborted) return;
+      // What this stream received is handed over before the subscription moves on.
+      if (!signal.aborted) await this.queue.whenBelow(1);
+      if (signal.aborted) break;
+      const end = "end" in outcome ? outcome.end : undefined;
+      const endedByServer = end !== undefined;
+      const failure =
+        "error" in outcome
+          ? await diagnoseCallError(outcome.error, endpoint, context.tls, !streaming)
+          : new ConnectionError(
+              "Falco ended the alert stream (it is stopping, or reloading its rules or configuration)",
+            );
+      if (signal.aborted) break;
       // Falco pops an alert before writing it: a stream that broke (rather than
       // ended with OK) may have taken alerts with it. One Falco stop ends a
-      // draining stream with at most one alert lost (see streamAlerts).
-      const alertsMayHaveBeenLost = streaming && (!endedByServer || lostAtEnd);
+      // draining stream with at most one alert lost (see AlertStream).
+      const alertsMayHaveBeenLost = streaming && (end === undefined || end.alertsMayHaveBeenLost);
       if (alertsMayHaveBeenLost) context.losses.total++;
-      status.publish({
+      this.#report({
         type: "disconnected",
         error: failure,
         alertsMayHaveBeenLost,
         possibleLosses: context.losses.total,
       });
-      // Falco ended the stream for a stop or reload (GOAWAY, OK): a reload
-      // restarts its server within milliseconds, so resubscribe at once. The
-      // backoff is for failures (such as that attempt finding no Falco yet),
-      // and for a second graceful end in a row that brought no alert.
-      if (endedByServer && context.backoff !== false && emptyEnds <= 1) {
-        windowLeftMs = context.backoff.initialDelayMs;
-        continue;
-      }
-      if (isPermanent(failure) || context.backoff === false) throw failure;
-      if (!everConnected && !context.waitForServer) throw failure;
-      if (windowLeftMs > 0 && !streaming && context.backoff.maxAttempts >= 1) {
-        // Falco is not back yet: still within the restart window (attempt 1).
-        const delayMs = Math.min(Math.max(settings.pollIntervalMs, 10), windowLeftMs);
-        windowLeftMs -= delayMs;
-        attempt = 1;
-        status.publish({ type: "reconnecting", attempt, delayMs, error: failure });
-        await sleep(delayMs, signal);
-        continue;
-      }
-      windowLeftMs = 0;
-      attempt++;
-      const delayMs = retryDelayMs(context.backoff, attempt, failure);
-      if (delayMs === undefined) throw failure;
-      status.publish({ type: "reconnecting", attempt, delayMs, error: failure });
+      const decision = policy.decide({
+        failure,
+        endedByServer,
+        streaming,
+        received: end?.received ?? 0,
+      });
+      if (decision.action === "give-up") return { reason: "failed", error: failure };
+      if (decision.action === "resubscribe") continue;
+      const { attempt, delayMs } = decision;
+      this.#report({ type: "reconnecting", attempt, delayMs, error: failure });
       await sleep(delayMs, signal);
     }
-  } finally {
-    stop.abort();
+    return this.end ?? { reason: "aborted" };
   }
 }

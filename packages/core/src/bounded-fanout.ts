@@ -1,87 +1,145 @@
-/** One consumer's queue in a {@link BoundedFanout}. */
-export interface FanoutConsumer<T> {
-  /** Items waiting for this consumer, oldest first. Take them with `shift()`. */
-  readonly queue: T[];
-  /** Set by the consumer while it waits; called when an item arrives or it is detached. */
-  wake: (() => void) | undefined;
-  /** Items this consumer lost because its queue was full (oldest first). */
-  dropped: number;
+import type { Alert } from "./alert.js";
+import { BoundedQueue } from "./bounded-queue.js";
+import { QueuedSubscription, type QueuedSubscriptionOptions } from "./queued-subscription.js";
+import type { SubscriptionEnd } from "./subscription-end.js";
+
+/** Options of `BoundedFanout.subscribe()`. */
+export type FanoutSubscribeOptions<T> = Omit<
+  QueuedSubscriptionOptions<T>,
+  "capacity" | "dropPolicy"
+>;
+
+/**
+ * One subscriber of a {@link BoundedFanout}: a {@link QueuedSubscription} of its own queue of
+ * at most the fan-out's `capacity` alerts, dropping its oldest when it falls behind.
+ */
+export class FanoutSubscription<T extends Alert = Alert> extends QueuedSubscription<T> {
+  readonly #onOverflowed: (subscription: FanoutSubscription<T>) => void;
+
+  /** @internal Made by `BoundedFanout.subscribe()`. */
+  constructor(
+    capacity: number,
+    options: FanoutSubscribeOptions<T>,
+    onOverflowed: (subscription: FanoutSubscription<T>) => void,
+  ) {
+    super({ ...options, capacity, dropPolicy: "drop-oldest" });
+    this.#onOverflowed = onOverflowed;
+  }
+
+  /** Alerts this subscriber's full queue lost (not those discarded at its end). */
+  get overflowed(): number {
+    return this.queue.dropped;
+  }
+
+  /** Queues `item` for this subscriber (the fan-out's publish). */
+  offer(item: T): void {
+    this.queue.push(item);
+  }
+
+  /** Ends it from the producer's side (e.g. the source closed): `"aborted"`, `"completed"`, ... */
+  close(end: SubscriptionEnd): void {
+    this.finish(end);
+  }
+
+  protected override onOverflow(item: T): void {
+    super.onOverflow(item);
+    this.#onOverflowed(this);
+  }
 }
 
 /**
- * Hands every published item to every consumer (fan-out), each through its
- * own queue of at most `capacity` items. A consumer that falls behind loses
- * its OLDEST items, counted on the consumer and in `dropped`; the publisher
- * never waits and memory stays bounded. Items published while no consumer is
- * attached wait (up to `capacity`) for the first consumer to attach.
+ * Hands every published alert to every subscription (fan-out), each through its own queue of
+ * at most `capacity` alerts. A subscription that falls behind loses its OLDEST alerts, counted
+ * on it (`overflowed`, `dropped` status events) and in `dropped`; the publisher never waits and
+ * memory stays bounded. Alerts published while no subscription is attached wait (up to
+ * `capacity`, oldest dropped first) for the first one to attach. The loop over each
+ * subscription is `QueuedSubscription`'s: one iteration each, ended by `unsubscribe()`,
+ * `break`, its signal, `await using` or `closeAll()`.
  */
-export class BoundedFanout<T> {
-  private readonly consumers = new Set<FanoutConsumer<T>>();
-  private readonly unclaimed: T[] = [];
-  /** Items published so far. */
-  received = 0;
-  /** Items dropped so far, over every consumer and the unclaimed queue. */
-  dropped = 0;
+export class BoundedFanout<T extends Alert = Alert> {
+  readonly #subscriptions = new Set<FanoutSubscription<T>>();
+  readonly #unclaimed: BoundedQueue<T>;
+  #dropped = 0;
 
   /**
-   * @param capacity largest queue per consumer (and of the unclaimed queue)
-   * @param onDrop called after each drop with `dropped` and the consumer that lost an item
-   *   (undefined for the unclaimed queue)
+   * @param capacity largest queue per subscription (and of the unclaimed queue)
+   * @param onDrop called after each drop with `dropped` and the subscription that lost an
+   *   alert (undefined for the unclaimed queue)
    */
   constructor(
-    private readonly capacity: number,
-    private readonly onDrop: (total: number, consumer: FanoutConsumer<T> | undefined) => void,
-  ) {}
-
-  get consumerCount(): number {
-    return this.consumers.size;
+    readonly capacity: number,
+    private readonly onDrop: (
+      total: number,
+      subscription: FanoutSubscription<T> | undefined,
+    ) => void = () => {},
+  ) {
+    this.#unclaimed = new BoundedQueue<T>({
+      capacity,
+      onDrop: () => this.#countDrop(undefined),
+    });
   }
 
-  /** Items waiting now, over every queue. */
+  /** Alerts published so far. */
+  received = 0;
+
+  /** Alerts dropped so far, over every subscription's queue and the unclaimed queue. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Subscriptions attached now. */
+  get consumerCount(): number {
+    return this.#subscriptions.size;
+  }
+
+  /** Alerts waiting now, over every queue. */
   get queued(): number {
-    let n = this.unclaimed.length;
-    for (const c of this.consumers) n += c.queue.length;
+    let n = this.#unclaimed.size;
+    for (const s of this.#subscriptions) n += s.pending;
     return n;
   }
 
   publish(item: T): void {
     this.received++;
-    if (this.consumers.size === 0) {
-      if (this.push(this.unclaimed, item)) this.onDrop(this.dropped, undefined);
+    if (this.#subscriptions.size === 0) {
+      this.#unclaimed.push(item);
       return;
     }
-    for (const consumer of this.consumers) {
-      if (this.push(consumer.queue, item)) {
-        consumer.dropped++;
-        this.onDrop(this.dropped, consumer);
-      }
-      consumer.wake?.();
-    }
+    for (const subscription of this.#subscriptions) subscription.offer(item);
   }
 
-  /** Adds `item`; true when the oldest item had to be dropped for it. */
-  private push(queue: T[], item: T): boolean {
-    queue.push(item);
-    if (queue.length <= this.capacity) return false;
-    queue.shift();
-    this.dropped++;
-    return true;
+  /**
+   * A new subscription, attached at once (alerts queue for it from this call on); it starts
+   * with whatever waited unclaimed, and detaches when it ends.
+   */
+  subscribe(options: FanoutSubscribeOptions<T> = {}): FanoutSubscription<T> {
+    // Undefined while its constructor runs (an aborted signal ends it there, unattached).
+    let attached: FanoutSubscription<T> | undefined;
+    const subscription = new FanoutSubscription<T>(
+      this.capacity,
+      {
+        ...options,
+        onEnd: (end, discarded) => {
+          if (attached) this.#subscriptions.delete(attached);
+          return options.onEnd?.(end, discarded);
+        },
+      },
+      (s) => this.#countDrop(s),
+    );
+    if (subscription.end) return subscription; // its signal had aborted
+    attached = subscription;
+    this.#subscriptions.add(subscription);
+    for (const item of this.#unclaimed.clear()) subscription.offer(item);
+    return subscription;
   }
 
-  /** A new consumer; it starts with whatever waited unclaimed. */
-  attach(): FanoutConsumer<T> {
-    const consumer: FanoutConsumer<T> = {
-      queue: this.unclaimed.splice(0),
-      wake: undefined,
-      dropped: 0,
-    };
-    this.consumers.add(consumer);
-    return consumer;
+  /** Ends every subscription with `end` (e.g. `"aborted"` when the source closes). */
+  closeAll(end: SubscriptionEnd): void {
+    for (const subscription of [...this.#subscriptions]) subscription.close(end);
   }
 
-  /** Removes `consumer` (its queue is left as it is) and wakes it. */
-  detach(consumer: FanoutConsumer<T>): void {
-    this.consumers.delete(consumer);
-    consumer.wake?.();
+  #countDrop(subscription: FanoutSubscription<T> | undefined): void {
+    this.#dropped++;
+    this.onDrop(this.#dropped, subscription);
   }
 }

@@ -14,6 +14,7 @@
  */
 export interface FalcoErrorCodes {
   "alert-parse": AlertParseError;
+  "already-iterated": AlreadyIteratedError;
   configuration: ConfigurationError;
 }
 
@@ -72,5 +73,15 @@ export class AlertParseError extends FalcoError<"alert-parse"> {
 export class ConfigurationError extends FalcoError<"configuration"> {
   constructor(message: string, options?: FalcoErrorOptions) {
     super("configuration", message, options);
+  }
+}
+
+/**
+ * A subscription was iterated a second time: each one feeds one loop. Call `subscribe()` (or
+ * `alerts()`) again for another loop over the same source.
+ */
+export class AlreadyIteratedError extends FalcoError<"already-iterated"> {
+  constructor(message: string, options?: FalcoErrorOptions) {
+    super("already-iterated", message, options);
   }
 }

@@ -1,14 +1,16 @@
 import { create } from "@bufbuild/protobuf";
+import { BoundedQueue } from "@falco-sdk/core";
 import { type response, responseSchema } from "@falco-sdk/proto/outputs";
 import type { AlertInit, ServerStats } from "./falco-server.js";
 
 /**
  * Falco's one process-wide queue: unbounded, FIFO, destructive pops (each
  * alert goes to exactly one consumer), with the counters of a test server.
+ * The storage is core's `BoundedQueue` without a bound (Falco's queue has none);
+ * what it counts as delivered and dropped are Falco's outcomes, kept here.
  */
 export class AlertQueue {
-  readonly #items: response[] = [];
-  #head = 0;
+  readonly #items = new BoundedQueue<response>();
   #delivered = 0;
   #dropped = 0;
   #requests = 0;
@@ -23,17 +25,7 @@ export class AlertQueue {
 
   /** Removes and returns the oldest alert (pop before write, like Falco). */
   pop(): response | undefined {
-    if (this.#head >= this.#items.length) {
-      return undefined;
-    }
-    const item = this.#items[this.#head];
-    this.#items[this.#head] = undefined as unknown as response;
-    this.#head += 1;
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items.splice(0, this.#head);
-      this.#head = 0;
-    }
-    return item;
+    return this.#items.shift();
   }
 
   /** Counts a popped alert that was written to its stream. */
@@ -63,7 +55,7 @@ export class AlertQueue {
   }
 
   get size(): number {
-    return this.#items.length - this.#head;
+    return this.#items.size;
   }
 
   stats(subscribers: number): ServerStats {

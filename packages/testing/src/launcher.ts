@@ -24,6 +24,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { sleep } from "@falco-sdk/core";
 import { createAlertGenerator } from "./alert-generator.js";
 import { startCCoreFalcoServer } from "./ccore-server.js";
 import { PRIORITY_NAMES } from "./falco-output-format.js";
@@ -102,7 +103,7 @@ async function waitSubscribers(running: FalcoServer, n: number): Promise<Reply> 
   for (let i = 0; i < 1000; i++) {
     const stats = await running.stats();
     if (stats.subscribers >= n) return { ...stats };
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
   throw new Error(`fewer than ${n} subscribers after 1000 checks`);
 }
