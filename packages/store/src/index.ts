@@ -13,7 +13,7 @@ export type {
   TimeBound,
   TimeRangeOptions,
 } from "./store-queries.js";
-export { type ReadEnd, type ReadOptions, StoreReader, type StoreReaderStatus } from "./store-reader.js";
+export { type ReadOptions, StoreReader, type StoreReaderStatus } from "./store-reader.js";
 export type { StoredAlert } from "./stored-alert.js";
 export {
   StoreAccessError,

@@ -1,4 +1,11 @@
-import { type AlertSubscription, EventHub, type StatusEvent } from "@falco-sdk/core";
+import {
+  AlreadyIteratedError,
+  type AlertSubscription,
+  type StatusEvent,
+  type SubscriptionClosedEvent,
+  type SubscriptionEnd,
+} from "@falco-sdk/core";
+import { EventHub } from "@falco-sdk/core/internal";
 import type { AlertStore } from "./alert-store.js";
 import { filterCondition, type StoreFilter } from "./store-filter.js";
 import { storedAlertFromRow } from "./stored-alert-row.js";
@@ -18,16 +25,13 @@ export interface ReadOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Why a read ended. */
-export type ReadEnd = { readonly reason: "unsubscribed" | "aborted" | "completed" | "store-closed" };
-
 /** Status events of a read. */
 export type StoreReaderStatus =
   /** Retention removed `count` alerts after the reader's cursor before it read them. */
   | StatusEvent<"gap", { count: number; after: number; resumedAt: number }>
   /** Every alert appended before now was read; what comes next is live (once per read). */
   | StatusEvent<"caught-up", { cursor: number }>
-  | StatusEvent<"closed", { reason: ReadEnd["reason"] }>;
+  | SubscriptionClosedEvent;
 
 /**
  * A read of the store: every alert after a cursor, in order, then live ones. It pulls a page at
@@ -35,7 +39,7 @@ export type StoreReaderStatus =
  * memory and never loses an alert, unless retention removes it first: then a `gap` status
  * event says how many.
  */
-export class StoreReader implements AlertSubscription<StoredAlert> {
+export class StoreReader implements AlertSubscription<StoredAlert, StoreReaderStatus> {
   private readonly hub = new EventHub<StoreReaderStatus>();
   private readonly buffer: StoredAlert[] = [];
   private readonly follow: boolean;
@@ -45,11 +49,11 @@ export class StoreReader implements AlertSubscription<StoredAlert> {
   private scanned: number;
   private iterated = false;
   private caughtUp = false;
-  private end: ReadEnd | undefined;
+  private end: SubscriptionEnd | undefined;
   private wake: (() => void) | undefined;
-  private readonly resolveClosed: (end: ReadEnd) => void;
-  /** Settles with why the read ended. */
-  readonly closed: Promise<ReadEnd>;
+  private readonly resolveClosed: (end: SubscriptionEnd) => void;
+  /** Resolves once the read has ended, with why (`completed`: a read without follow reached the end, or the store was closed). */
+  readonly closed: Promise<SubscriptionEnd>;
   private readonly onAppend = () => this.wake?.();
   private readonly onAbort = () => this.finish("aborted");
 
@@ -64,7 +68,7 @@ export class StoreReader implements AlertSubscription<StoredAlert> {
     this.pageSize = Math.max(Math.trunc(options.pageSize ?? 256), 1);
     const c = filterCondition(options.filter, (kind, value) => store.dict.lookup(kind, value));
     this.where = { sql: c.sql, params: c.params };
-    let resolve!: (end: ReadEnd) => void;
+    let resolve!: (end: SubscriptionEnd) => void;
     this.closed = new Promise((r) => {
       resolve = r;
     });
@@ -87,6 +91,12 @@ export class StoreReader implements AlertSubscription<StoredAlert> {
   }
 
   status(): AsyncIterable<StoreReaderStatus> {
+    const end = this.end;
+    if (end) {
+      return (async function* () {
+        yield { type: "closed", ...end } as StoreReaderStatus;
+      })();
+    }
     return this.hub.subscribe();
   }
 
@@ -100,7 +110,9 @@ export class StoreReader implements AlertSubscription<StoredAlert> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<StoredAlert> {
     if (this.iterated) {
-      throw new TypeError("this read is already being iterated: call read() again for a second reader");
+      throw new AlreadyIteratedError(
+        "this read is already being iterated: call the store's read() again for a second reader",
+      );
     }
     this.iterated = true;
     try {
@@ -113,7 +125,7 @@ export class StoreReader implements AlertSubscription<StoredAlert> {
         }
         if (this.end) return;
         if (this.store.closed) {
-          this.finish("store-closed");
+          this.finish("completed");
           return;
         }
         if (this.fill()) {
@@ -174,14 +186,14 @@ export class StoreReader implements AlertSubscription<StoredAlert> {
     });
   }
 
-  private finish(reason: ReadEnd["reason"]): void {
+  private finish(reason: "unsubscribed" | "aborted" | "completed"): void {
     if (this.end) return;
     this.end = { reason };
     this.buffer.length = 0;
     this.store.appended.off("append", this.onAppend);
     this.signal?.removeEventListener("abort", this.onAbort);
     this.wake?.();
-    this.hub.publish({ type: "closed", reason });
+    this.hub.publish({ type: "closed", reason } as StoreReaderStatus);
     this.resolveClosed(this.end);
     this.onEnd();
   }
