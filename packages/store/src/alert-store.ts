@@ -46,6 +46,7 @@ export class AlertStore {
   private readonly retention: Retention;
   private readonly queries: StoreQueries;
   private readonly insertAlert: Database.Statement;
+  private readonly insertJson: Database.Statement;
   private readonly insertTag: Database.Statement;
   private readonly insertText: Database.Statement;
   private readonly counter: Database.Statement;
@@ -61,8 +62,9 @@ export class AlertStore {
     this.db = openDatabase(options.directory, options.durable ?? true);
     this.dict = new Dictionary(this.db);
     this.insertAlert = this.db.prepare(
-      "INSERT INTO alerts(time_ns, priority, rule, hostname, source, json) VALUES (?, ?, ?, ?, ?, ?)",
+      "INSERT INTO alerts(time_ns, priority, rule, hostname, source) VALUES (?, ?, ?, ?, ?)",
     );
+    this.insertJson = this.db.prepare("INSERT INTO alert_json(seq, json) VALUES (?, ?)");
     this.insertTag = this.db.prepare("INSERT OR IGNORE INTO alert_tags(tag, seq) VALUES (?, ?)");
     this.insertText = this.db.prepare("INSERT INTO alert_text(rowid, output) VALUES (?, ?)");
     this.counter = this.db.prepare("SELECT value FROM counters WHERE name = ?").pluck();
@@ -105,9 +107,9 @@ export class AlertStore {
               this.dict.idOf("rule", alert.rule),
               this.dict.idOf("hostname", alert.hostname),
               this.dict.idOf("source", alert.source),
-              formatAlertJson(alert),
             ).lastInsertRowid,
           );
+          this.insertJson.run(seq, formatAlertJson(alert));
           for (const tag of alert.tags) this.insertTag.run(this.dict.idOf("tag", tag), seq);
           this.insertText.run(seq, alert.output);
           if (first === 0) first = seq;
@@ -182,7 +184,7 @@ export class AlertStore {
   /** Alerts with a cursor greater than `after`, oldest first. @internal */
   page(after: number, limit: number): StoredAlert[] {
     const rows = this.db
-      .prepare("SELECT seq, json FROM alerts WHERE seq > ? ORDER BY seq LIMIT ?")
+      .prepare("SELECT seq, json FROM alert_json WHERE seq > ? ORDER BY seq LIMIT ?")
       .all(after, limit) as { seq: number; json: string }[];
     return rows.map(storedAlertFromRow);
   }

@@ -24,13 +24,15 @@ export class Retention {
     private readonly limits: RetentionLimits,
     checkIntervalMs: number,
   ) {
-    const deleteTags = db.prepare("DELETE FROM alert_tags WHERE seq IN (SELECT seq FROM alerts WHERE seq <= ?)");
+    const deleteTags = db.prepare("DELETE FROM alert_tags WHERE seq <= ?");
     const deleteText = db.prepare("DELETE FROM alert_text WHERE rowid IN (SELECT seq FROM alerts WHERE seq <= ?)");
+    const deleteJson = db.prepare("DELETE FROM alert_json WHERE seq <= ?");
     const deleteAlerts = db.prepare("DELETE FROM alerts WHERE seq <= ?");
     const count = db.prepare("UPDATE counters SET value = value + ? WHERE name = 'removed'");
     this.removeUpTo = db.transaction((seq: number) => {
       deleteTags.run(seq);
       deleteText.run(seq);
+      deleteJson.run(seq);
       const removed = deleteAlerts.run(seq).changes;
       count.run(removed);
       return removed;

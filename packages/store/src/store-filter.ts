@@ -87,7 +87,9 @@ function addFilter(
   }
   for (const [field, values] of Object.entries(filter.fields ?? {})) {
     if (values.length === 0) continue;
-    parts.push(`CAST(json_extract(a.json, ?) AS TEXT) IN (${marks(values.length)})`);
+    parts.push(
+      `CAST((SELECT json_extract(j.json, ?) FROM alert_json j WHERE j.seq = a.seq) AS TEXT) IN (${marks(values.length)})`,
+    );
     params.push(fieldPath(field), ...values);
   }
   const match = ftsQuery(filter.text);

@@ -92,7 +92,10 @@ export class StoreQueries {
       where.params.push(options.before);
     }
     const rows = this.db
-      .prepare(`SELECT a.seq, a.json FROM alerts a WHERE ${where.sql} ORDER BY a.seq DESC LIMIT ?`)
+      .prepare(
+        `SELECT a.seq, j.json FROM alerts a JOIN alert_json j ON j.seq = a.seq
+         WHERE ${where.sql} ORDER BY a.seq DESC LIMIT ?`,
+      )
       .all(...where.params, limit + 1) as { seq: number; json: string }[];
     const more = rows.length > limit;
     const page = rows.slice(0, limit).map(storedAlertFromRow);
@@ -127,7 +130,7 @@ export class StoreQueries {
     const id = (i: number) => this.dict.valueOf(i);
     const tags = this.db
       .prepare(
-        `SELECT t.tag, count(*) FROM alert_tags t JOIN alerts a ON a.seq = t.seq
+        `SELECT t.tag, count(*) FROM alerts a CROSS JOIN alert_tags t ON t.seq = a.seq
          WHERE ${where.sql} GROUP BY t.tag ORDER BY 2 DESC LIMIT ?`,
       )
       .raw()
@@ -136,7 +139,8 @@ export class StoreQueries {
     for (const field of options.fields ?? []) {
       const rows = this.db
         .prepare(
-          `SELECT CAST(json_extract(a.json, ?) AS TEXT) AS v, count(*) FROM alerts a
+          `SELECT CAST(json_extract(j.json, ?) AS TEXT) AS v, count(*) FROM alerts a
+           CROSS JOIN alert_json j ON j.seq = a.seq
            WHERE ${where.sql} GROUP BY v ORDER BY 2 DESC LIMIT ?`,
         )
         .raw()

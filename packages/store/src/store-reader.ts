@@ -163,8 +163,8 @@ export class StoreReader implements AlertSubscription<StoredAlert, StoreReaderSt
     const upTo = Math.min(last, this.scanned + this.pageSize * 4);
     const rows = this.store.db
       .prepare(
-        `SELECT a.seq, a.json FROM alerts a WHERE a.seq > ? AND a.seq <= ? AND ${this.where.sql}
-         ORDER BY a.seq LIMIT ?`,
+        `SELECT a.seq, j.json FROM alerts a JOIN alert_json j ON j.seq = a.seq
+         WHERE a.seq > ? AND a.seq <= ? AND ${this.where.sql} ORDER BY a.seq LIMIT ?`,
       )
       .all(this.scanned, upTo, ...this.where.params, this.pageSize) as { seq: number; json: string }[];
     this.scanned = rows.length === this.pageSize ? (rows[rows.length - 1]?.seq ?? upTo) : upTo;
