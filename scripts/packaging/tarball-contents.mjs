@@ -16,6 +16,7 @@ export const LAYERS = {
   "@falco-sdk/testing": ["@falco-sdk/core", "@falco-sdk/grpc-server", "@falco-sdk/proto"],
   "@falco-sdk/prometheus": ["@falco-sdk/core"],
   "@falco-sdk/nats": ["@falco-sdk/core"],
+  "@falco-sdk/store": ["@falco-sdk/core"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
     "@falco-sdk/core",
