@@ -22,6 +22,7 @@ export const LAYERS = {
   "@falco-sdk/prometheus": ["@falco-sdk/core"],
   "@falco-sdk/nats": ["@falco-sdk/core"],
   "@falco-sdk/noise": ["@falco-sdk/core"],
+  "@falco-sdk/store": ["@falco-sdk/core"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
     "@falco-sdk/core",

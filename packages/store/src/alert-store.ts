@@ -1,0 +1,216 @@
+import { EventEmitter } from "node:events";
+import { type Alert, formatAlertJson } from "@falco-sdk/core";
+import type Database from "better-sqlite3";
+import { Dictionary } from "./dictionary.js";
+import { classify, databasePath, openDatabase } from "./open-database.js";
+import { Retention, type RetentionLimits } from "./retention.js";
+import { StoreClosedError, StoreFullError } from "./store-errors.js";
+import { priorityIndex } from "./store-filter.js";
+import type { AlertStoreOptions } from "./store-options.js";
+import { StoreQueries } from "./store-queries.js";
+import { type ReadOptions, StoreReader } from "./store-reader.js";
+import type { StoredAlert } from "./stored-alert.js";
+import { storedAlertFromRow } from "./stored-alert-row.js";
+
+/** What `append` stored: the cursors of its first and last alert. */
+export interface AppendResult {
+  readonly first: number;
+  readonly last: number;
+}
+
+/** Figures of a store, from `stats()`. */
+export interface AlertStoreStats {
+  /** Alerts in the store now. */
+  readonly count: number;
+  /** Cursor of the oldest alert kept (0 when empty). */
+  readonly firstCursor: number;
+  /** Cursor of the newest alert appended (0 when none ever was). */
+  readonly lastCursor: number;
+  /** Alerts removed by retention since the store was created. */
+  readonly removed: number;
+  /** Bytes of database pages in use. */
+  readonly bytes: number;
+  /** Readers open now. */
+  readonly readers: number;
+}
+
+/**
+ * An embedded, durable alert store in a directory (SQLite in WAL mode). Every alert appended gets
+ * a cursor; `read` gives every alert after a cursor and then live ones; `query`, `facets` and
+ * `histogram` look back; retention removes the oldest alerts by age, bytes or count.
+ */
+export class AlertStore {
+  /** @internal */ readonly db: Database.Database;
+  /** @internal */ readonly dict: Dictionary;
+  /** @internal */ readonly appended = new EventEmitter();
+  private readonly retention: Retention;
+  private readonly queries: StoreQueries;
+  private readonly insertAlert: Database.Statement;
+  private readonly insertJson: Database.Statement;
+  private readonly insertTag: Database.Statement;
+  private readonly insertText: Database.Statement;
+  private readonly counter: Database.Statement;
+  private readonly maxDictId: Database.Statement;
+  private readonly readers = new Set<StoreReader>();
+  private readonly path: string;
+  private isClosed = false;
+  /** How often readers look for alerts another process appended. @internal */
+  readonly checkIntervalMs: number;
+
+  private constructor(options: AlertStoreOptions) {
+    this.path = databasePath(options.directory);
+    this.db = openDatabase(options.directory, options.durable ?? true);
+    this.dict = new Dictionary(this.db);
+    this.insertAlert = this.db.prepare(
+      "INSERT INTO alerts(time_ns, priority, rule, hostname, source) VALUES (?, ?, ?, ?, ?)",
+    );
+    this.insertJson = this.db.prepare("INSERT INTO alert_json(seq, json) VALUES (?, ?)");
+    this.insertTag = this.db.prepare("INSERT OR IGNORE INTO alert_tags(tag, seq) VALUES (?, ?)");
+    this.insertText = this.db.prepare("INSERT INTO alert_text(rowid, output) VALUES (?, ?)");
+    this.counter = this.db.prepare("SELECT value FROM counters WHERE name = ?").pluck();
+    this.maxDictId = this.db.prepare("SELECT coalesce(max(id), 0) FROM dict").pluck();
+    this.checkIntervalMs = options.checkIntervalMs ?? 1000;
+    this.appended.setMaxListeners(0);
+    const limits: RetentionLimits = {
+      maxAgeMs: options.retentionMs,
+      maxBytes: options.maxBytes,
+      maxCount: options.maxCount,
+    };
+    this.retention = new Retention(this.db, limits, this.checkIntervalMs);
+    this.queries = new StoreQueries(this.db, this.dict);
+    this.retention.enforce();
+  }
+
+  /** Opens the store in `options.directory`, creating it when missing. */
+  static open(options: AlertStoreOptions): AlertStore {
+    return new AlertStore(options);
+  }
+
+  /**
+   * Stores a batch of alerts in one transaction: when it returns they are on disk (see
+   * `durable`), each with the next cursor. On a full disk it throws {@link StoreFullError} and
+   * stores none of the batch.
+   */
+  append(alerts: readonly Alert[]): AppendResult | undefined {
+    this.checkOpen();
+    if (alerts.length === 0) return undefined;
+    const dictBefore = Number(this.maxDictId.get()) + 1;
+    let first = 0;
+    let last = 0;
+    try {
+      this.db.transaction(() => {
+        for (const alert of alerts) {
+          const seq = Number(
+            this.insertAlert.run(
+              alert.timeNs,
+              priorityIndex(alert.priority),
+              this.dict.idOf("rule", alert.rule),
+              this.dict.idOf("hostname", alert.hostname),
+              this.dict.idOf("source", alert.source),
+            ).lastInsertRowid,
+          );
+          this.insertJson.run(seq, formatAlertJson(alert));
+          for (const tag of alert.tags) this.insertTag.run(this.dict.idOf("tag", tag), seq);
+          this.insertText.run(seq, alert.output);
+          if (first === 0) first = seq;
+          last = seq;
+        }
+      })();
+    } catch (cause) {
+      this.dict.forget(dictBefore);
+      const code = (cause as { code?: string }).code;
+      if (code === "SQLITE_FULL") {
+        throw new StoreFullError(
+          `the disk of ${this.path} is full: ${alerts.length} alerts were not stored. Free space ` +
+            "or lower the store's size limit (maxBytes), then append them again.",
+          { cause },
+        );
+      }
+      throw classify(this.path, cause);
+    }
+    this.appended.emit("append", last);
+    this.retention.afterAppend();
+    return { first, last };
+  }
+
+  /** Every alert after a cursor, in order, then (with `follow`) live ones as they are appended. */
+  read(options: ReadOptions = {}): StoreReader {
+    this.checkOpen();
+    const reader = new StoreReader(this, options, () => this.readers.delete(reader));
+    this.readers.add(reader);
+    return reader;
+  }
+
+  /** A page of alerts, newest first. */
+  query(...args: Parameters<StoreQueries["query"]>): ReturnType<StoreQueries["query"]> {
+    this.checkOpen();
+    return this.queries.query(...args);
+  }
+
+  /** Counts by priority, rule, hostname, source, tag and the output fields asked for. */
+  facets(...args: Parameters<StoreQueries["facets"]>): ReturnType<StoreQueries["facets"]> {
+    this.checkOpen();
+    return this.queries.facets(...args);
+  }
+
+  /** Counts per time bucket and priority. */
+  histogram(...args: Parameters<StoreQueries["histogram"]>): ReturnType<StoreQueries["histogram"]> {
+    this.checkOpen();
+    return this.queries.histogram(...args);
+  }
+
+  stats(): AlertStoreStats {
+    this.checkOpen();
+    const range = this.range();
+    return {
+      count: range.first === 0 ? 0 : range.last - range.first + 1,
+      firstCursor: range.first,
+      lastCursor: range.last,
+      removed: Number(this.counter.get("removed")),
+      bytes: this.retention.usedBytes(),
+      readers: this.readers.size,
+    };
+  }
+
+  /** The cursors of the oldest and newest alert kept (0, last when empty). @internal */
+  range(): { first: number; last: number } {
+    const first = Number(this.db.prepare("SELECT coalesce(min(seq), 0) FROM alerts").pluck().get());
+    const last = Number(
+      this.db
+        .prepare("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'alerts'")
+        .pluck()
+        .get(),
+    );
+    return { first, last };
+  }
+
+  /** Alerts with a cursor greater than `after`, oldest first. @internal */
+  page(after: number, limit: number): StoredAlert[] {
+    const rows = this.db
+      .prepare("SELECT seq, json FROM alert_json WHERE seq > ? ORDER BY seq LIMIT ?")
+      .all(after, limit) as { seq: number; json: string }[];
+    return rows.map(storedAlertFromRow);
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Ends every reader and closes the database. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const reader of this.readers) reader.unsubscribe();
+    this.retention.stop();
+    this.db.close();
+  }
+
+  private checkOpen(): void {
+    if (this.isClosed) throw new StoreClosedError(`the store at ${this.path} was closed`);
+  }
+}
+
+/** Opens (or creates) the store in a directory. Close it with `close()`. */
+export function openAlertStore(options: AlertStoreOptions): AlertStore {
+  return AlertStore.open(options);
+}

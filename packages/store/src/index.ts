@@ -1,0 +1,29 @@
+export {
+  AlertStore,
+  type AlertStoreStats,
+  type AppendResult,
+  openAlertStore,
+} from "./alert-store.js";
+export {
+  StoreAccessError,
+  StoreClosedError,
+  StoreCorruptError,
+  StoreForeignError,
+  StoreFullError,
+} from "./store-errors.js";
+export type { StoreFilter } from "./store-filter.js";
+export type { AlertStoreOptions } from "./store-options.js";
+export type {
+  FacetCount,
+  FacetOptions,
+  Facets,
+  Histogram,
+  HistogramBucket,
+  HistogramOptions,
+  QueryOptions,
+  QueryPage,
+  TimeBound,
+  TimeRangeOptions,
+} from "./store-queries.js";
+export { type ReadOptions, StoreReader, type StoreReaderStatus } from "./store-reader.js";
+export type { StoredAlert } from "./stored-alert.js";

@@ -1,0 +1,157 @@
+import { closeSync, mkdirSync, openSync, readSync } from "node:fs";
+import { dirname, join } from "node:path";
+import Database from "better-sqlite3";
+import { SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
+import { StoreAccessError, StoreCorruptError, StoreForeignError } from "./store-errors.js";
+
+const SQLITE_MAGIC = "SQLite format 3\0";
+
+/** The path of the database in a store directory. */
+export function databasePath(directory: string): string {
+  return join(directory, "alerts.db");
+}
+
+/**
+ * Opens (or creates) the store's database. A file that is not SQLite, a SQLite database that
+ * is not a store, a store of a newer schema or a damaged one is refused: never written to.
+ */
+export function openDatabase(directory: string, durable: boolean): Database.Database {
+  const path = databasePath(directory);
+  try {
+    makeDirectory(directory);
+  } catch (cause) {
+    throw accessError(directory, cause);
+  }
+  checkHeader(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (cause) {
+    throw classify(path, cause);
+  }
+  try {
+    // Read what the file is before anything writes to it: a database of another program is
+    // refused untouched (even the journal mode is a write).
+    const isNew = checkSchema(db, path);
+    db.pragma("journal_mode = WAL");
+    db.pragma(`synchronous = ${durable ? "FULL" : "NORMAL"}`);
+    if (isNew) createSchema(db);
+    return db;
+  } catch (cause) {
+    db.close();
+    throw cause instanceof StoreForeignError ? cause : classify(path, cause);
+  }
+}
+
+/**
+ * Creates the directory and its missing parents (mode 700). Not `mkdirSync`'s `recursive`: on a
+ * path such as /proc/self/x, where creating fails with ENOENT under an existing parent, Node 20's
+ * recursive mkdir never returns.
+ */
+function makeDirectory(directory: string): void {
+  try {
+    mkdirSync(directory, { mode: 0o700 });
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return;
+    const parent = dirname(directory);
+    if (code !== "ENOENT" || parent === directory) throw cause;
+    makeDirectory(parent);
+    mkdirSync(directory, { mode: 0o700 });
+  }
+}
+
+/** Refuses, before SQLite touches it, a file that is not a SQLite database. */
+function checkHeader(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw accessError(path, cause);
+  }
+  try {
+    const head = Buffer.alloc(16);
+    const n = readSync(fd, head, 0, 16, 0);
+    if (n === 0) return; // an empty file: SQLite makes it a database
+    if (n < 16 || head.toString("latin1") !== SQLITE_MAGIC) {
+      throw new StoreForeignError(
+        `${path} is not a falco-sdk store (not a SQLite database); it was left as it is. ` +
+          "Move it away or choose another store directory.",
+      );
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function createSchema(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(SCHEMA_SQL);
+    const put = db.prepare("INSERT INTO store_meta(key, value) VALUES (?, ?)");
+    put.run("format", STORE_FORMAT);
+    put.run("schema", String(SCHEMA_VERSION));
+    put.run("created", new Date().toISOString());
+  })();
+}
+
+/** True for an empty database (a new store); throws for anything but a store of this schema. */
+function checkSchema(db: Database.Database, path: string): boolean {
+  const tables = db
+    .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+    .pluck()
+    .all() as string[];
+  if (tables.length === 0) return true;
+  const format = tables.includes("store_meta")
+    ? (db.prepare("SELECT value FROM store_meta WHERE key = 'format'").pluck().get() as
+        | string
+        | undefined)
+    : undefined;
+  if (format !== STORE_FORMAT) {
+    throw new StoreForeignError(
+      `${path} is a SQLite database but not a falco-sdk store; it was left as it is. ` +
+        "Move it away or choose another store directory.",
+    );
+  }
+  const schema = Number(
+    db.prepare("SELECT value FROM store_meta WHERE key = 'schema'").pluck().get(),
+  );
+  if (schema !== SCHEMA_VERSION) {
+    throw new StoreForeignError(
+      `${path} is a falco-sdk store of schema ${schema}; this version reads schema ${SCHEMA_VERSION}. ` +
+        "Open it with the version of @falco-sdk/store that wrote it, or choose another directory.",
+    );
+  }
+  return false;
+}
+
+/** The store's error for a failure SQLite or the file system reported. */
+export function classify(path: string, cause: unknown): Error {
+  const code = (cause as { code?: string }).code ?? "";
+  if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
+    return new StoreCorruptError(
+      `${path} is damaged (${code}); it was left as it is. Keep it for inspection ` +
+        "(sqlite3's .recover can salvage alerts) and start a new store in another directory.",
+      { cause },
+    );
+  }
+  if (
+    code === "SQLITE_READONLY" ||
+    code.startsWith("SQLITE_READONLY_") ||
+    code.startsWith("SQLITE_CANTOPEN") ||
+    code === "SQLITE_PERM" ||
+    code.startsWith("SQLITE_IOERR")
+  ) {
+    return accessError(path, cause);
+  }
+  return cause instanceof Error ? cause : new Error(String(cause));
+}
+
+function accessError(path: string, cause: unknown): StoreAccessError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new StoreAccessError(
+    `cannot write the store at ${path} (${reason}). The store needs a directory it can read ` +
+      "and write (check its owner and permissions, and that the file system is not read-only).",
+    { cause },
+  );
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openAlertStore } from "./alert-store.js";
+import { testAlerts } from "./test-alerts.js";
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "falco-store-"));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("retention", () => {
+  it("by age removes the alerts older than retentionMs, and counts them", () => {
+    const directory = tempDir();
+    const hourMs = 3_600_000;
+    const store = openAlertStore({ directory });
+    // 48 alerts an hour apart, the newest an hour old; then 10 of now.
+    store.append(testAlerts(0, 48, Date.now() - 48 * hourMs, hourMs));
+    store.append(testAlerts(48, 58, Date.now(), 1));
+    store.close();
+    const kept = openAlertStore({ directory, retentionMs: 24 * hourMs + 30 * 60_000 });
+    const stats = kept.stats();
+    expect(stats.removed).toBe(24);
+    expect(stats.firstCursor).toBe(25);
+    expect(stats.count).toBe(34);
+    for (const alert of kept.query({ limit: 1000 }).alerts) {
+      expect(alert.time.getTime()).toBeGreaterThan(Date.now() - 25 * hourMs);
+    }
+    kept.close();
+  });
+
+  it("by bytes keeps the database under maxBytes while alerts keep coming, never removing the newest", () => {
+    const maxBytes = 2 * 1024 * 1024;
+    const store = openAlertStore({ directory: tempDir(), maxBytes });
+    for (let i = 0; i < 60; i++) {
+      const { last } = store.append(testAlerts(i * 250, i * 250 + 250)) ?? { last: 0 };
+      const stats = store.stats();
+      expect(stats.bytes).toBeLessThanOrEqual(maxBytes);
+      expect(stats.lastCursor).toBe(last);
+      expect(stats.count).toBeGreaterThan(0);
+    }
+    const stats = store.stats();
+    expect(stats.removed).toBeGreaterThan(0);
+    expect(stats.removed + stats.count).toBe(15_000);
+    store.close();
+  });
+
+  it("under a reader that follows, reports each alert it removed before the reader got it", async () => {
+    const store = openAlertStore({ directory: tempDir(), maxCount: 100 });
+    store.append(testAlerts(0, 500));
+    const reader = store.read({ pageSize: 10 });
+    let gaps = 0;
+    const status = (async () => {
+      for await (const e of reader.status()) if (e.type === "gap") gaps += e.count;
+    })();
+    let read = 0;
+    let last = 0;
+    for await (const alert of reader) {
+      expect(alert.cursor).toBeGreaterThan(last);
+      last = alert.cursor;
+      read++;
+      // A burst of 500 behind the reader's back every 50 alerts read.
+      if (read % 50 === 1 && store.stats().lastCursor < 3000) store.append(testAlerts(0, 500));
+      if (store.stats().lastCursor >= 3000 && alert.cursor === store.stats().lastCursor) break;
+    }
+    await status;
+    expect(read + gaps).toBe(last);
+    expect(gaps).toBeGreaterThan(0);
+    store.close();
+  });
+});

@@ -1,0 +1,33 @@
+/** The value of `format` in `store_meta` that marks a falco-sdk store. */
+export const STORE_FORMAT = "falco-sdk-store";
+/** The schema this code writes and reads. */
+export const SCHEMA_VERSION = 1;
+
+/** Kinds of string kept once in `dict` and referred to by id. */
+export const DictKind = { rule: 1, hostname: 2, source: 3, tag: 4 } as const;
+export type DictKind = (typeof DictKind)[keyof typeof DictKind];
+
+/**
+ * Tables of a new store, created in one transaction. \`alerts\` is narrow (integers only) so that
+ * filters, facets and histograms scan few pages; each alert's Falco JSON is in \`alert_json\`
+ * under the same cursor, read only for the alerts a query returns.
+ */
+export const SCHEMA_SQL = `
+CREATE TABLE store_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE dict(id INTEGER PRIMARY KEY, kind INTEGER NOT NULL, value TEXT NOT NULL, UNIQUE(kind, value)) STRICT;
+CREATE TABLE alerts(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ns INTEGER NOT NULL,
+  priority INTEGER NOT NULL,
+  rule INTEGER NOT NULL,
+  hostname INTEGER NOT NULL,
+  source INTEGER NOT NULL
+);
+CREATE TABLE alert_json(seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
+CREATE INDEX alerts_by_time ON alerts(time_ns, priority, rule, hostname, source);
+CREATE TABLE alert_tags(tag INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(tag, seq)) WITHOUT ROWID;
+CREATE INDEX alert_tags_by_seq ON alert_tags(seq);
+CREATE VIRTUAL TABLE alert_text USING fts5(output, content='', contentless_delete=1);
+CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+INSERT INTO counters(name, value) VALUES ('removed', 0);
+`;

@@ -1,0 +1,22 @@
+/** Options of {@link openAlertStore}. */
+export interface AlertStoreOptions {
+  /** Directory of the store (created when missing); the database is `alerts.db` in it. */
+  readonly directory: string;
+  /** Remove alerts older than this (by their event time). @default undefined: kept whatever their age */
+  readonly retentionMs?: number;
+  /**
+   * Remove the oldest alerts while the database uses more than this many bytes of pages (its
+   * file never grows much past it: freed pages are reused). @default undefined: no limit
+   */
+  readonly maxBytes?: number;
+  /** Keep at most this many alerts, removing the oldest. @default undefined: no limit */
+  readonly maxCount?: number;
+  /** How often age retention runs, and how often readers look for alerts another process appended. @default 1000 */
+  readonly checkIntervalMs?: number;
+  /**
+   * `true`: each `append` is on the disk (fsync) when it returns, so it survives a power loss.
+   * `false`: it survives the process being killed (kill -9) but a power loss may take the last ones.
+   * @default true
+   */
+  readonly durable?: boolean;
+}

@@ -1,0 +1,218 @@
+import { PRIORITIES, type Priority } from "@falco-sdk/core";
+import type Database from "better-sqlite3";
+import type { Dictionary } from "./dictionary.js";
+import { fieldPath, filterCondition, type StoreFilter } from "./store-filter.js";
+import type { StoredAlert } from "./stored-alert.js";
+import { storedAlertFromRow } from "./stored-alert-row.js";
+
+/** A time bound: a `Date`, or nanoseconds since the epoch as a `bigint`. */
+export type TimeBound = Date | bigint;
+
+/** What `query`, `facets` and `histogram` cover. */
+export interface TimeRangeOptions {
+  /** Alerts at or after this event time. @default the oldest */
+  readonly since?: TimeBound;
+  /** Alerts before this event time. @default now and later */
+  readonly until?: TimeBound;
+  /** Which alerts. @default every alert */
+  readonly filter?: StoreFilter;
+}
+
+/** Options of `query`. */
+export interface QueryOptions extends TimeRangeOptions {
+  /** At most this many alerts (1 to 1000). @default 100 */
+  readonly limit?: number;
+  /** Only alerts with a cursor below this one: the `next` of the previous page. @default none */
+  readonly before?: number;
+}
+
+/** A page of `query`: newest first; `next` is undefined on the last page. */
+export interface QueryPage {
+  readonly alerts: StoredAlert[];
+  readonly next: number | undefined;
+}
+
+/** One value of a facet and how many alerts have it. */
+export interface FacetCount {
+  readonly value: string;
+  readonly count: number;
+}
+
+/** Options of `facets`. */
+export interface FacetOptions extends TimeRangeOptions {
+  /** Output fields to count by too, e.g. `["k8s.ns.name", "container.image.repository"]`. @default none */
+  readonly fields?: readonly string[];
+  /** Values per facet, the most frequent first. @default 20 */
+  readonly limit?: number;
+}
+
+/** Counts of the alerts a range and filter cover, by facet. */
+export interface Facets {
+  readonly total: number;
+  readonly priority: FacetCount[];
+  readonly rule: FacetCount[];
+  readonly hostname: FacetCount[];
+  readonly source: FacetCount[];
+  readonly tag: FacetCount[];
+  readonly fields: Readonly<Record<string, FacetCount[]>>;
+}
+
+/** Options of `histogram`. */
+export interface HistogramOptions extends TimeRangeOptions {
+  /** Width of a bucket. @default a sixtieth of the range, at least 1 s */
+  readonly bucketMs?: number;
+}
+
+/** One bucket: alerts from `start` for `bucketMs`, by priority. */
+export interface HistogramBucket {
+  readonly start: Date;
+  readonly counts: Partial<Record<Priority, number>>;
+}
+
+export interface Histogram {
+  readonly bucketMs: number;
+  readonly buckets: HistogramBucket[];
+}
+
+const toNs = (t: TimeBound | undefined): bigint | undefined =>
+  t === undefined ? undefined : typeof t === "bigint" ? t : BigInt(t.getTime()) * 1_000_000n;
+
+/** The read-only queries of a store (`query`, `facets`, `histogram`). */
+export class StoreQueries {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly dict: Dictionary,
+  ) {}
+
+  query(options: QueryOptions = {}): QueryPage {
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1000);
+    const where = this.where(options);
+    if (options.before !== undefined) {
+      where.sql += " AND a.seq < ?";
+      where.params.push(options.before);
+    }
+    const rows = this.db
+      .prepare(
+        // NOT INDEXED: walk the cursors down from the newest (the table is narrow, so a filter
+        // that matches little still reads few pages) rather than sort every match of the time index.
+        `SELECT a.seq, j.json FROM alerts a NOT INDEXED JOIN alert_json j ON j.seq = a.seq
+         WHERE ${where.sql} ORDER BY a.seq DESC LIMIT ?`,
+      )
+      .all(...where.params, limit + 1) as { seq: number; json: string }[];
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit).map(storedAlertFromRow);
+    return { alerts: page, next: more ? page[page.length - 1]?.cursor : undefined };
+  }
+
+  facets(options: FacetOptions = {}): Facets {
+    const limit = Math.max(Math.trunc(options.limit ?? 20), 1);
+    const where = this.where(options);
+    const cube = this.db
+      .prepare(
+        `SELECT a.priority, a.rule, a.hostname, a.source, count(*) AS n FROM alerts a
+         WHERE ${where.sql} GROUP BY 1, 2, 3, 4`,
+      )
+      .raw()
+      .all(...where.params) as [number, number, number, number, number][];
+    const sums = [
+      new Map<number, number>(),
+      new Map<number, number>(),
+      new Map<number, number>(),
+      new Map<number, number>(),
+    ];
+    let total = 0;
+    for (const row of cube) {
+      const n = row[4];
+      total += n;
+      for (let i = 0; i < 4; i++) {
+        const m = sums[i] as Map<number, number>;
+        m.set(row[i] as number, (m.get(row[i] as number) ?? 0) + n);
+      }
+    }
+    const named = (m: Map<number, number>, name: (id: number) => string): FacetCount[] =>
+      top(
+        [...m].map(([id, count]) => ({ value: name(id), count })),
+        limit,
+      );
+    const id = (i: number) => this.dict.valueOf(i);
+    const tags = this.db
+      .prepare(
+        `SELECT t.tag, count(*) FROM alerts a CROSS JOIN alert_tags t ON t.seq = a.seq
+         WHERE ${where.sql} GROUP BY t.tag ORDER BY 2 DESC LIMIT ?`,
+      )
+      .raw()
+      .all(...where.params, limit) as [number, number][];
+    const fields: Record<string, FacetCount[]> = {};
+    for (const field of options.fields ?? []) {
+      const rows = this.db
+        .prepare(
+          `SELECT CAST(json_extract(j.json, ?) AS TEXT) AS v, count(*) FROM alerts a
+           CROSS JOIN alert_json j ON j.seq = a.seq
+           WHERE ${where.sql} GROUP BY v ORDER BY 2 DESC LIMIT ?`,
+        )
+        .raw()
+        .all(fieldPath(field), ...where.params, limit) as [string | null, number][];
+      fields[field] = rows
+        .filter((r) => r[0] !== null)
+        .map(([value, count]) => ({ value: value as string, count }));
+    }
+    return {
+      total,
+      priority: named(sums[0] as Map<number, number>, (i) => PRIORITIES[i] ?? "Debug"),
+      rule: named(sums[1] as Map<number, number>, id),
+      hostname: named(sums[2] as Map<number, number>, id),
+      source: named(sums[3] as Map<number, number>, id),
+      tag: tags.map(([t, count]) => ({ value: id(t), count })),
+      fields,
+    };
+  }
+
+  histogram(options: HistogramOptions = {}): Histogram {
+    const where = this.where(options);
+    const bounds = this.db
+      .prepare(`SELECT min(a.time_ns), max(a.time_ns) FROM alerts a WHERE ${where.sql}`)
+      .raw()
+      .safeIntegers()
+      .get(...where.params) as [bigint | null, bigint | null];
+    const from = toNs(options.since) ?? bounds[0];
+    const to = toNs(options.until) ?? (bounds[1] === null ? null : bounds[1] + 1n);
+    if (from === null || to === null || to <= from)
+      return { bucketMs: options.bucketMs ?? 1000, buckets: [] };
+    const spanMs = Number((to - from) / 1_000_000n);
+    const bucketMs = Math.max(Math.trunc(options.bucketMs ?? Math.ceil(spanMs / 60)), 1000);
+    const bucketNs = BigInt(bucketMs) * 1_000_000n;
+    const rows = this.db
+      .prepare(
+        `SELECT (a.time_ns - ?) / ? AS b, a.priority, count(*) FROM alerts a
+         WHERE ${where.sql} GROUP BY 1, 2 ORDER BY 1`,
+      )
+      .raw()
+      .all(from, bucketNs, ...where.params) as [number, number, number][];
+    const buckets: HistogramBucket[] = [];
+    const count = Math.ceil(spanMs / bucketMs);
+    for (let i = 0; i < count; i++) {
+      buckets.push({
+        start: new Date(Number((from + BigInt(i) * bucketNs) / 1_000_000n)),
+        counts: {},
+      });
+    }
+    for (const [b, priority, n] of rows) {
+      const bucket = buckets[b];
+      const name = PRIORITIES[priority];
+      if (bucket && name) (bucket.counts as Record<string, number>)[name] = n;
+    }
+    return { bucketMs, buckets };
+  }
+
+  private where(options: TimeRangeOptions): { sql: string; params: unknown[] } {
+    const c = filterCondition(options.filter, (kind, value) => this.dict.lookup(kind, value), {
+      sinceNs: toNs(options.since),
+      untilNs: toNs(options.until),
+    });
+    return { sql: c.sql, params: [...c.params] };
+  }
+}
+
+function top(counts: FacetCount[], limit: number): FacetCount[] {
+  return counts.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, limit);
+}
