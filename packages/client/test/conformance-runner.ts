@@ -216,6 +216,8 @@ export async function runScenario(
         }
         return;
       case "unsubscribe":
+        // The consumer's `break` (the iterator's return), then unsubscribe().
+        await source?.return?.();
         subscription?.unsubscribe();
         return;
       case "close":
