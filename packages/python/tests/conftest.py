@@ -116,3 +116,19 @@ def starved_falco(request: pytest.FixtureRequest):
         yield launcher, channel, calls
     finally:
         launcher.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """One line for CI's output: the conformance scenarios' results (tests/test_conformance.py)."""
+    import sys
+
+    conformance = sys.modules.get("test_conformance")
+    results = getattr(conformance, "RESULTS", None)
+    if not results:
+        return
+    count = {r: sum(1 for v in results.values() if v == r) for r in ("passed", "skipped", "FAILED")}
+    failed = f", {count['FAILED']} FAILED" if count["FAILED"] else ""
+    each = ", ".join(f"{name}: {result}" for name, result in sorted(results.items()))
+    terminalreporter.write_line(
+        f"conformance python: {count['passed']} passed, {count['skipped']} skipped{failed} ({each})"
+    )

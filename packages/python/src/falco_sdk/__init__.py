@@ -19,6 +19,7 @@ from .errors import (
     FalcoUnavailableError,
     LivenessError,
     SubscriptionStarvedError,
+    TLSError,
 )
 from .status import (
     Closed,
@@ -39,6 +40,7 @@ __all__ = [
     "LEGACY_SOCKET_PATH",
     "PRIORITIES",
     "TLS",
+    "TLSError",
     "Alert",
     "Backoff",
     "Closed",

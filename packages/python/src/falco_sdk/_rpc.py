@@ -1,12 +1,13 @@
 """Falco's three methods on a grpc channel, typed (no generated service stubs needed)."""
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Optional, Tuple
 
 import grpc
 
 from ._gen.falco import outputs_pb2, version_pb2
 from .endpoint import Endpoint
-from .errors import FalcoError, FalcoUnavailableError
+from ._tls_probe import diagnose, tls_error
+from .errors import FalcoConnectionError, FalcoError, FalcoUnavailableError
 
 if TYPE_CHECKING:
     from grpc import _CallIterator  # the type of a streaming call, in grpc's type stubs only
@@ -47,10 +48,29 @@ def sub_call(
     return method(requests)
 
 
-def describe_rpc_error(endpoint: Endpoint, error: grpc.RpcError) -> FalcoError:
-    """A FalcoError naming the endpoint and what to check, for a failed call."""
+TlsSettings = Tuple[Tuple[bytes, bytes, bytes], str, float]
+"""(ca, cert, key), server name, and the probe's timeout: what describe_rpc_error needs to name
+a TLS failure."""
+
+
+def describe_rpc_error(
+    endpoint: Endpoint, error: grpc.RpcError, *, broken: bool = False, tls: Optional[TlsSettings] = None
+) -> FalcoError:
+    """A FalcoError naming the endpoint and what to check, for a failed call. broken: a stream
+    that worked broke (FalcoConnectionError, code "connection"). tls: the client's TLS settings,
+    to name a failed handshake (TLSError, code "tls", with its reason)."""
     code = error.code() if isinstance(error, grpc.Call) else None
     details = error.details() if isinstance(error, grpc.Call) else str(error)
+    if broken and code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN):
+        return FalcoConnectionError(f"the alert stream from Falco at {endpoint.text} broke: {details}")
+    if code == grpc.StatusCode.UNAVAILABLE and tls is not None:
+        if "Peer name" in details and "not in peer certificate" in details:
+            return tls_error("name-mismatch", endpoint.text, details)
+        if "certificate verify failed" in details:
+            return tls_error("ca-untrusted", endpoint.text, details)
+        reason = diagnose(endpoint.target, *tls)
+        if reason is not None:
+            return tls_error(reason, endpoint.text, details)
     if code == grpc.StatusCode.UNAVAILABLE:
         hint = "check that Falco runs with grpc.enabled and grpc_output.enabled and this bind_address" + (
             ", and that this process may open the socket (often root-only)"

@@ -202,7 +202,7 @@ class SubStream:
             cancelled = self._cancelled_after_goaway
             lost = self._over_limit or not cancelled
             return StreamEnd(None, lost)
-        return StreamEnd(_rpc.describe_rpc_error(self._endpoint, error), True)
+        return StreamEnd(_rpc.describe_rpc_error(self._endpoint, error, broken=True), True)
 
     def taken(self) -> None:
         """The consumer took an alert: poll again at once if it had been holding polls back."""

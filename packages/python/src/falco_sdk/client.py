@@ -94,12 +94,18 @@ class FalcoClient:
             total = self._drops
         self._status.publish(Dropped(count, total))
 
+    def _tls_settings(self) -> "Optional[_rpc.TlsSettings]":
+        """What describe_rpc_error needs to name a TLS failure (None over a unix socket)."""
+        if self._tls is None:
+            return None
+        return self._tls, self._server_name, self.liveness_timeout / 2
+
     def version(self) -> version_pb2.response:
         """Falco's version answer (falco.version.response), within liveness_timeout / 2 seconds."""
         try:
             return _rpc.version_call(self._shared_channel(), self.liveness_timeout / 2)
         except grpc.RpcError as error:
-            raise _rpc.describe_rpc_error(self.endpoint, error) from None
+            raise _rpc.describe_rpc_error(self.endpoint, error, tls=self._tls_settings()) from None
 
     def get(self) -> Generator[Alert, None, None]:
         """The alerts queued in Falco now (drained: each goes to one consumer only), read one at a
@@ -111,7 +117,7 @@ class FalcoClient:
                 yield Alert.from_response(message)
         except grpc.RpcError as error:
             if not self._closed:
-                raise _rpc.describe_rpc_error(self.endpoint, error) from None
+                raise _rpc.describe_rpc_error(self.endpoint, error, tls=self._tls_settings()) from None
         finally:
             call.cancel()
 

@@ -25,6 +25,19 @@ class FalcoConnectionError(FalcoUnavailableError):
     code = "connection"
 
 
+class TLSError(FalcoUnavailableError):
+    """The mutual-TLS handshake with Falco failed; `reason` says which side is wrong:
+    "ca-untrusted" (Falco's certificate is not signed by `TLS(ca=...)`), "name-mismatch" (it does
+    not name `TLS(server_name=...)`), "client-cert-refused" (Falco refused `TLS(cert=...)`: not
+    signed by a CA in its grpc root_certs), or "handshake" (another TLS failure)."""
+
+    code = "tls"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class LivenessError(FalcoConnectionError):
     """Falco did not answer a liveness check (a `version` call) in time: it is hung or unreachable."""
 

@@ -84,7 +84,7 @@ class Subscription:
                 try:
                     _rpc.version_call(channel, client.liveness_timeout / 2)
                 except grpc.RpcError as error:
-                    failure = _rpc.describe_rpc_error(client.endpoint, error)
+                    failure = _rpc.describe_rpc_error(client.endpoint, error, tls=client._tls_settings())
                 else:
                     ever_connected = True
                     attempt = 0

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Tuple, Union
+from typing import Optional, Tuple, Union
 
 from .errors import ConfigurationError
 
@@ -28,10 +28,16 @@ class TLS:
     """
 
     ca: Pem
-    cert: Pem
-    key: Pem
+    cert: Optional[Pem] = None
+    key: Optional[Pem] = None
     server_name: str = "localhost"
 
     def load(self) -> Tuple[bytes, bytes, bytes]:
-        """(ca, cert, key) as PEM bytes; ConfigurationError names an unreadable file."""
+        """(ca, cert, key) as PEM bytes; ConfigurationError names an unreadable file, and a
+        missing client certificate (Falco's TCP listener always requires one)."""
+        if self.cert is None or self.key is None:
+            raise ConfigurationError(
+                "Falco's TCP listener always requires mutual TLS: pass the client certificate and "
+                "key signed by the CA in Falco's grpc root_certs, TLS(ca=..., cert=..., key=...)"
+            )
         return _read("ca", self.ca), _read("cert", self.cert), _read("key", self.key)
