@@ -13,7 +13,6 @@ import {
 import {
   type Alert,
   type AlertSubscription,
-  EventHub,
   FalcoError,
   type FalcoErrorCode,
   mergeAlerts,
@@ -21,6 +20,7 @@ import {
   parseAlertJson,
   parseFalcoTextLine,
 } from "@falco-sdk/core";
+import { EventHub } from "@falco-sdk/core/internal";
 import { createHttpAlertReceiver, type ReceiverStatus } from "@falco-sdk/http";
 import { createNatsForwarder, NatsAuthError, subscribeFleet } from "@falco-sdk/nats";
 import {
