@@ -19,7 +19,7 @@ function write(path: string, content: unknown) {
 }
 
 describe("engines", () => {
-  const range = "^20.19.0 || ^22.13.0 || >=24";
+  const range = "^20.19.0 || ^22.13.0 || ^24.0.0 || ^25.0.0 || ^26.0.0";
 
   it("a range that leaves out part of the stated one is a problem, naming both", () => {
     expect(enginesProblem(">= 22.x", range)).toBe(
