@@ -13,7 +13,7 @@
 // Each with a durable store (an fsync per append) and with durable: false (safe against kill -9,
 // not against a power loss), in a fresh directory per round; storeBatchMs is the default (10).
 // BENCH_ALERTS (default 50000 in-process, 10000 http), BENCH_ROUNDS (default 5), BENCH_BATCH
-// (default 64). BENCH_QUICK=1: few alerts, one round (proves it runs; figures mean little).
+// (default 64), BENCH_STORE_BATCH_MS (the relays' storeBatchMs; default the relay's, 10). BENCH_QUICK=1: few alerts, one round (proves it runs; figures mean little).
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -82,7 +82,15 @@ async function inProcess(mode) {
       },
     },
   };
-  const live = createAlertRelay({ sources: [gated], maxQueued: N, ...(store && { store }) });
+  const storeBatchMs =
+    process.env.BENCH_STORE_BATCH_MS === undefined
+      ? {}
+      : { storeBatchMs: Number(process.env.BENCH_STORE_BATCH_MS) };
+  const live = createAlertRelay({
+    sources: [gated],
+    maxQueued: N,
+    ...(store && { store, ...storeBatchMs }),
+  });
   const subscription = live.subscribe();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

@@ -145,6 +145,11 @@ export function registerRelay(program: Command): void {
       positiveInteger,
     )
     .option(
+      "--no-store-fsync",
+      "--store: do not fsync each append (a killed relay loses nothing stored, a power loss may " +
+        "lose the last appends; faster on slow disks)",
+    )
+    .option(
       "--from-nats <url>",
       "read the fleet's stream (falco-alerts forward --to) from this NATS JetStream: " +
         "nats://host:4222[,nats://...] (repeatable, one NATS system each)",
