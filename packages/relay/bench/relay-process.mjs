@@ -29,7 +29,9 @@ if (mode.startsWith("http")) {
   source = relaySourceFromClient(client);
 }
 const storeBatchMs =
-  process.env.BENCH_STORE_BATCH_MS === undefined ? {} : { storeBatchMs: Number(process.env.BENCH_STORE_BATCH_MS) };
+  process.env.BENCH_STORE_BATCH_MS === undefined
+    ? {}
+    : { storeBatchMs: Number(process.env.BENCH_STORE_BATCH_MS) };
 const relay = createAlertRelay({
   sources: [source],
   maxQueued,
@@ -63,7 +65,11 @@ process.on("message", async (msg) => {
         delivered,
         dropped,
         subscribers: subscribers.length,
-        ...(stored && { stored: stored.stored, notStored: stored.notStored, appends: stored.batches }),
+        ...(stored && {
+          stored: stored.stored,
+          notStored: stored.notStored,
+          appends: stored.batches,
+        }),
       },
       cpu: user + system,
     });
