@@ -46,9 +46,15 @@ function describeFleetEvent(
  * One relay source per `--from-nats` value (servers of one NATS system, comma-separated), each
  * read through the durable `--nats-durable` (default {@link DEFAULT_RELAY_DURABLE}); a new
  * durable starts at `--nats-since` (default: the whole stream). Alerts keep their hostname.
+ * `whenStored` (with --store: the relay's): each alert is acknowledged to JetStream only once
+ * it resolves, so no alert leaves the stream's consumer before it is on disk, while the relay
+ * reads on; one that could not be stored is delivered again after the ack wait.
  * @throws UsageError for a malformed URL or conflicting NATS flags.
  */
-export function fleetSources(flags: FleetSourceFlags): RelaySource[] {
+export function fleetSources(
+  flags: FleetSourceFlags,
+  whenStored?: () => Promise<void>,
+): RelaySource[] {
   return (flags.fromNats ?? []).map((value) => {
     const servers = natsServers(value, "--from-nats");
     const name = servers.join(",");
@@ -60,6 +66,7 @@ export function fleetSources(flags: FleetSourceFlags): RelaySource[] {
       start: flags.natsSince ?? "all",
       // A relay is a daemon: the forwarders may come up after it.
       waitForStream: true,
+      ...(whenStored && { ackAfter: () => whenStored() }),
     });
     const verbose = flags.verbose ?? false;
     const status = subscription.status();
@@ -73,8 +80,6 @@ export function fleetSources(flags: FleetSourceFlags): RelaySource[] {
       name,
       alerts: subscription,
       status,
-      // Asking for the next alert acknowledges this one: the relay stores it first.
-      acknowledgesOnNext: true,
     };
   });
 }

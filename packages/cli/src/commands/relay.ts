@@ -217,11 +217,15 @@ Examples:
         natsInputs && !grpcInputs && !httpInputs
           ? NO_LOCAL_INPUTS
           : await openAlertInputs({ ...flags, wait });
+      // Fleet alerts are acknowledged to JetStream once stored (the relay exists by then).
+      let whenStored: (() => Promise<void>) | undefined;
+      const fleet = fleetSources(flags, store && (() => whenStored?.() ?? Promise.resolve()));
       const relay = createAlertRelay({
-        sources: [...inputs.inputs.map(sourceOf), ...fleetSources(flags)],
+        sources: [...inputs.inputs.map(sourceOf), ...fleet],
         ...(flags.maxQueued !== undefined && { maxQueued: flags.maxQueued }),
         ...(store && { store }),
       });
+      whenStored = () => relay.whenStored();
       const opened = inputs;
       const printStats = () => {
         const loss = lossCounts(opened);
