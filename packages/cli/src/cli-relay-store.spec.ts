@@ -125,6 +125,9 @@ describe("falco-alerts relay --store", () => {
     const orphan = await run(["relay", ...args, "--max-store-bytes", "500MB"]);
     expect(orphan.code).toBe(2);
     expect(orphan.stderr).toMatch(/--max-store-bytes limits the store: give --store DIR too/);
+    const natsAlone = await run(["relay", ...args, "--nats-durable", "x"]);
+    expect(natsAlone.code).toBe(2);
+    expect(natsAlone.stderr).toMatch(/--nats-durable: for --from-nats, which was not given/);
     const badRetention = await run(["relay", ...args, "--store", dir, "--retention", "7 days"]);
     expect(badRetention.code).toBe(2);
     expect(badRetention.stderr).toMatch(/--retention .*90s, 15m, 24h or 7d/);

@@ -4,7 +4,7 @@
 import type { FleetStart, FleetStatus } from "@falco-sdk/nats";
 import { subscribeFleet } from "@falco-sdk/nats";
 import type { RelaySource } from "@falco-sdk/relay";
-import { describeError } from "./exit-codes.js";
+import { describeError, UsageError } from "./exit-codes.js";
 import { type NatsFlags, natsConnectionFromFlags, natsServers } from "./nats-flags.js";
 
 /** The durable consumer of `relay --from-nats` when `--nats-durable` is not given. */
@@ -55,6 +55,27 @@ export function fleetSources(
   flags: FleetSourceFlags,
   whenStored?: () => Promise<void>,
 ): RelaySource[] {
+  if ((flags.fromNats ?? []).length === 0) {
+    const given = (
+      [
+        ["--nats-durable", flags.natsDurable],
+        ["--nats-since", flags.natsSince],
+        ["--stream", flags.stream],
+        ["--subject-prefix", flags.subjectPrefix],
+        ["--nats-user", flags.natsUser],
+        ["--nats-token", flags.natsToken],
+        ["--nats-creds", flags.natsCreds],
+        ["--nats-ca", flags.natsCa],
+        ["--nats-cert", flags.natsCert],
+      ] as const
+    )
+      .filter(([, value]) => value !== undefined)
+      .map(([flag]) => flag);
+    if (given.length > 0) {
+      throw new UsageError(`${given.join(", ")}: for --from-nats, which was not given`);
+    }
+    return [];
+  }
   return (flags.fromNats ?? []).map((value) => {
     const servers = natsServers(value, "--from-nats");
     const name = servers.join(",");
