@@ -37,7 +37,8 @@ type Route = (
   ctx: RouteContext & SseContext,
 ) => void | Promise<void>;
 
-const ROUTES: Record<string, Route> = {
+/** Every route, by path (after `basePath`). */
+export const ROUTES: Record<string, Route> = {
   "/api/v1/alerts/stream": streamRoute,
   "/api/v1/alerts": (_req, res, params, ctx) => pageRoute(res, params, ctx),
   "/api/v1/alerts/export": (_req, res, params, ctx) => exportRoute(res, params, ctx),
