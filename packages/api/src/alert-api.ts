@@ -71,6 +71,7 @@ export function createAlertApi(options: AlertApiOptions): AlertApi {
     extraStats: options.extraStats,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     stuckTimeoutMs: options.stuckTimeoutMs ?? 30_000,
+    maxBufferedBytes: options.maxBufferedBytes ?? 262_144,
     goLive: (s) => feed.join(s),
     leaveLive: (s) => feed.leave(s),
   };
