@@ -71,7 +71,7 @@ function produce(emit, emitMs = []) {
 
 async function baseline() {
   const clients = new Set();
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     res.writeHead(200, { "Content-Type": "text/event-stream" });
     res.flushHeaders();
     res.socket.setNoDelay(true);
