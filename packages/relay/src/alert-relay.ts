@@ -1,21 +1,15 @@
 import { setMaxListeners } from "node:events";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { AlertSubscription } from "@falco-sdk/core";
 import { EventHub } from "@falco-sdk/core/internal";
 import type { Http2Listener, RejectionListener } from "@falco-sdk/grpc-server";
-import { service as outputsService } from "@falco-sdk/proto/outputs";
-import { service as versionService } from "@falco-sdk/proto/version";
 import { createLocalSubscription, type RelaySubscribeOptions } from "./local-subscription.js";
 import { RelayClosedError } from "./relay-errors.js";
-import {
-  createRelayOutputsService,
-  createRelayVersionService,
-  type RelayCallContext,
-} from "./relay-grpc-services.js";
 import { listenRelay } from "./relay-listener.js";
 import type { AlertRelayOptions, RelayListenOptions, RelaySource } from "./relay-options.js";
+import { createRelayRequestHandler } from "./relay-request-handler.js";
 import type { RelayStats } from "./relay-stats.js";
 import type { RelayStatus } from "./relay-status.js";
+import type { RelayCallContext } from "./relay-version-service.js";
 import { type SourceCounter, SubscriberRegistry } from "./subscriber-registry.js";
 import { UpstreamVersion } from "./upstream-version.js";
 
@@ -64,28 +58,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
   // Every open call listens to it (removed when the call ends): no listener limit.
   setMaxListeners(0, closing.signal);
   const context: RelayCallContext = { registry, version, stopSignal: closing.signal };
-  const handler = connectNodeAdapter({
-    grpc: true,
-    grpcWeb: false,
-    connect: false,
-    // gRPC's default receive limit, as in Falco.
-    readMaxBytes: 4 * 1024 * 1024,
-    // Falco's server does not compress; gzip would cost more CPU than the alerts are worth.
-    acceptCompression: [],
-    routes(router) {
-      router.service(outputsService, createRelayOutputsService(context));
-      router.service(versionService, createRelayVersionService(context));
-    },
-    // Like gRPC's C core: an unknown method is UNIMPLEMENTED (connect-node would answer 404).
-    fallback(_request, response) {
-      response.writeHead(200, {
-        "content-type": "application/grpc",
-        "grpc-status": "12",
-        "grpc-message": "Method not found",
-      });
-      response.end();
-    },
-  });
+  const handler = createRelayRequestHandler(context);
   const listeners: Http2Listener[] = [];
   let rejectedRequests = 0;
   const onRejected: RejectionListener = (rejection) => {
