@@ -1,7 +1,5 @@
-import { toBinary } from "@bufbuild/protobuf";
 import type { Alert } from "@falco-sdk/core";
-import { responseFromAlert } from "@falco-sdk/proto";
-import { responseSchema } from "@falco-sdk/proto/outputs";
+import { encodeResponseFrame } from "./response-encoder.js";
 
 /** Each alert's gRPC message frame, built and encoded once for all subscribers. */
 const frames = new WeakMap<Alert, Buffer>();
@@ -16,11 +14,7 @@ const frames = new WeakMap<Alert, Buffer>();
 export function encodedFrame(alert: Alert): Buffer {
   let frame = frames.get(alert);
   if (frame === undefined) {
-    const bytes = toBinary(responseSchema, responseFromAlert(alert));
-    frame = Buffer.allocUnsafeSlow(5 + bytes.length);
-    frame[0] = 0;
-    frame.writeUInt32BE(bytes.length, 1);
-    frame.set(bytes, 5);
+    frame = encodeResponseFrame(alert);
     frames.set(alert, frame);
   }
   return frame;
