@@ -22,7 +22,13 @@ if (mode === "http") {
   client = createFalcoClient({ endpoint: rest[0] });
   source = relaySourceFromClient(client);
 }
-const relay = createAlertRelay({ sources: [source], maxQueued });
+// BENCH_MIN_WRITE_INTERVAL_MS=0: every poll answered at once (Falco's exact behaviour), for A/B runs.
+const interval = process.env.BENCH_MIN_WRITE_INTERVAL_MS;
+const relay = createAlertRelay({
+  sources: [source],
+  maxQueued,
+  minWriteIntervalMs: interval === undefined ? undefined : Number(interval),
+});
 const { endpoint } = await relay.listen({ socketPath });
 /** In-process subscriptions (relay.subscribe()) of the "local" phase, each one's run. */
 let locals = [];

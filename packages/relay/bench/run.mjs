@@ -36,7 +36,9 @@ console.log(
   `${new Date().toISOString()} node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, ` +
     `load average ${loadavg()
       .map((l) => l.toFixed(2))
-      .join(" ")}`,
+      .join(
+        " ",
+      )}; relay minWriteIntervalMs ${process.env.BENCH_MIN_WRITE_INTERVAL_MS ?? "default (2)"}`,
 );
 const dir = mkdtempSync(join(tmpdir(), "falco-relay-bench-"));
 const poster = await startHelper(here("../../http/bench/falco-poster.mjs"));

@@ -1,8 +1,9 @@
 import { setMaxListeners } from "node:events";
-import type { AlertSubscription } from "@falco-sdk/core";
+import { type AlertSubscription, ConfigurationError } from "@falco-sdk/core";
 import { EventHub } from "@falco-sdk/core/internal";
 import type { Http2Listener, RejectionListener } from "@falco-sdk/grpc-server";
 import { createLocalSubscription, type RelaySubscribeOptions } from "./local-subscription.js";
+import { DEFAULT_MIN_WRITE_INTERVAL_MS } from "./outputs-call.js";
 import { RelayClosedError } from "./relay-errors.js";
 import { listenRelay } from "./relay-listener.js";
 import type { AlertRelayOptions, RelayListenOptions, RelaySource } from "./relay-options.js";
@@ -43,6 +44,16 @@ export interface AlertRelay extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+function checkedWriteInterval(ms: number | undefined): number {
+  if (ms === undefined) return DEFAULT_MIN_WRITE_INTERVAL_MS;
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new ConfigurationError(
+      `minWriteIntervalMs must be a number of milliseconds >= 0 (0: answer every poll at once), got ${ms}`,
+    );
+  }
+  return ms;
+}
+
 /**
  * Creates a relay that reads every source, merges their alerts, and hands each
  * alert to every subscriber (gRPC `sub`/`get` callers and in-process
@@ -57,7 +68,12 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
   const closing = new AbortController();
   // Every open call listens to it (removed when the call ends): no listener limit.
   setMaxListeners(0, closing.signal);
-  const context: RelayCallContext = { registry, version, stopSignal: closing.signal };
+  const context: RelayCallContext = {
+    registry,
+    version,
+    stopSignal: closing.signal,
+    minWriteIntervalMs: checkedWriteInterval(options.minWriteIntervalMs),
+  };
   const handler = createRelayRequestHandler(context);
   const listeners: Http2Listener[] = [];
   let rejectedRequests = 0;

@@ -6,6 +6,8 @@ import type { Subscriber, SubscriberRegistry } from "./subscriber-registry.js";
 /** What a call needs from its relay. */
 export interface OutputsCallContext {
   readonly registry: SubscriberRegistry;
+  /** See `AlertRelayOptions.minWriteIntervalMs`. */
+  readonly minWriteIntervalMs: number;
   /** Aborted when the relay begins to close: calls end (OK) as soon as they can. */
   readonly stopSignal: AbortSignal;
 }
@@ -30,15 +32,8 @@ function timeoutMsOf(header: string | string[] | undefined): number | undefined 
   return Number(match[1]) * (TIMEOUT_UNITS_MS[match[2] as string] ?? 1);
 }
 
-/**
- * Shortest time between two writes to one `sub` call: a poll that comes sooner (the client
- * polls again as soon as it has read a write) is answered this long after the previous
- * write, with everything queued by then. Under load each subscriber then costs at most
- * 1000 / WRITE_INTERVAL_MS writes (system calls, HTTP/2 frames, client wake-ups) a second
- * whatever the alert rate, instead of one per alert; a poll that comes later is answered
- * at once (no added latency at low rates).
- */
-export const WRITE_INTERVAL_MS = 2;
+/** The default of `AlertRelayOptions.minWriteIntervalMs`. */
+export const DEFAULT_MIN_WRITE_INTERVAL_MS = 2;
 
 type CallState = "reading" | "waiting" | "writing" | "blocked" | "ended";
 
@@ -50,7 +45,9 @@ type CallState = "reading" | "waiting" | "writing" | "blocked" | "ended";
  * stops reading), the call waits for `drain` and its subscriber's own queue fills, then loses
  * its oldest alerts (counted), never anyone else's.
  *
- * `sub` answers each request by writing its queue until empty, and ends with OK when the client
+ * `sub` answers each request by writing its queue until empty (a request that comes sooner than
+ * `minWriteIntervalMs` after the previous write waits until then: one write then carries every
+ * alert queued meanwhile), and ends with OK when the client
  * half-closes; `get` reads its one request, writes its queue until empty and ends with OK.
  * When the relay closes, calls end with OK at once (Falco would wait for the next request).
  * A malformed request ends the call with a gRPC error (counted by grpc-server's request guard,
@@ -144,7 +141,7 @@ export class OutputsCall {
       return;
     }
     if (this.#state !== "reading" || this.#subscriber?.pending === 0) return;
-    const waitMs = this.#lastWriteAt + WRITE_INTERVAL_MS - performance.now();
+    const waitMs = this.#lastWriteAt + this.context.minWriteIntervalMs - performance.now();
     if (waitMs <= 0) {
       this.#write();
       return;

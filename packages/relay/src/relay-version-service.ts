@@ -10,6 +10,8 @@ export interface RelayCallContext {
   readonly version: UpstreamVersion;
   /** Aborted when the relay begins to close: calls end (OK) as soon as they can. */
   readonly stopSignal: AbortSignal;
+  /** See `AlertRelayOptions.minWriteIntervalMs`. */
+  readonly minWriteIntervalMs: number;
 }
 
 /**
