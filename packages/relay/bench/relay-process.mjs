@@ -22,7 +22,7 @@ if (mode === "http") {
   client = createFalcoClient({ endpoint: rest[0] });
   source = relaySourceFromClient(client);
 }
-// BENCH_MIN_WRITE_INTERVAL_MS=0: every poll answered at once (Falco's exact behaviour), for A/B runs.
+// BENCH_MIN_WRITE_INTERVAL_MS=2 (for A/B runs): the relay's minWriteIntervalMs (default 0).
 const interval = process.env.BENCH_MIN_WRITE_INTERVAL_MS;
 const relay = createAlertRelay({
   sources: [source],

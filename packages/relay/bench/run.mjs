@@ -38,7 +38,7 @@ console.log(
       .map((l) => l.toFixed(2))
       .join(
         " ",
-      )}; relay minWriteIntervalMs ${process.env.BENCH_MIN_WRITE_INTERVAL_MS ?? "default (2)"}`,
+      )}; relay minWriteIntervalMs ${process.env.BENCH_MIN_WRITE_INTERVAL_MS ?? "default (0)"}`,
 );
 const dir = mkdtempSync(join(tmpdir(), "falco-relay-bench-"));
 const poster = await startHelper(here("../../http/bench/falco-poster.mjs"));

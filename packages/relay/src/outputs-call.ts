@@ -33,7 +33,7 @@ function timeoutMsOf(header: string | string[] | undefined): number | undefined 
 }
 
 /** The default of `AlertRelayOptions.minWriteIntervalMs`. */
-export const DEFAULT_MIN_WRITE_INTERVAL_MS = 2;
+export const DEFAULT_MIN_WRITE_INTERVAL_MS = 0;
 
 type CallState = "reading" | "waiting" | "writing" | "blocked" | "ended";
 
