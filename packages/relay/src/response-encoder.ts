@@ -17,8 +17,9 @@ interface ResponseFields {
   readonly source: string;
 }
 
-/** Grows as needed, shared by every encoding (one at a time: the encoder never yields). */
-let scratch = Buffer.allocUnsafeSlow(64 * 1024);
+const SCRATCH_BYTES = 64 * 1024;
+/** Grows as needed (back to 64 KiB after an alert over 1 MiB), shared by every encoding (one at a time: the encoder never yields). */
+let scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
 let pos = 0;
 
 function ensure(bytes: number): void {
@@ -141,6 +142,7 @@ function frameOfScratch(): Buffer {
   frame[0] = 0;
   frame.writeUInt32BE(pos, 1);
   scratch.copy(frame, 5, 0, pos);
+  if (scratch.length > 1024 * 1024) scratch = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
   return frame;
 }
 
