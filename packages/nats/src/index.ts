@@ -6,7 +6,7 @@ export type {
   SubscribeFleetOptions,
 } from "./fleet-options.js";
 export type { FleetStatus } from "./fleet-status.js";
-export { type FleetSubscription, fleetSubject, subscribeFleet } from "./fleet-subscription.js";
+export { type FleetSubscription, subscribeFleet } from "./fleet-subscription.js";
 export { createNatsForwarder, type NatsForwarder } from "./forwarder.js";
 export type { NatsForwarderOptions } from "./forwarder-options.js";
 export type { ForwarderStats, ForwarderStatus } from "./forwarder-status.js";
@@ -18,9 +18,4 @@ export {
   NatsTlsError,
 } from "./nats-errors.js";
 export { DEFAULT_STREAM, type StreamOptions } from "./stream.js";
-export {
-  alertSubject,
-  DEFAULT_SUBJECT_PREFIX,
-  priorityToken,
-  subjectToken,
-} from "./subject.js";
+export { DEFAULT_SUBJECT_PREFIX } from "./subject.js";

@@ -32,9 +32,12 @@ const storeBatchMs =
   process.env.BENCH_STORE_BATCH_MS === undefined
     ? {}
     : { storeBatchMs: Number(process.env.BENCH_STORE_BATCH_MS) };
+// BENCH_MIN_WRITE_INTERVAL_MS=2 (for A/B runs): the relay's minWriteIntervalMs (default 0).
+const interval = process.env.BENCH_MIN_WRITE_INTERVAL_MS;
 const relay = createAlertRelay({
   sources: [source],
   maxQueued,
+  minWriteIntervalMs: interval === undefined ? undefined : Number(interval),
   ...(store && { store, ...storeBatchMs }),
 });
 const { endpoint } = await relay.listen({ socketPath });

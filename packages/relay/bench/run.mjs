@@ -36,7 +36,9 @@ console.log(
   `${new Date().toISOString()} node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, ` +
     `load average ${loadavg()
       .map((l) => l.toFixed(2))
-      .join(" ")}`,
+      .join(
+        " ",
+      )}; relay minWriteIntervalMs ${process.env.BENCH_MIN_WRITE_INTERVAL_MS ?? "default (0)"}`,
 );
 const dir = mkdtempSync(join(tmpdir(), "falco-relay-bench-"));
 const poster = await startHelper(here("../../http/bench/falco-poster.mjs"));
@@ -101,10 +103,16 @@ const row = (what, value, baseline, target, pass) => {
 
 // 1. Throughput on the http_output path.
 async function httpDirect(count) {
+  const cpu0 = await cpuOf(direct);
   const consumed = direct.ask({ type: "expect", count });
   const posted = await poster.ask({ type: "post", url: direct.url, count });
   const { ms } = await consumed;
-  return { rate: perSecond(count, Math.max(ms, posted.ms)), answers: perSecond(count, posted.ms) };
+  const cpuPerAlert = ((await cpuOf(direct)) - cpu0) / count;
+  return {
+    rate: perSecond(count, Math.max(ms, posted.ms)),
+    answers: perSecond(count, posted.ms),
+    cpuPerAlert,
+  };
 }
 /** The relay's event-loop utilization since `e0` (busy or waiting for a CPU, of wall time). */
 const eluOf = async (helper, e0) => {
@@ -129,6 +137,7 @@ async function httpRelayed(k, count) {
     each: perSecond(count, slowest),
     answers: perSecond(count, posted.ms),
     relayCpu: cpu / 10 / slowest,
+    cpuPerAlert: cpu / count,
     subscribersCpu,
   };
 }
@@ -151,7 +160,10 @@ for (const k of [1, 10]) {
       `${Math.round(median(baseline.map((x) => x.answers)))}; relay process CPU ` +
       `${Math.round(median(relayed.map((x) => x.relayCpu)))}%, subscribers' process ` +
       `${Math.round(median(relayed.map((x) => x.subscribersCpu)))}% of a core; relay event loop ` +
-      `busy ${Math.round(median(relayed.map((x) => x.elu)) * 100)}% of the time`,
+      `busy ${Math.round(median(relayed.map((x) => x.elu)) * 100)}% of the time; CPU per ` +
+      `alert (process.cpuUsage): relay ${median(relayed.map((x) => x.cpuPerAlert)).toFixed(1)} µs ` +
+      `(receiver and ${k} gRPC subscriber(s)), receiver alone ` +
+      `${median(baseline.map((x) => x.cpuPerAlert)).toFixed(1)} µs`,
   );
   row(
     `http_output path, ${k} subscriber(s), alerts/s each (${N} alerts)`,
@@ -194,6 +206,7 @@ async function cppRelayed(k, count) {
   return {
     each: perSecond(count, Math.max(...times)),
     relayCpu: cpu / 10 / Math.max(...times),
+    cpuPerAlert: cpu / count,
     subscribersCpu,
   };
 }
@@ -222,7 +235,8 @@ await cppRelayed(1, Math.min(N, 2000));
   console.log(
     `  C++ server, 10 subscribers: relay process CPU ` +
       `${Math.round(median(relayed.map((x) => x.relayCpu)))}%, subscribers' process ` +
-      `${Math.round(median(relayed.map((x) => x.subscribersCpu)))}% of a core`,
+      `${Math.round(median(relayed.map((x) => x.subscribersCpu)))}% of a core; relay CPU per alert ` +
+      `${median(relayed.map((x) => x.cpuPerAlert)).toFixed(1)} µs (gRPC source and 10 subscribers)`,
   );
   row(
     `C++ benchmark server, 10 subscribers, alerts/s each (${N} alerts)`,

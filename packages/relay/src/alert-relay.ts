@@ -1,22 +1,17 @@
 import { setMaxListeners } from "node:events";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
-import type { AlertSubscription } from "@falco-sdk/core";
+import { type AlertSubscription, ConfigurationError } from "@falco-sdk/core";
 import { EventHub } from "@falco-sdk/core/internal";
 import type { Http2Listener, RejectionListener } from "@falco-sdk/grpc-server";
-import { service as outputsService } from "@falco-sdk/proto/outputs";
-import { service as versionService } from "@falco-sdk/proto/version";
 import type { AlertStore } from "@falco-sdk/store";
 import { createLocalSubscription, type RelaySubscribeOptions } from "./local-subscription.js";
+import { DEFAULT_MIN_WRITE_INTERVAL_MS } from "./outputs-call.js";
 import { RelayClosedError } from "./relay-errors.js";
-import {
-  createRelayOutputsService,
-  createRelayVersionService,
-  type RelayCallContext,
-} from "./relay-grpc-services.js";
 import { listenRelay } from "./relay-listener.js";
 import type { AlertRelayOptions, RelayListenOptions, RelaySource } from "./relay-options.js";
+import { createRelayRequestHandler } from "./relay-request-handler.js";
 import type { RelayStats } from "./relay-stats.js";
 import type { RelayStatus } from "./relay-status.js";
+import type { RelayCallContext } from "./relay-version-service.js";
 import { StoreWriteThrough } from "./store-write-through.js";
 import { type SourceCounter, SubscriberRegistry } from "./subscriber-registry.js";
 import { UpstreamVersion } from "./upstream-version.js";
@@ -69,6 +64,16 @@ export interface AlertRelay extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+function checkedWriteInterval(ms: number | undefined): number {
+  if (ms === undefined) return DEFAULT_MIN_WRITE_INTERVAL_MS;
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw new ConfigurationError(
+      `minWriteIntervalMs must be a number of milliseconds >= 0 (0: answer every poll at once), got ${ms}`,
+    );
+  }
+  return ms;
+}
+
 /**
  * Creates a relay that reads every source, merges their alerts, and hands each
  * alert to every subscriber (gRPC `sub`/`get` callers and in-process
@@ -83,29 +88,13 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
   const closing = new AbortController();
   // Every open call listens to it (removed when the call ends): no listener limit.
   setMaxListeners(0, closing.signal);
-  const context: RelayCallContext = { registry, version, stopSignal: closing.signal };
-  const handler = connectNodeAdapter({
-    grpc: true,
-    grpcWeb: false,
-    connect: false,
-    // gRPC's default receive limit, as in Falco.
-    readMaxBytes: 4 * 1024 * 1024,
-    // Falco's server does not compress; gzip would cost more CPU than the alerts are worth.
-    acceptCompression: [],
-    routes(router) {
-      router.service(outputsService, createRelayOutputsService(context));
-      router.service(versionService, createRelayVersionService(context));
-    },
-    // Like gRPC's C core: an unknown method is UNIMPLEMENTED (connect-node would answer 404).
-    fallback(_request, response) {
-      response.writeHead(200, {
-        "content-type": "application/grpc",
-        "grpc-status": "12",
-        "grpc-message": "Method not found",
-      });
-      response.end();
-    },
-  });
+  const context: RelayCallContext = {
+    registry,
+    version,
+    stopSignal: closing.signal,
+    minWriteIntervalMs: checkedWriteInterval(options.minWriteIntervalMs),
+  };
+  const handler = createRelayRequestHandler(context);
   const listeners: Http2Listener[] = [];
   let rejectedRequests = 0;
   const onRejected: RejectionListener = (rejection) => {

@@ -77,6 +77,18 @@ export interface AlertRelayOptions {
    * @default 10
    */
   readonly storeBatchMs?: number;
+  /**
+   * Shortest time between two writes to one `sub` call. A client that polls again sooner
+   * after a write (the SDK client polls as soon as it has read one) is answered this long
+   * after that write, with every alert queued by then: under load each subscriber costs at
+   * most 1000 / minWriteIntervalMs writes a second (system calls, HTTP/2 frames, wake-ups of
+   * the client) instead of one per alert. A poll that comes later, or finds nothing queued,
+   * is answered at once, as Falco does. 0: every poll is answered at once (Falco's behaviour).
+   * With 2 (ms), the relay's benchmark measured about 10% less relay CPU per alert with 10
+   * subscribers under load, and about 1 ms more median latency.
+   * @default 0
+   */
+  readonly minWriteIntervalMs?: number;
 }
 
 /** A unix socket of the relay's gRPC server (plaintext, like Falco's default). */
