@@ -44,6 +44,18 @@ export type Segment =
       readonly to: bigint | undefined;
     };
 
+const BUCKET_WIDTHS_NS = BUCKET_WIDTHS_S.map((w) => BigInt(w) * 1_000_000_000n);
+
+/** The columns of a pending key: the width in seconds, then the bucket and the ids. */
+function row(key: string): (number | bigint)[] {
+  const parts = key.split(" ");
+  return [
+    Number(BigInt(parts[0] as string) / 1_000_000_000n),
+    BigInt(parts[1] as string),
+    ...parts.slice(2).map(Number),
+  ];
+}
+
 const floorDiv = (a: bigint, b: bigint): bigint => {
   const q = a / b;
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
@@ -109,8 +121,22 @@ export class BucketCounts {
   private readonly addTags: Database.Statement;
   private readonly dropAlerts: Database.Statement;
   private readonly dropTags: Database.Statement;
+  private readonly upsertAlerts: Database.Statement;
+  private readonly upsertTags: Database.Statement;
+  /** Counts of the batch being appended, by "level bucket priority rule hostname source". */
+  private readonly pending = new Map<string, number>();
+  /** The same with the tag first: "level bucket tag priority rule hostname source". */
+  private readonly pendingTags = new Map<string, number>();
 
   constructor(db: Database.Database) {
+    this.upsertAlerts = db.prepare(
+      `INSERT INTO alert_counts(level, bucket, priority, rule, hostname, source, n)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+    );
+    this.upsertTags = db.prepare(
+      `INSERT INTO tag_counts(level, bucket, tag, priority, rule, hostname, source, n)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+    );
     // sign is 1 for alerts appended, -1 for alerts removed; rows reaching 0 are deleted.
     this.addAlerts = db.prepare(
       `INSERT INTO alert_counts(level, bucket, priority, rule, hostname, source, n)
@@ -137,7 +163,43 @@ export class BucketCounts {
     );
   }
 
-  /** Counts the alerts with cursors first..last, just appended (inside the append transaction). */
+  /** Counts an alert of the batch being appended; `flush` writes the batch's counts. */
+  count(
+    timeNs: bigint,
+    priority: number,
+    rule: number,
+    hostname: number,
+    source: number,
+    tags: readonly number[],
+  ): void {
+    const dims = `${priority} ${rule} ${hostname} ${source}`;
+    for (const w of BUCKET_WIDTHS_NS) {
+      const bucket = floorDiv(timeNs, w);
+      const k = `${w} ${bucket} ${dims}`;
+      this.pending.set(k, (this.pending.get(k) ?? 0) + 1);
+      for (const tag of tags) {
+        const t = `${w} ${bucket} ${tag} ${dims}`;
+        this.pendingTags.set(t, (this.pendingTags.get(t) ?? 0) + 1);
+      }
+    }
+  }
+
+  /** Writes the counts of the batch (inside the append transaction); `discard` on a rollback. */
+  flush(): void {
+    try {
+      for (const [k, n] of this.pending) this.upsertAlerts.run(...row(k), n);
+      for (const [k, n] of this.pendingTags) this.upsertTags.run(...row(k), n);
+    } finally {
+      this.discard();
+    }
+  }
+
+  discard(): void {
+    this.pending.clear();
+    this.pendingTags.clear();
+  }
+
+  /** Counts the alerts with cursors first..last, already stored (a schema upgrade). */
   added(first: number, last: number): void {
     for (const w of BUCKET_WIDTHS_S) {
       const p = { w, wns: w * 1e9, first, last, sign: 1 };
