@@ -103,25 +103,24 @@ export class AlertStore {
     try {
       this.db.transaction(() => {
         for (const alert of alerts) {
-          const priority = priorityIndex(alert.priority);
-          const rule = this.dict.idOf("rule", alert.rule);
-          const hostname = this.dict.idOf("hostname", alert.hostname);
-          const source = this.dict.idOf("source", alert.source);
           const seq = Number(
-            this.insertAlert.run(alert.timeNs, priority, rule, hostname, source).lastInsertRowid,
+            this.insertAlert.run(
+              alert.timeNs,
+              priorityIndex(alert.priority),
+              this.dict.idOf("rule", alert.rule),
+              this.dict.idOf("hostname", alert.hostname),
+              this.dict.idOf("source", alert.source),
+            ).lastInsertRowid,
           );
           this.insertJson.run(seq, formatAlertJson(alert));
-          const tags = [...new Set(alert.tags.map((tag) => this.dict.idOf("tag", tag)))];
-          for (const tag of tags) this.insertTag.run(tag, seq);
-          this.counts.count(alert.timeNs, priority, rule, hostname, source, tags);
+          for (const tag of alert.tags) this.insertTag.run(this.dict.idOf("tag", tag), seq);
           this.insertText.run(seq, alert.output);
           if (first === 0) first = seq;
           last = seq;
         }
-        this.counts.flush();
+        this.counts.added(first, last);
       })();
     } catch (cause) {
-      this.counts.discard();
       this.dict.forget(dictBefore);
       const code = (cause as { code?: string }).code;
       if (code === "SQLITE_FULL") {

@@ -33,12 +33,21 @@ export class SegmentCounts {
   /** Counts by tag id. */
   tags(segment: Segment, filter: StoreFilter | undefined): [number, number][] {
     const w = this.where(segment, filter);
-    const sql =
-      segment.kind === "raw"
-        ? `SELECT t.tag, count(*) FROM alerts a CROSS JOIN alert_tags t ON t.seq = a.seq
-           WHERE ${w.sql} GROUP BY t.tag`
-        : `SELECT a.tag, sum(a.n) FROM tag_counts a WHERE ${w.sql} GROUP BY 1`;
-    return this.statement(sql).all(...w.params) as [number, number][];
+    if (segment.kind === "raw") {
+      const sql = `SELECT t.tag, count(*) FROM alerts a CROSS JOIN alert_tags t ON t.seq = a.seq
+        WHERE ${w.sql} GROUP BY t.tag`;
+      return this.statement(sql).all(...w.params) as [number, number][];
+    }
+    const sql = `SELECT a.tagset, sum(a.n) FROM alert_counts a WHERE ${w.sql} GROUP BY 1`;
+    const sums = new Map<number, number>();
+    for (const [tagset, n] of this.statement(sql).all(...w.params) as [string, number][]) {
+      if (tagset === "") continue;
+      for (const tag of tagset.split(",")) {
+        const id = Number(tag);
+        sums.set(id, (sums.get(id) ?? 0) + n);
+      }
+    }
+    return [...sums];
   }
 
   /** Counts by priority index. */
