@@ -57,4 +57,8 @@ const rss = Math.round(process.memoryUsage().rss / 1048576);
 console.log(
   `  rss       ${rss} MB with ${fmt(store.stats().count)} alerts stored, after the queries and the read (target <= 256 MB: ${rss <= 256 ? "met" : "NOT met"})`,
 );
+const countRows = store.db.prepare("SELECT count(*) FROM alert_counts").pluck().get();
+console.log(
+  `  counts    ${fmt(countRows)} bucket-count rows (per hour and per 5 minutes) for ${fmt(store.stats().count)} alerts`,
+);
 store.close();
