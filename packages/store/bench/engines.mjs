@@ -94,7 +94,7 @@ async function duckdb(dir) {
   let cpuUs = 0;
   let seq = 0;
   for (const batch of batches()) {
-    const c = process.cpuUsage();
+    const cpu0 = process.cpuUsage();
     const t = performance.now();
     const appender = await c.createAppender("alerts");
     for (const a of batch) {
@@ -110,7 +110,7 @@ async function duckdb(dir) {
     }
     appender.closeSync(); // commits the batch (durable: DuckDB's WAL is synced at commit)
     ms += performance.now() - t;
-    cpuUs += cpuOf(process.cpuUsage(c)); // every thread of the process
+    cpuUs += cpuOf(process.cpuUsage(cpu0)); // every thread of the process
   }
   const since = BigInt(Date.now() - 86_400_000) * 1_000_000n;
   const rows = async (sql) => (await c.run(sql)).getRows();
