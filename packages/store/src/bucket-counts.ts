@@ -12,9 +12,9 @@ export const BUCKET_WIDTHS_S = [3600, 300] as const;
  * Counts of alerts per time bucket and (priority, rule, hostname, source, tag set): kept in the
  * transaction of every append and every retention removal, so they always equal a count over
  * `alerts`. `level` is the bucket width in seconds, `bucket` the event time divided by it
- * (rounded down), `tagset` the alert's tag ids in the order of the index by cursor (tag order), comma-separated ('' for none): in Falco a
- * rule's alerts share one tag set, so it adds few rows, and the tag facet sums a row into each
- * of its tags.
+ * (rounded down), `tagset` the alert's tag ids comma-separated ('' for none), in the order of
+ * `alert_tags_by_seq` (tag order): in Falco a rule's alerts share one tag set, so it adds few
+ * rows, and the tag facet sums a row into each of its tags.
  */
 export const COUNTS_SCHEMA_SQL = `
 CREATE TABLE alert_counts(
