@@ -16,6 +16,7 @@ const count = Number(
   process.env.BENCH_ALERTS ?? (process.env.BENCH_QUICK === "1" ? 20_000 : 1_000_000),
 );
 const engine = process.argv[2];
+const cpuOf = (c) => c.user + c.system;
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
 
 function* batches() {
@@ -34,14 +35,18 @@ async function sqlite(dir) {
   const { openAlertStore } = await import("../dist/index.js");
   const store = openAlertStore({ directory: dir });
   let ms = 0;
+  let cpuUs = 0;
   for (const batch of batches()) {
+    const c = process.cpuUsage();
     const t = performance.now();
     store.append(batch);
     ms += performance.now() - t;
+    cpuUs += cpuOf(process.cpuUsage(c));
   }
   const since = new Date(Date.now() - 86_400_000);
   const q = [];
   const f = [];
+  const fs = [];
   const r = [];
   for (let i = 0; i < 20; i++) {
     const filter = { hostname: [`node-${i}`] };
@@ -51,6 +56,12 @@ async function sqlite(dir) {
     t = performance.now();
     store.facets({ since, filter });
     f.push(performance.now() - t);
+    // The same without the store's bucket counts: a scan, as DuckDB does.
+    store.queries.useCounts = false;
+    t = performance.now();
+    store.facets({ since, filter });
+    fs.push(performance.now() - t);
+    store.queries.useCounts = true;
     t = performance.now();
     let n = 0;
     for await (const _ of store.read({
@@ -65,8 +76,10 @@ async function sqlite(dir) {
   store.close();
   return {
     ingestPerS: Math.round((count / ms) * 1000),
+    cpuUsPerAlert: cpuUs / count,
     query: p95(q),
     facets: p95(f),
+    facetsScan: p95(fs),
     readPage: p95(r),
   };
 }
@@ -78,8 +91,10 @@ async function duckdb(dir) {
   await c.run(`CREATE TABLE alerts(seq BIGINT, time_ns BIGINT, priority UTINYINT, rule VARCHAR,
     hostname VARCHAR, source VARCHAR, tags VARCHAR[], json VARCHAR)`);
   let ms = 0;
+  let cpuUs = 0;
   let seq = 0;
   for (const batch of batches()) {
+    const cpu0 = process.cpuUsage();
     const t = performance.now();
     const appender = await c.createAppender("alerts");
     for (const a of batch) {
@@ -95,6 +110,7 @@ async function duckdb(dir) {
     }
     appender.closeSync(); // commits the batch (durable: DuckDB's WAL is synced at commit)
     ms += performance.now() - t;
+    cpuUs += cpuOf(process.cpuUsage(cpu0)); // every thread of the process
   }
   const since = BigInt(Date.now() - 86_400_000) * 1_000_000n;
   const rows = async (sql) => (await c.run(sql)).getRows();
@@ -123,6 +139,7 @@ async function duckdb(dir) {
   }
   return {
     ingestPerS: Math.round((count / ms) * 1000),
+    cpuUsPerAlert: cpuUs / count,
     query: p95(q),
     facets: p95(f),
     readPage: p95(r),
@@ -144,7 +161,9 @@ if (engine) {
   console.log(
     `engines: ${count.toLocaleString("en")} alerts, batches of 500, 20 rounds (p95 in ms)`,
   );
-  console.log("engine    ingest/s   newest-100  facets  read-1000  rss MB  disk B/alert");
+  console.log(
+    "engine    ingest/s  cpu µs/alert  newest-100  facets  facets-scan  read-1000  rss MB  disk B/alert",
+  );
   for (const name of ["sqlite", "duckdb"]) {
     const dir = mkdtempSync(join(tmpdir(), `falco-engines-${name}-`));
     try {
@@ -153,7 +172,7 @@ if (engine) {
       });
       const x = JSON.parse(out);
       console.log(
-        `${name.padEnd(9)} ${String(x.ingestPerS).padStart(8)}   ${x.query.toFixed(1).padStart(10)}  ${x.facets.toFixed(1).padStart(6)}  ${x.readPage.toFixed(1).padStart(9)}  ${String(x.rssMB).padStart(6)}  ${String(x.diskPerAlert).padStart(12)}`,
+        `${name.padEnd(9)} ${String(x.ingestPerS).padStart(8)}  ${x.cpuUsPerAlert.toFixed(1).padStart(12)}  ${x.query.toFixed(1).padStart(10)}  ${x.facets.toFixed(1).padStart(6)}  ${(x.facetsScan ?? x.facets).toFixed(1).padStart(11)}  ${x.readPage.toFixed(1).padStart(9)}  ${String(x.rssMB).padStart(6)}  ${String(x.diskPerAlert).padStart(12)}`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { type Alert, formatAlertJson } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
+import { BucketCounts } from "./bucket-counts.js";
 import { Dictionary } from "./dictionary.js";
 import { classify, databasePath, openDatabase } from "./open-database.js";
 import { Retention, type RetentionLimits } from "./retention.js";
@@ -50,6 +51,7 @@ export class AlertStore {
   private readonly insertJson: Database.Statement;
   private readonly insertTag: Database.Statement;
   private readonly insertText: Database.Statement;
+  private readonly counts: BucketCounts;
   private readonly counter: Database.Statement;
   private readonly maxDictId: Database.Statement;
   private readonly readers = new Set<StoreReader>();
@@ -68,6 +70,7 @@ export class AlertStore {
     this.insertJson = this.db.prepare("INSERT INTO alert_json(seq, json) VALUES (?, ?)");
     this.insertTag = this.db.prepare("INSERT OR IGNORE INTO alert_tags(tag, seq) VALUES (?, ?)");
     this.insertText = this.db.prepare("INSERT INTO alert_text(rowid, output) VALUES (?, ?)");
+    this.counts = new BucketCounts(this.db);
     this.counter = this.db.prepare("SELECT value FROM counters WHERE name = ?").pluck();
     this.maxDictId = this.db.prepare("SELECT coalesce(max(id), 0) FROM dict").pluck();
     this.checkIntervalMs = options.checkIntervalMs ?? 1000;
@@ -116,6 +119,7 @@ export class AlertStore {
           if (first === 0) first = seq;
           last = seq;
         }
+        this.counts.added(first, last);
       })();
     } catch (cause) {
       this.dict.forget(dictBefore);

@@ -1,7 +1,8 @@
 import { closeSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
-import { SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT } from "./schema.js";
+import { BucketCounts, COUNTS_SCHEMA_SQL } from "./bucket-counts.js";
+import { SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT, UPGRADABLE_SCHEMAS } from "./schema.js";
 import { StoreAccessError, StoreCorruptError, StoreForeignError } from "./store-errors.js";
 
 const SQLITE_MAGIC = "SQLite format 3\0";
@@ -32,10 +33,11 @@ export function openDatabase(directory: string, durable: boolean): Database.Data
   try {
     // Read what the file is before anything writes to it: a database of another program is
     // refused untouched (even the journal mode is a write).
-    const isNew = checkSchema(db, path);
+    const schema = checkSchema(db, path);
     db.pragma("journal_mode = WAL");
     db.pragma(`synchronous = ${durable ? "FULL" : "NORMAL"}`);
-    if (isNew) createSchema(db);
+    if (schema === 0) createSchema(db);
+    else if (schema !== SCHEMA_VERSION) upgradeSchema(db);
     return db;
   } catch (cause) {
     db.close();
@@ -88,6 +90,7 @@ function checkHeader(path: string): void {
 function createSchema(db: Database.Database): void {
   db.transaction(() => {
     db.exec(SCHEMA_SQL);
+    db.exec(COUNTS_SCHEMA_SQL);
     const put = db.prepare("INSERT INTO store_meta(key, value) VALUES (?, ?)");
     put.run("format", STORE_FORMAT);
     put.run("schema", String(SCHEMA_VERSION));
@@ -95,13 +98,25 @@ function createSchema(db: Database.Database): void {
   })();
 }
 
-/** True for an empty database (a new store); throws for anything but a store of this schema. */
-function checkSchema(db: Database.Database, path: string): boolean {
+/** Schema 1 to 2, in one transaction: the bucket counts, filled from the alerts kept. */
+function upgradeSchema(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(COUNTS_SCHEMA_SQL);
+    new BucketCounts(db).added(0, Number.MAX_SAFE_INTEGER);
+    db.prepare("UPDATE store_meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
+  })();
+}
+
+/**
+ * The schema of the store (0 for an empty database: a new store); throws for anything but a
+ * store of this schema or of one it upgrades.
+ */
+function checkSchema(db: Database.Database, path: string): number {
   const tables = db
     .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
     .pluck()
     .all() as string[];
-  if (tables.length === 0) return true;
+  if (tables.length === 0) return 0;
   const format = tables.includes("store_meta")
     ? (db.prepare("SELECT value FROM store_meta WHERE key = 'format'").pluck().get() as
         | string
@@ -116,13 +131,13 @@ function checkSchema(db: Database.Database, path: string): boolean {
   const schema = Number(
     db.prepare("SELECT value FROM store_meta WHERE key = 'schema'").pluck().get(),
   );
-  if (schema !== SCHEMA_VERSION) {
+  if (schema !== SCHEMA_VERSION && !UPGRADABLE_SCHEMAS.includes(schema)) {
     throw new StoreForeignError(
       `${path} is a falco-sdk store of schema ${schema}; this version reads schema ${SCHEMA_VERSION}. ` +
         "Open it with the version of @falco-sdk/store that wrote it, or choose another directory.",
     );
   }
-  return false;
+  return schema;
 }
 
 /** The store's error for a failure SQLite or the file system reported. */

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { BucketCounts } from "./bucket-counts.js";
 
 /** What retention keeps; each undefined limit is no limit. */
 export interface RetentionLimits {
@@ -31,7 +32,9 @@ export class Retention {
     const deleteJson = db.prepare("DELETE FROM alert_json WHERE seq <= ?");
     const deleteAlerts = db.prepare("DELETE FROM alerts WHERE seq <= ?");
     const count = db.prepare("UPDATE counters SET value = value + ? WHERE name = 'removed'");
+    const counts = new BucketCounts(db);
     this.removeUpTo = db.transaction((seq: number) => {
+      counts.removing(0, seq);
       deleteTags.run(seq);
       deleteText.run(seq);
       deleteJson.run(seq);

@@ -1,7 +1,9 @@
 /** The value of `format` in `store_meta` that marks a falco-sdk store. */
 export const STORE_FORMAT = "falco-sdk-store";
-/** The schema this code writes and reads. */
-export const SCHEMA_VERSION = 1;
+/** The schema this code writes and reads (2: bucket counts, see bucket-counts.ts). */
+export const SCHEMA_VERSION = 2;
+/** Older schemas this code upgrades when it opens them (1 -> 2 adds and fills the bucket counts). */
+export const UPGRADABLE_SCHEMAS: readonly number[] = [1];
 
 /** Kinds of string kept once in `dict` and referred to by id. */
 export const DictKind = { rule: 1, hostname: 2, source: 3, tag: 4 } as const;

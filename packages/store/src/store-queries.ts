@@ -1,6 +1,8 @@
 import { PRIORITIES, type Priority } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
+import { countsAnswer, decompose, type Segment } from "./bucket-counts.js";
 import type { Dictionary } from "./dictionary.js";
+import { SegmentCounts } from "./segment-counts.js";
 import { fieldPath, filterCondition, type StoreFilter } from "./store-filter.js";
 import type { StoredAlert } from "./stored-alert.js";
 import { storedAlertFromRow } from "./stored-alert-row.js";
@@ -79,10 +81,16 @@ const toNs = (t: TimeBound | undefined): bigint | undefined =>
 
 /** The read-only queries of a store (`query`, `facets`, `histogram`). */
 export class StoreQueries {
+  /** False: `facets` and `histogram` count every alert, never the bucket counts (benchmarks, tests). */
+  useCounts = true;
+  private readonly counts: SegmentCounts;
+
   constructor(
     private readonly db: Database.Database,
     private readonly dict: Dictionary,
-  ) {}
+  ) {
+    this.counts = new SegmentCounts(db, (kind, value) => dict.lookup(kind, value));
+  }
 
   query(options: QueryOptions = {}): QueryPage {
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1000);
@@ -107,26 +115,25 @@ export class StoreQueries {
   facets(options: FacetOptions = {}): Facets {
     const limit = Math.max(Math.trunc(options.limit ?? 20), 1);
     const where = this.where(options);
-    const cube = this.db
-      .prepare(
-        `SELECT a.priority, a.rule, a.hostname, a.source, count(*) AS n FROM alerts a
-         WHERE ${where.sql} GROUP BY 1, 2, 3, 4`,
-      )
-      .raw()
-      .all(...where.params) as [number, number, number, number, number][];
     const sums = [
       new Map<number, number>(),
       new Map<number, number>(),
       new Map<number, number>(),
       new Map<number, number>(),
     ];
+    const tagSums = new Map<number, number>();
     let total = 0;
-    for (const row of cube) {
-      const n = row[4];
-      total += n;
-      for (let i = 0; i < 4; i++) {
-        const m = sums[i] as Map<number, number>;
-        m.set(row[i] as number, (m.get(row[i] as number) ?? 0) + n);
+    for (const segment of this.segments(options)) {
+      for (const row of this.counts.cube(segment, options.filter)) {
+        const n = row[4];
+        total += n;
+        for (let i = 0; i < 4; i++) {
+          const m = sums[i] as Map<number, number>;
+          m.set(row[i] as number, (m.get(row[i] as number) ?? 0) + n);
+        }
+      }
+      for (const [tag, n] of this.counts.tags(segment, options.filter)) {
+        tagSums.set(tag, (tagSums.get(tag) ?? 0) + n);
       }
     }
     const named = (m: Map<number, number>, name: (id: number) => string): FacetCount[] =>
@@ -135,13 +142,6 @@ export class StoreQueries {
         limit,
       );
     const id = (i: number) => this.dict.valueOf(i);
-    const tags = this.db
-      .prepare(
-        `SELECT t.tag, count(*) FROM alerts a CROSS JOIN alert_tags t ON t.seq = a.seq
-         WHERE ${where.sql} GROUP BY t.tag ORDER BY 2 DESC LIMIT ?`,
-      )
-      .raw()
-      .all(...where.params, limit) as [number, number][];
     const fields: Record<string, FacetCount[]> = {};
     for (const field of options.fields ?? []) {
       const rows = this.db
@@ -162,18 +162,21 @@ export class StoreQueries {
       rule: named(sums[1] as Map<number, number>, id),
       hostname: named(sums[2] as Map<number, number>, id),
       source: named(sums[3] as Map<number, number>, id),
-      tag: tags.map(([t, count]) => ({ value: id(t), count })),
+      tag: named(tagSums, id),
       fields,
     };
   }
 
   histogram(options: HistogramOptions = {}): Histogram {
     const where = this.where(options);
-    const bounds = this.db
-      .prepare(`SELECT min(a.time_ns), max(a.time_ns) FROM alerts a WHERE ${where.sql}`)
-      .raw()
-      .safeIntegers()
-      .get(...where.params) as [bigint | null, bigint | null];
+    const fast = this.useCounts && countsAnswer(options.filter);
+    const bounds = fast
+      ? this.counts.timeBounds(toNs(options.since), toNs(options.until), options.filter)
+      : (this.db
+          .prepare(`SELECT min(a.time_ns), max(a.time_ns) FROM alerts a WHERE ${where.sql}`)
+          .raw()
+          .safeIntegers()
+          .get(...where.params) as [bigint | null, bigint | null]);
     const from = toNs(options.since) ?? bounds[0];
     const to = toNs(options.until) ?? (bounds[1] === null ? null : bounds[1] + 1n);
     if (from === null || to === null || to <= from)
@@ -181,13 +184,6 @@ export class StoreQueries {
     const spanMs = Number((to - from) / 1_000_000n);
     const bucketMs = Math.max(Math.trunc(options.bucketMs ?? Math.ceil(spanMs / 60)), 1000);
     const bucketNs = BigInt(bucketMs) * 1_000_000n;
-    const rows = this.db
-      .prepare(
-        `SELECT (a.time_ns - ?) / ? AS b, a.priority, count(*) FROM alerts a
-         WHERE ${where.sql} GROUP BY 1, 2 ORDER BY 1`,
-      )
-      .raw()
-      .all(from, bucketNs, ...where.params) as [number, number, number][];
     const buckets: HistogramBucket[] = [];
     const count = Math.ceil(spanMs / bucketMs);
     for (let i = 0; i < count; i++) {
@@ -196,12 +192,47 @@ export class StoreQueries {
         counts: {},
       });
     }
-    for (const [b, priority, n] of rows) {
+    const put = (b: number, priority: number, n: number) => {
       const bucket = buckets[b];
       const name = PRIORITIES[priority];
-      if (bucket && name) (bucket.counts as Record<string, number>)[name] = n;
+      if (bucket && name && n > 0) {
+        const counts = bucket.counts as Record<string, number>;
+        counts[name] = (counts[name] ?? 0) + n;
+      }
+    };
+    if (fast) {
+      // Each bucket from the bucket counts, its edges from the alerts.
+      const since = toNs(options.since);
+      const until = toNs(options.until);
+      for (let i = 0; i < count; i++) {
+        const start = from + BigInt(i) * bucketNs;
+        const lo = since !== undefined && since > start ? since : start;
+        const hi = until !== undefined && until < start + bucketNs ? until : start + bucketNs;
+        for (const segment of decompose(lo, hi)) {
+          for (const [priority, n] of this.counts.priorities(segment, options.filter)) {
+            put(i, priority, n);
+          }
+        }
+      }
+      return { bucketMs, buckets };
     }
+    const rows = this.db
+      .prepare(
+        `SELECT (a.time_ns - ?) / ? AS b, a.priority, count(*) FROM alerts a
+         WHERE ${where.sql} GROUP BY 1, 2 ORDER BY 1`,
+      )
+      .raw()
+      .all(from, bucketNs, ...where.params) as [number, number, number][];
+    for (const [b, priority, n] of rows) put(b, priority, n);
     return { bucketMs, buckets };
+  }
+
+  /** The range of `options` as segments: bucket counts and raw edges when they answer its filter. */
+  private segments(options: TimeRangeOptions): Segment[] {
+    const lo = toNs(options.since);
+    const hi = toNs(options.until);
+    if (this.useCounts && countsAnswer(options.filter)) return decompose(lo, hi);
+    return lo !== undefined && hi !== undefined && lo >= hi ? [] : [{ kind: "raw", lo, hi }];
   }
 
   private where(options: TimeRangeOptions): { sql: string; params: unknown[] } {

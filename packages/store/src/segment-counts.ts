@@ -1,0 +1,122 @@
+import type Database from "better-sqlite3";
+import { BUCKET_WIDTHS_S, type Segment, segmentCondition } from "./bucket-counts.js";
+import { type DictLookup, filterCondition, type StoreFilter } from "./store-filter.js";
+
+/** A count by (priority, rule, hostname, source): the ids and the count. */
+export type CubeRow = [number, number, number, number, number];
+
+/**
+ * Counts over one segment of a time range (see `decompose`): a raw segment counts the alerts
+ * themselves, a bucket segment sums the bucket counts, under the same filter (whose SQL is over
+ * columns both have). Bucket segments take only filters `countsAnswer` accepts.
+ */
+export class SegmentCounts {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly lookup: DictLookup,
+  ) {}
+
+  /** Counts by priority, rule, hostname and source. */
+  cube(segment: Segment, filter: StoreFilter | undefined): CubeRow[] {
+    const w = this.where(segment, filter);
+    const sql =
+      segment.kind === "raw"
+        ? `SELECT a.priority, a.rule, a.hostname, a.source, count(*) FROM alerts a
+           WHERE ${w.sql} GROUP BY 1, 2, 3, 4`
+        : `SELECT a.priority, a.rule, a.hostname, a.source, sum(a.n) FROM alert_counts a
+           WHERE ${w.sql} GROUP BY 1, 2, 3, 4`;
+    return this.statement(sql).all(...w.params) as CubeRow[];
+  }
+
+  /** Counts by tag id. */
+  tags(segment: Segment, filter: StoreFilter | undefined): [number, number][] {
+    const w = this.where(segment, filter);
+    if (segment.kind === "raw") {
+      const sql = `SELECT t.tag, count(*) FROM alerts a CROSS JOIN alert_tags t ON t.seq = a.seq
+        WHERE ${w.sql} GROUP BY t.tag`;
+      return this.statement(sql).all(...w.params) as [number, number][];
+    }
+    const sql = `SELECT a.tagset, sum(a.n) FROM alert_counts a WHERE ${w.sql} GROUP BY 1`;
+    const sums = new Map<number, number>();
+    for (const [tagset, n] of this.statement(sql).all(...w.params) as [string, number][]) {
+      if (tagset === "") continue;
+      for (const tag of tagset.split(",")) {
+        const id = Number(tag);
+        sums.set(id, (sums.get(id) ?? 0) + n);
+      }
+    }
+    return [...sums];
+  }
+
+  /** Counts by priority index. */
+  priorities(segment: Segment, filter: StoreFilter | undefined): [number, number][] {
+    const w = this.where(segment, filter);
+    const sql =
+      segment.kind === "raw"
+        ? `SELECT a.priority, count(*) FROM alerts a WHERE ${w.sql} GROUP BY 1`
+        : `SELECT a.priority, sum(a.n) FROM alert_counts a WHERE ${w.sql} GROUP BY 1`;
+    return this.statement(sql).all(...w.params) as [number, number][];
+  }
+
+  /**
+   * The event times of the first and last alert that match the filter in [since, until): the
+   * first and last 5-minute bucket with a count, then the alerts of that bucket only.
+   */
+  timeBounds(
+    since: bigint | undefined,
+    until: bigint | undefined,
+    filter: StoreFilter | undefined,
+  ): [bigint | null, bigint | null] {
+    const widthS = BUCKET_WIDTHS_S[BUCKET_WIDTHS_S.length - 1] as number;
+    const w = BigInt(widthS) * 1_000_000_000n;
+    const edge = (last: boolean): bigint | null => {
+      const c = filterCondition(filter, this.lookup);
+      const row = this.statement(
+        `SELECT a.bucket FROM alert_counts a WHERE a.level = ? AND ${c.sql}
+         ORDER BY a.level ${last ? "DESC" : ""}, a.bucket ${last ? "DESC" : ""} LIMIT 1`,
+      )
+        .safeIntegers()
+        .get(widthS, ...c.params) as [bigint] | undefined;
+      if (row === undefined) return null;
+      const lo = row[0] * w;
+      const hi = lo + w;
+      const r = filterCondition(filter, this.lookup, {
+        sinceNs: since !== undefined && since > lo ? since : lo,
+        untilNs: until !== undefined && until < hi ? until : hi,
+      });
+      const time = this.statement(
+        `SELECT ${last ? "max" : "min"}(a.time_ns) FROM alerts a WHERE ${r.sql}`,
+      )
+        .safeIntegers()
+        .get(...r.params) as [bigint | null];
+      return time[0];
+    };
+    return [since ?? edge(false), until ?? edge(true)];
+  }
+
+  private where(
+    segment: Segment,
+    filter: StoreFilter | undefined,
+  ): { sql: string; params: unknown[] } {
+    if (segment.kind === "raw") {
+      const c = filterCondition(filter, this.lookup, { sinceNs: segment.lo, untilNs: segment.hi });
+      return { sql: c.sql, params: [...c.params] };
+    }
+    const s = segmentCondition(segment);
+    const c = filterCondition(filter, this.lookup);
+    return { sql: `${s.sql} AND ${c.sql}`, params: [...s.params, ...c.params] };
+  }
+
+  /** A prepared statement, kept for the next query of the same shape (a bounded number of them). */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      if (this.statements.size >= 256) this.statements.clear();
+      statement = this.db.prepare(sql).raw();
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
