@@ -66,7 +66,8 @@ export const EXIT_STATUSES: readonly ExitStatusRow[] = [
     meaning:
       "could not connect or bad settings: socket missing, permission denied, TLS, not a Falco " +
       "server, malformed endpoint, TCP without `--cert`/`--key`, unreadable or mismatched " +
-      "certificate file, `metrics` address taken, socket path in use by another server",
+      "certificate file, `metrics` address taken, socket path in use by another server, " +
+      "unusable `--store` directory (not writable, full, damaged, not a store)",
   },
   {
     status: EXIT.interrupted,
@@ -140,6 +141,14 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "nats-connection": EXIT.connect,
   "nats-stream": EXIT.connect,
   "nats-max-payload": EXIT.error,
+  // relay --store: an unusable directory at start (bad settings, like an unreadable
+  // certificate); while running, a failed append is reported and the relay goes on.
+  "store-corrupt": EXIT.connect,
+  "store-foreign": EXIT.connect,
+  "store-access": EXIT.connect,
+  "store-full": EXIT.connect,
+  "store-closed": EXIT.error,
+  "relay-store": EXIT.error,
 };
 
 /**
