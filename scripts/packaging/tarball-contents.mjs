@@ -23,7 +23,7 @@ export const LAYERS = {
   "@falco-sdk/nats": ["@falco-sdk/core"],
   "@falco-sdk/noise": ["@falco-sdk/core"],
   "@falco-sdk/store": ["@falco-sdk/core"],
-  "@falco-sdk/ui": ["@falco-sdk/core", "@falco-sdk/store"],
+  "@falco-sdk/ui": ["@falco-sdk/api", "@falco-sdk/core", "@falco-sdk/store"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
     "@falco-sdk/core",

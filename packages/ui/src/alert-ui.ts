@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createAlertApi } from "@falco-sdk/api";
 import type { AlertStore } from "@falco-sdk/store";
-import { type ApiHandler, createInterimApi, sendError } from "./interim-api.js";
 import { LoginTokens } from "./login-tokens.js";
 import { setSecurityHeaders } from "./security-headers.js";
 import { cookieValue, Sessions } from "./sessions.js";
@@ -20,8 +20,8 @@ export interface AlertUiOptions {
   readonly sessionTtlMs?: number;
   /** SSE heartbeat of the alert stream. @default 15000 */
   readonly heartbeatMs?: number;
-  /** The API's handler (e.g. `@falco-sdk/api`'s), called for `/api/*` once the session is checked. @default the built-in routes of the API contract */
-  readonly api?: ApiHandler;
+  /** More figures for `/api/v1/stats` (the embedding process's own, e.g. the relay's). @default none */
+  readonly extraStats?: () => Record<string, unknown>;
   /** The built page. @default the package's dist/web */
   readonly assetsDirectory?: string;
 }
@@ -34,6 +34,17 @@ export interface AlertUi {
   issueLoginToken(): string;
   /** Sessions open now. */
   readonly sessions: number;
+  /** Ends every open alert stream (the store stays open). */
+  close(): void;
+}
+
+/** An error answer in the API's shape: `{"error":{"code","message"}}`. */
+function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+  });
+  res.end(JSON.stringify({ error: { code, message } }));
 }
 
 const MAX_LOGIN_BODY = 1024;
@@ -73,10 +84,15 @@ export function createAlertUi(options: AlertUiOptions): AlertUi {
   const sessionTtlMs = options.sessionTtlMs ?? 43_200_000;
   const sessions = new Sessions(sessionTtlMs);
   const assets = loadStaticAssets(options.assetsDirectory ?? defaultAssetsDirectory());
-  const api = options.api ?? createInterimApi(options.store, options.heartbeatMs);
   const cookieName = tls ? "__Host-falco-ui" : "falco-ui";
   const cookieAttributes = `Path=/; HttpOnly; SameSite=Strict${tls ? "; Secure" : ""}`;
   const session = (req: IncomingMessage) => cookieValue(req.headers.cookie, cookieName);
+  const api = createAlertApi({
+    store: options.store,
+    authorize: (req) => sessions.valid(session(req)),
+    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+    ...(options.extraStats && { extraStats: options.extraStats }),
+  });
 
   const sendAsset = (req: IncomingMessage, res: ServerResponse, path: string) => {
     const asset = assets.get(path);
@@ -149,7 +165,8 @@ export function createAlertUi(options: AlertUiOptions): AlertUi {
           "unauthorized",
           "no session: open the login link that `falco-alerts ui` printed",
         );
-      return api(req, res);
+      api(req, res);
+      return;
     }
     if (path === "/" || path === "/index.html") {
       if (!read) return sendError(res, 405, "method-not-allowed", `${method} is not allowed`);
@@ -176,5 +193,6 @@ export function createAlertUi(options: AlertUiOptions): AlertUi {
     get sessions() {
       return sessions.size;
     },
+    close: () => api.close(),
   };
 }

@@ -1,5 +1,4 @@
 export { type AlertUi, type AlertUiOptions, createAlertUi } from "./alert-ui.js";
-export type { ApiHandler } from "./interim-api.js";
 export { LOGIN_TOKENS_FILE } from "./login-tokens.js";
 export { CONTENT_SECURITY_POLICY } from "./security-headers.js";
 export {

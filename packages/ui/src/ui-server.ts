@@ -71,6 +71,7 @@ export async function createAlertUiServer(options: AlertUiServerOptions): Promis
     loginUrl: () => `${url}login#token=${ui.issueLoginToken()}`,
     close: () =>
       new Promise<void>((resolve) => {
+        ui.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
