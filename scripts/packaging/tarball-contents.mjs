@@ -39,6 +39,8 @@ export const LAYERS = {
     "@falco-sdk/nats",
     "@falco-sdk/noise",
     "@falco-sdk/relay",
+    "@falco-sdk/store",
+    "@falco-sdk/ui",
   ],
 };
 

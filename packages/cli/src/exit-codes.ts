@@ -148,6 +148,11 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "store-access": EXIT.connect,
   "store-full": EXIT.connect,
   "store-closed": EXIT.error,
+  // falco-alerts ui (its API, @falco-sdk/api): bad settings at start; a bad request parameter
+  // is answered 400, never thrown to the command.
+  "api-configuration": EXIT.connect,
+  "api-listen": EXIT.connect,
+  "bad-parameter": EXIT.error,
   "relay-store": EXIT.error,
 };
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createAlertApi } from "@falco-sdk/api";
+import { type AlertApiStats, createAlertApi } from "@falco-sdk/api";
 import type { AlertStore } from "@falco-sdk/store";
 import { LoginTokens } from "./login-tokens.js";
 import { setSecurityHeaders } from "./security-headers.js";
@@ -34,6 +34,8 @@ export interface AlertUi {
   issueLoginToken(): string;
   /** Sessions open now. */
   readonly sessions: number;
+  /** What the API counted: requests, streams, slow clients disconnected. */
+  apiStats(): AlertApiStats;
   /** Ends every open alert stream (the store stays open). */
   close(): void;
 }
@@ -193,6 +195,7 @@ export function createAlertUi(options: AlertUiOptions): AlertUi {
     get sessions() {
       return sessions.size;
     },
+    apiStats: () => api.stats(),
     close: () => api.close(),
   };
 }
