@@ -77,12 +77,14 @@ const samples = [
 const hosts = ["node-a", "node-b", "node-c"];
 const directory = mkdtempSync(join(tmpdir(), "falco-ui-shot-"));
 const store = openAlertStore({ directory, durable: false });
-const start = Date.UTC(2026, 11, 5, 7, 0, 0);
+// Over the last day, denser in the last hours (the histogram shows the last day by default).
+const now = Date.now();
 const alerts = [];
 for (let i = 0; i < 240; i++) {
   const [rule, priority, text, tags, fields] = samples[(i * 7) % samples.length];
   const host = hosts[i % hosts.length];
-  const time = new Date(start + i * 15_000).toISOString().replace("Z", "123456Z");
+  const ago = Math.floor(86_000_000 * ((240 - i) / 240) ** 2.5);
+  const time = new Date(now - ago).toISOString().replace("Z", "123456Z");
   const outputFields = {
     ...fields,
     "proc.pid": 4_000_000_000_000 + i,

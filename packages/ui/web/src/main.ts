@@ -4,6 +4,7 @@ import { byId } from "./dom.js";
 import { FacetPanel } from "./facet-panel.js";
 import { LiveStream } from "./live-stream.js";
 import { type PageAlert, pageAlert, parseAlertsPage } from "./stored-alert.js";
+import { TimeHistogram } from "./time-histogram.js";
 import { apiFilters, formatSearch, parseSearch } from "./view-state.js";
 import { VirtualTable } from "./virtual-table.js";
 
@@ -40,6 +41,15 @@ const table = new VirtualTable(
 const facets = new FacetPanel((param, value, exclude) => {
   const params = new URLSearchParams(location.search);
   params.append(exclude ? `not.${param}` : param, value);
+  navigate(params);
+});
+
+const histogram = new TimeHistogram((since, until) => {
+  const params = new URLSearchParams(location.search);
+  params.delete("since");
+  params.delete("until");
+  if (since) params.set("since", since);
+  if (until) params.set("until", until);
   navigate(params);
 });
 
@@ -165,6 +175,7 @@ async function start(): Promise<void> {
     },
   });
   void facets.load(filters);
+  void histogram.load(filters);
 }
 
 function navigate(params: URLSearchParams): void {
@@ -223,6 +234,7 @@ setInterval(() => {
   if (!facetsStale || paused) return;
   facetsStale = false;
   void facets.load(apiFilters(location.search));
+  void histogram.load(apiFilters(location.search));
 }, 5000);
 
 void start();
