@@ -48,6 +48,8 @@ export class TimeHistogram {
 
   constructor(private readonly onRange: (since: string | null, until: string | null) => void) {
     this.brush.hidden = true;
+    this.root.setAttribute("role", "figure");
+    this.root.setAttribute("aria-label", "alerts over time by priority");
     this.root.append(this.label, this.bars, this.brush);
     this.bars.addEventListener("pointerdown", (e) => {
       this.dragFrom = e.clientX;
