@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { isLoopbackHost } from "@falco-sdk/api";
 import { ConfigurationError, hostForUrl } from "@falco-sdk/core";
 import { type AlertUiOptions, createAlertUi } from "./alert-ui.js";
 
@@ -24,11 +25,6 @@ export interface AlertUiServer {
   close(): Promise<void>;
 }
 
-/** Whether a listen address only accepts connections from this machine. */
-export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 /**
  * Serves the web UI. Without TLS it listens on loopback only: on any other address the page,
  * its login link and its session cookie would cross the network in clear.
@@ -36,7 +32,7 @@ export function isLoopback(host: string): boolean {
  */
 export async function createAlertUiServer(options: AlertUiServerOptions): Promise<AlertUiServer> {
   const host = options.host ?? "127.0.0.1";
-  if (!options.tls && !isLoopback(host)) {
+  if (!options.tls && !isLoopbackHost(host)) {
     throw new ConfigurationError(
       `the UI on ${host} would send the login link and session cookie in clear: give tls ` +
         "(a certificate and key) or listen on a loopback host such as 127.0.0.1",

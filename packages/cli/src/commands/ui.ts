@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { createAlertRelay } from "@falco-sdk/relay";
-import { createAlertUiServer, isLoopback } from "@falco-sdk/ui";
+import { createAlertUiServer, isLoopbackHost } from "@falco-sdk/ui";
 import { type Command, InvalidArgumentError } from "commander";
 import {
   type AlertInputs,
@@ -117,7 +117,7 @@ Examples:
               key: loadFile("--tls-key", flags.tlsKey),
             }
           : undefined;
-      if (!tls && !isLoopback(host)) {
+      if (!tls && !isLoopbackHost(host)) {
         throw new UsageError(
           `--listen ${host}:${port} is reachable from other machines: give --tls-cert and ` +
             "--tls-key (the login link and the session cookie must not cross the network in " +
