@@ -23,6 +23,8 @@ export const LAYERS = {
   "@falco-sdk/nats": ["@falco-sdk/core"],
   "@falco-sdk/noise": ["@falco-sdk/core"],
   "@falco-sdk/store": ["@falco-sdk/core"],
+  // The HTTP alert API serves a store (its client, @falco-sdk/api-client, must not need one).
+  "@falco-sdk/api": ["@falco-sdk/core", "@falco-sdk/store"],
   "@falco-sdk/ui": ["@falco-sdk/api", "@falco-sdk/core", "@falco-sdk/store"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
@@ -30,8 +32,10 @@ export const LAYERS = {
     "@falco-sdk/grpc-server",
     "@falco-sdk/http",
     "@falco-sdk/proto",
+    "@falco-sdk/store",
   ],
   "@falco-sdk/cli": [
+    "@falco-sdk/api",
     "@falco-sdk/client",
     "@falco-sdk/core",
     "@falco-sdk/http",

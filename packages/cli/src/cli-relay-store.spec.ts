@@ -159,13 +159,22 @@ describe("falco-alerts relay --from-nats", () => {
     const first = start(relayArgs);
     await first.waitFor("stdout", /serving Falco's gRPC API/);
     const tail1 = start(["tail", "-e", `unix://${socket}`, "--json", "-n", "20"]);
-    await post(urls[0]!, Array.from({ length: 10 }, (_, i) => falcoAlert("web-1", i)));
-    await post(urls[1]!, Array.from({ length: 10 }, (_, i) => falcoAlert("db-1", i)));
+    await post(
+      urls[0]!,
+      Array.from({ length: 10 }, (_, i) => falcoAlert("web-1", i)),
+    );
+    await post(
+      urls[1]!,
+      Array.from({ length: 10 }, (_, i) => falcoAlert("db-1", i)),
+    );
     expect((await tail1.done).code).toBe(0);
     await stop(first);
 
     // While the relay is down the fleet goes on; the durable keeps its place.
-    await post(urls[0]!, Array.from({ length: 5 }, (_, i) => falcoAlert("web-1", 10 + i)));
+    await post(
+      urls[0]!,
+      Array.from({ length: 5 }, (_, i) => falcoAlert("web-1", 10 + i)),
+    );
     const second = start(relayArgs);
     await second.waitFor("stdout", /serving Falco's gRPC API/);
     // The relay queues for its first subscriber: the tail gets the 5 stored during its start.

@@ -154,6 +154,11 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "api-listen": EXIT.connect,
   "bad-parameter": EXIT.error,
   "relay-store": EXIT.error,
+  // relay --serve-http (the CLI checks its flags first: these are the library's own words)
+  "api-configuration": EXIT.usage,
+  "api-listen": EXIT.error,
+  // only ever an HTTP 400 answer, never thrown to the CLI
+  "bad-parameter": EXIT.error,
 };
 
 /**

@@ -19,7 +19,11 @@ export interface FleetSourceFlags extends NatsFlags {
 }
 
 /** One line on stderr for the fleet events a relay operator needs to see. */
-function describeFleetEvent(name: string, event: FleetStatus, verbose: boolean): string | undefined {
+function describeFleetEvent(
+  name: string,
+  event: FleetStatus,
+  verbose: boolean,
+): string | undefined {
   switch (event.type) {
     case "connected":
       return verbose ? `--from-nats ${name}: reading (consumer ${event.consumer})` : undefined;

@@ -122,7 +122,11 @@ export function openStoreFromFlags(flags: StoreFlags): AlertStore | undefined {
 }
 
 /** One stderr line for a failed append of the relay's store. */
-export function storeFailureLine(directory: string, error: RelayStoreError, notStored: number): string {
+export function storeFailureLine(
+  directory: string,
+  error: RelayStoreError,
+  notStored: number,
+): string {
   const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
   const advice = STORE_ADVICE[error.storeCode] ?? "see the error above";
   return (

@@ -111,6 +111,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
           options.store,
           (source, alert) => registry.publish(source, alert),
           status,
+          options.storeBatchMs ?? 10,
         );
 
   for (const source of options.sources) {

@@ -66,6 +66,15 @@ export interface AlertRelayOptions {
    * @default none: alerts are held in memory only
    */
   readonly store?: AlertStore;
+  /**
+   * With a `store`: how long the first alert of a batch waits for others before the batch is
+   * appended (one transaction, one fsync with a durable store), and so the most a subscriber's
+   * alert is delayed by the store. 0 appends once per event-loop turn: alert by alert on Falco's
+   * http_output path (one alert per request). A burst of 2048 alerts, or a source that
+   * `acknowledgesOnNext`, is appended at once.
+   * @default 10
+   */
+  readonly storeBatchMs?: number;
 }
 
 /** A unix socket of the relay's gRPC server (plaintext, like Falco's default). */

@@ -9,13 +9,19 @@ import type { SourceCounter } from "./subscriber-registry.js";
 /** Shortest time between two `store-failed` events while appends keep failing. */
 const FAILURE_EVENT_INTERVAL_MS = 1000;
 
+/** Alerts in one append at most: a burst is appended without waiting for `storeBatchMs`. */
+export const MAX_STORE_BATCH = 2048;
+
 /** Hands an alert to the subscribers (the registry's fan-out). */
 export type Deliver = (source: SourceCounter, alert: Alert) => void;
 
 /**
- * The relay's write-through stage: alerts received in one turn of the event loop are appended
- * to the store in one batch (one transaction), then handed to the subscribers, in arrival
- * order. A failed append (full disk, read-only directory, damaged file, closed store) is
+ * The relay's write-through stage: alerts received within `batchMs` of the first one waiting
+ * (or {@link MAX_STORE_BATCH} of them, or as soon as a source waits for its alert to be stored)
+ * are appended to the store in one batch (one transaction), then handed to the subscribers, in
+ * arrival order. One append costs a transaction (and an fsync when the store is durable)
+ * whatever its size, and Falco's http_output posts one alert per request, each answer awaited:
+ * appending each event-loop turn would append alert by alert. A failed append (full disk, read-only directory, damaged file, closed store) is
  * counted and reported, the batch is still delivered, and the next batch is tried again:
  * storing resumes when the store takes appends again.
  */
@@ -25,7 +31,9 @@ export class StoreWriteThrough {
   readonly #status: EventHub<RelayStatus>;
   #alerts: Alert[] = [];
   #sources: SourceCounter[] = [];
-  #scheduled: NodeJS.Immediate | undefined;
+  readonly #batchMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   #waiters: (() => void)[] = [];
   #stored = 0;
   #notStored = 0;
@@ -35,29 +43,42 @@ export class StoreWriteThrough {
   #failing = false;
   #lastFailureEventAt = Number.NEGATIVE_INFINITY;
 
-  constructor(store: AlertStore, deliver: Deliver, status: EventHub<RelayStatus>) {
+  constructor(
+    store: AlertStore,
+    deliver: Deliver,
+    status: EventHub<RelayStatus>,
+    batchMs: number,
+  ) {
+    this.#batchMs = Math.max(0, batchMs);
     this.#store = store;
     this.#deliver = deliver;
     this.#status = status;
   }
 
-  /** Queues an alert for the next batch (appended at the end of this event-loop turn). */
+  /** Queues an alert for the next batch. */
   add(source: SourceCounter, alert: Alert): void {
     this.#alerts.push(alert);
     this.#sources.push(source);
-    this.#scheduled ??= setImmediate(this.flush);
+    if (this.#alerts.length >= MAX_STORE_BATCH || this.#batchMs === 0) this.#soon();
+    else this.#timer ??= setTimeout(this.flush, this.#batchMs);
   }
 
-  /** Resolves once the alerts added so far were appended (or failed) and delivered. */
+  /**
+   * Resolves once the alerts added so far were appended (or failed) and delivered: they are
+   * appended at the end of this event-loop turn, without waiting for `batchMs`.
+   */
   whenStored(): Promise<void> {
     if (this.#alerts.length === 0) return Promise.resolve();
+    this.#soon();
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   /** Appends and delivers what is queued, now. */
   readonly flush = (): void => {
-    if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
-    this.#scheduled = undefined;
+    clearTimeout(this.#timer);
+    if (this.#immediate !== undefined) clearImmediate(this.#immediate);
+    this.#timer = undefined;
+    this.#immediate = undefined;
     const alerts = this.#alerts;
     const sources = this.#sources;
     const waiters = this.#waiters;
@@ -68,6 +89,11 @@ export class StoreWriteThrough {
     for (let i = 0; i < alerts.length; i++) this.#deliver(sources[i]!, alerts[i]!);
     for (const wake of waiters) wake();
   };
+
+  /** At the end of this event-loop turn. */
+  #soon(): void {
+    this.#immediate ??= setImmediate(this.flush);
+  }
 
   stats(): RelayStoreStats {
     return {

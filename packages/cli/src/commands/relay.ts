@@ -27,6 +27,12 @@ import {
 } from "../relay-fleet-sources.js";
 import { finish, startRun } from "../run-command.js";
 import {
+  addServeHttpOptions,
+  type ServeHttpFlags,
+  serveHttpOptions,
+  startServeHttp,
+} from "../serve-http-flags.js";
+import {
   openStoreFromFlags,
   parseByteSize,
   parseRetention,
@@ -34,7 +40,7 @@ import {
   storeFailureLine,
 } from "../store-flags.js";
 
-interface RelayFlags extends InputFlags, StoreFlags, FleetSourceFlags {
+interface RelayFlags extends InputFlags, StoreFlags, FleetSourceFlags, ServeHttpFlags {
   serve?: string[];
   serveCert?: string;
   serveKey?: string;
@@ -160,6 +166,7 @@ export function registerRelay(program: Command): void {
       "--from-nats: where a new durable starts: all (default), now, an RFC 3339 time or 15m, 2h, 7d ago",
       parseSince,
     );
+  addServeHttpOptions(command);
   addInputOptions(command);
   addNatsOptions(command);
   command.addHelpText(
@@ -181,7 +188,12 @@ Examples:
       --serve-cert server.crt --serve-key server.key --serve-ca ca.crt
   # One store for a fleet: every host runs falco-alerts forward --to nats://nats:4222
   $ falco-alerts relay --from-nats nats://nats:4222 --store /var/lib/falco-alerts \\
-      --retention 7d --max-store-bytes 2GiB --serve unix:///run/falco-alerts/relay.sock`,
+      --retention 7d --max-store-bytes 2GiB --serve unix:///run/falco-alerts/relay.sock
+  # The alert API on loopback; follow it: curl -N http://127.0.0.1:2803/api/v1/alerts/stream
+  $ falco-alerts relay --listen-http 2801 --store /var/lib/falco-alerts --serve-http 2803
+  $ falco-alerts relay --listen-http 2801 --store /var/lib/falco-alerts \\
+      --serve-http 0.0.0.0:2803 --serve-http-cert api.crt --serve-http-key api.key \\
+      --api-token-file /etc/falco-alerts/api-token`,
   );
   command.action(async (flags: RelayFlags) => {
     const run = startRun();
@@ -190,9 +202,11 @@ Examples:
     let store: ReturnType<typeof openStoreFromFlags>;
     let failure: unknown;
     try {
-      if (serve.length === 0) {
+      const httpApi = serveHttpOptions(flags);
+      if (serve.length === 0 && !httpApi) {
         throw new UsageError(
-          "give at least one --serve ENDPOINT, e.g. --serve unix:///run/falco/falco.sock",
+          "give at least one --serve ENDPOINT, e.g. --serve unix:///run/falco/falco.sock, " +
+            "or --store DIR --serve-http PORT",
         );
       }
       const listens = serve.map((endpoint) => serveOptions(endpoint, flags));
@@ -261,16 +275,24 @@ Examples:
           }
         }
       })().catch(() => {});
+      let api: Awaited<ReturnType<typeof startServeHttp>>;
       try {
         for (const listen of listens) {
           const { endpoint } = await relay.listen(listen);
           process.stdout.write(`falco-alerts: serving Falco's gRPC API on ${endpoint}\n`);
+        }
+        api = await startServeHttp(httpApi, store, () => ({ relay: relay.stats() }));
+        if (api) {
+          process.stdout.write(
+            `falco-alerts: serving the alert API on ${api.url} (follow: ${api.url}/api/v1/alerts/stream)\n`,
+          );
         }
         if (!run.signal.aborted) {
           await new Promise((resolve) => run.signal.addEventListener("abort", resolve));
         }
       } finally {
         process.off("SIGUSR1", printStats);
+        await api?.close();
         await relay.close();
       }
     } catch (error) {
