@@ -148,13 +148,8 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "store-access": EXIT.connect,
   "store-full": EXIT.connect,
   "store-closed": EXIT.error,
-  // falco-alerts ui (its API, @falco-sdk/api): bad settings at start; a bad request parameter
-  // is answered 400, never thrown to the command.
-  "api-configuration": EXIT.connect,
-  "api-listen": EXIT.connect,
-  "bad-parameter": EXIT.error,
   "relay-store": EXIT.error,
-  // relay --serve-http (the CLI checks its flags first: these are the library's own words)
+  // relay --serve-http and ui (the CLI checks its flags first: these are the library's own words)
   "api-configuration": EXIT.usage,
   "api-listen": EXIT.error,
   // only ever an HTTP 400 answer, never thrown to the CLI

@@ -139,7 +139,9 @@ Examples:
       const relay = createAlertRelay({
         sources: [
           ...inputs.inputs.map(sourceOf),
-          ...fleetSources({ ...flags, natsDurable: flags.natsDurable ?? DEFAULT_UI_DURABLE }),
+          ...(natsInputs
+            ? fleetSources({ ...flags, natsDurable: flags.natsDurable ?? DEFAULT_UI_DURABLE })
+            : fleetSources(flags)),
         ],
         store,
       });
