@@ -51,6 +51,15 @@ export function loadStaticAssets(directory: string): Map<string, StaticAsset> {
       }
     }
   };
-  walk(directory);
+  try {
+    walk(directory);
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== "ENOENT") throw cause;
+    throw new Error(
+      `the page is not built (no ${directory}): run \`pnpm --filter @falco-sdk/ui build\`, or ` +
+        "give assetsDirectory",
+      { cause },
+    );
+  }
   return assets;
 }
