@@ -35,9 +35,15 @@ export interface InputFlags {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Adds --from/-e, --listen-http/--listen and their TLS and secret flags. */
-export function addInputOptions(command: Command): Command {
-  return command
+/**
+ * Adds --from/-e, --listen-http/--listen and their TLS and secret flags. A command whose own
+ * `--listen` is something else (`ui`: the page's address) passes `listenAlias: false`.
+ */
+export function addInputOptions(
+  command: Command,
+  options: { listenAlias?: boolean } = {},
+): Command {
+  command
     .option(
       "--from <endpoint>",
       "read Falco's gRPC output: unix:///path.sock (or /path.sock), or host:port with " +
@@ -51,8 +57,10 @@ export function addInputOptions(command: Command): Command {
       "receive Falco's http_output (Falco >= 0.44) or Falcosidekick's webhook on this address " +
         "(repeatable; host defaults to 127.0.0.1)",
       collect,
-    )
-    .option("-l, --listen <[host:]port>", "same as --listen-http", collect)
+    );
+  if (options.listenAlias ?? true)
+    command.option("-l, --listen <[host:]port>", "same as --listen-http", collect);
+  return command
     .option("--ca <file>", "gRPC: CA of Falco's server certificate (env FALCO_GRPC_CA)")
     .option("--cert <file>", "gRPC: client certificate (env FALCO_GRPC_CERT)")
     .option("--key <file>", "gRPC: client private key (env FALCO_GRPC_KEY)")

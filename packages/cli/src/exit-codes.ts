@@ -149,7 +149,7 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "store-full": EXIT.connect,
   "store-closed": EXIT.error,
   "relay-store": EXIT.error,
-  // relay --serve-http (the CLI checks its flags first: these are the library's own words)
+  // relay --serve-http and ui (the CLI checks its flags first: these are the library's own words)
   "api-configuration": EXIT.usage,
   "api-listen": EXIT.error,
   // only ever an HTTP 400 answer, never thrown to the CLI

@@ -9,6 +9,7 @@ import { registerRelay } from "./commands/relay.js";
 import { registerServe } from "./commands/serve.js";
 import { registerStats } from "./commands/stats.js";
 import { registerTail } from "./commands/tail.js";
+import { registerUi } from "./commands/ui.js";
 import { registerVersion } from "./commands/version.js";
 import { EXIT, EXIT_STATUS_HELP } from "./exit-codes.js";
 
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   registerNoise(program);
   registerRelay(program);
   registerForward(program);
+  registerUi(program);
   program.addHelpText(
     "after",
     `

@@ -51,7 +51,7 @@ interface RelayFlags extends InputFlags, StoreFlags, FleetSourceFlags, ServeHttp
 }
 
 /** The local inputs of a relay that reads only --from-nats. */
-const NO_LOCAL_INPUTS: AlertInputs = {
+export const NO_LOCAL_INPUTS: AlertInputs = {
   inputs: [],
   alerts: async function* () {},
   up: () => false,
@@ -100,7 +100,8 @@ function serveOptions(endpoint: string, flags: RelayFlags): RelayListenOptions {
   );
 }
 
-function sourceOf(input: AlertInputs["inputs"][number]): RelaySource {
+/** The relay source of one local input. */
+export function sourceOf(input: AlertInputs["inputs"][number]): RelaySource {
   if (input.client) return relaySourceFromClient(input.client);
   if (input.receiver) return relaySourceFromReceiver(input.receiver);
   throw new Error(`input ${input.name} has neither a client nor a receiver`);
