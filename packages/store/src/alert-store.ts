@@ -6,6 +6,7 @@ import { classify, databasePath, openDatabase } from "./open-database.js";
 import { Retention, type RetentionLimits } from "./retention.js";
 import { StoreClosedError, StoreFullError } from "./store-errors.js";
 import { priorityIndex } from "./store-filter.js";
+import { type JsonPage, type JsonPageOptions, readJsonPage } from "./store-json-page.js";
 import type { AlertStoreOptions } from "./store-options.js";
 import { StoreQueries } from "./store-queries.js";
 import { type ReadOptions, StoreReader } from "./store-reader.js";
@@ -139,6 +140,29 @@ export class AlertStore {
     const reader = new StoreReader(this, options, () => this.readers.delete(reader));
     this.readers.add(reader);
     return reader;
+  }
+
+  /**
+   * A page of alerts after a cursor, oldest first, as their stored Falco JSON text (not parsed:
+   * big integers stay exact and nothing is re-serialized). For servers that pass alerts on.
+   */
+  readJsonPage(options: JsonPageOptions): JsonPage {
+    this.checkOpen();
+    return readJsonPage(
+      this.db,
+      (kind, value) => this.dict.lookup(kind, value),
+      () => this.range(),
+      options,
+    );
+  }
+
+  /**
+   * Calls `listener` with the newest cursor after each `append` of this process (alerts another
+   * process appends are not seen: poll `stats()` for those). Returns the function that removes it.
+   */
+  onAppend(listener: (last: number) => void): () => void {
+    this.appended.on("append", listener);
+    return () => this.appended.off("append", listener);
   }
 
   /** A page of alerts, newest first. */

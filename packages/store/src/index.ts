@@ -12,6 +12,7 @@ export {
   StoreFullError,
 } from "./store-errors.js";
 export type { StoreFilter } from "./store-filter.js";
+export type { JsonPage, JsonPageOptions, StoredAlertJson } from "./store-json-page.js";
 export type { AlertStoreOptions } from "./store-options.js";
 export type {
   FacetCount,
@@ -27,3 +28,4 @@ export type {
 } from "./store-queries.js";
 export { type ReadOptions, StoreReader, type StoreReaderStatus } from "./store-reader.js";
 export type { StoredAlert } from "./stored-alert.js";
+export { storedAlertJson } from "./stored-alert-row.js";

@@ -6,5 +6,17 @@ export function storedAlertFromRow(row: {
   readonly seq: number;
   readonly json: string;
 }): StoredAlert {
-  return Object.assign(parseAlertJson(row.json), { cursor: row.seq });
+  const alert = Object.assign(parseAlertJson(row.json), { cursor: row.seq });
+  Object.defineProperty(alert, STORED_JSON, { value: row.json });
+  return alert;
+}
+
+const STORED_JSON = Symbol("storedJson");
+
+/**
+ * The Falco JSON text a `StoredAlert` was stored as, byte for byte (big integers exact), for a
+ * server that passes it on without re-serializing; undefined for an alert not read from a store.
+ */
+export function storedAlertJson(alert: StoredAlert): string | undefined {
+  return (alert as { [STORED_JSON]?: string })[STORED_JSON];
 }
