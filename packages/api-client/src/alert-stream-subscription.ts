@@ -8,7 +8,12 @@ import {
   sleep,
 } from "@falco-sdk/core";
 import type { EventSourceMessage } from "eventsource-parser";
-import { ApiBadResponseError, type ApiError, ApiUnreachableError } from "./api-errors.js";
+import {
+  ApiBadRequestError,
+  ApiBadResponseError,
+  type ApiError,
+  ApiUnreachableError,
+} from "./api-errors.js";
 import type { ApiTarget } from "./api-target.js";
 import type { ReconnectOptions } from "./client-options.js";
 import { CursorFile } from "./cursor-file.js";
@@ -184,6 +189,14 @@ export class AlertStreamSubscription extends QueuedSubscription<ApiAlert, Stream
         error = unreachable(target, caught);
       }
       if (this.stop.signal.aborted) return;
+      const fromFile = this.cursorFile && after !== undefined && after === this.cursorFile.cursor;
+      if (error instanceof ApiBadRequestError && fromFile) {
+        error = new ApiBadRequestError(
+          `${error.message} (cursor ${after} is the one kept in cursorFile ${this.cursorFile?.path}: delete it, or give another cursorFile, to start from resumeFrom)`,
+          error.serverCode,
+          { cause: error, namedOptions: [{ api: "subscribe", name: "cursorFile" }] },
+        );
+      }
       if (reconnect === false || !retryable(error) || (!worked && !waitForServer)) {
         this.finish({ reason: "failed", error });
         return;
