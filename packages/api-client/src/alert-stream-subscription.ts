@@ -13,12 +13,13 @@ import {
   ApiBadResponseError,
   type ApiError,
   ApiUnreachableError,
+  SUBSCRIBE_API,
 } from "./api-errors.js";
 import type { ApiTarget } from "./api-target.js";
 import type { ReconnectOptions } from "./client-options.js";
 import { CursorFile } from "./cursor-file.js";
 import { apiGet, unreachable } from "./http-get.js";
-import { filterParams } from "./query-params.js";
+import { filterParams, timeParam } from "./query-params.js";
 import { readSse } from "./sse-reader.js";
 import type { ApiAlert, StreamEvent, SubscribeOptions } from "./stream-status.js";
 
@@ -80,13 +81,13 @@ export class AlertStreamSubscription extends QueuedSubscription<ApiAlert, Stream
     if (resumeFrom !== undefined && !(Number.isSafeInteger(resumeFrom) && resumeFrom >= 0)) {
       throw new ConfigurationError(
         `resumeFrom must be a cursor (an integer from 0), got ${resumeFrom}`,
-        { namedOptions: [{ api: "subscribe", name: "resumeFrom" }] },
+        { namedOptions: [{ api: SUBSCRIBE_API, name: "resumeFrom" }] },
       );
     }
     if (!(Number.isInteger(maxBufferedAlerts) && maxBufferedAlerts >= 1)) {
       throw new ConfigurationError(
         `maxBufferedAlerts must be an integer from 1, got ${maxBufferedAlerts}`,
-        { namedOptions: [{ api: "subscribe", name: "maxBufferedAlerts" }] },
+        { namedOptions: [{ api: SUBSCRIBE_API, name: "maxBufferedAlerts" }] },
       );
     }
     const cursorFile =
@@ -94,6 +95,7 @@ export class AlertStreamSubscription extends QueuedSubscription<ApiAlert, Stream
     super(options.signal ? { signal: options.signal } : {});
     this.settings = settings;
     this.params = filterParams(options.filter);
+    if (options.since !== undefined) this.params.set("since", timeParam(options.since));
     this.cursorFile = cursorFile;
     this.maxBuffered = maxBufferedAlerts;
     this.after = cursorFile?.cursor ?? resumeFrom;
@@ -194,7 +196,13 @@ export class AlertStreamSubscription extends QueuedSubscription<ApiAlert, Stream
         error = new ApiBadRequestError(
           `${error.message} (cursor ${after} is the one kept in cursorFile ${this.cursorFile?.path}: delete it, or give another cursorFile, to start from resumeFrom)`,
           error.serverCode,
-          { cause: error, namedOptions: [{ api: "subscribe", name: "cursorFile" }] },
+          {
+            cause: error,
+            namedOptions: [
+              { api: SUBSCRIBE_API, name: "cursorFile" },
+              { api: SUBSCRIBE_API, name: "resumeFrom" },
+            ],
+          },
         );
       }
       if (reconnect === false || !retryable(error) || (!worked && !waitForServer)) {

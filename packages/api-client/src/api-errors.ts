@@ -11,6 +11,8 @@ declare module "@falco-sdk/core" {
 
 /** The function whose options the errors of this package name. */
 export const CLIENT_API = "createAlertStreamClient";
+/** The method whose options the errors of a subscription name. */
+export const SUBSCRIBE_API = "AlertStreamClient.subscribe";
 
 /**
  * The server refused the credentials (HTTP 401 or 403): none were given and it requires some,

@@ -1,9 +1,9 @@
 import { accessSync, constants, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { ConfigurationError, FalcoError } from "@falco-sdk/core";
+import { SUBSCRIBE_API } from "./api-errors.js";
 
-const SUBSCRIBE = "subscribe";
-const named = { namedOptions: [{ api: SUBSCRIBE, name: "cursorFile" }] };
+const named = { namedOptions: [{ api: SUBSCRIBE_API, name: "cursorFile" }] };
 
 /**
  * A file that holds one cursor (its decimal text and a newline), replaced atomically: the new
@@ -81,7 +81,7 @@ export function readCursor(path: string): number | undefined {
     throw new ConfigurationError(
       `cursorFile: ${path} does not hold a cursor (${JSON.stringify(text.slice(0, 40))}): ` +
         "delete it to start from resumeFrom, or write in it the cursor to resume after",
-      named,
+      { namedOptions: [...named.namedOptions, { api: SUBSCRIBE_API, name: "resumeFrom" }] },
     );
   }
   return cursor;

@@ -85,8 +85,8 @@ async function statusError(target: ApiTarget, url: URL, response: IncomingMessag
   if (status === 401 || status === 403) {
     const message =
       target.token === undefined
-        ? `${target.shown} requires credentials (HTTP ${status}${said}): pass its bearer token as token`
-        : `${target.shown} refused the token (HTTP ${status}${said}): check token (the server's token file)`;
+        ? `${target.shown} requires credentials (HTTP ${status}): give token`
+        : `${target.shown} refused the credentials given as token (HTTP ${status}): check token`;
     return new ApiUnauthorizedError(message, status, {
       namedOptions: [{ api: CLIENT_API, name: "token" }],
     });

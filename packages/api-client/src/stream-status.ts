@@ -7,7 +7,7 @@ import type {
   SubscriptionClosedEvent,
 } from "@falco-sdk/core";
 import type { ApiError } from "./api-errors.js";
-import type { ApiFilter } from "./client-options.js";
+import type { ApiFilter, ApiTime } from "./client-options.js";
 
 /** An alert read from the API, with its cursor. */
 export interface ApiAlert extends Alert {
@@ -28,6 +28,12 @@ export interface SubscribeOptions {
   readonly resumeFrom?: number;
   /** Which alerts the server sends. @default every alert */
   readonly filter?: ApiFilter;
+  /**
+   * Only alerts at or after this event time (a `Date`, RFC 3339, or a duration ago such as
+   * `"1h"`): with `resumeFrom: 0`, the stored alerts of the last hour, then live ones.
+   * @default any time
+   */
+  readonly since?: ApiTime;
   /**
    * A file that keeps the cursor of the last alert the loop has finished with, so that the
    * next run resumes right after it: read at `subscribe()` (it wins over `resumeFrom`), and
