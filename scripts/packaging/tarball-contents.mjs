@@ -23,6 +23,7 @@ export const LAYERS = {
   "@falco-sdk/nats": ["@falco-sdk/core"],
   "@falco-sdk/noise": ["@falco-sdk/core"],
   "@falco-sdk/store": ["@falco-sdk/core"],
+  "@falco-sdk/api-client": ["@falco-sdk/core"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
     "@falco-sdk/core",
@@ -31,6 +32,7 @@ export const LAYERS = {
     "@falco-sdk/proto",
   ],
   "@falco-sdk/cli": [
+    "@falco-sdk/api-client",
     "@falco-sdk/client",
     "@falco-sdk/core",
     "@falco-sdk/http",

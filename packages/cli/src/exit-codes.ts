@@ -140,6 +140,20 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "nats-connection": EXIT.connect,
   "nats-stream": EXIT.connect,
   "nats-max-payload": EXIT.error,
+  // falco-alerts tail --api:
+  "api-unauthorized": EXIT.connect,
+  "api-unreachable": EXIT.connect,
+  "api-bad-response": EXIT.connect,
+  "api-bad-request": EXIT.usage,
+  // The alert store and API server (their packages reach the CLI's types through its tests):
+  "store-corrupt": EXIT.connect,
+  "store-foreign": EXIT.connect,
+  "store-access": EXIT.connect,
+  "store-full": EXIT.error,
+  "store-closed": EXIT.error,
+  "bad-parameter": EXIT.usage,
+  "api-configuration": EXIT.connect,
+  "api-listen": EXIT.error,
 };
 
 /**
