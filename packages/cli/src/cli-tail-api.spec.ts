@@ -99,7 +99,10 @@ describe("falco-alerts tail --api", () => {
     const file = join(tempDir(), "tail.cursor");
     const total = 4100;
     let appended = 0;
-    const append = (n: number) => store.append(alerts(appended, (appended += n)));
+    const append = (n: number) => {
+      store.append(alerts(appended, appended + n));
+      appended += n;
+    };
     const runs: { lines: number[]; signal: string }[] = [];
     for (let run = 0; run < 20; run++) {
       append(100);
