@@ -24,6 +24,7 @@ export const LAYERS = {
   "@falco-sdk/noise": ["@falco-sdk/core"],
   "@falco-sdk/store": ["@falco-sdk/core"],
   "@falco-sdk/api-client": ["@falco-sdk/core"],
+  "@falco-sdk/api": ["@falco-sdk/core", "@falco-sdk/store"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
     "@falco-sdk/core",
@@ -32,6 +33,7 @@ export const LAYERS = {
     "@falco-sdk/proto",
   ],
   "@falco-sdk/cli": [
+    "@falco-sdk/api",
     "@falco-sdk/api-client",
     "@falco-sdk/client",
     "@falco-sdk/core",
@@ -40,6 +42,7 @@ export const LAYERS = {
     "@falco-sdk/nats",
     "@falco-sdk/noise",
     "@falco-sdk/relay",
+    "@falco-sdk/store",
   ],
 };
 

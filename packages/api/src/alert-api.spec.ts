@@ -9,6 +9,7 @@ import {
   get,
   removeTempDirs,
   SseClient,
+  type SseEvent,
   tempStore,
   testAlertJson,
   testAlerts,
@@ -86,16 +87,16 @@ describe("GET /api/v1/alerts/stream", () => {
     appendSome();
     const producer = setInterval(appendSome, 1);
     const seen: number[] = [];
-    let last: string | undefined = "0";
+    let last = "0";
     for (let round = 0; round < 20; round++) {
       const client = new SseClient(`${url}/api/v1/alerts/stream`, {
-        headers: { "Last-Event-ID": last as string },
+        headers: { "Last-Event-ID": last },
       });
       // Read a varying number of alerts, then drop the connection mid-stream.
       for (let k = 0; k < 5 + round * 3; k++) {
-        const e = await client.next("alert");
+        const e: SseEvent = await client.next("alert");
         seen.push(Number(e.id));
-        last = e.id;
+        last = e.id ?? last;
       }
       client.close();
     }

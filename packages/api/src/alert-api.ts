@@ -37,7 +37,8 @@ type Route = (
   ctx: RouteContext & SseContext,
 ) => void | Promise<void>;
 
-const ROUTES: Record<string, Route> = {
+/** Every route, by path (after `basePath`). */
+export const ROUTES: Record<string, Route> = {
   "/api/v1/alerts/stream": streamRoute,
   "/api/v1/alerts": (_req, res, params, ctx) => pageRoute(res, params, ctx),
   "/api/v1/alerts/export": (_req, res, params, ctx) => exportRoute(res, params, ctx),
@@ -70,6 +71,7 @@ export function createAlertApi(options: AlertApiOptions): AlertApi {
     extraStats: options.extraStats,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     stuckTimeoutMs: options.stuckTimeoutMs ?? 30_000,
+    maxBufferedBytes: options.maxBufferedBytes ?? 262_144,
     goLive: (s) => feed.join(s),
     leaveLive: (s) => feed.leave(s),
   };

@@ -25,6 +25,12 @@ export interface AlertApiOptions {
    * buffer and one page of alerts, and never slows the others. @default 30000
    */
   readonly stuckTimeoutMs?: number;
+  /**
+   * Bytes a stream may hold unsent for its client (beyond what the kernel holds) before it stops
+   * taking alerts and waits for the socket to drain, reading on from the store afterwards: with
+   * `stuckTimeoutMs`, the memory one client can make the server hold. @default 262144
+   */
+  readonly maxBufferedBytes?: number;
   /** How often streams look for alerts another process appended to the store. @default 1000 */
   readonly pollMs?: number;
   /** Alerts read from the store at a time, per stream or export. @default 256 */

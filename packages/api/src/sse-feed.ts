@@ -1,5 +1,5 @@
 import type { AlertStore } from "@falco-sdk/store";
-import type { SseSession } from "./sse-session.js";
+import { alertEvent, type SseSession } from "./sse-session.js";
 
 /**
  * The live side of every stream: after each append (and every `pollMs`, for alerts another
@@ -79,8 +79,11 @@ export class SseFeed {
           for (const s of [...group]) s.end();
           break;
         }
+        let text = "";
+        for (const alert of page.alerts) text += alertEvent(alert);
+        const shared = { after, text };
         for (const s of [...group]) {
-          if (!s.deliver(page)) {
+          if (!s.deliver(page, shared)) {
             group.delete(s);
             s.fallBehind();
           }

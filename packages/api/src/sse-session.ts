@@ -1,7 +1,12 @@
 import type { ServerResponse } from "node:http";
-import type { AlertStore, JsonPage } from "@falco-sdk/store";
+import type { AlertStore, JsonPage, StoredAlertJson } from "@falco-sdk/store";
 import type { ApiCounters } from "./api-stats.js";
 import type { RequestRange } from "./request-params.js";
+
+/** The Server-Sent Event of an alert: its cursor as id, its stored JSON text as data. */
+export function alertEvent(alert: StoredAlertJson): string {
+  return `id: ${alert.cursor}\nevent: alert\ndata: ${alert.json}\n\n`;
+}
 
 /** What a stream needs from its API. */
 export interface SseContext {
@@ -10,6 +15,7 @@ export interface SseContext {
   readonly pageSize: number;
   readonly heartbeatMs: number;
   readonly stuckTimeoutMs: number;
+  readonly maxBufferedBytes: number;
   /** Makes the session live: it then gets each new page from the shared feed. */
   readonly goLive: (session: SseSession) => void;
   readonly leaveLive: (session: SseSession) => void;
@@ -64,10 +70,18 @@ export class SseSession {
 
   /**
    * Writes what of `page` this client has not had (a gap first, when retention removed alerts
-   * it had not read). Returns false when its socket is full: it must stop taking pages.
+   * it had not read). `shared` is the page read after `after` already rendered, for the
+   * clients at that cursor (most of a feed's). Returns false when its socket is full: it must
+   * stop taking pages.
    */
-  deliver(page: JsonPage): boolean {
+  deliver(page: JsonPage, shared?: { after: number; text: string }): boolean {
     if (this.state === "closed") return true;
+    if (shared && shared.after === this.scanned && page.first <= this.scanned + 1) {
+      this.scanned = Math.max(this.scanned, page.scanned);
+      this.ctx.counters.streamedAlerts += page.alerts.length;
+      if (shared.text !== "") this.res.write(shared.text);
+      return !this.full();
+    }
     let out = "";
     if (page.first > this.scanned + 1) {
       out += `event: gap\ndata: {"missed":${page.first - this.scanned - 1},"after":${this.scanned}}\n\n`;
@@ -77,12 +91,13 @@ export class SseSession {
     let sent = 0;
     for (const alert of page.alerts) {
       if (alert.cursor <= this.scanned) continue;
-      out += `id: ${alert.cursor}\nevent: alert\ndata: ${alert.json}\n\n`;
+      out += alertEvent(alert);
       sent++;
     }
     this.scanned = Math.max(this.scanned, page.scanned);
     this.ctx.counters.streamedAlerts += sent;
-    return out === "" || this.res.write(out);
+    if (out !== "") this.res.write(out);
+    return !this.full();
   }
 
   /** Called by the feed when `deliver` returned false: read on from the store once drained. */
@@ -97,7 +112,7 @@ export class SseSession {
     const { ctx } = this;
     try {
       while (this.state === "backlog") {
-        if (this.res.writableNeedDrain) {
+        if (this.full()) {
           await this.drained();
           continue;
         }
@@ -125,6 +140,11 @@ export class SseSession {
       // The store was closed (or failed): the stream ends; the client resumes from its cursor.
       this.end();
     }
+  }
+
+  /** True when the socket holds more than `maxBufferedBytes` not yet sent. */
+  private full(): boolean {
+    return this.res.writableLength > this.ctx.maxBufferedBytes;
   }
 
   /** Waits for the socket to drain; disconnects the client when it stays full too long. */

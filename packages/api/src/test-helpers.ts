@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { tmpdir } from "node:os";
@@ -15,6 +15,20 @@ export function tempStore(options: Partial<AlertStoreOptions> = {}): AlertStore 
   return openAlertStore({ directory, durable: false, ...options });
 }
 
+/** A file holding `content` in a new temporary directory. */
+export function tempFile(name: string, content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "falco-api-"));
+  dirs.push(dir);
+  const file = join(dir, name);
+  writeFileSync(file, content, { mode: 0o600 });
+  return file;
+}
+
+/** Resolves once `condition()` holds, looking after each turn of the event loop's timers. */
+export async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((r) => setTimeout(r, 5));
+}
+
 export function removeTempDirs(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
@@ -23,14 +37,14 @@ const HOSTS = ["node-a", "node-b", "node-c"];
 const RULES = ["Terminal shell in container", "Write below etc", "K8s Secret Deleted"];
 
 /** The Falco JSON of test alert `i`: a big integer (evt.num above 2^53) that must stay exact. */
-export function testAlertJson(i: number, startMs = Date.UTC(2026, 11, 1)): string {
+export function testAlertJson(i: number, startMs = Date.UTC(2026, 11, 1), pad = 0): string {
   const time = new Date(startMs + i * 1000).toISOString().replace("Z", "000000Z");
-  return `{"hostname":"${HOSTS[i % 3]}","output":"alert ${i} <b>x</b>","output_fields":{"evt.num":${9007199254740993n + BigInt(i)},"k8s.ns.name":"ns-${i % 2}","proc.name":"proc${i % 4}"},"priority":"${PRIORITIES[i % 8]}","rule":"${RULES[i % 3]}","source":"syscall","tags":["t${i % 2}"],"time":"${time}"}`;
+  return `{"hostname":"${HOSTS[i % 3]}","output":"alert ${i} <b>x</b>${"x".repeat(pad)}","output_fields":{"evt.num":${9007199254740993n + BigInt(i)},"k8s.ns.name":"ns-${i % 2}","proc.name":"proc${i % 4}"},"priority":"${PRIORITIES[i % 8]}","rule":"${RULES[i % 3]}","source":"syscall","tags":["t${i % 2}"],"time":"${time}"}`;
 }
 
-export function testAlerts(from: number, to: number, startMs?: number): Alert[] {
+export function testAlerts(from: number, to: number, startMs?: number, pad = 0): Alert[] {
   return Array.from({ length: to - from }, (_, k) =>
-    parseAlertJson(testAlertJson(from + k, startMs)),
+    parseAlertJson(testAlertJson(from + k, startMs, pad)),
   );
 }
 

@@ -66,7 +66,8 @@ export const EXIT_STATUSES: readonly ExitStatusRow[] = [
     meaning:
       "could not connect or bad settings: socket missing, permission denied, TLS, not a Falco " +
       "server, malformed endpoint, TCP without `--cert`/`--key`, unreadable or mismatched " +
-      "certificate file, `metrics` address taken, socket path in use by another server",
+      "certificate file, `metrics` address taken, socket path in use by another server, " +
+      "unusable `--store` directory (not writable, full, damaged, not a store)",
   },
   {
     status: EXIT.interrupted,
@@ -145,15 +146,19 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "api-unreachable": EXIT.connect,
   "api-bad-response": EXIT.connect,
   "api-bad-request": EXIT.usage,
-  // The alert store and API server (their packages reach the CLI's types through its tests):
+  // relay --store: an unusable directory at start (bad settings, like an unreadable
+  // certificate); while running, a failed append is reported and the relay goes on.
   "store-corrupt": EXIT.connect,
   "store-foreign": EXIT.connect,
   "store-access": EXIT.connect,
-  "store-full": EXIT.error,
+  "store-full": EXIT.connect,
   "store-closed": EXIT.error,
-  "bad-parameter": EXIT.usage,
-  "api-configuration": EXIT.connect,
+  "relay-store": EXIT.error,
+  // relay --serve-http (the CLI checks its flags first: these are the library's own words)
+  "api-configuration": EXIT.usage,
   "api-listen": EXIT.error,
+  // only ever an HTTP 400 answer, never thrown to the CLI
+  "bad-parameter": EXIT.error,
 };
 
 /**

@@ -30,6 +30,7 @@ const FLAG_FOR_OPTION: Readonly<Record<string, Readonly<Record<string, string>>>
     sharedSecret: "--http-secret-file",
     "insecureAllowUnauthenticatedRemote: true": "--http-insecure-remote",
   },
+  openAlertStore: { maxBytes: "--max-store-bytes" },
 };
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,13 +1,15 @@
 // The benchmark's relay, in its own process (its CPU apart from the subscribers' and the
 // poster's): argv[2] "http": sources = one @falco-sdk/http receiver (port 0), what Falco 0.44's
 // http_output posts to; "grpc <endpoint>": sources = @falco-sdk/client reading that Falco
-// gRPC endpoint. Serves Falco's gRPC API on the unix socket argv[last].
+// gRPC endpoint; "http-store <dir>": "http" with a write-through store in <dir> (durable: an
+// fsync per append); "http-store-nosync <dir>": the same, durable: false. Serves Falco's gRPC API on the unix socket argv[last].
 // IPC: {type:"ready", endpoint, url}; {type:"stats"} -> {stats, cpu};
 // {type:"local-attach", k, count} attaches k in-process subscriptions (relay.subscribe());
 // {type:"local-wait"} -> {times}: each one's time (ms) from its attachment to its count-th alert.
 import { createFalcoClient } from "@falco-sdk/client";
 import { createHttpAlertReceiver } from "@falco-sdk/http";
 import { createAlertRelay, relaySourceFromClient, relaySourceFromReceiver } from "@falco-sdk/relay";
+import { openAlertStore } from "@falco-sdk/store";
 
 const [mode, ...rest] = process.argv.slice(2);
 const socketPath = rest.at(-1);
@@ -15,14 +17,18 @@ const maxQueued = 1_000_000; // room for a whole phase: a drop would leave a sub
 let receiver;
 let client;
 let source;
-if (mode === "http") {
+let store;
+if (mode.startsWith("http-store")) {
+  store = openAlertStore({ directory: rest[0], durable: mode !== "http-store-nosync" });
+}
+if (mode.startsWith("http")) {
   receiver = await createHttpAlertReceiver({ port: 0, maxQueuedAlerts: maxQueued });
   source = relaySourceFromReceiver(receiver);
 } else {
   client = createFalcoClient({ endpoint: rest[0] });
   source = relaySourceFromClient(client);
 }
-const relay = createAlertRelay({ sources: [source], maxQueued });
+const relay = createAlertRelay({ sources: [source], maxQueued, ...(store && { store }) });
 const { endpoint } = await relay.listen({ socketPath });
 /** In-process subscriptions (relay.subscribe()) of the "local" phase, each one's run. */
 let locals = [];
@@ -42,17 +48,24 @@ process.on("message", async (msg) => {
   } else if (msg.type === "elu") {
     process.send({ id: msg.id, elu: performance.eventLoopUtilization() });
   } else if (msg.type === "stats") {
-    const { received, delivered, dropped, subscribers } = relay.stats();
+    const { received, delivered, dropped, subscribers, store: stored } = relay.stats();
     const { user, system } = process.cpuUsage();
     process.send({
       id: msg.id,
-      stats: { received, delivered, dropped, subscribers: subscribers.length },
+      stats: {
+        received,
+        delivered,
+        dropped,
+        subscribers: subscribers.length,
+        ...(stored && { stored: stored.stored, notStored: stored.notStored, appends: stored.batches }),
+      },
       cpu: user + system,
     });
   }
 });
 process.on("disconnect", async () => {
   await relay.close();
+  store?.close();
   await receiver?.close();
   await client?.close();
   process.exit(0);

@@ -5,6 +5,7 @@ import { EventHub } from "@falco-sdk/core/internal";
 import type { Http2Listener, RejectionListener } from "@falco-sdk/grpc-server";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
+import type { AlertStore } from "@falco-sdk/store";
 import { createLocalSubscription, type RelaySubscribeOptions } from "./local-subscription.js";
 import { RelayClosedError } from "./relay-errors.js";
 import {
@@ -17,6 +18,7 @@ import type { AlertRelayOptions, RelayListenOptions, RelaySource } from "./relay
 import type { RelayStats } from "./relay-stats.js";
 import type { RelayStatus } from "./relay-status.js";
 import { type SourceCounter, SubscriberRegistry } from "./subscriber-registry.js";
+import { StoreWriteThrough } from "./store-write-through.js";
 import { UpstreamVersion } from "./upstream-version.js";
 
 /** A gRPC listener of the relay. */
@@ -37,7 +39,16 @@ export interface AlertRelay extends AsyncDisposable {
   listen(options: RelayListenOptions): Promise<RelayListener>;
   /** Every alert from now on, in-process, from its own queue of `maxQueued` alerts. */
   subscribe(options?: RelaySubscribeOptions): AlertSubscription;
-  /** Counters: received per source, delivered and dropped per subscriber, totals, refused requests. */
+  /**
+   * The `store` option: every alert the relay received is in it (appended before any
+   * subscriber got it), for a query API or readers that resume from a cursor. Undefined
+   * without one.
+   */
+  readonly store: AlertStore | undefined;
+  /**
+   * Counters: received per source, delivered and dropped per subscriber, totals, refused
+   * requests, and with a `store` what was stored and what the store refused (`store`).
+   */
   stats(): RelayStats;
   /** Relay events from now on, until `close()`. Each call gives a new iterable. */
   status(): AsyncIterable<RelayStatus>;
@@ -93,6 +104,15 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
     status.publish({ type: "request-rejected", ...rejection });
   };
   let closed: Promise<void> | undefined;
+  const writer =
+    options.store === undefined
+      ? undefined
+      : new StoreWriteThrough(
+          options.store,
+          (source, alert) => registry.publish(source, alert),
+          status,
+          options.storeBatchMs ?? 10,
+        );
 
   for (const source of options.sources) {
     const counter = registry.addSource(source.name);
@@ -105,7 +125,12 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
       try {
         for await (const alert of source.alerts) {
           if (closing.signal.aborted) break;
-          registry.publish(counter, alert);
+          if (writer === undefined) registry.publish(counter, alert);
+          else {
+            writer.add(counter, alert);
+            // Asking for the next alert acknowledges this one upstream: only once stored.
+            if (source.acknowledgesOnNext) await writer.whenStored();
+          }
         }
       } catch (failure) {
         error = failure;
@@ -134,6 +159,8 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
 
   async function closeNow(): Promise<void> {
     closing.abort();
+    // What was received is stored and delivered before the subscribers are ended.
+    writer?.flush();
     // In-process loops take what is queued for them, then end.
     registry.detachAll({ reason: "completed" }, "local");
     for (const listener of listeners) listener.beginClose();
@@ -170,7 +197,12 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
       if (closing.signal.aborted) throw new RelayClosedError("subscribe()");
       return createLocalSubscription(registry, subscribeOptions);
     },
-    stats: () => ({ ...registry.stats(), rejectedRequests }),
+    store: options.store,
+    stats: () => ({
+      ...registry.stats(),
+      rejectedRequests,
+      ...(writer && { store: writer.stats() }),
+    }),
     status: () => status.subscribe(),
     close() {
       closed ??= closeNow();

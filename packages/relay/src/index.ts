@@ -6,7 +6,7 @@ export {
   type RelayListener,
 } from "./alert-relay.js";
 export type { RelaySubscribeOptions } from "./local-subscription.js";
-export { RelayClosedError } from "./relay-errors.js";
+export { RelayClosedError, RelayStoreError } from "./relay-errors.js";
 export { DEFAULT_SOCKET_MODE } from "./relay-listener.js";
 export type {
   AlertRelayOptions,
@@ -19,6 +19,11 @@ export {
   relaySourceFromClient,
   relaySourceFromReceiver,
 } from "./relay-sources.js";
-export type { RelayStats, SourceStats, SubscriberStats } from "./relay-stats.js";
+export type {
+  RelayStats,
+  RelayStoreStats,
+  SourceStats,
+  SubscriberStats,
+} from "./relay-stats.js";
 export type { RelayStatus, SubscriberKind } from "./relay-status.js";
 export { RELAY_VERSION } from "./upstream-version.js";

@@ -1,6 +1,7 @@
 import type { Alert } from "@falco-sdk/core";
 import type { PlaintextListenOptions, TlsListenOptions } from "@falco-sdk/grpc-server";
 import type { VersionInit } from "@falco-sdk/proto";
+import type { AlertStore } from "@falco-sdk/store";
 
 /**
  * One input of the relay: any `AsyncIterable<Alert>`, such as a
@@ -22,6 +23,14 @@ export interface RelaySource {
    * only). @default none: the source says nothing about the version
    */
   readonly version?: (signal: AbortSignal) => Promise<VersionInit>;
+  /**
+   * The source acknowledges an alert to its upstream when it is asked for the next one (a
+   * NATS fleet subscription: `subscribeFleet()`). With a `store`, the relay then asks for the
+   * next alert only once this one is stored, so that no alert is acknowledged before it is on
+   * disk (one append per alert from this source: slower than batches).
+   * @default false
+   */
+  readonly acknowledgesOnNext?: boolean;
 }
 
 /** Options of `createAlertRelay()`. */
@@ -48,6 +57,24 @@ export interface AlertRelayOptions {
    * @default 1000
    */
   readonly stopGraceMs?: number;
+  /**
+   * Write-through store (`openAlertStore()` of `@falco-sdk/store`): every alert, from every
+   * source, is appended to it before any subscriber gets it. The alerts of one event-loop turn
+   * are appended in one batch. A failed append is reported (`store-failed` status event,
+   * `stats().store`), its alerts still delivered; the relay never stops for it. The relay does
+   * not close the store: close it after `relay.close()`.
+   * @default none: alerts are held in memory only
+   */
+  readonly store?: AlertStore;
+  /**
+   * With a `store`: how long the first alert of a batch waits for others before the batch is
+   * appended (one transaction, one fsync with a durable store), and so the most a subscriber's
+   * alert is delayed by the store. 0 appends once per event-loop turn: alert by alert on Falco's
+   * http_output path (one alert per request). A burst of 2048 alerts, or a source that
+   * `acknowledgesOnNext`, is appended at once.
+   * @default 10
+   */
+  readonly storeBatchMs?: number;
 }
 
 /** A unix socket of the relay's gRPC server (plaintext, like Falco's default). */

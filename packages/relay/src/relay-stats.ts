@@ -1,3 +1,4 @@
+import type { RelayStoreError } from "./relay-errors.js";
 import type { SubscriberKind } from "./relay-status.js";
 
 /** Counters of one source. */
@@ -45,4 +46,22 @@ export interface RelayStats {
    * violation). Each one is also a `request-rejected` status event.
    */
   readonly rejectedRequests: number;
+  /** The write-through to the relay's `store` (absent without one). */
+  readonly store?: RelayStoreStats;
+}
+
+/** Counters of the relay's write-through to its `store`, in `RelayStats.store`. */
+export interface RelayStoreStats {
+  /** Alerts appended to the store. */
+  readonly stored: number;
+  /** Alerts the store refused (full disk, read-only, damaged, closed): delivered, not stored. */
+  readonly notStored: number;
+  /** Appends that succeeded (one per event-loop turn with alerts). */
+  readonly batches: number;
+  /** Appends that failed. */
+  readonly failedAppends: number;
+  /** True from a failed append until one succeeds again. */
+  readonly failing: boolean;
+  /** The last failure (its `cause` is the store's error). */
+  readonly lastError?: RelayStoreError;
 }

@@ -1,4 +1,5 @@
 import type { RejectionReason } from "@falco-sdk/grpc-server";
+import type { RelayStoreError } from "./relay-errors.js";
 
 /** An event of the relay, from `AlertRelay.status()`. */
 export type RelayStatus =
@@ -36,6 +37,14 @@ export type RelayStatus =
       readonly message: string;
       readonly peer: string;
     }
+  /**
+   * An append to the relay's `store` failed: its alerts were delivered but not stored
+   * (`notStored` in all so far). Sent at the first failure, then at most once per second
+   * while appends keep failing. `error.cause` is the store's error.
+   */
+  | { readonly type: "store-failed"; readonly error: RelayStoreError; readonly notStored: number }
+  /** An append succeeded again after failures. */
+  | { readonly type: "store-recovered"; readonly notStored: number }
   /** `close()` finished; the status iterable ends after this event. */
   | { readonly type: "closed" };
 

@@ -14,13 +14,33 @@ import {
   openAlertInputs,
 } from "../alert-inputs.js";
 import { describeError, EXIT, UsageError } from "../exit-codes.js";
+import { parseSince } from "../fleet-input.js";
 import { parseListenEndpoint } from "../listen-address.js";
 import { loadFile } from "../load-file.js";
 import { formatLoss, lossCounts } from "../loss-report.js";
+import { addNatsOptions } from "../nats-flags.js";
 import { plural } from "../plural.js";
+import {
+  DEFAULT_RELAY_DURABLE,
+  type FleetSourceFlags,
+  fleetSources,
+} from "../relay-fleet-sources.js";
 import { finish, startRun } from "../run-command.js";
+import {
+  addServeHttpOptions,
+  type ServeHttpFlags,
+  serveHttpOptions,
+  startServeHttp,
+} from "../serve-http-flags.js";
+import {
+  openStoreFromFlags,
+  parseByteSize,
+  parseRetention,
+  type StoreFlags,
+  storeFailureLine,
+} from "../store-flags.js";
 
-interface RelayFlags extends InputFlags {
+interface RelayFlags extends InputFlags, StoreFlags, FleetSourceFlags, ServeHttpFlags {
   serve?: string[];
   serveCert?: string;
   serveKey?: string;
@@ -29,6 +49,15 @@ interface RelayFlags extends InputFlags {
   serveSocketMode?: number;
   maxQueued?: number;
 }
+
+/** The local inputs of a relay that reads only --from-nats. */
+const NO_LOCAL_INPUTS: AlertInputs = {
+  inputs: [],
+  alerts: async function* () {},
+  up: () => false,
+  report: { connected: () => false, possibleLosses: () => 0 },
+  close: async () => {},
+};
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -100,14 +129,53 @@ export function registerRelay(program: Command): void {
       "--max-queued <n>",
       "alerts kept per subscriber; beyond it its oldest are dropped and counted (default 10000)",
       positiveInteger,
+    )
+    .option(
+      "--store <dir>",
+      "write every alert to an alert store in this directory before any subscriber gets it " +
+        "(kept across restarts; created when missing)",
+    )
+    .option(
+      "--retention <duration>",
+      "--store: remove alerts older than this: 90s, 15m, 24h, 7d (default: kept whatever their age)",
+      parseRetention,
+    )
+    .option(
+      "--max-store-bytes <size>",
+      "--store: remove the oldest alerts beyond this size: bytes, or 500MB, 2GiB (default: no limit)",
+      parseByteSize,
+    )
+    .option(
+      "--max-store-alerts <n>",
+      "--store: keep at most this many alerts, removing the oldest (default: no limit)",
+      positiveInteger,
+    )
+    .option(
+      "--from-nats <url>",
+      "read the fleet's stream (falco-alerts forward --to) from this NATS JetStream: " +
+        "nats://host:4222[,nats://...] (repeatable, one NATS system each)",
+      collect,
+    )
+    .option(
+      "--nats-durable <name>",
+      `--from-nats: durable consumer, so that a restarted relay resumes where it stopped (default ${DEFAULT_RELAY_DURABLE})`,
+    )
+    .option(
+      "--nats-since <when>",
+      "--from-nats: where a new durable starts: all (default), now, an RFC 3339 time or 15m, 2h, 7d ago",
+      parseSince,
     );
+  addServeHttpOptions(command);
   addInputOptions(command);
+  addNatsOptions(command);
   command.addHelpText(
     "after",
     `
 Every subscriber gets every alert, from its own queue (--max-queued); one that
 stops polling or reading loses its own oldest alerts, counted, never slowing the
-others. SIGUSR1 prints the counters (JSON) on stderr; SIGTERM/SIGINT close every
+others. With --store, every alert is on disk before any subscriber gets it, and a
+restarted relay keeps every stored alert; a store that refuses appends (full disk,
+read-only) is reported and counted, the relay goes on. SIGUSR1 prints the counters (JSON) on stderr; SIGTERM/SIGINT close every
 stream and exit 0.
 
 Examples:
@@ -116,17 +184,28 @@ Examples:
   # Falco <= 0.43: let several consumers share one Falco
   $ falco-alerts relay --from unix:///run/falco/falco.sock --serve unix:///run/falco/relay.sock
   $ falco-alerts relay --listen-http 2801 --serve 0.0.0.0:5060 \\
-      --serve-cert server.crt --serve-key server.key --serve-ca ca.crt`,
+      --serve-cert server.crt --serve-key server.key --serve-ca ca.crt
+  # One store for a fleet: every host runs falco-alerts forward --to nats://nats:4222
+  $ falco-alerts relay --from-nats nats://nats:4222 --store /var/lib/falco-alerts \\
+      --retention 7d --max-store-bytes 2GiB --serve unix:///run/falco-alerts/relay.sock
+  # The alert API on loopback; follow it: curl -N http://127.0.0.1:2803/api/v1/alerts/stream
+  $ falco-alerts relay --listen-http 2801 --store /var/lib/falco-alerts --serve-http 2803
+  $ falco-alerts relay --listen-http 2801 --store /var/lib/falco-alerts \\
+      --serve-http 0.0.0.0:2803 --serve-http-cert api.crt --serve-http-key api.key \\
+      --api-token-file /etc/falco-alerts/api-token`,
   );
   command.action(async (flags: RelayFlags) => {
     const run = startRun();
     const serve = flags.serve ?? [];
     let inputs: AlertInputs | undefined;
+    let store: ReturnType<typeof openStoreFromFlags>;
     let failure: unknown;
     try {
-      if (serve.length === 0) {
+      const httpApi = serveHttpOptions(flags);
+      if (serve.length === 0 && !httpApi) {
         throw new UsageError(
-          "give at least one --serve ENDPOINT, e.g. --serve unix:///run/falco/falco.sock",
+          "give at least one --serve ENDPOINT, e.g. --serve unix:///run/falco/falco.sock, " +
+            "or --store DIR --serve-http PORT",
         );
       }
       const listens = serve.map((endpoint) => serveOptions(endpoint, flags));
@@ -138,16 +217,34 @@ Examples:
       // A relay is a daemon: wait for the upstream Falco rather than fail at start.
       const grpcInputs = (flags.from?.length ?? 0) + (flags.endpoint?.length ?? 0) > 0;
       const httpInputs = (flags.listenHttp?.length ?? 0) + (flags.listen?.length ?? 0) > 0;
+      const natsInputs = (flags.fromNats?.length ?? 0) > 0;
       const wait = flags.wait ?? (grpcInputs || !httpInputs ? true : undefined);
-      inputs = await openAlertInputs({ ...flags, wait });
+      // The store before any input: an unusable --store takes no alert from anywhere.
+      store = openStoreFromFlags(flags);
+      // Only --from-nats: no local Falco (the default input) is read.
+      inputs =
+        natsInputs && !grpcInputs && !httpInputs
+          ? NO_LOCAL_INPUTS
+          : await openAlertInputs({ ...flags, wait });
       const relay = createAlertRelay({
-        sources: inputs.inputs.map(sourceOf),
+        sources: [...inputs.inputs.map(sourceOf), ...fleetSources(flags)],
         ...(flags.maxQueued !== undefined && { maxQueued: flags.maxQueued }),
+        ...(store && { store }),
       });
       const opened = inputs;
       const printStats = () => {
         const loss = lossCounts(opened);
-        const stats = { ...relay.stats(), inputLosses: loss };
+        let storeStats: unknown;
+        try {
+          storeStats = relay.store?.stats();
+        } catch (error) {
+          storeStats = { error: describeError(error) };
+        }
+        const stats = {
+          ...relay.stats(),
+          inputLosses: loss,
+          ...(storeStats !== undefined && { storeContents: storeStats }),
+        };
         process.stderr.write(`falco-alerts: stats ${JSON.stringify(stats)}\n`);
         process.stderr.write(`falco-alerts: ${formatLoss(loss)}\n`);
       };
@@ -162,6 +259,14 @@ Examples:
             process.stderr.write(
               `falco-alerts: refused a malformed request from ${event.peer} (${event.reason}): ${event.message}\n`,
             );
+          } else if (event.type === "store-failed") {
+            process.stderr.write(
+              `falco-alerts: ${storeFailureLine(flags.store ?? "", event.error, event.notStored)}\n`,
+            );
+          } else if (event.type === "store-recovered") {
+            process.stderr.write(
+              `falco-alerts: --store ${flags.store}: storing again (${plural(event.notStored, "alert")} were not stored)\n`,
+            );
           } else if (event.type === "source-ended" && event.error !== undefined) {
             process.stderr.write(
               `falco-alerts: input ${event.source} stopped: ${describeError(event.error)}\n`,
@@ -169,22 +274,31 @@ Examples:
           }
         }
       })().catch(() => {});
+      let api: Awaited<ReturnType<typeof startServeHttp>>;
       try {
         for (const listen of listens) {
           const { endpoint } = await relay.listen(listen);
           process.stdout.write(`falco-alerts: serving Falco's gRPC API on ${endpoint}\n`);
+        }
+        api = await startServeHttp(httpApi, store, () => ({ relay: relay.stats() }));
+        if (api) {
+          process.stdout.write(
+            `falco-alerts: serving the alert API on ${api.url} (follow: ${api.url}/api/v1/alerts/stream)\n`,
+          );
         }
         if (!run.signal.aborted) {
           await new Promise((resolve) => run.signal.addEventListener("abort", resolve));
         }
       } finally {
         process.off("SIGUSR1", printStats);
+        await api?.close();
         await relay.close();
       }
     } catch (error) {
       failure = error;
     } finally {
       await inputs?.close();
+      store?.close();
     }
     const code = finish(run, failure, inputs?.report.connected() ?? false, flags.verbose);
     // A daemon stopped by SIGINT or SIGTERM exits 0 once every stream is closed.

@@ -1,0 +1,196 @@
+// pnpm bench (in packages/relay), second part: the relay with its write-through store
+// (createAlertRelay({ store }), `falco-alerts relay --store`) beside the relay without one, in
+// one run, rounds interleaved (target of issue 20: >= 0.8x the throughput without the store).
+// 1. In-process: a source that hands the relay BENCH_BATCH alerts per event-loop turn (what a
+//    gRPC poll or a burst of http_output posts does), one in-process subscriber; alerts/s from
+//    the first alert to the subscriber's last, and CPU per alert (process.cpuUsage: user +
+//    system of this process, which does nothing else, over the alerts; the machine is shared,
+//    so CPU per alert is the figure to compare, wall time is printed beside it).
+// 2. Falco 0.44's http_output path: ../../http/bench/falco-poster.mjs posts (one worker, one
+//    keep-alive connection, each answer awaited) into a relay process with a store and one
+//    without (bench/relay-process.mjs), each read by one in-process subscriber; alerts/s and
+//    the relay process's CPU per alert.
+// Each with a durable store (an fsync per append) and with durable: false (safe against kill -9,
+// not against a power loss), in a fresh directory per round; storeBatchMs is the default (10).
+// BENCH_ALERTS (default 50000 in-process, 10000 http), BENCH_ROUNDS (default 5), BENCH_BATCH
+// (default 64). BENCH_QUICK=1: few alerts, one round (proves it runs; figures mean little).
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createAlertRelay } from "@falco-sdk/relay";
+import { openAlertStore } from "@falco-sdk/store";
+import { startHelper } from "../../http/bench/ipc-process.mjs";
+import { benchAlerts } from "../../store/bench/alerts.mjs";
+
+const quick = process.env.BENCH_QUICK === "1";
+const N = Number(process.env.BENCH_ALERTS ?? (quick ? 5_000 : 50_000));
+const HTTP_N = Number(process.env.BENCH_ALERTS ?? (quick ? 1_000 : 10_000));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 5));
+const BATCH = Number(process.env.BENCH_BATCH ?? 64);
+const TARGET = 0.8;
+const here = (name) => fileURLToPath(new URL(name, import.meta.url));
+
+console.log(
+  `${new Date().toISOString()} relay with/without store: node ${process.version}, ` +
+    `${cpus().length} x ${cpus()[0]?.model}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+);
+const dir = mkdtempSync(join(tmpdir(), "falco-relay-store-bench-"));
+const alerts = [...benchAlerts(N)];
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const cpuMicros = (since) => {
+  const { user, system } = process.cpuUsage(since);
+  return user + system;
+};
+
+/** A source handing `BATCH` alerts per event-loop turn. */
+function batchedSource(list) {
+  return {
+    name: "bench",
+    alerts: {
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; i < list.length; i++) {
+          if (i % BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+          yield list[i];
+        }
+      },
+    },
+  };
+}
+
+let round = 0;
+/** `store`: undefined (no store), "sync" (durable) or "nosync" (durable: false). */
+async function inProcess(mode) {
+  const withStore = mode !== undefined;
+  const store = withStore
+    ? openAlertStore({ directory: join(dir, `in-process-${round++}`), durable: mode === "sync" })
+    : undefined;
+  // The source starts once the subscriber is attached: nothing waits for a first subscriber.
+  let open;
+  const opened = new Promise((resolve) => {
+    open = resolve;
+  });
+  const source = batchedSource(alerts);
+  const gated = {
+    name: source.name,
+    alerts: {
+      async *[Symbol.asyncIterator]() {
+        await opened;
+        yield* source.alerts;
+      },
+    },
+  };
+  const live = createAlertRelay({ sources: [gated], maxQueued: N, ...(store && { store }) });
+  const subscription = live.subscribe();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  open();
+  let got = 0;
+  for await (const _ of subscription) if (++got === N) break;
+  const ms = performance.now() - t0;
+  const cpu = cpuMicros(cpu0);
+  const stored = live.stats().store?.stored;
+  await live.close();
+  store?.close();
+  if (withStore && stored !== N) throw new Error(`${stored} of ${N} alerts stored`);
+  return { rate: (N / ms) * 1000, cpuPerAlert: cpu / N };
+}
+
+const rows = [];
+function compare(what, plain, stored, unit) {
+  const rate = median(stored.map((x) => x.rate));
+  const base = median(plain.map((x) => x.rate));
+  const cpu = median(stored.map((x) => x.cpuPerAlert));
+  const baseCpu = median(plain.map((x) => x.cpuPerAlert));
+  const ratio = rate / base;
+  const pass = ratio >= TARGET;
+  console.log(
+    `${what}: with the store ${Math.round(rate)} alerts/s = ${ratio.toFixed(2)}x (baseline: ` +
+      `${Math.round(base)} alerts/s without a store; target >= ${TARGET}x: ${pass ? "met" : "NOT met"}); ` +
+      `${unit} CPU per alert ${cpu.toFixed(1)} µs with the store, ${baseCpu.toFixed(1)} µs without ` +
+      `(${(baseCpu / cpu).toFixed(2)}x)`,
+  );
+  rows.push({
+    what,
+    "alerts/s": Math.round(rate),
+    "baseline alerts/s": Math.round(base),
+    ratio: ratio.toFixed(2),
+    "CPU µs/alert": cpu.toFixed(1),
+    "baseline CPU µs/alert": baseCpu.toFixed(1),
+    target: `>= ${TARGET}x`,
+    pass: pass ? "yes" : "NO",
+  });
+}
+
+// 1. In-process.
+await inProcess(undefined); // warm-up: JIT
+await inProcess("sync");
+{
+  const plain = [];
+  const sync = [];
+  const nosync = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    plain.push(await inProcess(undefined));
+    sync.push(await inProcess("sync"));
+    nosync.push(await inProcess("nosync"));
+  }
+  const what = `in-process, ${BATCH} alerts per turn, 1 subscriber (${N} alerts)`;
+  compare(`${what}, durable store`, plain, sync, "process");
+  compare(`${what}, store durable: false`, plain, nosync, "process");
+}
+
+// 2. The http_output path, relay processes with and without a store.
+const poster = await startHelper(here("../../http/bench/falco-poster.mjs"));
+async function httpRound(helper, count) {
+  const cpu0 = (await helper.ask({ type: "stats" })).cpu;
+  await helper.ask({ type: "local-attach", k: 1, count });
+  const posted = await poster.ask({ type: "post", url: helper.url, count });
+  const { times } = await helper.ask({ type: "local-wait" });
+  const cpu = (await helper.ask({ type: "stats" })).cpu - cpu0;
+  const ms = Math.max(posted.ms, ...times);
+  return { rate: (count / ms) * 1000, cpuPerAlert: cpu / count };
+}
+{
+  const plainRelay = await startHelper(here("relay-process.mjs"), ["http", join(dir, "p.sock")]);
+  const syncRelay = await startHelper(here("relay-process.mjs"), [
+    "http-store",
+    join(dir, "http-store"),
+    join(dir, "s.sock"),
+  ]);
+  const nosyncRelay = await startHelper(here("relay-process.mjs"), [
+    "http-store-nosync",
+    join(dir, "http-store-nosync"),
+    join(dir, "n.sock"),
+  ]);
+  for (const helper of [plainRelay, syncRelay, nosyncRelay]) {
+    await httpRound(helper, Math.min(HTTP_N, 1000)); // warm-up
+  }
+  const plain = [];
+  const sync = [];
+  const nosync = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    plain.push(await httpRound(plainRelay, HTTP_N));
+    sync.push(await httpRound(syncRelay, HTTP_N));
+    nosync.push(await httpRound(nosyncRelay, HTTP_N));
+  }
+  const what = `http_output path (one poster, each answer awaited), 1 in-process subscriber (${HTTP_N} alerts)`;
+  compare(`${what}, durable store`, plain, sync, "relay process");
+  compare(`${what}, store durable: false`, plain, nosync, "relay process");
+  for (const [name, helper] of [
+    ["durable", syncRelay],
+    ["durable: false", nosyncRelay],
+  ]) {
+    const { stats } = await helper.ask({ type: "stats" });
+    console.log(`relay with a ${name} store, counters: ${JSON.stringify(stats)}`);
+  }
+  plainRelay.stop();
+  syncRelay.stop();
+  nosyncRelay.stop();
+}
+poster.stop();
+console.log();
+console.table(rows);
+rmSync(dir, { recursive: true, force: true });
+process.exit(0);

@@ -1,0 +1,133 @@
+import type { Alert } from "@falco-sdk/core";
+import type { EventHub } from "@falco-sdk/core/internal";
+import type { AlertStore } from "@falco-sdk/store";
+import { RelayStoreError } from "./relay-errors.js";
+import type { RelayStoreStats } from "./relay-stats.js";
+import type { RelayStatus } from "./relay-status.js";
+import type { SourceCounter } from "./subscriber-registry.js";
+
+/** Shortest time between two `store-failed` events while appends keep failing. */
+const FAILURE_EVENT_INTERVAL_MS = 1000;
+
+/** Alerts in one append at most: a burst is appended without waiting for `storeBatchMs`. */
+export const MAX_STORE_BATCH = 2048;
+
+/** Hands an alert to the subscribers (the registry's fan-out). */
+export type Deliver = (source: SourceCounter, alert: Alert) => void;
+
+/**
+ * The relay's write-through stage: alerts received within `batchMs` of the first one waiting
+ * (or {@link MAX_STORE_BATCH} of them, or as soon as a source waits for its alert to be stored)
+ * are appended to the store in one batch (one transaction), then handed to the subscribers, in
+ * arrival order. One append costs a transaction (and an fsync when the store is durable)
+ * whatever its size, and Falco's http_output posts one alert per request, each answer awaited:
+ * appending each event-loop turn would append alert by alert. A failed append (full disk, read-only directory, damaged file, closed store) is
+ * counted and reported, the batch is still delivered, and the next batch is tried again:
+ * storing resumes when the store takes appends again.
+ */
+export class StoreWriteThrough {
+  readonly #store: AlertStore;
+  readonly #deliver: Deliver;
+  readonly #status: EventHub<RelayStatus>;
+  #alerts: Alert[] = [];
+  #sources: SourceCounter[] = [];
+  readonly #batchMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
+  #waiters: (() => void)[] = [];
+  #stored = 0;
+  #notStored = 0;
+  #failedAppends = 0;
+  #batches = 0;
+  #lastError: RelayStoreError | undefined;
+  #failing = false;
+  #lastFailureEventAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    store: AlertStore,
+    deliver: Deliver,
+    status: EventHub<RelayStatus>,
+    batchMs: number,
+  ) {
+    this.#batchMs = Math.max(0, batchMs);
+    this.#store = store;
+    this.#deliver = deliver;
+    this.#status = status;
+  }
+
+  /** Queues an alert for the next batch. */
+  add(source: SourceCounter, alert: Alert): void {
+    this.#alerts.push(alert);
+    this.#sources.push(source);
+    if (this.#alerts.length >= MAX_STORE_BATCH || this.#batchMs === 0) this.#soon();
+    else this.#timer ??= setTimeout(this.flush, this.#batchMs);
+  }
+
+  /**
+   * Resolves once the alerts added so far were appended (or failed) and delivered: they are
+   * appended at the end of this event-loop turn, without waiting for `batchMs`.
+   */
+  whenStored(): Promise<void> {
+    if (this.#alerts.length === 0) return Promise.resolve();
+    this.#soon();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Appends and delivers what is queued, now. */
+  readonly flush = (): void => {
+    clearTimeout(this.#timer);
+    if (this.#immediate !== undefined) clearImmediate(this.#immediate);
+    this.#timer = undefined;
+    this.#immediate = undefined;
+    const alerts = this.#alerts;
+    const sources = this.#sources;
+    const waiters = this.#waiters;
+    this.#alerts = [];
+    this.#sources = [];
+    this.#waiters = [];
+    if (alerts.length > 0) this.#append(alerts);
+    for (let i = 0; i < alerts.length; i++) this.#deliver(sources[i]!, alerts[i]!);
+    for (const wake of waiters) wake();
+  };
+
+  /** At the end of this event-loop turn. */
+  #soon(): void {
+    this.#immediate ??= setImmediate(this.flush);
+  }
+
+  stats(): RelayStoreStats {
+    return {
+      stored: this.#stored,
+      notStored: this.#notStored,
+      batches: this.#batches,
+      failedAppends: this.#failedAppends,
+      failing: this.#failing,
+      ...(this.#lastError && { lastError: this.#lastError }),
+    };
+  }
+
+  #append(alerts: Alert[]): void {
+    try {
+      this.#store.append(alerts);
+    } catch (cause) {
+      const error = new RelayStoreError(alerts.length, cause);
+      this.#notStored += alerts.length;
+      this.#failedAppends++;
+      this.#lastError = error;
+      this.#failing = true;
+      const now = performance.now();
+      if (now - this.#lastFailureEventAt >= FAILURE_EVENT_INTERVAL_MS) {
+        this.#lastFailureEventAt = now;
+        this.#status.publish({ type: "store-failed", error, notStored: this.#notStored });
+      }
+      return;
+    }
+    this.#stored += alerts.length;
+    this.#batches++;
+    if (this.#failing) {
+      this.#failing = false;
+      this.#lastFailureEventAt = Number.NEGATIVE_INFINITY;
+      this.#status.publish({ type: "store-recovered", notStored: this.#notStored });
+    }
+  }
+}
