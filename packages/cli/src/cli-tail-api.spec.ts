@@ -189,4 +189,38 @@ describe("falco-alerts tail --api", () => {
     );
     expect(existsSync(file)).toBe(true);
   });
+
+  it("follows a relay's --serve-http across a relay restart on the same store, nothing lost", async () => {
+    const dir = tempDir();
+    const relayArgs = (serve: string) => [
+      ...["relay", "--listen-http", "127.0.0.1:0", "--store", join(dir, "store")],
+      ...["--serve-http", serve],
+    ];
+    const relay = start(relayArgs("127.0.0.1:0"));
+    const url = (await relay.waitFor("stdout", /serving the alert API on (\S+) /))[1] as string;
+    const post = async (input: string, from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const posted = await fetch(input, {
+          method: "POST",
+          body: alertJson(i),
+          headers: { "Content-Type": "application/json" },
+        });
+        expect(posted.status).toBeLessThan(300);
+      }
+    };
+    await post((await relay.waitFor("stderr", /http_output at (\S+)\n/))[1] as string, 0, 5);
+    const tail = start(["tail", "--api", url, "--since", "all", "--json"]);
+    await printed(tail, 5);
+    relay.child.kill("SIGTERM");
+    expect((await relay.done).code).toBe(0);
+    await tail.waitFor("stderr", /disconnected: .*\(nothing is lost\)/);
+    const again = start(relayArgs(new URL(url).host));
+    await post((await again.waitFor("stderr", /http_output at (\S+)\n/))[1] as string, 5, 10);
+    await printed(tail, 10);
+    tail.child.kill("SIGTERM");
+    const result = await tail.done;
+    expect(result.code).toBe(0);
+    expect(numbers(result.stdout)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    again.child.kill("SIGTERM");
+  }, 60_000);
 });
