@@ -50,7 +50,7 @@ export interface AlertStreamClient {
  * `@falco-sdk/api` server). It opens no connection until asked.
  *
  * ```ts
- * const client = createAlertStreamClient({ url: "http://127.0.0.1:2802" });
+ * const client = createAlertStreamClient({ url: "http://127.0.0.1:2803" });
  * for await (const alert of client.subscribe({ cursorFile: "./falco.cursor" })) {
  *   console.log(alert.cursor, alert.rule);
  * }

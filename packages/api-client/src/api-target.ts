@@ -78,7 +78,7 @@ export function resolveTarget(options: AlertStreamClientOptions): ApiTarget {
     base = new URL(options.url);
   } catch (cause) {
     throw new ConfigurationError(
-      `url: ${JSON.stringify(options.url)} is not a URL: give the API's base URL, e.g. http://127.0.0.1:2802`,
+      `url: ${JSON.stringify(options.url)} is not a URL: give the API's base URL, e.g. http://127.0.0.1:2803`,
       { cause, ...named("url") },
     );
   }

@@ -29,7 +29,7 @@ export interface ReconnectOptions extends BackoffOptions {
 /** Options of `createAlertStreamClient()`. */
 export interface AlertStreamClientOptions {
   /**
-   * Base URL of the API, e.g. `http://127.0.0.1:2802` or `https://relay.example:2802/falco`
+   * Base URL of the API, e.g. `http://127.0.0.1:2803` or `https://relay.example:2803/falco`
    * (behind a proxy's path); the client adds `/api/v1/...`. A URL that already ends with
    * `/api/v1` (or a route of it) is taken as its base.
    */

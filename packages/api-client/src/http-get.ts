@@ -96,7 +96,7 @@ async function statusError(target: ApiTarget, url: URL, response: IncomingMessag
   }
   if (status === 404) {
     return new ApiBadResponseError(
-      `no falco-sdk alert API at ${target.shown} (HTTP 404 for ${url.pathname}): url is the API's base URL, e.g. http://127.0.0.1:2802`,
+      `no falco-sdk alert API at ${target.shown} (HTTP 404 for ${url.pathname}): url is the API's base URL, e.g. http://127.0.0.1:2803`,
       status,
       { namedOptions: [{ api: CLIENT_API, name: "url" }] },
     );

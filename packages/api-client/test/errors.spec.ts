@@ -104,7 +104,7 @@ describe("reaching the server", () => {
   });
 
   it("refuses options that cannot work, naming them", () => {
-    expect(() => createAlertStreamClient({ url: "localhost:2802" })).toThrow(/http:\/\//);
+    expect(() => createAlertStreamClient({ url: "localhost:2803" })).toThrow(/http:\/\//);
     expect(() => createAlertStreamClient({ url: "ftp://x" })).toThrow(ConfigurationError);
     expect(() => createAlertStreamClient({ url: "http://127.0.0.1:1", tls: { ca: "x" } })).toThrow(
       /tls is for an https:\/\/ url/,

@@ -48,7 +48,7 @@ export interface ApiInput extends AlertInputs {
 
 /**
  * The cursor file of `tail --api URL --resume`: one per API (scheme, host, port and path),
- * `<state>/tail-cursors/<http_127.0.0.1_2802>.cursor`, where `<state>` is
+ * `<state>/tail-cursors/<http_127.0.0.1_2803>.cursor`, where `<state>` is
  * `$XDG_STATE_HOME/falco-alerts`, else `~/.local/state/falco-alerts`.
  */
 export function defaultCursorFile(url: string, env: NodeJS.ProcessEnv = process.env): string {

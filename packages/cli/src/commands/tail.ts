@@ -61,7 +61,7 @@ export function registerTail(program: Command): void {
     .option(
       "--api <url>",
       "read the stream of a falco-sdk alert API instead (falco-alerts relay --serve-http), " +
-        "e.g. http://127.0.0.1:2802; reconnects after a drop without losing an alert",
+        "e.g. http://127.0.0.1:2803; reconnects after a drop without losing an alert",
     )
     .option(
       "--resume",
@@ -99,7 +99,7 @@ Examples:
   $ falco-alerts tail --listen-http 2801   # Falco >= 0.44: http_output.url: http://127.0.0.1:2801/
   $ falco-alerts tail --from unix:///run/falco/falco.sock --listen-http 2801   # both, merged
   $ falco-alerts tail --nats nats://127.0.0.1:4222 --durable soc --since 1h  # the fleet's stream
-  $ falco-alerts tail --api http://127.0.0.1:2802 --resume   # a relay's alert API, resumable
+  $ falco-alerts tail --api http://127.0.0.1:2803 --resume   # a relay's alert API, resumable
 
 Connection problems are reported on stderr; "alerts may have been lost" marks a
 disconnection while alerts were in flight.`,
