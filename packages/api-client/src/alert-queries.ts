@@ -18,13 +18,17 @@ export interface QueryOptions extends ApiRangeOptions {
 
 /** A page of alerts, newest first; `next` (the `before` of the next page) is undefined on the last. */
 export interface AlertPage {
+  /** The alerts of the page, newest first. */
   readonly alerts: ApiAlert[];
+  /** The `before` of the next page; undefined on the last page. */
   readonly next: number | undefined;
 }
 
 /** One value of a facet and how many alerts have it. */
 export interface FacetCount {
+  /** The value, e.g. a rule's name. */
   readonly value: string;
+  /** How many alerts have it. */
   readonly count: number;
 }
 
@@ -38,12 +42,19 @@ export interface FacetOptions extends ApiRangeOptions {
 
 /** Counts of the alerts a range and filter cover, by facet. */
 export interface Facets {
+  /** Alerts the range and filter cover. */
   readonly total: number;
+  /** Counts by priority. */
   readonly priority: FacetCount[];
+  /** Counts by rule, the most frequent first. */
   readonly rule: FacetCount[];
+  /** Counts by host. */
   readonly hostname: FacetCount[];
+  /** Counts by source. */
   readonly source: FacetCount[];
+  /** Counts by tag. */
   readonly tag: FacetCount[];
+  /** Counts by value of each output field asked for. */
   readonly fields: Readonly<Record<string, FacetCount[]>>;
 }
 
@@ -55,13 +66,17 @@ export interface HistogramOptions extends ApiRangeOptions {
 
 /** One bucket of a histogram: alerts from `start` for `bucketMs`, by priority. */
 export interface HistogramBucket {
+  /** Start of the bucket. */
   readonly start: Date;
+  /** Alerts in it, by priority (priorities without any are absent). */
   readonly counts: Partial<Record<Priority, number>>;
 }
 
 /** Alerts over time, by priority. */
 export interface Histogram {
+  /** Width of each bucket. */
   readonly bucketMs: number;
+  /** The buckets, oldest first. */
   readonly buckets: HistogramBucket[];
 }
 

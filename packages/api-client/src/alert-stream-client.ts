@@ -13,10 +13,10 @@ import {
   queryPage,
   queryPages,
 } from "./alert-queries.js";
-import { AlertStreamSubscription } from "./alert-stream-subscription.js";
+import { StreamSubscription } from "./alert-stream-subscription.js";
 import { resolveTarget } from "./api-target.js";
 import type { AlertStreamClientOptions, ApiRangeOptions } from "./client-options.js";
-import type { SubscribeOptions } from "./stream-status.js";
+import type { AlertStreamSubscription, SubscribeOptions } from "./stream-status.js";
 
 /** A client of the falco-sdk HTTP alert API (`createAlertStreamClient`). */
 export interface AlertStreamClient {
@@ -68,7 +68,7 @@ export function createAlertStreamClient(options: AlertStreamClientOptions): Aler
   };
   return {
     url: target.shown,
-    subscribe: (subscribeOptions) => new AlertStreamSubscription(settings, subscribeOptions),
+    subscribe: (subscribeOptions) => new StreamSubscription(settings, subscribeOptions),
     query: (queryOptions = {}) => queryPage(target, queryOptions),
     pages: (queryOptions = {}) => queryPages(target, queryOptions),
     facets: (facetOptions = {}) => getFacets(target, facetOptions),

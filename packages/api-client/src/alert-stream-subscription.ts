@@ -21,7 +21,12 @@ import { CursorFile } from "./cursor-file.js";
 import { apiGet, unreachable } from "./http-get.js";
 import { filterParams, timeParam } from "./query-params.js";
 import { readSse } from "./sse-reader.js";
-import type { ApiAlert, StreamEvent, SubscribeOptions } from "./stream-status.js";
+import type {
+  AlertStreamSubscription,
+  ApiAlert,
+  StreamEvent,
+  SubscribeOptions,
+} from "./stream-status.js";
 
 /** The stream's route, relative to the API's base URL. */
 export const STREAM_ROUTE = "api/v1/alerts/stream";
@@ -64,7 +69,10 @@ function retryable(error: ApiError): boolean {
  * queue of at most `maxBufferedAlerts` for the loop; beyond it the stream is not read (TCP
  * holds the server back), so none is dropped.
  */
-export class AlertStreamSubscription extends QueuedSubscription<ApiAlert, StreamEvent> {
+export class StreamSubscription
+  extends QueuedSubscription<ApiAlert, StreamEvent>
+  implements AlertStreamSubscription
+{
   private readonly settings: StreamSettings;
   private readonly params: URLSearchParams;
   private readonly cursorFile: CursorFile | undefined;

@@ -9,7 +9,6 @@ export type {
   QueryOptions,
 } from "./alert-queries.js";
 export { type AlertStreamClient, createAlertStreamClient } from "./alert-stream-client.js";
-export { AlertStreamSubscription } from "./alert-stream-subscription.js";
 export {
   ApiBadRequestError,
   ApiBadResponseError,
@@ -27,4 +26,9 @@ export type {
   ReconnectOptions,
 } from "./client-options.js";
 export { readCursor } from "./cursor-file.js";
-export type { AlertStreamStatus, ApiAlert, SubscribeOptions } from "./stream-status.js";
+export type {
+  AlertStreamStatus,
+  AlertStreamSubscription,
+  ApiAlert,
+  SubscribeOptions,
+} from "./stream-status.js";

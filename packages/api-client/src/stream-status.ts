@@ -1,6 +1,7 @@
 import type {
   Alert,
   AlertParseError,
+  AlertSubscription,
   ConfigurationError,
   DroppedEvent,
   StatusEvent,
@@ -78,3 +79,19 @@ export type AlertStreamStatus =
 
 /** A status event other than the ones `QueuedSubscription` publishes itself. */
 export type StreamEvent = Exclude<AlertStreamStatus, DroppedEvent | SubscriptionClosedEvent>;
+
+/**
+ * What `subscribe()` returns: the SDK's `AlertSubscription` of alerts with their cursor, and
+ * the cursor the loop has reached.
+ */
+export interface AlertStreamSubscription extends AlertSubscription<ApiAlert, AlertStreamStatus> {
+  /**
+   * The cursor of the last alert the loop has finished with (it asked for the next one, or
+   * ended): what `cursorFile` holds. Undefined before the first.
+   */
+  readonly cursor: number | undefined;
+  /** Alerts handed to the loop so far. */
+  readonly delivered: number;
+  /** Alerts discarded when the subscription was ended with alerts still queued. */
+  readonly dropped: number;
+}

@@ -57,7 +57,11 @@ process.on("message", async (msg) => {
         delivered,
         dropped,
         subscribers: subscribers.length,
-        ...(stored && { stored: stored.stored, notStored: stored.notStored, appends: stored.batches }),
+        ...(stored && {
+          stored: stored.stored,
+          notStored: stored.notStored,
+          appends: stored.batches,
+        }),
       },
       cpu: user + system,
     });

@@ -17,8 +17,8 @@ import { listenRelay } from "./relay-listener.js";
 import type { AlertRelayOptions, RelayListenOptions, RelaySource } from "./relay-options.js";
 import type { RelayStats } from "./relay-stats.js";
 import type { RelayStatus } from "./relay-status.js";
-import { type SourceCounter, SubscriberRegistry } from "./subscriber-registry.js";
 import { StoreWriteThrough } from "./store-write-through.js";
+import { type SourceCounter, SubscriberRegistry } from "./subscriber-registry.js";
 import { UpstreamVersion } from "./upstream-version.js";
 
 /** A gRPC listener of the relay. */

@@ -3,7 +3,7 @@ import { openAlertStore, type StoredAlert } from "@falco-sdk/store";
 import { describe, expect, it } from "vitest";
 import { defer, take, tempDir } from "../test/helpers.js";
 import { jsonAlert, pushableSource } from "../test/pushable-source.js";
-import { createAlertRelay, RelayStoreError, type RelayStatus } from "./index.js";
+import { createAlertRelay, type RelayStatus, RelayStoreError } from "./index.js";
 
 const seqOf = (alert: Alert) => Number(alert.outputFields.seq);
 

@@ -43,12 +43,7 @@ export class StoreWriteThrough {
   #failing = false;
   #lastFailureEventAt = Number.NEGATIVE_INFINITY;
 
-  constructor(
-    store: AlertStore,
-    deliver: Deliver,
-    status: EventHub<RelayStatus>,
-    batchMs: number,
-  ) {
+  constructor(store: AlertStore, deliver: Deliver, status: EventHub<RelayStatus>, batchMs: number) {
     this.#batchMs = Math.max(0, batchMs);
     this.#store = store;
     this.#deliver = deliver;
