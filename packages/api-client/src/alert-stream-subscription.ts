@@ -82,10 +82,18 @@ export class StreamSubscription
   private after: number | undefined;
   private taken: number | undefined;
   private saveFailed = false;
+  private readonly saveIntervalMs: number;
+  private savedAt = Number.NEGATIVE_INFINITY;
 
   /** @throws ConfigurationError for a bad `resumeFrom`, `maxBufferedAlerts` or `cursorFile`. */
   constructor(settings: StreamSettings, options: SubscribeOptions = {}) {
-    const { resumeFrom, maxBufferedAlerts = 1000 } = options;
+    const { resumeFrom, maxBufferedAlerts = 1000, cursorSaveIntervalMs = 0 } = options;
+    if (!(cursorSaveIntervalMs >= 0 && Number.isFinite(cursorSaveIntervalMs))) {
+      throw new ConfigurationError(
+        `cursorSaveIntervalMs must be a duration from 0, got ${cursorSaveIntervalMs}`,
+        { namedOptions: [{ api: SUBSCRIBE_API, name: "cursorSaveIntervalMs" }] },
+      );
+    }
     if (resumeFrom !== undefined && !(Number.isSafeInteger(resumeFrom) && resumeFrom >= 0)) {
       throw new ConfigurationError(
         `resumeFrom must be a cursor (an integer from 0), got ${resumeFrom}`,
@@ -106,6 +114,7 @@ export class StreamSubscription
     if (options.since !== undefined) this.params.set("since", timeParam(options.since));
     this.cursorFile = cursorFile;
     this.maxBuffered = maxBufferedAlerts;
+    this.saveIntervalMs = cursorSaveIntervalMs;
     this.after = cursorFile?.cursor ?? resumeFrom;
     this.taken = cursorFile?.cursor;
   }
@@ -121,20 +130,21 @@ export class StreamSubscription
   override [Symbol.asyncIterator](): AsyncIterator<ApiAlert> {
     const inner = super[Symbol.asyncIterator]();
     let inHand: number | undefined;
-    const done = () => {
+    const done = (now: boolean) => {
       if (inHand === undefined) return;
-      this.commit(inHand);
+      this.commit(inHand, now);
       inHand = undefined;
     };
     return {
       next: async () => {
-        done();
+        // Saved at once when the loop is going to wait; in a burst, per cursorSaveIntervalMs.
+        done(this.queue.size === 0);
         const result = await inner.next();
         if (!result.done) inHand = result.value.cursor;
         return result;
       },
       return: async (value?: unknown) => {
-        done();
+        done(true);
         return inner.return ? inner.return(value) : { done: true, value: undefined };
       },
     };
@@ -149,11 +159,14 @@ export class StreamSubscription
     return super.onEnd(end, discarded);
   }
 
-  private commit(cursor: number): void {
+  private commit(cursor: number, now: boolean): void {
     this.taken = cursor;
     if (!this.cursorFile) return;
+    const time = performance.now();
+    if (!now && time - this.savedAt < this.saveIntervalMs) return;
     try {
       this.cursorFile.save(cursor);
+      this.savedAt = time;
       this.saveFailed = false;
     } catch (error) {
       if (!this.saveFailed)

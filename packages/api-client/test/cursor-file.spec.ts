@@ -3,8 +3,13 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigurationError } from "@falco-sdk/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ApiAlert, createAlertStreamClient, readCursor } from "../src/index.js";
-import { cleanUp, startApi, tempDir, testAlerts } from "./api-fixture.js";
+import {
+  type AlertStreamStatus,
+  type ApiAlert,
+  createAlertStreamClient,
+  readCursor,
+} from "../src/index.js";
+import { cleanUp, StatusLog, startApi, tempDir, testAlerts } from "./api-fixture.js";
 
 afterEach(cleanUp);
 
@@ -29,6 +34,33 @@ describe("cursorFile", () => {
     await iterator.return?.();
     expect(readFileSync(file, "utf8")).toBe("2\n");
     expect(readdirSync(join(file, "..")).sort()).toEqual(["tail.cursor"]);
+  });
+
+  it("cursorSaveIntervalMs: in a burst, saved at most that often; at once when the loop waits", async () => {
+    const api = await startApi();
+    api.store.append(testAlerts(0, 10));
+    const file = join(tempDir(), "tail.cursor");
+    const subscription = createAlertStreamClient({ url: api.url }).subscribe({
+      resumeFrom: 0,
+      cursorFile: file,
+      cursorSaveIntervalMs: 60_000,
+    });
+    const log = new StatusLog<AlertStreamStatus>(subscription.status());
+    const iterator = subscription[Symbol.asyncIterator]();
+    expect(await next(iterator)).toBe(1);
+    await log.waitFor((e) => e.type === "caught-up");
+    expect(subscription.pending).toBe(9);
+    // The first save is at once, then none for 60 s while alerts are queued.
+    expect(await next(iterator)).toBe(2);
+    expect(readCursor(file)).toBe(1);
+    for (let cursor = 3; cursor <= 10; cursor++) expect(await next(iterator)).toBe(cursor);
+    expect(readCursor(file)).toBe(1);
+    expect(subscription.cursor).toBe(9);
+    // Nothing queued: the loop is going to wait, so alert 10 is saved now.
+    const waiting = iterator.next();
+    expect(readCursor(file)).toBe(10);
+    subscription.unsubscribe();
+    expect((await waiting).done).toBe(true);
   });
 
   it("resumes right after the cursor it holds, whatever resumeFrom says", async () => {
