@@ -24,6 +24,7 @@ export const LAYERS = {
   "@falco-sdk/noise": ["@falco-sdk/core"],
   "@falco-sdk/store": ["@falco-sdk/core"],
   "@falco-sdk/api-client": ["@falco-sdk/core"],
+  // The HTTP alert API serves a store (its client, @falco-sdk/api-client, must not need one).
   "@falco-sdk/api": ["@falco-sdk/core", "@falco-sdk/store"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
@@ -31,6 +32,7 @@ export const LAYERS = {
     "@falco-sdk/grpc-server",
     "@falco-sdk/http",
     "@falco-sdk/proto",
+    "@falco-sdk/store",
   ],
   "@falco-sdk/cli": [
     "@falco-sdk/api",

@@ -48,9 +48,10 @@ describe("falco-alerts relay --serve-http", () => {
       "--store",
       join(dir, "store"),
       "--serve-http",
-      "127.0.0.1:0",
+      ":0",
     ]);
     const api = (await relay.waitFor("stdout", /serving the alert API on (\S+) /))[1] as string;
+    expect(api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const input = (await relay.waitFor("stderr", /http_output at (\S+)\n/))[1] as string;
     const stream = await fetch(`${api}/api/v1/alerts/stream?after=0`);
     expect(stream.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");

@@ -26,7 +26,7 @@ export function addServeHttpOptions(command: Command): void {
     .option(
       "--serve-http <[host:]port>",
       "serve the alert API (SSE stream resumable by cursor, queries, export) of --store here; " +
-        "a bare port is 127.0.0.1 (any other address needs TLS and --api-token-file or --serve-http-ca)",
+        "a bare port (2803 or :2803) is 127.0.0.1 (any other address needs TLS and --api-token-file or --serve-http-ca)",
     )
     .option("--serve-http-cert <file>", "--serve-http: certificate (serve HTTPS)")
     .option("--serve-http-key <file>", "--serve-http: private key of --serve-http-cert")
@@ -58,7 +58,9 @@ export function serveHttpOptions(
       `--serve-http ${serveHttp} serves the alerts of the store: give --store DIR too`,
     );
   }
-  const { host, port } = parseListenAddress("--serve-http", serveHttp);
+  // `:2803` as well as `2803`: loopback.
+  const address = /^:\d+$/.test(serveHttp) ? serveHttp.slice(1) : serveHttp;
+  const { host, port } = parseListenAddress("--serve-http", address);
   if (Boolean(cert) !== Boolean(key)) {
     throw new UsageError("HTTPS needs both --serve-http-cert and --serve-http-key");
   }

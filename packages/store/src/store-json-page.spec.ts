@@ -44,6 +44,17 @@ describe("AlertStore.readJsonPage", () => {
     store.close();
   });
 
+  it("says where a reader goes on when retention removed every alert after it", () => {
+    const store = openAlertStore({ directory: tempDir(), maxCount: 5 });
+    store.append(testAlerts(0, 20));
+    expect(store.readJsonPage({ after: 3, limit: 2 })).toMatchObject({
+      first: 16,
+      last: 20,
+      scanned: 17,
+    });
+    store.close();
+  });
+
   it("lets a query's alerts give back their stored JSON text", () => {
     const store = openAlertStore({ directory: tempDir() });
     const alerts = testAlerts(0, 3);

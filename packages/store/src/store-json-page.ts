@@ -25,7 +25,8 @@ export interface JsonPageOptions {
 /**
  * One page of `readJsonPage`: the alerts, oldest first; `scanned`, the cursor to pass as `after`
  * next (it can pass alerts the filter left out); `first` and `last`, the cursors of the oldest
- * alert kept and of the newest appended, so a caller sees a gap (`first > after + 1`).
+ * alert kept (`last + 1` when none is) and of the newest appended, so a caller sees a gap
+ * (`first > after + 1`).
  */
 export interface JsonPage {
   readonly alerts: StoredAlertJson[];
@@ -44,7 +45,9 @@ export function readJsonPage(
   range: () => { first: number; last: number },
   options: JsonPageOptions,
 ): JsonPage {
-  const { first, last } = range();
+  const kept = range();
+  const last = kept.last;
+  const first = kept.first === 0 ? last + 1 : kept.first;
   const limit = Math.max(Math.trunc(options.limit ?? 256), 1);
   const from = Math.max(Math.trunc(options.after), first - 1, 0);
   if (from >= last) return { alerts: [], scanned: Math.max(from, options.after), first, last };
