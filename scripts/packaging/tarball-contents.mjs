@@ -9,8 +9,8 @@ const SOURCE_CONDITION = "@falco-sdk/source";
 /**
  * The only @falco-sdk packages each package may depend on: core -> proto (the generated types and
  * the one wire <-> Alert conversion) -> client; core -> {client, http, prometheus, nats, noise} ->
- * relay -> cli; grpc-server (on core alone) under testing and relay; testing only an optional peer
- * of cli.
+ * relay -> cli; grpc-server (on core alone) under testing and relay; store (on core alone) under
+ * relay and cli; testing only an optional peer of cli.
  */
 export const LAYERS = {
   "@falco-sdk/core": [],

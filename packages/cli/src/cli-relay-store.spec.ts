@@ -1,5 +1,6 @@
 // falco-alerts relay --store and --from-nats end to end: real processes, a real store
 // directory, a real nats-server.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Alert } from "@falco-sdk/core";
@@ -124,10 +125,102 @@ describe("falco-alerts relay --store", () => {
     const orphan = await run(["relay", ...args, "--max-store-bytes", "500MB"]);
     expect(orphan.code).toBe(2);
     expect(orphan.stderr).toMatch(/--max-store-bytes limits the store: give --store DIR too/);
+    const natsAlone = await run(["relay", ...args, "--nats-durable", "x"]);
+    expect(natsAlone.code).toBe(2);
+    expect(natsAlone.stderr).toMatch(/--nats-durable: for --from-nats, which was not given/);
     const badRetention = await run(["relay", ...args, "--store", dir, "--retention", "7 days"]);
     expect(badRetention.code).toBe(2);
     expect(badRetention.stderr).toMatch(/--retention .*90s, 15m, 24h or 7d/);
   });
+});
+
+describe("falco-alerts relay --store on a small or read-only file system (tmpfs, root)", () => {
+  const asRoot = process.getuid?.() === 0;
+
+  it.runIf(asRoot)("exits 3 for a read-only file system, naming --store", async () => {
+    const mnt = join(tempDir(), "ro");
+    mkdirSync(mnt);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", mnt]);
+    try {
+      const refused = await run([
+        "relay",
+        "--listen-http",
+        "127.0.0.1:0",
+        "--serve",
+        `unix://${join(tempDir(), "relay.sock")}`,
+        "--store",
+        join(mnt, "store"),
+      ]);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toMatch(/--store \S+: cannot write .*read-only file system.*--store/);
+    } finally {
+      execFileSync("umount", [mnt]);
+    }
+  });
+
+  it.runIf(asRoot)(
+    "on a full disk says what to do in flags, counts what was not stored, and keeps serving",
+    async () => {
+      const dir = tempDir();
+      const mnt = join(dir, "small");
+      mkdirSync(mnt);
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mnt]);
+      let relay: Started | undefined;
+      try {
+        const socket = join(dir, "relay.sock");
+        relay = start([
+          "relay",
+          "--listen-http",
+          "127.0.0.1:0",
+          "--serve",
+          `unix://${socket}`,
+          "--store",
+          mnt,
+        ]);
+        await relay.waitFor("stdout", /serving Falco's gRPC API/);
+        const url = (await relay.waitFor("stderr", /http_output at (\S+)\n/))[1] as string;
+        let full = false;
+        const failure = relay
+          .waitFor("stderr", /falco-alerts: (--store .*alerts are not being stored.*)\n/)
+          .then((m) => {
+            full = true;
+            return m[1] as string;
+          });
+        let sent = 0;
+        for (; !full && sent < 20_000; sent += 20) {
+          await post(
+            url,
+            Array.from({ length: 20 }, (_, i) => falcoAlert("web-1", sent + i)),
+          );
+        }
+        expect(await failure).toMatch(
+          new RegExp(
+            `--store ${mnt}: alerts are not being stored \\(\\d+ so far; subscribers still get them\\): ` +
+              ".*full.*free space on that disk, or restart with a smaller --max-store-bytes",
+          ),
+        );
+        expect(await failure).not.toMatch(/maxBytes/);
+        // Still serving: a tail gets what waited for the first subscriber, and new alerts.
+        const tail = start(["tail", "-e", `unix://${socket}`, "--json", "-n", String(sent + 1)]);
+        await post(url, [falcoAlert("web-2", sent)]);
+        expect((await tail.done).code).toBe(0);
+        relay.child.kill("SIGUSR1");
+        const stats = await relay.waitFor("stderr", /falco-alerts: stats (.*)\n/);
+        const counters = JSON.parse(stats[1] as string) as {
+          store: { stored: number; notStored: number; failing: boolean };
+        };
+        expect(counters.store.notStored).toBeGreaterThan(0);
+        expect(counters.store.stored + counters.store.notStored).toBe(sent + 1);
+        relay.child.kill("SIGTERM");
+        expect((await relay.done).code).toBe(0);
+      } finally {
+        // The relay holds the store open: it ends before the file system is unmounted.
+        relay?.child.kill("SIGKILL");
+        await relay?.done;
+        execFileSync("umount", [mnt]);
+      }
+    },
+  );
 });
 
 describe("falco-alerts relay --from-nats", () => {

@@ -4,7 +4,7 @@
 import type { FleetStart, FleetStatus } from "@falco-sdk/nats";
 import { subscribeFleet } from "@falco-sdk/nats";
 import type { RelaySource } from "@falco-sdk/relay";
-import { describeError } from "./exit-codes.js";
+import { describeError, UsageError } from "./exit-codes.js";
 import { type NatsFlags, natsConnectionFromFlags, natsServers } from "./nats-flags.js";
 
 /** The durable consumer of `relay --from-nats` when `--nats-durable` is not given. */
@@ -46,9 +46,36 @@ function describeFleetEvent(
  * One relay source per `--from-nats` value (servers of one NATS system, comma-separated), each
  * read through the durable `--nats-durable` (default {@link DEFAULT_RELAY_DURABLE}); a new
  * durable starts at `--nats-since` (default: the whole stream). Alerts keep their hostname.
+ * `whenStored` (with --store: the relay's): each alert is acknowledged to JetStream only once
+ * it resolves, so no alert leaves the stream's consumer before it is on disk, while the relay
+ * reads on; one that could not be stored is delivered again after the ack wait.
  * @throws UsageError for a malformed URL or conflicting NATS flags.
  */
-export function fleetSources(flags: FleetSourceFlags): RelaySource[] {
+export function fleetSources(
+  flags: FleetSourceFlags,
+  whenStored?: () => Promise<void>,
+): RelaySource[] {
+  if ((flags.fromNats ?? []).length === 0) {
+    const given = (
+      [
+        ["--nats-durable", flags.natsDurable],
+        ["--nats-since", flags.natsSince],
+        ["--stream", flags.stream],
+        ["--subject-prefix", flags.subjectPrefix],
+        ["--nats-user", flags.natsUser],
+        ["--nats-token", flags.natsToken],
+        ["--nats-creds", flags.natsCreds],
+        ["--nats-ca", flags.natsCa],
+        ["--nats-cert", flags.natsCert],
+      ] as const
+    )
+      .filter(([, value]) => value !== undefined)
+      .map(([flag]) => flag);
+    if (given.length > 0) {
+      throw new UsageError(`${given.join(", ")}: for --from-nats, which was not given`);
+    }
+    return [];
+  }
   return (flags.fromNats ?? []).map((value) => {
     const servers = natsServers(value, "--from-nats");
     const name = servers.join(",");
@@ -60,6 +87,7 @@ export function fleetSources(flags: FleetSourceFlags): RelaySource[] {
       start: flags.natsSince ?? "all",
       // A relay is a daemon: the forwarders may come up after it.
       waitForStream: true,
+      ...(whenStored && { ackAfter: () => whenStored() }),
     });
     const verbose = flags.verbose ?? false;
     const status = subscription.status();
@@ -73,8 +101,6 @@ export function fleetSources(flags: FleetSourceFlags): RelaySource[] {
       name,
       alerts: subscription,
       status,
-      // Asking for the next alert acknowledges this one: the relay stores it first.
-      acknowledgesOnNext: true,
     };
   });
 }

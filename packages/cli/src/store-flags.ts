@@ -12,6 +12,8 @@ export interface StoreFlags {
   retention?: number;
   maxStoreBytes?: number;
   maxStoreAlerts?: number;
+  /** False with --no-store-fsync. */
+  storeFsync?: boolean;
 }
 
 const DURATION_UNITS: Record<string, number> = {
@@ -95,6 +97,7 @@ export function openStoreFromFlags(flags: StoreFlags): AlertStore | undefined {
       flags.retention !== undefined && "--retention",
       flags.maxStoreBytes !== undefined && "--max-store-bytes",
       flags.maxStoreAlerts !== undefined && "--max-store-alerts",
+      flags.storeFsync === false && "--no-store-fsync",
     ].filter(Boolean);
     if (orphan.length > 0) {
       throw new UsageError(
@@ -109,6 +112,7 @@ export function openStoreFromFlags(flags: StoreFlags): AlertStore | undefined {
     ...(flags.retention !== undefined && { retentionMs: flags.retention }),
     ...(flags.maxStoreBytes !== undefined && { maxBytes: flags.maxStoreBytes }),
     ...(flags.maxStoreAlerts !== undefined && { maxCount: flags.maxStoreAlerts }),
+    durable: flags.storeFsync !== false,
   };
   try {
     return openAlertStore(options);

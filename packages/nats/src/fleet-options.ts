@@ -1,4 +1,4 @@
-import type { AlertFilter, Priority } from "@falco-sdk/core";
+import type { Alert, AlertFilter, Priority } from "@falco-sdk/core";
 import type { NatsConnectionOptions } from "./connection-options.js";
 
 /** Which alerts of the fleet to read. Host, source and one priority map to the subject. */
@@ -37,6 +37,16 @@ export interface SubscribeFleetOptions extends NatsConnectionOptions {
    * subscriber of the durable). @default 30000
    */
   readonly ackWaitMs?: number;
+  /**
+   * Delays each alert's acknowledgement without holding the loop: when the loop asks for the
+   * next alert, the one it had is acknowledged once the promise this returns resolves (e.g. once
+   * the alert is on disk: a relay's `whenStored()`), while the loop goes on. A rejected promise
+   * leaves it unacknowledged: JetStream delivers it again after `ackWaitMs`. At most
+   * `max_ack_pending` (1000, or 4 x `maxBufferedAlerts`) alerts wait for their ack; `close()`
+   * waits for the pending promises before it lets the connection go.
+   * @default none: acknowledged when the loop asks for the next alert
+   */
+  readonly ackAfter?: (alert: Alert) => Promise<void> | undefined;
   /** Alerts fetched ahead of the loop. @default 64 */
   readonly maxBufferedAlerts?: number;
   /**

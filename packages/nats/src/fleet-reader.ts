@@ -37,6 +37,9 @@ export class FleetReader {
   #messages: ConsumerMessages | undefined;
   #iterator: AsyncIterator<JsMsg> | undefined;
   #inHand: JsMsg | undefined;
+  #inHandAlert: Alert | undefined;
+  /** Acknowledgements waiting for their `ackAfter` promise. */
+  readonly #acking = new Set<Promise<void>>();
   #consumer = "";
   /** The connection's close() when an abort interrupted the opening. */
   #interrupted: Promise<void> | undefined;
@@ -113,6 +116,7 @@ export class FleetReader {
         continue;
       }
       this.#inHand = msg;
+      this.#inHandAlert = alert;
       return alert;
     }
     const lost = this.#nc?.isClosed() ? await this.#nc.closed() : undefined;
@@ -124,10 +128,27 @@ export class FleetReader {
     return undefined;
   }
 
-  /** The alert in hand was handled: acknowledges it. */
+  /** The alert in hand was handled: acknowledges it (once `ackAfter`'s promise resolves). */
   handled(): void {
-    this.#inHand?.ack();
+    const msg = this.#inHand;
+    const alert = this.#inHandAlert;
     this.#inHand = undefined;
+    this.#inHandAlert = undefined;
+    if (!msg || !alert) return;
+    const wait = this.parts.options.ackAfter?.(alert);
+    if (wait === undefined) {
+      msg.ack();
+      return;
+    }
+    const acking: Promise<void> = wait.then(
+      () => {
+        if (this.#nc && !this.#nc.isClosed()) msg.ack();
+      },
+      // Not acknowledged: delivered again after ackWaitMs.
+      () => {},
+    );
+    this.#acking.add(acking);
+    void acking.finally(() => this.#acking.delete(acking));
   }
 
   /** Has the alert in hand delivered again at once, and drains the connection (flushing acks). */
@@ -136,8 +157,11 @@ export class FleetReader {
     this.#phase = "closed";
     this.#inHand?.nak();
     this.#inHand = undefined;
+    this.#inHandAlert = undefined;
     // The pull's timers (heartbeats, the next pull) end with it.
     this.#messages?.stop();
+    // Acknowledgements waiting for ackAfter go out before the connection drains.
+    if (this.#acking.size > 0) await Promise.allSettled([...this.#acking]);
     const nc = this.#nc;
     if (this.#interrupted) {
       await this.#interrupted;

@@ -28,7 +28,8 @@ export type FleetSubscription = AlertSubscription<Alert, FleetStatus>;
  * through a durable (or ephemeral) pull consumer. Delivery is at least once: an alert is
  * acknowledged when the loop asks for the next one, so an alert whose handling crashed the
  * process (or is in hand when the loop ends) is delivered again; alerts fetched ahead but not
- * handed out are delivered again after `ackWaitMs`.
+ * handed out are delivered again after `ackWaitMs`. With `ackAfter`, the acknowledgement also
+ * waits for its promise (e.g. until the alert is on disk) while the loop goes on.
  */
 export function subscribeFleet(options: SubscribeFleetOptions = {}): FleetSubscription {
   const prefix = options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX;

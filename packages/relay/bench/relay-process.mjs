@@ -28,7 +28,15 @@ if (mode.startsWith("http")) {
   client = createFalcoClient({ endpoint: rest[0] });
   source = relaySourceFromClient(client);
 }
-const relay = createAlertRelay({ sources: [source], maxQueued, ...(store && { store }) });
+const storeBatchMs =
+  process.env.BENCH_STORE_BATCH_MS === undefined
+    ? {}
+    : { storeBatchMs: Number(process.env.BENCH_STORE_BATCH_MS) };
+const relay = createAlertRelay({
+  sources: [source],
+  maxQueued,
+  ...(store && { store, ...storeBatchMs }),
+});
 const { endpoint } = await relay.listen({ socketPath });
 /** In-process subscriptions (relay.subscribe()) of the "local" phase, each one's run. */
 let locals = [];

@@ -13,13 +13,15 @@
 // Each with a durable store (an fsync per append) and with durable: false (safe against kill -9,
 // not against a power loss), in a fresh directory per round; storeBatchMs is the default (10).
 // BENCH_ALERTS (default 50000 in-process, 10000 http), BENCH_ROUNDS (default 5), BENCH_BATCH
-// (default 64). BENCH_QUICK=1: few alerts, one round (proves it runs; figures mean little).
+// (default 64), BENCH_STORE_BATCH_MS (the relays' storeBatchMs; default the relay's, 10). BENCH_QUICK=1: few alerts, one round (proves it runs; figures mean little).
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createNatsForwarder, subscribeFleet } from "@falco-sdk/nats";
 import { createAlertRelay } from "@falco-sdk/relay";
 import { openAlertStore } from "@falco-sdk/store";
+import { startNatsServer } from "@falco-sdk/testing/nats";
 import { startHelper } from "../../http/bench/ipc-process.mjs";
 import { benchAlerts } from "../../store/bench/alerts.mjs";
 
@@ -28,6 +30,7 @@ const N = Number(process.env.BENCH_ALERTS ?? (quick ? 5_000 : 50_000));
 const HTTP_N = Number(process.env.BENCH_ALERTS ?? (quick ? 1_000 : 10_000));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 5));
 const BATCH = Number(process.env.BENCH_BATCH ?? 64);
+const FLEET_N = Number(process.env.BENCH_FLEET ?? (quick ? 1_000 : 10_000));
 const TARGET = 0.8;
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 
@@ -82,7 +85,15 @@ async function inProcess(mode) {
       },
     },
   };
-  const live = createAlertRelay({ sources: [gated], maxQueued: N, ...(store && { store }) });
+  const storeBatchMs =
+    process.env.BENCH_STORE_BATCH_MS === undefined
+      ? {}
+      : { storeBatchMs: Number(process.env.BENCH_STORE_BATCH_MS) };
+  const live = createAlertRelay({
+    sources: [gated],
+    maxQueued: N,
+    ...(store && { store, ...storeBatchMs }),
+  });
   const subscription = live.subscribe();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -190,6 +201,66 @@ async function httpRound(helper, count) {
   nosyncRelay.stop();
 }
 poster.stop();
+
+// 3. The fleet's stream.
+let nats;
+try {
+  nats = await startNatsServer();
+} catch (error) {
+  console.log(`fleet phase skipped: no nats-server (${error.message})`);
+}
+if (nats) {
+  const forwarder = createNatsForwarder({ servers: [nats.url] });
+  await forwarder.forward(
+    (async function* () {
+      yield* alerts.slice(0, FLEET_N);
+    })(),
+  );
+  await forwarder.close();
+  let consumer = 0;
+  /** Reads the whole stream through a new durable; `mode` as for inProcess. */
+  async function fleetRound(mode) {
+    const store =
+      mode === undefined
+        ? undefined
+        : openAlertStore({ directory: join(dir, `fleet-${round++}`), durable: mode === "sync" });
+    let relay;
+    const subscription = subscribeFleet({
+      servers: [nats.url],
+      durable: `bench-${consumer++}`,
+      start: "all",
+      ...(store && { ackAfter: () => relay.whenStored() }),
+    });
+    relay = createAlertRelay({
+      sources: [{ name: "fleet", alerts: subscription }],
+      maxQueued: FLEET_N,
+      ...(store && { store }),
+    });
+    const local = relay.subscribe();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    let got = 0;
+    for await (const _ of local) if (++got === FLEET_N) break;
+    const ms = performance.now() - t0;
+    const cpu = cpuMicros(cpu0);
+    await relay.close();
+    store?.close();
+    return { rate: (FLEET_N / ms) * 1000, cpuPerAlert: cpu / FLEET_N };
+  }
+  await fleetRound(undefined); // warm-up
+  const plain = [];
+  const sync = [];
+  const nosync = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    plain.push(await fleetRound(undefined));
+    sync.push(await fleetRound("sync"));
+    nosync.push(await fleetRound("nosync"));
+  }
+  const what = `fleet stream (NATS JetStream, durable consumer), 1 in-process subscriber (${FLEET_N} alerts)`;
+  compare(`${what}, durable store`, plain, sync, "process (relay and NATS client)");
+  compare(`${what}, store durable: false`, plain, nosync, "process (relay and NATS client)");
+  await nats[Symbol.asyncDispose]();
+}
 console.log();
 console.table(rows);
 rmSync(dir, { recursive: true, force: true });

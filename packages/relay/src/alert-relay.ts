@@ -46,6 +46,15 @@ export interface AlertRelay extends AsyncDisposable {
    */
   readonly store: AlertStore | undefined;
   /**
+   * Resolves once every alert the relay received so far is in its `store` (what waits is
+   * appended at the end of this event-loop turn, without waiting for `storeBatchMs`); rejects
+   * with a `RelayStoreError` when their append failed. At once without a store. For sources that
+   * acknowledge upstream: acknowledge an alert once this resolves (e.g. `subscribeFleet({
+   * ackAfter: () => relay.whenStored() })` of `@falco-sdk/nats`), and a failed append leaves it
+   * to be delivered again.
+   */
+  whenStored(): Promise<void>;
+  /**
    * Counters: received per source, delivered and dropped per subscriber, totals, refused
    * requests, and with a `store` what was stored and what the store refused (`store`).
    */
@@ -128,8 +137,9 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
           if (writer === undefined) registry.publish(counter, alert);
           else {
             writer.add(counter, alert);
-            // Asking for the next alert acknowledges this one upstream: only once stored.
-            if (source.acknowledgesOnNext) await writer.whenStored();
+            // Asking for the next alert acknowledges this one upstream: only once stored (a
+            // failure is reported as store-failed; the source goes on).
+            if (source.acknowledgesOnNext) await writer.whenStored(true).catch(() => {});
           }
         }
       } catch (failure) {
@@ -198,6 +208,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
       return createLocalSubscription(registry, subscribeOptions);
     },
     store: options.store,
+    whenStored: () => writer?.whenStored(true) ?? Promise.resolve(),
     stats: () => ({
       ...registry.stats(),
       rejectedRequests,

@@ -27,7 +27,9 @@ export interface RelaySource {
    * The source acknowledges an alert to its upstream when it is asked for the next one (a
    * NATS fleet subscription: `subscribeFleet()`). With a `store`, the relay then asks for the
    * next alert only once this one is stored, so that no alert is acknowledged before it is on
-   * disk (one append per alert from this source: slower than batches).
+   * disk (one append per alert from this source: slower than batches). A source that can
+   * delay its acknowledgements should rather use `relay.whenStored()` (a fleet subscription's
+   * `ackAfter`): the relay then reads it in batches.
    * @default false
    */
   readonly acknowledgesOnNext?: boolean;

@@ -149,4 +149,36 @@ describe("write-through store", () => {
     // The n-th call (acknowledging alert n-1) came once n alerts were stored.
     expect(storedWhenAsked.slice(0, 21)).toEqual(Array.from({ length: 21 }, (_, n) => n));
   });
+
+  it("whenStored() resolves once what was received is stored, and rejects when the append failed", async () => {
+    const directory = tempDir();
+    const store = openAlertStore({ directory });
+    const source = pushableSource();
+    // Batches wait for whenStored() (or a burst), never for the timer, within this test.
+    const relay = createAlertRelay({ sources: [source], store, storeBatchMs: 3_600_000 });
+    defer(() => relay.close());
+    await relay.whenStored(); // nothing received: at once
+    const iterator = relay.subscribe()[Symbol.asyncIterator]();
+    source.push(jsonAlert(1));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const first = iterator.next();
+    await relay.whenStored();
+    expect(seqOf((await first).value as Alert)).toBe(1); // delivered once stored
+    expect(store.stats().count).toBe(1);
+    source.push(jsonAlert(2));
+    const pushed = iterator.next();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    // The relay has alert 2, waiting for its batch.
+    expect(relay.stats().received).toBe(1);
+    const stored = relay.whenStored();
+    await stored;
+    expect(store.stats().count).toBe(2);
+    await pushed;
+    store.close();
+    source.push(jsonAlert(3));
+    const third = iterator.next();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await expect(relay.whenStored()).rejects.toBeInstanceOf(RelayStoreError);
+    expect(seqOf((await third).value as Alert)).toBe(3);
+  });
 });

@@ -34,7 +34,7 @@ export class StoreWriteThrough {
   readonly #batchMs: number;
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
-  #waiters: (() => void)[] = [];
+  #waiters: { resolve: () => void; reject: (error: RelayStoreError) => void }[] = [];
   #stored = 0;
   #notStored = 0;
   #failedAppends = 0;
@@ -59,13 +59,14 @@ export class StoreWriteThrough {
   }
 
   /**
-   * Resolves once the alerts added so far were appended (or failed) and delivered: they are
-   * appended at the end of this event-loop turn, without waiting for `batchMs`.
+   * Resolves once the alerts added so far are stored (and delivered); rejects with the
+   * `RelayStoreError` when their append failed. `now`: appended at the end of this event-loop
+   * turn, without waiting for `batchMs`.
    */
-  whenStored(): Promise<void> {
+  whenStored(now: boolean): Promise<void> {
     if (this.#alerts.length === 0) return Promise.resolve();
-    this.#soon();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    if (now) this.#soon();
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
   /** Appends and delivers what is queued, now. */
@@ -80,9 +81,12 @@ export class StoreWriteThrough {
     this.#alerts = [];
     this.#sources = [];
     this.#waiters = [];
-    if (alerts.length > 0) this.#append(alerts);
+    const failure = alerts.length > 0 ? this.#append(alerts) : undefined;
     for (let i = 0; i < alerts.length; i++) this.#deliver(sources[i]!, alerts[i]!);
-    for (const wake of waiters) wake();
+    for (const waiter of waiters) {
+      if (failure) waiter.reject(failure);
+      else waiter.resolve();
+    }
   };
 
   /** At the end of this event-loop turn. */
@@ -101,7 +105,8 @@ export class StoreWriteThrough {
     };
   }
 
-  #append(alerts: Alert[]): void {
+  /** Appends the batch; the failure, if it failed. */
+  #append(alerts: Alert[]): RelayStoreError | undefined {
     try {
       this.#store.append(alerts);
     } catch (cause) {
@@ -115,7 +120,7 @@ export class StoreWriteThrough {
         this.#lastFailureEventAt = now;
         this.#status.publish({ type: "store-failed", error, notStored: this.#notStored });
       }
-      return;
+      return error;
     }
     this.#stored += alerts.length;
     this.#batches++;
@@ -124,5 +129,6 @@ export class StoreWriteThrough {
       this.#lastFailureEventAt = Number.NEGATIVE_INFINITY;
       this.#status.publish({ type: "store-recovered", notStored: this.#notStored });
     }
+    return undefined;
   }
 }

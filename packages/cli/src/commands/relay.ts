@@ -151,6 +151,11 @@ export function registerRelay(program: Command): void {
       positiveInteger,
     )
     .option(
+      "--no-store-fsync",
+      "--store: do not fsync each append (a killed relay loses nothing stored, a power loss may " +
+        "lose the last appends; faster on slow disks)",
+    )
+    .option(
       "--from-nats <url>",
       "read the fleet's stream (falco-alerts forward --to) from this NATS JetStream: " +
         "nats://host:4222[,nats://...] (repeatable, one NATS system each)",
@@ -226,11 +231,15 @@ Examples:
         natsInputs && !grpcInputs && !httpInputs
           ? NO_LOCAL_INPUTS
           : await openAlertInputs({ ...flags, wait });
+      // Fleet alerts are acknowledged to JetStream once stored (the relay exists by then).
+      let whenStored: (() => Promise<void>) | undefined;
+      const fleet = fleetSources(flags, store && (() => whenStored?.() ?? Promise.resolve()));
       const relay = createAlertRelay({
-        sources: [...inputs.inputs.map(sourceOf), ...fleetSources(flags)],
+        sources: [...inputs.inputs.map(sourceOf), ...fleet],
         ...(flags.maxQueued !== undefined && { maxQueued: flags.maxQueued }),
         ...(store && { store }),
       });
+      whenStored = () => relay.whenStored();
       const opened = inputs;
       const printStats = () => {
         const loss = lossCounts(opened);
