@@ -23,6 +23,7 @@ export const LAYERS = {
   "@falco-sdk/nats": ["@falco-sdk/core"],
   "@falco-sdk/noise": ["@falco-sdk/core"],
   "@falco-sdk/store": ["@falco-sdk/core"],
+  "@falco-sdk/api-client": ["@falco-sdk/core"],
   // The HTTP alert API serves a store (its client, @falco-sdk/api-client, must not need one).
   "@falco-sdk/api": ["@falco-sdk/core", "@falco-sdk/store"],
   "@falco-sdk/ui": ["@falco-sdk/api", "@falco-sdk/core", "@falco-sdk/store"],
@@ -36,6 +37,7 @@ export const LAYERS = {
   ],
   "@falco-sdk/cli": [
     "@falco-sdk/api",
+    "@falco-sdk/api-client",
     "@falco-sdk/client",
     "@falco-sdk/core",
     "@falco-sdk/http",

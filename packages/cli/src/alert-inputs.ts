@@ -66,7 +66,10 @@ export function addInputOptions(
     .option("--key <file>", "gRPC: client private key (env FALCO_GRPC_KEY)")
     .option("--server-name <name>", "gRPC: name to verify in Falco's certificate (e.g. localhost)")
     .option("--insecure-plaintext", INSECURE_PLAINTEXT_HELP)
-    .option("--wait", "gRPC: wait for Falco to come up instead of failing at once")
+    .option(
+      "--wait",
+      "wait for Falco (gRPC) or the --api server to come up instead of failing at once",
+    )
     .option("--http-cert <file>", "HTTP input: serve HTTPS with this certificate")
     .option("--http-key <file>", "HTTP input: private key of --http-cert")
     .option("--http-ca <file>", "HTTP input: require client certificates signed by this CA (mTLS)")

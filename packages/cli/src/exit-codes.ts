@@ -141,6 +141,11 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "nats-connection": EXIT.connect,
   "nats-stream": EXIT.connect,
   "nats-max-payload": EXIT.error,
+  // falco-alerts tail --api:
+  "api-unauthorized": EXIT.connect,
+  "api-unreachable": EXIT.connect,
+  "api-bad-response": EXIT.connect,
+  "api-bad-request": EXIT.usage,
   // relay --store: an unusable directory at start (bad settings, like an unreadable
   // certificate); while running, a failed append is reported and the relay goes on.
   "store-corrupt": EXIT.connect,

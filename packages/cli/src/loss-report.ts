@@ -9,6 +9,8 @@ export interface LossCounts {
   readonly dropped: number;
   /** Requests the HTTP receivers refused, by reason (each may be an alert Falco sent). */
   readonly rejected: Readonly<Record<string, number>>;
+  /** Alerts the API server's retention removed before they were read (`tail --api`). */
+  readonly removedByRetention?: number;
 }
 
 /** The losses of every input so far. */
@@ -44,6 +46,11 @@ export function formatLoss(loss: LossCounts): string {
   }
   if (loss.dropped > 0) {
     parts.push(`${plural(loss.dropped, "alert")} dropped (the output fell behind)`);
+  }
+  if (loss.removedByRetention) {
+    parts.push(
+      `${plural(loss.removedByRetention, "alert")} removed by the server's retention before read`,
+    );
   }
   const rejected = rejectedTotal(loss);
   if (rejected > 0) {

@@ -13,6 +13,17 @@ const FLAG_FOR_OPTION: Readonly<Record<string, Readonly<Record<string, string>>>
     "tls.serverName": "--server-name",
     "insecurePlaintextTcp: true": "--insecure-plaintext",
   },
+  createAlertStreamClient: {
+    url: "--api",
+    token: "--api-token-file",
+    "tls.ca": "--api-ca",
+    "tls.cert": "--api-cert",
+    "tls.key": "--api-key",
+  },
+  "AlertStreamClient.subscribe": {
+    cursorFile: "--cursor-file",
+    resumeFrom: "--since",
+  },
   createHttpAlertReceiver: {
     tls: "--http-cert and --http-key",
     "tls.ca": "--http-ca",

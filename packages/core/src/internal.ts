@@ -7,3 +7,4 @@ export {
   FanoutSubscription,
 } from "./bounded-fanout.js";
 export { EventHub } from "./event-hub.js";
+export { parseJsonExact, stringifyJsonExact } from "./exact-json.js";
