@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+// The table of conformance scenarios by language in conformance/README.md, made from the
+// runners' one-line summaries (`conformance <language>: N passed, M skipped (name: result, ...)`).
+//
+//   node scripts/conformance-table.mjs --run        runs the four runners, then writes the table
+//   node scripts/conformance-table.mjs FILE         writes it from summary lines in FILE
+//                                                   (what $FALCO_CONFORMANCE_SUMMARY collects)
+//   node scripts/conformance-table.mjs --print ...  prints the table instead of writing it
+//
+// --run needs what npm test needs (a build: pnpm build; Python 3 with pytest, Go, cargo); it
+// runs each runner alone: vitest (packages/client), pytest (packages/python), go test -run
+// TestConformance (packages/go/falco), cargo test --test conformance (packages/rust).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const readme = join(root, "conformance/README.md");
+const START = "<!-- conformance-table:start (node scripts/conformance-table.mjs --run) -->";
+const END = "<!-- conformance-table:end -->";
+const LANGUAGES = [
+  ["typescript", "TypeScript"],
+  ["python", "Python"],
+  ["go", "Go"],
+  ["rust", "Rust"],
+];
+
+const runners = {
+  typescript: ["pnpm", ["exec", "vitest", "run", "src/conformance.spec.ts"], "packages/client"],
+  python: ["python3", ["-m", "pytest", "-q", "tests/test_conformance.py"], "packages/python"],
+  go: [
+    "go",
+    ["test", "-count=1", "-timeout=20m", "-run", "TestConformance", "."],
+    "packages/go/falco",
+  ],
+  rust: [
+    "cargo",
+    ["test", "--locked", "-p", "falco-sdk", "--test", "conformance"],
+    "packages/rust",
+  ],
+};
+
+/** Parses summary lines: language -> scenario -> result (passed, skipped, FAILED). */
+export function parseSummaries(text) {
+  const results = new Map();
+  for (const line of text.split("\n")) {
+    const m = /^conformance (\w+): .*?\((.*)\)\s*$/.exec(line.trim());
+    if (!m) continue;
+    const byScenario = new Map();
+    for (const item of m[2].split(", ")) {
+      const [name, result] = item.split(": ");
+      if (name && result) byScenario.set(name.trim(), result.trim());
+    }
+    results.set(m[1], byScenario);
+  }
+  return results;
+}
+
+/** The Markdown table: one row per scenario, one column per language. */
+export function renderTable(scenarios, results) {
+  const cell = (result) =>
+    result === undefined
+      ? "not run"
+      : result === "passed"
+        ? "pass"
+        : result === "skipped"
+          ? "skip"
+          : result.toUpperCase();
+  const header = `| Scenario | ${LANGUAGES.map(([, title]) => title).join(" | ")} |`;
+  const rule = `| --- | ${LANGUAGES.map(() => "---").join(" | ")} |`;
+  const rows = scenarios.map(
+    (name) =>
+      `| \`${name}\` | ${LANGUAGES.map(([lang]) => cell(results.get(lang)?.get(name))).join(" | ")} |`,
+  );
+  const totals = LANGUAGES.map(([lang, title]) => {
+    const r = [...(results.get(lang)?.values() ?? [])];
+    const n = (what) => r.filter((x) => x === what).length;
+    return r.length === 0
+      ? `${title} not run`
+      : `${title} ${n("passed")} pass, ${n("skipped")} skip${r.length - n("passed") - n("skipped") ? `, ${r.length - n("passed") - n("skipped")} fail` : ""}`;
+  });
+  return [header, rule, ...rows, "", `Totals: ${totals.join("; ")}.`].join("\n");
+}
+
+function runAll() {
+  const dir = mkdtempSync(join(tmpdir(), "falco-conformance-table-"));
+  const file = join(dir, "summary.txt");
+  try {
+    for (const [lang, [command, args, cwd]] of Object.entries(runners)) {
+      console.error(`== ${lang}: ${command} ${args.join(" ")} (in ${cwd})`);
+      const done = spawnSync(command, args, {
+        cwd: join(root, cwd),
+        stdio: ["ignore", "inherit", "inherit"],
+        env: { ...process.env, FALCO_CONFORMANCE_SUMMARY: file },
+      });
+      if (done.error) console.error(`${lang}: ${done.error.message}`);
+      else if (done.status !== 0) console.error(`${lang}: exited with ${done.status}`);
+    }
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      return "";
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function main(argv) {
+  const print = argv.includes("--print");
+  const rest = argv.filter((a) => a !== "--print");
+  if (rest.length !== 1) {
+    console.error("usage: node scripts/conformance-table.mjs [--print] (--run | SUMMARY_FILE)");
+    process.exit(2);
+  }
+  const text = rest[0] === "--run" ? runAll() : readFileSync(rest[0], "utf8");
+  const results = parseSummaries(text);
+  const scenarios = readdirSync(join(root, "conformance/scenarios"))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.slice(0, -".json".length))
+    .sort();
+  const table = renderTable(scenarios, results);
+  if (print) {
+    console.log(table);
+    return;
+  }
+  const current = readFileSync(readme, "utf8");
+  const a = current.indexOf(START);
+  const b = current.indexOf(END);
+  if (a < 0 || b < a) {
+    console.error(`conformance/README.md has no ${START} ... ${END} markers`);
+    process.exit(1);
+  }
+  writeFileSync(readme, `${current.slice(0, a + START.length)}\n\n${table}\n\n${current.slice(b)}`);
+  console.error(`conformance/README.md: table written (${results.size} language(s) reported)`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  main(process.argv.slice(2));
