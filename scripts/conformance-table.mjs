@@ -2,16 +2,17 @@
 // The table of conformance scenarios by language in conformance/README.md, made from the
 // runners' one-line summaries (`conformance <language>: N passed, M skipped (name: result, ...)`).
 //
-//   node scripts/conformance-table.mjs --run        runs the four runners, then writes the table
-//   node scripts/conformance-table.mjs FILE         writes it from summary lines in FILE
-//                                                   (what $FALCO_CONFORMANCE_SUMMARY collects)
-//   node scripts/conformance-table.mjs --print ...  prints the table instead of writing it
+//   node scripts/conformance-table.mjs --run             runs the four runners, writes the table
+//   node scripts/conformance-table.mjs --run go,rust     runs these only; the other columns stay
+//   node scripts/conformance-table.mjs FILE              writes it from summary lines in FILE
+//                                                        (what $FALCO_CONFORMANCE_SUMMARY collects)
+//   node scripts/conformance-table.mjs --print ...       prints the table instead of writing it
 //
 // --run needs what npm test needs (a build: pnpm build; Python 3 with pytest, Go, cargo); it
 // runs each runner alone: vitest (packages/client), pytest (packages/python), go test -run
 // TestConformance (packages/go/falco), cargo test --test conformance (packages/rust).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,7 +30,12 @@ const LANGUAGES = [
 
 const runners = {
   typescript: ["pnpm", ["exec", "vitest", "run", "src/conformance.spec.ts"], "packages/client"],
-  python: ["python3", ["-m", "pytest", "-q", "tests/test_conformance.py"], "packages/python"],
+  // Debian's python3 (grpcio, protobuf), as npm test; $PYTHON for another.
+  python: [
+    process.env.PYTHON ?? (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3"),
+    ["-m", "pytest", "-q", "tests/test_conformance.py"],
+    "packages/python",
+  ],
   go: [
     "go",
     ["test", "-count=1", "-timeout=20m", "-run", "TestConformance", "."],
@@ -55,6 +61,22 @@ export function parseSummaries(text) {
     }
     results.set(m[1], byScenario);
   }
+  return results;
+}
+
+/** The results a table shows (to keep the columns of languages not run again). */
+export function parseTable(text) {
+  const results = new Map(LANGUAGES.map(([lang]) => [lang, new Map()]));
+  const back = { pass: "passed", skip: "skipped" };
+  for (const line of text.split("\n")) {
+    const m = /^\| `([^`]+)` \| (.*) \|$/.exec(line.trim());
+    if (!m) continue;
+    m[2].split(" | ").forEach((cell, i) => {
+      const lang = LANGUAGES[i]?.[0];
+      if (lang && cell !== "not run") results.get(lang).set(m[1], back[cell] ?? cell);
+    });
+  }
+  for (const [lang, byScenario] of results) if (byScenario.size === 0) results.delete(lang);
   return results;
 }
 
@@ -84,11 +106,12 @@ export function renderTable(scenarios, results) {
   return [header, rule, ...rows, "", `Totals: ${totals.join("; ")}.`].join("\n");
 }
 
-function runAll() {
+function runAll(languages) {
   const dir = mkdtempSync(join(tmpdir(), "falco-conformance-table-"));
   const file = join(dir, "summary.txt");
   try {
     for (const [lang, [command, args, cwd]] of Object.entries(runners)) {
+      if (!languages.includes(lang)) continue;
       console.error(`== ${lang}: ${command} ${args.join(" ")} (in ${cwd})`);
       const done = spawnSync(command, args, {
         cwd: join(root, cwd),
@@ -111,12 +134,24 @@ function runAll() {
 function main(argv) {
   const print = argv.includes("--print");
   const rest = argv.filter((a) => a !== "--print");
-  if (rest.length !== 1) {
-    console.error("usage: node scripts/conformance-table.mjs [--print] (--run | SUMMARY_FILE)");
+  const all = Object.keys(runners);
+  const languages = rest[0] === "--run" ? (rest[1]?.split(",") ?? all) : undefined;
+  if (rest.length < 1 || (languages ?? []).some((l) => !all.includes(l))) {
+    console.error(
+      `usage: node scripts/conformance-table.mjs [--print] (--run [${all.join(",")}] | SUMMARY_FILE)`,
+    );
     process.exit(2);
   }
-  const text = rest[0] === "--run" ? runAll() : readFileSync(rest[0], "utf8");
+  const text = languages ? runAll(languages) : readFileSync(rest[0], "utf8");
   const results = parseSummaries(text);
+  if (languages && languages.length < all.length) {
+    // The columns of the languages not run again stay as they are.
+    const current = readFileSync(readme, "utf8");
+    const table = current.slice(current.indexOf(START), current.indexOf(END));
+    for (const [lang, byScenario] of parseTable(table)) {
+      if (!languages.includes(lang)) results.set(lang, byScenario);
+    }
+  }
   const scenarios = readdirSync(join(root, "conformance/scenarios"))
     .filter((f) => f.endsWith(".json"))
     .map((f) => f.slice(0, -".json".length))
