@@ -69,12 +69,15 @@ export function parseTable(text) {
   const results = new Map(LANGUAGES.map(([lang]) => [lang, new Map()]));
   const back = { pass: "passed", skip: "skipped" };
   for (const line of text.split("\n")) {
-    const m = /^\| `([^`]+)` \| (.*) \|$/.exec(line.trim());
+    const m = /^\|\s*`([^`]+)`\s*\|(.*)\|$/.exec(line.trim());
     if (!m) continue;
-    m[2].split(" | ").forEach((cell, i) => {
-      const lang = LANGUAGES[i]?.[0];
-      if (lang && cell !== "not run") results.get(lang).set(m[1], back[cell] ?? cell);
-    });
+    m[2]
+      .split("|")
+      .map((cell) => cell.trim())
+      .forEach((cell, i) => {
+        const lang = LANGUAGES[i]?.[0];
+        if (lang && cell !== "not run") results.get(lang).set(m[1], back[cell] ?? cell);
+      });
   }
   for (const [lang, byScenario] of results) if (byScenario.size === 0) results.delete(lang);
   return results;
@@ -90,12 +93,19 @@ export function renderTable(scenarios, results) {
         : result === "skipped"
           ? "skip"
           : result.toUpperCase();
-  const header = `| Scenario | ${LANGUAGES.map(([, title]) => title).join(" | ")} |`;
-  const rule = `| --- | ${LANGUAGES.map(() => "---").join(" | ")} |`;
-  const rows = scenarios.map(
-    (name) =>
-      `| \`${name}\` | ${LANGUAGES.map(([lang]) => cell(results.get(lang)?.get(name))).join(" | ")} |`,
-  );
+  // Columns padded to their widest cell, as the formatter (biome) writes Markdown tables.
+  const grid = [
+    ["Scenario", ...LANGUAGES.map(([, title]) => title)],
+    ...scenarios.map((name) => [
+      `\`${name}\``,
+      ...LANGUAGES.map(([lang]) => cell(results.get(lang)?.get(name))),
+    ]),
+  ];
+  const widths = grid[0].map((_, i) => Math.max(...grid.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  const header = line(grid[0]);
+  const rule = line(widths.map((w) => "-".repeat(w)));
+  const rows = grid.slice(1).map(line);
   const totals = LANGUAGES.map(([lang, title]) => {
     const r = [...(results.get(lang)?.values() ?? [])];
     const n = (what) => r.filter((x) => x === what).length;
