@@ -39,10 +39,6 @@ function need(command, why) {
  * packages/testing servers (built above) through falco-test-launcher.
  */
 function testOtherLanguages() {
-  // Each language's conformance runner appends its one-line summary here (go test and
-  // cargo test show nothing of a passing test); printed at the end.
-  const summaryDir = mkdtempSync(join(tmpdir(), "falco-sdk-conformance-"));
-  env.FALCO_CONFORMANCE_SUMMARY = join(summaryDir, "summary.txt");
   const took = [];
   const timed = (name, work) => {
     console.log(`\n== ${name}`);
@@ -81,7 +77,6 @@ function testOtherLanguages() {
       `\nconformance (conformance/scenarios):\n${readFileSync(env.FALCO_CONFORMANCE_SUMMARY, "utf8").trimEnd()}`,
     );
   }
-  rmSync(summaryDir, { recursive: true, force: true });
 }
 
 const p = (...args) => run("bash", [join(bin, "pnpm"), ...args]);
@@ -90,8 +85,17 @@ p("install", "--frozen-lockfile", "--reporter=silent");
 p("run", "build");
 if (task === "test") {
   run("bash", ["scripts/ensure-system-deps.sh"]);
-  p("run", "test:all");
-  testOtherLanguages();
+  // Each language's conformance runner appends its one-line summary here (go test and
+  // cargo test show nothing of a passing test); printed at the end. The same lines make the
+  // table of conformance/README.md: node scripts/conformance-table.mjs FILE.
+  const summaryDir = mkdtempSync(join(tmpdir(), "falco-sdk-conformance-"));
+  env.FALCO_CONFORMANCE_SUMMARY = join(summaryDir, "summary.txt");
+  try {
+    p("run", "test:all");
+    testOtherLanguages();
+  } finally {
+    rmSync(summaryDir, { recursive: true, force: true });
+  }
 } else if (task === "demo") {
   // Straight from node (not pnpm run, which would reset INIT_CWD): the demo's closing note
   // gives paths relative to where the user typed npm run demo.

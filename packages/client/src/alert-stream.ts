@@ -194,7 +194,9 @@ export class AlertStream {
         this.#starvation.subDelivered();
         if (this.#state === "draining") this.#armGrace();
       },
-      // After each chunk of messages (per message is the hot path).
+      // At the limit, the rest of a chunk waits with the pause below.
+      full: () => this.#sink.size >= this.#limit(),
+      // After each chunk of messages (per message is the hot path), and at the limit.
       pause: () => {
         this.#lastActivity = performance.now();
         if (this.#state === "polling") this.#pump.pollSoon();

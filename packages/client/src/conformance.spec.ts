@@ -1,6 +1,7 @@
 // The language-neutral conformance suite (conformance/README.md), run with this client: every
 // scenario against the Node and C-core test servers over each transport it lists. Skips come
 // from conformance/skips.json only. Prints one summary line for CI's output.
+import { appendFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { runScenario } from "../test/conformance-runner.js";
 import { loadDefaults, loadScenarios, loadSkips } from "../test/conformance-scenarios.js";
@@ -66,8 +67,11 @@ afterAll(() => {
   const all = [...results.entries()];
   const count = (what: string) => all.filter(([, r]) => r === what).length;
   const failed = count("FAILED");
-  console.log(
+  const summary =
     `conformance typescript: ${count("passed")} passed, ${count("skipped")} skipped${failed ? `, ${failed} FAILED` : ""} ` +
-      `(${all.map(([name, r]) => `${name}: ${r}`).join(", ")})`,
-  );
+    `(${all.map(([name, r]) => `${name}: ${r}`).join(", ")})`;
+  console.log(summary);
+  // npm test and scripts/conformance-table.mjs collect every language's line there.
+  const file = process.env.FALCO_CONFORMANCE_SUMMARY;
+  if (file) appendFileSync(file, `${summary}\n`);
 });

@@ -34,6 +34,27 @@ describe("EnvelopeSplitter", () => {
     expect(split([...wire].map((byte) => Uint8Array.of(byte)))).toEqual(bodies);
   });
 
+  it("stops after each message while full() says so, and hands the rest over when pushed again", () => {
+    for (let a = 0; a <= wire.length; a++) {
+      const out: number[][] = [];
+      const splitter = new EnvelopeSplitter(
+        (bytes) => out.push([...bytes]),
+        () => true,
+      );
+      for (const chunk of [wire.subarray(0, a), wire.subarray(a)]) {
+        let rest: Uint8Array | undefined = chunk;
+        while (rest !== undefined) {
+          const before = out.length;
+          rest = splitter.push(rest);
+          // Never more than one message per push while full.
+          expect(out.length - before).toBeLessThanOrEqual(1);
+        }
+      }
+      splitter.end();
+      expect(out).toEqual(bodies);
+    }
+  });
+
   it("rejects a body that ends inside a message", () => {
     expect(() => split([wire.subarray(0, 4)])).toThrow(/incomplete envelope/);
     expect(() => split([wire.subarray(0, 7)])).toThrow(ConnectError);

@@ -23,10 +23,16 @@ export interface ServerStreamCall {
   /** Each response message's bytes, synchronously, in order, as they arrive. */
   readonly onMessage: (bytes: Uint8Array) => void;
   /**
-   * Asked after each chunk of the response body: a promise pauses reading until it
-   * settles (HTTP/2 flow control then holds the server back).
+   * Asked after each chunk of the response body, and after a message for which `full`
+   * returned true: a promise pauses reading until it settles (HTTP/2 flow control then holds
+   * the server back).
    */
   readonly pause?: () => Promise<void> | undefined;
+  /**
+   * Asked after each message: true stops handing the chunk's further messages over until
+   * `pause` was asked (what the consumer holds stays within its limit, whatever a chunk holds).
+   */
+  readonly full?: () => boolean;
 }
 
 /**
@@ -61,11 +67,14 @@ export async function readServerStream(
     if (encoding !== null && encoding.toLowerCase() !== "identity") {
       throw new ConnectError(`unsupported response encoding "${encoding}"`, Code.Internal);
     }
-    const splitter = new EnvelopeSplitter(call.onMessage);
+    const splitter = new EnvelopeSplitter(call.onMessage, call.full);
     for await (const chunk of response.body) {
-      splitter.push(chunk);
-      const paused = call.pause?.();
-      if (paused) await paused;
+      let rest: Uint8Array | undefined = chunk;
+      while (rest !== undefined) {
+        rest = splitter.push(rest);
+        const paused = call.pause?.();
+        if (paused) await paused;
+      }
     }
     splitter.end();
     if (!foundStatus) validateTrailer(response.trailer, response.header);
@@ -88,22 +97,32 @@ export class EnvelopeSplitter {
   private body: Uint8Array | undefined;
   private bodyFilled = 0;
 
-  constructor(private readonly onMessage: (bytes: Uint8Array) => void) {}
+  constructor(
+    private readonly onMessage: (bytes: Uint8Array) => void,
+    private readonly full: () => boolean = () => false,
+  ) {}
 
-  push(chunk: Uint8Array): void {
+  /**
+   * Hands over the messages `chunk` completes. Returns the part not taken yet when `full()`
+   * said stop after a message (push it again later), else undefined.
+   */
+  push(chunk: Uint8Array): Uint8Array | undefined {
     let pos = 0;
     const length = chunk.length;
     if (this.headerFilled > 0) {
       pos = this.continuePartial(chunk);
-      if (this.headerFilled > 0) return; // still partial: the chunk is used up
+      if (this.headerFilled > 0) return undefined; // still partial: the chunk is used up
+      if (pos < length && this.full()) return chunk.subarray(pos);
     }
     while (length - pos >= 5) {
       const size = this.messageSize(chunk, pos);
       if (length - pos - 5 < size) break;
       this.onMessage(chunk.subarray(pos + 5, pos + 5 + size));
       pos += 5 + size;
+      if (pos < length && this.full()) return chunk.subarray(pos);
     }
     if (pos < length) this.continuePartial(chunk.subarray(pos));
+    return undefined;
   }
 
   /** The body ended: an envelope cut short is a protocol error. */

@@ -70,6 +70,18 @@ function within(value: number, bound: Bound): boolean {
   return value >= (bound.atLeast ?? -Infinity) && value <= (bound.atMost ?? Infinity);
 }
 
+/**
+ * JSON text with every object's keys in name order: alerts compare by their fields, whatever
+ * order the launcher's answer and the decoder give them (`output_fields` above all).
+ */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
 /** One run of a scenario: a server kind and a transport. */
 export async function runScenario(
   scenario: Scenario,
@@ -132,7 +144,7 @@ export async function runScenario(
       matched++;
     }
   };
-  const alertOf = (a: Alert) => JSON.stringify(alertToJson(a));
+  const alertOf = (a: Alert) => canonicalJson(alertToJson(a));
 
   async function runStep(step: Step): Promise<void> {
     const timeoutMs = step.timeoutMs ?? 30_000;
@@ -243,7 +255,7 @@ export async function runScenario(
       case "alerts":
         return takeMatching(step.count ?? 0, timeoutMs);
       case "alertsThroughLast": {
-        const expected = emitted.slice(matched).map((a) => JSON.stringify(a));
+        const expected = emitted.slice(matched).map(canonicalJson);
         const got: string[] = [];
         while (got.at(-1) !== expected.at(-1)) {
           const alert = await nextAlert(timeoutMs);

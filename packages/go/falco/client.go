@@ -61,6 +61,9 @@ type Options struct {
 	WaitForServer bool
 	// Backoff of Subscribe's reconnections.
 	Backoff Backoff
+	// NoReconnect ends a subscription at its first disconnection (its Err says
+	// why) instead of reconnecting with Backoff. Default false.
+	NoReconnect bool
 	// Timeout of Version and Get when the context has no deadline (for Get,
 	// each wait for Falco). Default LivenessTimeout / 2 (15 s).
 	Timeout time.Duration
@@ -97,6 +100,7 @@ type Client struct {
 	opts     Options
 	endpoint Endpoint
 	creds    credentials.TransportCredentials
+	tls      *tls.Config // of Options.TLS, to name a failed handshake
 	dialOpts []grpc.DialOption
 	conn     *grpc.ClientConn
 	// possibleLosses and dropped: totals of the status events of every subscription.
@@ -132,9 +136,10 @@ func New(opts Options, options ...Option) (*Client, error) {
 	case endpoint.UnixPath == "" && opts.TLS == nil:
 		return nil, configError("%s is TCP, where Falco always requires mutual TLS: set Options.TLS (CA, Cert, Key)", endpoint.Text)
 	case opts.TLS != nil:
-		if c.creds, err = loadTLS(*opts.TLS); err != nil {
+		if c.tls, err = loadTLS(*opts.TLS); err != nil {
 			return nil, err
 		}
+		c.creds = credentials.NewTLS(c.tls)
 	}
 	if c.conn, err = c.dial(); err != nil {
 		return nil, err
@@ -142,7 +147,7 @@ func New(opts Options, options ...Option) (*Client, error) {
 	return c, nil
 }
 
-func loadTLS(t TLS) (credentials.TransportCredentials, error) {
+func loadTLS(t TLS) (*tls.Config, error) {
 	ca, err := os.ReadFile(t.CA)
 	if err != nil {
 		return nil, configError("cannot read the CA file %s: %v", t.CA, err)
@@ -159,7 +164,7 @@ func loadTLS(t TLS) (credentials.TransportCredentials, error) {
 	if name == "" {
 		name = "localhost"
 	}
-	return credentials.NewTLS(&tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}, ServerName: name, MinVersion: tls.VersionTLS12}), nil
+	return &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{pair}, ServerName: name, MinVersion: tls.VersionTLS12}, nil
 }
 
 // dial makes a connection that sends no keepalive pings (Falco's server kills
@@ -267,6 +272,12 @@ func (c *Client) describe(err error) error {
 	s, _ := status.FromError(err)
 	switch s.Code() {
 	case codes.Unavailable:
+		if c.tls != nil {
+			// A handshake that fails says which side is wrong (the TLS material or Falco's).
+			if reason, cause := diagnoseTLS(c.endpoint.Target, c.tls, min(c.opts.Timeout, 5*time.Second)); reason != "" {
+				return tlsError(reason, c.endpoint.Text, cause)
+			}
+		}
 		hint := "and that the CA, client certificate and server name match Falco's"
 		if c.endpoint.UnixPath != "" {
 			hint = "and that this process may open the socket (often root-only)"

@@ -246,8 +246,9 @@ func TestRogueClientCertificateIsRefused(t *testing.T) {
 			}
 			defer c.Close()
 			_, err = c.Version(context.Background())
-			if !falco.IsUnavailable(err) || !strings.Contains(err.Error(), l.Endpoint) {
-				t.Fatalf("want unavailable naming %s, got %v", l.Endpoint, err)
+			var e *falco.Error
+			if !errors.Is(err, falco.CodeTLS) || !errors.As(err, &e) || e.Reason != falco.ReasonClientCertRefused || !strings.Contains(err.Error(), l.Endpoint) {
+				t.Fatalf("want CodeTLS, ReasonClientCertRefused, naming %s; got %v", l.Endpoint, err)
 			}
 		})
 	}

@@ -202,6 +202,7 @@ var goCodes = map[string]falco.Code{
 	"connection":     falco.CodeUnavailable,
 	"configuration":  falco.CodeConfiguration,
 	"sub-slots-full": falco.CodeSubSlotsFull,
+	"tls":            falco.CodeTLS,
 }
 
 func errorMatches(err error, want map[string]any) error {
@@ -216,12 +217,22 @@ func errorMatches(err error, want map[string]any) error {
 		return fmt.Errorf("error %q is not %s", err, code)
 	}
 	if want["reason"] != nil {
-		return fmt.Errorf("error reasons (%v) are not reported by the Go client", want["reason"])
+		var e *falco.Error
+		if !errors.As(err, &e) || string(e.Reason) != fmt.Sprint(want["reason"]) {
+			return fmt.Errorf("error %q: reason %v, want %v", err, reasonText(e), want["reason"])
+		}
 	}
 	if s, ok := want["messageIncludes"].(string); ok && !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(s)) {
 		return fmt.Errorf("error %q does not say %q", err, s)
 	}
 	return nil
+}
+
+func reasonText(e *falco.Error) string {
+	if e == nil {
+		return "none"
+	}
+	return string(e.Reason)
 }
 
 func bound(got int, want any) error {

@@ -33,7 +33,11 @@ func (r *run) clientOptions(options map[string]any) (falco.Options, error) {
 		case "reconnect":
 			rc, ok := v.(map[string]any)
 			if !ok {
-				return o, fmt.Errorf("reconnect: %v has no Go equivalent (Backoff.MaxAttempts 0 is never give up)", v)
+				if v != false {
+					return o, fmt.Errorf("reconnect: %v has no Go equivalent", v)
+				}
+				o.NoReconnect = true
+				continue
 			}
 			for rk, rv := range rc {
 				switch n := rv.(float64); rk {

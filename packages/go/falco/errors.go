@@ -21,6 +21,9 @@ const (
 	CodeSubSlotsFull Code = "sub-slots-full"
 	// CodeCall: Falco (or the gRPC runtime) ended a call with another status.
 	CodeCall Code = "call"
+	// CodeTLS: the mutual-TLS handshake with Falco failed; the *Error's Reason
+	// ([TLSReason]) says which side is wrong.
+	CodeTLS Code = "tls"
 )
 
 // Error makes a Code an error, the target of errors.Is.
@@ -31,6 +34,8 @@ func (c Code) Error() string { return string(c) }
 type Error struct {
 	Code    Code
 	Message string
+	// Reason of a CodeTLS error: which side of the handshake is wrong; "" otherwise.
+	Reason TLSReason
 	// Cause is the underlying error (a gRPC status, an I/O or TLS error), or nil.
 	Cause error
 }

@@ -163,8 +163,15 @@ func (s *Subscription) run(ctx context.Context) {
 		s.emit(StatusEvent{Name: EventDisconnected, Err: err, AlertsMayHaveBeenLost: end.mayHaveLost, PossibleLosses: losses})
 		if !s.connected && !s.client.opts.WaitForServer {
 			s.mu.Lock()
-			s.err = &Error{Code: CodeUnavailable, Cause: err, Message: fmt.Sprintf(
+			s.err = &Error{Code: codeOf(err), Reason: reasonOf(err), Cause: err, Message: fmt.Sprintf(
 				"%v (set Options.WaitForServer to wait for Falco to come up instead)", err)}
+			s.mu.Unlock()
+			return
+		}
+		if s.client.opts.NoReconnect {
+			s.mu.Lock()
+			s.err = &Error{Code: codeOf(err), Reason: reasonOf(err), Cause: err, Message: fmt.Sprintf(
+				"%v (Options.NoReconnect is set: the subscription ends at its first disconnection)", err)}
 			s.mu.Unlock()
 			return
 		}
@@ -247,9 +254,10 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		return ending{err: s.client.describe(err)}
 	}
 	limit := s.client.opts.MaxBufferedAlerts
-	// With the alert in the reader's hand and the one in the consumer's, at
-	// most 4 x limit received and not taken.
-	buf := make(chan received, max(4*limit-2, 1))
+	// The reader takes a message only while fewer than 4 x limit are received
+	// and not taken (after Falco's GOAWAY, up to afterGoawayLimit more).
+	hard := 4 * limit
+	buf := make(chan received, hard+afterGoawayLimit+1)
 	poke := make(chan struct{}, 1)
 	pollSoon := func() {
 		select {
@@ -257,6 +265,16 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		default:
 		}
 	}
+	room := make(chan struct{}, 1) // the consumer took an alert
+	tookOne := func() {
+		select {
+		case room <- struct{}{}:
+		default:
+		}
+	}
+	drain := newDrainState(s.client.opts.PollInterval, cancel)
+	defer drain.stop()
+	go watchGoaway(callCtx, conn, drain)
 	var sinceAlert atomic.Int64 // liveness ticks without an alert
 	var hung atomic.Pointer[error]
 	watch := &starvation{
@@ -274,7 +292,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 				return false
 			}
 		},
-		mayFetch: func() bool { return len(buf) < limit },
+		mayFetch: func() bool { return len(buf) < limit && !drain.draining() },
 		onStarved: func(starved bool) {
 			s.update(func(st *Status) { st.Starved = starved })
 			if starved {
@@ -289,16 +307,28 @@ func (s *Subscription) stream(ctx context.Context) ending {
 	defer wg.Wait()
 	defer cancel()
 	wg.Add(3)
-	go func() { // reader: past 4 x limit it blocks, and HTTP/2 flow control holds Falco's drain
+	go func() { // reader: at 4 x limit it waits, and HTTP/2 flow control holds Falco's drain
 		defer wg.Done()
 		defer watch.close()
 		for {
+			for s.pending.Load() >= int64(drain.limit(hard)) {
+				if drain.draining() {
+					drain.overLimit.Store(true) // the grace timer cancels the call
+				}
+				select {
+				case <-room:
+				case <-drain.started:
+				case <-callCtx.Done():
+					return
+				}
+			}
 			m, err := stream.Recv()
 			if err != nil {
 				watch.close() // what a running get took comes before the end
 			} else {
 				watch.subDelivered()
 				s.pending.Add(1)
+				drain.received()
 			}
 			select {
 			case buf <- received{m, err}:
@@ -320,7 +350,8 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		ticker := time.NewTicker(s.client.opts.PollInterval)
 		defer ticker.Stop()
 		for {
-			if len(buf) < limit {
+			// After Falco's GOAWAY, never poll: Falco would pop an alert for the request and discard it.
+			if len(buf) < limit && !drain.draining() {
 				if stream.Send(&outputs.Request{}) != nil {
 					return // the stream ended: the reader reports why
 				}
@@ -344,6 +375,9 @@ func (s *Subscription) stream(ctx context.Context) ending {
 			case <-ticker.C:
 			case <-callCtx.Done():
 				return
+			}
+			if drain.draining() {
+				return // the connection takes no new calls: the grace timer ends the stream
 			}
 			watch.check()
 			if sinceAlert.Add(1) < 2 {
@@ -374,15 +408,23 @@ func (s *Subscription) stream(ctx context.Context) ending {
 				if h := hung.Load(); h != nil {
 					return ending{established: established, err: *h, mayHaveLost: established}
 				}
+				if drain.cancelled.Load() {
+					// Silent for a grace period after Falco's GOAWAY: Falco waited for a
+					// request that never came and popped nothing, unless it wrote past the limit.
+					return ending{established: true, mayHaveLost: drain.overLimit.Load()}
+				}
 				return ending{established: established, err: s.client.describe(callCtx.Err())}
 			}
 		}
 		if errors.Is(item.err, io.EOF) {
-			// Falco ended the call with OK: its stop or reload. This client does not see the
-			// GOAWAY before it, so it may have polled meanwhile, and Falco pops one alert for
-			// a request it reads while stopping, or after the write in flight when its stop
-			// began, and discards it. At most one alert per stream.
+			// Falco ended the call with OK: its stop or reload. Falco pops one more alert
+			// after the write in flight when its stop began, and discards it (or one for a
+			// request it reads while stopping). At most one alert per stream.
 			return ending{established: true, mayHaveLost: true}
+		}
+		if item.err != nil && drain.cancelled.Load() {
+			// The grace timer cancelled the call after the GOAWAY (see above).
+			return ending{established: true, mayHaveLost: drain.overLimit.Load()}
 		}
 		if item.err != nil {
 			if h := hung.Load(); h != nil {
@@ -395,6 +437,7 @@ func (s *Subscription) stream(ctx context.Context) ending {
 		select {
 		case s.alerts <- AlertFromResponse(item.message):
 			s.pending.Add(-1)
+			tookOne()
 			pollSoon()
 		case <-ctx.Done():
 			s.dropped++
@@ -402,6 +445,23 @@ func (s *Subscription) stream(ctx context.Context) ending {
 			return ending{established: established, err: ctx.Err()}
 		}
 	}
+}
+
+// codeOf is err's Code (CodeUnavailable when it has none), reasonOf its TLSReason.
+func codeOf(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeUnavailable
+}
+
+func reasonOf(err error) TLSReason {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Reason
+	}
+	return ""
 }
 
 // dropBuffered counts the alerts received but never delivered.

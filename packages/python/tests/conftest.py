@@ -129,6 +129,10 @@ def pytest_terminal_summary(terminalreporter) -> None:
     count = {r: sum(1 for v in results.values() if v == r) for r in ("passed", "skipped", "FAILED")}
     failed = f", {count['FAILED']} FAILED" if count["FAILED"] else ""
     each = ", ".join(f"{name}: {result}" for name, result in sorted(results.items()))
-    terminalreporter.write_line(
-        f"conformance python: {count['passed']} passed, {count['skipped']} skipped{failed} ({each})"
-    )
+    summary = f"conformance python: {count['passed']} passed, {count['skipped']} skipped{failed} ({each})"
+    terminalreporter.write_line(summary)
+    # npm test and scripts/conformance-table.mjs collect every language's line there.
+    path = os.environ.get("FALCO_CONFORMANCE_SUMMARY")
+    if path:
+        with open(path, "a", encoding="utf-8") as file:
+            file.write(summary + "\n")

@@ -5,9 +5,12 @@ use crate::error::{chain, Error, ErrorCode};
 use crate::io::{Either, KillSwitch, KillableIo};
 use crate::options::Options;
 use crate::proto::{outputs, version};
+use crate::sniff::FrameSniffer;
+use crate::tls::{reason_of, TlsFailure, TlsSetup};
 use hyper_util::rt::TokioIo;
 use std::path::PathBuf;
-use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity, Uri};
+use tokio::sync::watch;
+use tonic::transport::{Channel, Uri};
 
 /// A client of one Falco (0.24 to 0.43.x gRPC output). Cheap to clone: the
 /// clones share the totals of the status events (`possible_losses`, `dropped`).
@@ -23,7 +26,7 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity, Uri};
 pub struct Client {
     pub(crate) options: Options,
     pub(crate) endpoint: Endpoint,
-    tls: Option<ClientTlsConfig>,
+    tls: Option<TlsSetup>,
     pub(crate) totals: std::sync::Arc<Totals>,
 }
 
@@ -67,12 +70,12 @@ impl Client {
                     "{endpoint} is TCP, where Falco always requires mutual TLS: set Options::tls (ca, cert, key)"
                 )))
             }
-            (_, Some(t)) => Some(
-                ClientTlsConfig::new()
-                    .ca_certificate(Certificate::from_pem(read("ca", &t.ca)?))
-                    .identity(Identity::from_pem(read("cert", &t.cert)?, read("key", &t.key)?))
-                    .domain_name(t.server_name.clone().unwrap_or_else(|| "localhost".into())),
-            ),
+            (_, Some(t)) => Some(TlsSetup::new(
+                &read("ca", &t.ca)?,
+                &read("cert", &t.cert)?,
+                &read("key", &t.key)?,
+                t.server_name.as_deref().unwrap_or("localhost"),
+            )?),
             (Endpoint::Unix(_), None) => None,
         };
         Ok(Client {
@@ -97,40 +100,57 @@ impl Client {
     /// A new connection, whose `KillSwitch` ends it (and its calls) at once.
     /// No keepalive pings and no adaptive-window pings (tonic's defaults):
     /// Falco's server kills connections that ping more than once per 5 minutes while idle.
-    pub(crate) async fn connect(&self) -> Result<(Channel, KillSwitch), Error> {
+    /// Mutual TLS is done here, under tonic, so that the connection sees the HTTP/2 frames
+    /// (Falco's GOAWAY) and rustls' errors (a TLS failure by its reason).
+    pub(crate) async fn connect(&self) -> Result<Connection, Error> {
         let switch = KillSwitch::default();
         let uri = match &self.endpoint {
             Endpoint::Unix(_) => "http://localhost".to_string(),
-            Endpoint::Tcp(target) => format!("https://{target}"),
+            Endpoint::Tcp(target) => format!("http://{target}"),
         };
-        let mut endpoint = Channel::from_shared(uri)
+        let endpoint = Channel::from_shared(uri)
             .map_err(|e| Error::config(format!("cannot use endpoint {}: {e}", self.endpoint)).caused_by(e))?
-            .connect_timeout(self.options.timeout);
-        if let Some(tls) = &self.tls {
-            endpoint = endpoint
-                .tls_config(tls.clone())
-                .map_err(|e| Error::config(chain(&e)).caused_by(e))?;
-        }
+            .connect_timeout(self.options.timeout)
+            // HTTP/2's default windows (64 KiB), as Falco's server and the other clients use:
+            // what the connection reads ahead of the consumer stays small (hyper's own default is
+            // 2 MiB per stream, 5 MiB per connection), and Falco's drain waits on the consumer.
+            .initial_stream_window_size(65_535)
+            .initial_connection_window_size(65_535);
+        let (goaway_tx, goaway) = watch::channel(false);
+        let tls_failure: TlsFailure = Default::default();
         let target = self.endpoint.clone();
-        let kill = switch.clone();
+        let (kill, tls, failure) = (switch.clone(), self.tls.clone(), tls_failure.clone());
         let connector = tower::service_fn(move |_: Uri| {
-            let (target, switch) = (target.clone(), kill.clone());
+            let (target, switch, tls, failure) = (target.clone(), kill.clone(), tls.clone(), failure.clone());
+            let goaway = goaway_tx.clone();
             async move {
-                match target {
-                    Endpoint::Unix(path) => {
-                        let io = tokio::net::UnixStream::connect(path).await?;
-                        Ok::<_, std::io::Error>(TokioIo::new(KillableIo {
-                            io: Either::Unix(io),
-                            switch,
-                        }))
-                    }
+                let io = match target {
+                    Endpoint::Unix(path) => Either::Unix(tokio::net::UnixStream::connect(path).await?),
                     Endpoint::Tcp(addr) => {
                         let io = tokio::net::TcpStream::connect(addr).await?;
                         io.set_nodelay(true)?;
-                        Ok(TokioIo::new(KillableIo {
-                            io: Either::Tcp(io),
-                            switch,
-                        }))
+                        Either::Tcp(io)
+                    }
+                };
+                let io = KillableIo { io, switch };
+                let Some(tls) = tls else {
+                    return Ok::<_, std::io::Error>(TokioIo::new(FrameSniffer::new(
+                        Box::new(io) as BoxIo,
+                        goaway,
+                        None,
+                    )));
+                };
+                match tls.connector.connect(tls.server_name.clone(), io).await {
+                    Ok(stream) => Ok(TokioIo::new(FrameSniffer::new(
+                        Box::new(stream) as BoxIo,
+                        goaway,
+                        Some(failure),
+                    ))),
+                    Err(e) => {
+                        if let Some(reason) = reason_of(&e, false) {
+                            failure.lock().unwrap().get_or_insert((reason, e.to_string()));
+                        }
+                        Err(e)
                     }
                 }
             }
@@ -138,8 +158,23 @@ impl Client {
         let channel = tokio::time::timeout(self.options.timeout, endpoint.connect_with_connector(connector))
             .await
             .map_err(|_| self.unavailable("connecting timed out"))?
-            .map_err(|e| self.unavailable(&chain(&e)).caused_by(e))?;
-        Ok((channel, switch))
+            .map_err(|e| {
+                self.tls_failed(&tls_failure)
+                    .unwrap_or_else(|| self.unavailable(&chain(&e)))
+                    .caused_by(e)
+            })?;
+        Ok(Connection {
+            channel,
+            switch,
+            goaway,
+            tls_failure,
+        })
+    }
+
+    /// The TLS error of a connection whose handshake failed, if it did.
+    fn tls_failed(&self, failure: &TlsFailure) -> Option<Error> {
+        let recorded = failure.lock().unwrap().clone();
+        recorded.map(|(reason, detail)| Error::tls(reason, &self.endpoint, &detail))
     }
 
     pub(crate) fn unavailable(&self, why: &str) -> Error {
@@ -159,6 +194,14 @@ impl Client {
 
     pub(crate) fn describe(&self, status: &tonic::Status) -> Error {
         self.describe_code(status).caused_by(status.clone())
+    }
+
+    /// Like `describe`, and a call that failed because the connection's TLS did says why.
+    pub(crate) fn describe_on(&self, connection: &Connection, status: &tonic::Status) -> Error {
+        match self.tls_failed(&connection.tls_failure) {
+            Some(error) => error.caused_by(status.clone()),
+            None => self.describe(status),
+        }
     }
 
     fn describe_code(&self, status: &tonic::Status) -> Error {
@@ -213,12 +256,12 @@ impl Client {
     /// ```
     pub async fn version(&self) -> Result<version::Response, Error> {
         self.timed(async {
-            let (channel, _switch) = self.connect().await?;
-            let mut client = version::service_client::ServiceClient::new(channel);
+            let connection = self.connect().await?;
+            let mut client = version::service_client::ServiceClient::new(connection.channel.clone());
             let answer = client
                 .version(version::Request {})
                 .await
-                .map_err(|s| self.describe(&s))?;
+                .map_err(|s| self.describe_on(&connection, &s))?;
             Ok(answer.into_inner())
         })
         .await
@@ -241,13 +284,13 @@ impl Client {
     /// ```
     pub async fn get(&self) -> Result<crate::Drain, Error> {
         self.timed(async {
-            let (channel, switch) = self.connect().await?;
-            let guard = crate::sub_call::KillOnDrop(switch);
-            let mut client = outputs::service_client::ServiceClient::new(channel);
+            let connection = self.connect().await?;
+            let guard = crate::sub_call::KillOnDrop(connection.switch.clone());
+            let mut client = outputs::service_client::ServiceClient::new(connection.channel.clone());
             let stream = client
                 .get(outputs::Request {})
                 .await
-                .map_err(|s| self.describe(&s))?
+                .map_err(|s| self.describe_on(&connection, &s))?
                 .into_inner();
             Ok(crate::Drain::new(self.clone(), stream, guard))
         })
@@ -269,6 +312,18 @@ impl Client {
     pub fn subscribe(&self) -> crate::Subscription {
         crate::Subscription::start(self.clone())
     }
+}
+
+/// What a connection's socket is under hyper: a unix or TCP socket, or TLS over one.
+type BoxIo = Box<dyn crate::io::Io>;
+
+/// One connection to Falco: its channel, its kill switch, whether Falco sent GOAWAY on it
+/// (its stop or a reload), and why its TLS failed, if it did.
+pub(crate) struct Connection {
+    pub(crate) channel: Channel,
+    pub(crate) switch: KillSwitch,
+    pub(crate) goaway: watch::Receiver<bool>,
+    tls_failure: TlsFailure,
 }
 
 /// An I/O error among the error's sources: the connection itself failed.

@@ -129,3 +129,7 @@ impl tokio::io::AsyncWrite for Either {
         delegate!(self, io => io.poll_shutdown(cx))
     }
 }
+
+/// A socket hyper can use, boxed: plain, or TLS over one.
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send + 'static {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + 'static> Io for T {}

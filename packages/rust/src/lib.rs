@@ -10,19 +10,21 @@ mod error;
 mod io;
 mod options;
 mod priority;
+mod sniff;
 mod starvation;
 mod status;
 mod sub_call;
 mod subscription;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+mod tls;
 
 pub use alert::Alert;
 pub use backoff::Backoff;
 pub use client::Client;
 pub use drain::Drain;
 pub use endpoint::{Endpoint, DEFAULT_SOCKET_PATH, LEGACY_SOCKET_PATH};
-pub use error::{Error, ErrorCode};
+pub use error::{Error, ErrorCode, TlsReason};
 pub use options::{Options, Tls};
 pub use priority::{Priority, UnknownPriority};
 pub use status::{OnStatus, StatusEvent};

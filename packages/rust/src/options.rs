@@ -81,6 +81,15 @@ pub struct Options {
     pub wait_for_server: bool,
     /// Reconnection delays of `subscribe`.
     pub backoff: Backoff,
+    /// Whether a subscription reconnects after a disconnection; false ends it at its first
+    /// disconnection, with that error. Default true.
+    ///
+    /// ```
+    /// let mut options = falco_sdk::Options::default();
+    /// assert!(options.reconnect);
+    /// options.reconnect = false; // the subscription's stream ends with the first error
+    /// ```
+    pub reconnect: bool,
     /// Deadline of connecting, `version` and each wait for Falco in `get`. Default 15 s (the
     /// default `liveness_timeout / 2`, TypeScript's `version` deadline).
     pub timeout: Duration,
@@ -97,6 +106,7 @@ impl Default for Options {
             on_status: None,
             wait_for_server: false,
             backoff: Backoff::default(),
+            reconnect: true,
             timeout: Duration::from_secs(15), // liveness_timeout / 2
         }
     }

@@ -43,7 +43,7 @@ pub(crate) async fn stream(
     status: &Mutex<Status>,
     emitter: &Emitter,
 ) -> End {
-    let (channel, switch) = match client.connect().await {
+    let connection = match client.connect().await {
         Ok(connection) => connection,
         Err(error) => {
             return End::Broke {
@@ -52,8 +52,14 @@ pub(crate) async fn stream(
             }
         }
     };
-    let _guard = KillOnDrop(switch);
+    let _guard = KillOnDrop(connection.switch.clone());
+    let channel = connection.channel.clone();
     if let Err(error) = probe(client, &channel).await {
+        // A call that failed because the TLS did says why.
+        let error = match error.status() {
+            Some(status) if error.code == ErrorCode::Unavailable => client.describe_on(&connection, status),
+            _ => error,
+        };
         return End::Broke {
             established: false,
             error,
@@ -65,11 +71,16 @@ pub(crate) async fn stream(
     });
     // Liveness periods since the last alert: 0 while alerts flow.
     let quiet = AtomicU32::new(0);
+    let draining = || *connection.goaway.borrow();
     let liveness = async {
         let mut ticker = tokio::time::interval(client.options.liveness_timeout / 4);
         ticker.tick().await;
         loop {
             ticker.tick().await;
+            if draining() {
+                // After Falco's GOAWAY the connection takes no new calls: the grace timer ends the stream.
+                std::future::pending::<()>().await;
+            }
             if quiet.fetch_add(1, Ordering::Relaxed) < 1 {
                 continue;
             }
@@ -93,7 +104,8 @@ pub(crate) async fn stream(
                 _ = ticker.tick() => {}
                 _ = poke.notified() => {}
             }
-            if buffered() < limit && poll_tx.try_send(outputs::Request {}).is_ok() {
+            // After Falco's GOAWAY, never poll: Falco would pop an alert for the request and discard it.
+            if buffered() < limit && !draining() && poll_tx.try_send(outputs::Request {}).is_ok() {
                 starvation.sent.fetch_add(1, Ordering::Relaxed);
             }
         }
@@ -111,8 +123,32 @@ pub(crate) async fn stream(
             }
         };
         let mut established = false;
+        let mut drain = Drain::new(client.options.poll_interval);
+        let mut goaway = connection.goaway.clone();
         loop {
-            match stream.message().await {
+            let next = tokio::select! {
+                biased;
+                next = stream.message() => next,
+                // Falco's GOAWAY: read on whatever the consumer does (Falco's stop never waits on it).
+                _ = goaway_seen(&mut goaway), if !drain.draining => {
+                    drain.start();
+                    continue;
+                }
+                // Silent for a grace period after the GOAWAY: Falco waits for a request that
+                // will not come and popped nothing (unless it wrote past the limit).
+                _ = drain.grace(), if drain.draining => {
+                    // Ends the call now (the connection is this call's), not once the
+                    // consumer has taken what is held: Falco's stop must not wait on it.
+                    drop(stream);
+                    connection.switch.kill();
+                    let may_have_lost = drain.over_limit;
+                    return match drain.flush(tx).await {
+                        true => End::FalcoStop { may_have_lost },
+                        false => End::Closed,
+                    };
+                }
+            };
+            match next {
                 Ok(Some(message)) => {
                     established = true;
                     starvation.sub_delivered();
@@ -122,21 +158,49 @@ pub(crate) async fn stream(
                         st.received += 1;
                     }
                     quiet.store(0, Ordering::Relaxed);
-                    if tx.send(Ok(Alert::from(message))).await.is_err() {
-                        return End::Closed;
+                    let alert = Ok(Alert::from(message));
+                    if drain.draining {
+                        drain.received();
+                        if !drain.keep(alert, tx) {
+                            return End::Closed;
+                        }
+                        continue;
+                    }
+                    // Before the GOAWAY: at 4 x limit wait for the consumer (flow control holds
+                    // Falco back), unless the GOAWAY comes meanwhile.
+                    let permit = tokio::select! {
+                        permit = tx.reserve() => permit,
+                        _ = goaway_seen(&mut goaway) => {
+                            drain.start();
+                            if !drain.keep(alert, tx) {
+                                return End::Closed;
+                            }
+                            continue;
+                        }
+                    };
+                    match permit {
+                        Ok(permit) => permit.send(alert),
+                        Err(_) => return End::Closed,
                     }
                     poke.notify_one(); // alerts flow: ask again at once
                 }
-                // Falco ended the call with OK: its stop or reload. This client does not see
-                // the GOAWAY before it, so it may have polled meanwhile; Falco pops one alert
-                // for a request it reads while stopping, or after the write in flight when its
-                // stop began, and discards it. At most one alert per stream.
-                Ok(None) => return End::FalcoStop { may_have_lost: true },
+                // Falco ended the call with OK: its stop or reload. Falco pops one more alert
+                // after the write in flight when its stop began (or one for a request it reads
+                // while stopping), and discards it. At most one alert per stream.
+                Ok(None) => {
+                    return match drain.flush(tx).await {
+                        true => End::FalcoStop { may_have_lost: true },
+                        false => End::Closed,
+                    };
+                }
                 Err(s) => {
+                    if !drain.flush(tx).await {
+                        return End::Closed;
+                    }
                     return End::Broke {
                         established,
-                        error: client.describe(&s),
-                    }
+                        error: client.describe_on(&connection, &s),
+                    };
                 }
             }
         }
@@ -161,5 +225,87 @@ pub(crate) async fn stream(
         _ = poller => unreachable!("the poller never ends"),
         error = liveness => End::Broke { established: true, error },
         _ = tx.closed() => End::Closed,
+    }
+}
+
+/// What may still arrive after Falco's GOAWAY beyond the usual 4 x `max_buffered_alerts`:
+/// Falco finishes a draining call right after its current write, so this is that write plus
+/// what fits in the HTTP/2 window. It bounds memory against a server that would go on writing.
+const AFTER_GOAWAY_LIMIT: usize = 4096;
+
+/// A `sub` call after Falco's GOAWAY (its stop, or a rules or configuration reload), as in the
+/// TypeScript client's AlertStream: no more polls; what Falco still writes is read whatever the
+/// consumer does (past the channel's capacity it waits here, in order); the call is cancelled
+/// once it stays silent for one grace period (a poll interval, 100 ms to 1 s).
+struct Drain {
+    draining: bool,
+    grace: std::time::Duration,
+    deadline: tokio::time::Instant,
+    held: std::collections::VecDeque<Result<Alert, Error>>,
+    over_limit: bool,
+}
+
+impl Drain {
+    fn new(poll_interval: std::time::Duration) -> Drain {
+        let grace = poll_interval.clamp(std::time::Duration::from_millis(100), std::time::Duration::from_secs(1));
+        Drain {
+            draining: false,
+            grace,
+            deadline: tokio::time::Instant::now() + grace,
+            held: Default::default(),
+            over_limit: false,
+        }
+    }
+
+    fn start(&mut self) {
+        self.draining = true;
+        self.received();
+    }
+
+    fn received(&mut self) {
+        self.deadline = tokio::time::Instant::now() + self.grace;
+    }
+
+    async fn grace(&self) {
+        tokio::time::sleep_until(self.deadline).await;
+    }
+
+    /// Hands the alert over, or holds it (in order) while the channel is full; false once the
+    /// subscription is gone.
+    fn keep(&mut self, alert: Result<Alert, Error>, tx: &mpsc::Sender<Result<Alert, Error>>) -> bool {
+        if self.held.is_empty() {
+            match tx.try_send(alert) {
+                Ok(()) => return true,
+                Err(mpsc::error::TrySendError::Closed(_)) => return false,
+                Err(mpsc::error::TrySendError::Full(alert)) => self.held.push_back(alert),
+            }
+        } else {
+            self.held.push_back(alert);
+        }
+        if self.held.len() >= AFTER_GOAWAY_LIMIT {
+            // Falco kept writing past what it does after a GOAWAY: stop taking more (the
+            // grace timer cancels the call), and say alerts may have been lost.
+            self.over_limit = true;
+            self.held.pop_back();
+        }
+        true
+    }
+
+    /// Hands over what is held, waiting for the consumer; false once the subscription is gone.
+    async fn flush(&mut self, tx: &mpsc::Sender<Result<Alert, Error>>) -> bool {
+        while let Some(alert) = self.held.pop_front() {
+            if tx.send(alert).await.is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Resolves once Falco sent GOAWAY on the connection (never, once the connection is gone).
+async fn goaway_seen(goaway: &mut tokio::sync::watch::Receiver<bool>) {
+    let seen = goaway.wait_for(|g| *g).await.is_ok();
+    if !seen {
+        std::future::pending::<()>().await;
     }
 }

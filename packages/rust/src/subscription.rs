@@ -206,12 +206,15 @@ async fn run(client: Client, tx: mpsc::Sender<Result<Alert, Error>>, status: Arc
             possible_losses,
         });
         if !ever_connected && !client.options.wait_for_server {
-            let error = Error::new(
-                error.code,
-                format!("{error} (set Options::wait_for_server to wait for Falco to come up instead)"),
-            )
-            .caused_by(error);
+            let message = format!("{error} (set Options::wait_for_server to wait for Falco to come up instead)");
+            let error = Error::rewording(error, message);
             let _ = tx.send(Err(error)).await;
+            return;
+        }
+        if !client.options.reconnect {
+            let message =
+                format!("{error} (Options::reconnect is false: the subscription ends at its first disconnection)");
+            let _ = tx.send(Err(Error::rewording(error, message))).await;
             return;
         }
         let delay = match client.options.backoff.delay(failures.max(1)) {

@@ -1,7 +1,7 @@
 //! Client against the Node and C-core test servers, over a unix socket and mutual TLS.
 
 use falco_sdk::testkit::{Server, SERVERS};
-use falco_sdk::{Client, ErrorCode, Options, Subscription};
+use falco_sdk::{Client, ErrorCode, Options, Subscription, TlsReason};
 use serde_json::{json, Value};
 use tokio_stream::StreamExt;
 
@@ -136,7 +136,8 @@ async fn rogue_client_certificate_is_refused() {
         options.tls = server.tls(true);
         let client = Client::new(options).unwrap();
         let error = client.version().await.unwrap_err();
-        assert_eq!(error.code, ErrorCode::Unavailable, "{kind}: {error}");
+        assert_eq!(error.code, ErrorCode::Tls, "{kind}: {error}");
+        assert_eq!(error.tls_reason(), Some(TlsReason::ClientCertRefused), "{kind}: {error}");
         assert!(std::error::Error::source(&error).is_some(), "{kind}: the cause is kept");
         assert!(error.to_string().contains(&server.endpoint), "{error}");
     }

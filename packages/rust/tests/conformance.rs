@@ -60,6 +60,7 @@ async fn conformance() {
         for kind in scenario["servers"].as_array().unwrap() {
             for transport in scenario["transports"].as_array().unwrap() {
                 let (kind, transport) = (kind.as_str().unwrap(), transport.as_str().unwrap());
+                eprintln!("rust conformance run: {name} ({kind}-{transport})");
                 if let Err(why) = run::scenario(&scenario, kind, transport).await {
                     failed.get_or_insert(format!("{name} ({kind}-{transport}): {why}"));
                 }

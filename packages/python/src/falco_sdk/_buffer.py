@@ -3,7 +3,7 @@
 import threading
 from collections import deque
 from dataclasses import dataclass
-from typing import Deque, List, Optional, Union
+from typing import Callable, Deque, List, Optional, Union
 
 from ._gen.falco import outputs_pb2
 from .errors import FalcoError
@@ -65,17 +65,19 @@ class AlertBuffer:
             self._changed.notify_all()
             return item
 
-    def wait_below(self, limit: int, stop: threading.Event) -> bool:
-        """Waits until fewer than `limit` alerts are queued; False if it had to wait."""
+    def wait_below(self, limit: Callable[[], int], stop: threading.Event) -> bool:
+        """Waits until fewer than `limit()` alerts are queued; False if it had to wait. The
+        limit is asked again at each wake-up: it grows at Falco's GOAWAY (`wake`)."""
         waited = False
         with self._changed:
-            while self.size >= limit and not self._ended and not stop.is_set():
+            while self.size >= limit() and not self._ended and not stop.is_set():
                 waited = True
                 self._changed.wait(0.5)
         return not waited
 
     def wake(self) -> None:
-        """Wakes producers waiting in `wait_below` (their stop event was set)."""
+        """Wakes producers waiting in `wait_below` (their stop event was set, or their limit
+        changed)."""
         with self._changed:
             self._changed.notify_all()
 

@@ -181,7 +181,7 @@ class SubStream:
                 self.buffer.push(message)
                 if not self._goaway.is_set():
                     self.poll()  # alerts flow: ask again at once
-                if not self.buffer.wait_below(self._limit(), self._done) and self._goaway.is_set():
+                if not self.buffer.wait_below(self._limit, self._done) and self._goaway.is_set():
                     self._over_limit = True
         except grpc.RpcError as e:
             error = e
@@ -284,7 +284,7 @@ class SubStream:
                 count += 1
                 with self._lock:
                     self._last_activity = time.monotonic()
-                self.buffer.wait_below(self._limit(), self._done)
+                self.buffer.wait_below(self._limit, self._done)
         except (grpc.RpcError, ValueError):
             pass  # a failed get (or a closed channel) says nothing about the sub call: the liveness check watches it
         finally:

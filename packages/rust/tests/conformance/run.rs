@@ -83,6 +83,7 @@ fn code_name(code: ErrorCode) -> &'static str {
         ErrorCode::Configuration => "configuration",
         ErrorCode::SubSlotsFull => "sub-slots-full",
         ErrorCode::Call => "call",
+        ErrorCode::Tls => "tls",
         _ => "unknown",
     }
 }
@@ -93,7 +94,10 @@ fn error_matches(error: Option<&Error>, want: &Value) -> Result<(), String> {
         return Err(format!("error {error} is {:?}, want {}", error.code, want["code"]));
     }
     if let Some(reason) = want.get("reason") {
-        return Err(format!("error reasons ({reason}) are not reported by the Rust client"));
+        let got = error.tls_reason().map(|r| r.as_str());
+        if got != reason.as_str() {
+            return Err(format!("error {error}: reason {got:?}, want {reason}"));
+        }
     }
     if let Some(text) = want.get("messageIncludes").and_then(Value::as_str) {
         if !error.to_string().to_lowercase().contains(&text.to_lowercase()) {
@@ -219,7 +223,11 @@ impl Run {
                 "pollIntervalMs" => o.poll_interval = ms(value),
                 "tls" => tls = value.as_str().unwrap(),
                 "reconnect" => {
-                    let r = value.as_object().expect("reconnect: false has no Rust equivalent");
+                    if value == &Value::Bool(false) {
+                        o.reconnect = false;
+                        continue;
+                    }
+                    let r = value.as_object().expect("reconnect: false or an object");
                     for (k, v) in r {
                         match k.as_str() {
                             "initialDelayMs" => o.backoff.initial_delay = ms(v),
