@@ -114,8 +114,24 @@ try {
   console.log("== import and require() every entry point");
   for (const [name, manifest] of shipped) {
     for (const subpath of Object.keys(manifest.exports ?? {})) {
-      if (subpath.endsWith(".json")) continue;
       const specifier = subpath === "." ? name : `${name}/${subpath.slice(2)}`;
+      if (/\.(json|ya?ml)$/.test(subpath)) {
+        // A data file (package.json, an OpenAPI document): it resolves to a shipped file.
+        const code = `require("node:fs").accessSync(require.resolve(${JSON.stringify(specifier)}))`;
+        try {
+          run(process.execPath, ["-e", code], { cwd: app });
+          ok(`resolve ${specifier}: a shipped file`);
+        } catch (error) {
+          fail(
+            `resolve ${specifier}: ${
+              String(error.stderr || error.message)
+                .trim()
+                .split("\n")[0]
+            }`,
+          );
+        }
+        continue;
+      }
       for (const how of ["import", "require"]) {
         const code =
           how === "import"
