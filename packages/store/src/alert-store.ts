@@ -2,8 +2,10 @@ import { EventEmitter } from "node:events";
 import { type Alert, formatAlertJson } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
 import { Dictionary } from "./dictionary.js";
+import { lockDirectory } from "./directory-lock.js";
 import { classify, databasePath, openDatabase } from "./open-database.js";
 import { Retention, type RetentionLimits } from "./retention.js";
+import { StoreCheckpoints } from "./store-checkpoints.js";
 import { StoreClosedError, StoreFullError } from "./store-errors.js";
 import { priorityIndex } from "./store-filter.js";
 import type { AlertStoreOptions } from "./store-options.js";
@@ -53,6 +55,9 @@ export class AlertStore {
   private readonly maxDictId: Database.Statement;
   private readonly readers = new Set<StoreReader>();
   private readonly path: string;
+  private readonly checkpoints: StoreCheckpoints;
+  /** The lock of an `exclusive` store, held until `close()`. */
+  private readonly lock: Database.Database | undefined;
   private isClosed = false;
   /** How often readers look for alerts another process appended. @internal */
   readonly checkIntervalMs: number;
@@ -60,6 +65,13 @@ export class AlertStore {
   private constructor(options: AlertStoreOptions) {
     this.path = databasePath(options.directory);
     this.db = openDatabase(options.directory, options.durable ?? true);
+    try {
+      this.lock = options.exclusive ? lockDirectory(options.directory) : undefined;
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.checkpoints = new StoreCheckpoints(this.db);
     this.dict = new Dictionary(this.db);
     this.insertAlert = this.db.prepare(
       "INSERT INTO alerts(time_ns, priority, rule, hostname, source) VALUES (?, ?, ?, ?, ?)",
@@ -192,6 +204,39 @@ export class AlertStore {
     return rows.map(storedAlertFromRow);
   }
 
+  /** The cursor saved under `name` by {@link AlertStore.setCheckpoint}; 0 when none was. */
+  checkpoint(name: string): number {
+    this.checkOpen();
+    return this.checkpoints.get(name);
+  }
+
+  /**
+   * Saves `cursor` under `name` (a consumer's "done up to here"), on disk when it returns (see
+   * `durable`), kept across restarts. Read it back with {@link AlertStore.checkpoint}.
+   */
+  setCheckpoint(name: string, cursor: number): void {
+    this.checkOpen();
+    try {
+      this.checkpoints.set(name, Math.max(Math.trunc(cursor), 0));
+    } catch (cause) {
+      throw classify(this.path, cause);
+    }
+  }
+
+  /**
+   * Removes every alert with a cursor up to `cursor`: what its consumers are done with (a spool
+   * removes what was delivered). Not counted in `stats().removed`, which counts what retention
+   * removed. A reader whose cursor is below it gets a `gap` status event. Returns how many.
+   */
+  removeThrough(cursor: number): number {
+    this.checkOpen();
+    try {
+      return this.checkpoints.removeThrough(cursor);
+    } catch (cause) {
+      throw classify(this.path, cause);
+    }
+  }
+
   get closed(): boolean {
     return this.isClosed;
   }
@@ -203,6 +248,7 @@ export class AlertStore {
     for (const reader of this.readers) reader.unsubscribe();
     this.retention.stop();
     this.db.close();
+    this.lock?.close();
   }
 
   private checkOpen(): void {

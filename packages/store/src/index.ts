@@ -12,6 +12,7 @@ export {
   StoreFullError,
 } from "./store-errors.js";
 export type { StoreFilter } from "./store-filter.js";
+export { StoreLockedError } from "./store-lock-error.js";
 export type { AlertStoreOptions } from "./store-options.js";
 export type {
   FacetCount,

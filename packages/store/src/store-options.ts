@@ -19,4 +19,11 @@ export interface AlertStoreOptions {
    * @default true
    */
   readonly durable?: boolean;
+  /**
+   * `true`: this store owns its directory while it is open: opening it again (from another
+   * process, or another `exclusive` store in this one) throws `StoreLockedError` until it is
+   * closed or its process ends (even by kill -9). For a single writer such as a spool.
+   * @default false
+   */
+  readonly exclusive?: boolean;
 }
