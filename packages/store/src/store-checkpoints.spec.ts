@@ -54,6 +54,16 @@ describe("named checkpoints and removeThrough", () => {
     expect(cursors).toHaveLength(300);
     expect(events[0]).toMatchObject({ type: "gap", count: 200, after: 4000, resumedAt: 4201 });
     expect(store.append(testAlerts(0, 1))).toEqual({ first: 4501, last: 4501 });
+    // Everything removed: a reader behind is told how many it missed, then follows.
+    store.removeThrough(4501);
+    const behind = store.read({ after: 4400, follow: false });
+    const gaps: unknown[] = [];
+    const watchingBehind = (async () => {
+      for await (const e of behind.status()) gaps.push(e);
+    })();
+    for await (const a of behind) throw new Error(`unexpected ${a.cursor}`);
+    await watchingBehind;
+    expect(gaps[0]).toMatchObject({ type: "gap", count: 101, after: 4400, resumedAt: 4502 });
     store.close();
   });
 });
