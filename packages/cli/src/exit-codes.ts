@@ -1,4 +1,6 @@
 import { FalcoError, type FalcoErrorCode } from "@falco-sdk/core";
+// The store's error codes (forward's spool) join FalcoErrorCode: each needs a status below.
+import type {} from "@falco-sdk/store";
 import { messageInFlags } from "./option-flags.js";
 
 declare module "@falco-sdk/core" {
@@ -140,6 +142,17 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "nats-connection": EXIT.connect,
   "nats-stream": EXIT.connect,
   "nats-max-payload": EXIT.error,
+  // forward's --spool: another forwarder has it, or it cannot be opened or written (a failure
+  // while running, such as a full disk, is 1: see exitCodeFor)
+  "nats-spool-locked": EXIT.connect,
+  "nats-spool": EXIT.connect,
+  // @falco-sdk/store (the spool's store; forward reports them as nats-spool)
+  "store-corrupt": EXIT.connect,
+  "store-foreign": EXIT.connect,
+  "store-access": EXIT.connect,
+  "store-locked": EXIT.connect,
+  "store-full": EXIT.error,
+  "store-closed": EXIT.error,
 };
 
 /**

@@ -13,6 +13,10 @@ const FLAG_FOR_OPTION: Readonly<Record<string, Readonly<Record<string, string>>>
     "tls.serverName": "--server-name",
     "insecurePlaintextTcp: true": "--insecure-plaintext",
   },
+  createNatsForwarder: {
+    "spool.directory": "--spool",
+    "spool.maxBytes": "--spool-max-bytes",
+  },
   createHttpAlertReceiver: {
     tls: "--http-cert and --http-key",
     "tls.ca": "--http-ca",
