@@ -1,6 +1,12 @@
 import { InvalidArgumentError } from "commander";
 
-const UNITS: Readonly<Record<string, number>> = { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+const UNITS: Readonly<Record<string, number>> = {
+  "": 1,
+  k: 2 ** 10,
+  m: 2 ** 20,
+  g: 2 ** 30,
+  t: 2 ** 40,
+};
 
 /** Parses a size flag: bytes, or with a binary suffix (`512M`, `2GiB`, `100k`). */
 export function byteSize(flag: string) {

@@ -41,7 +41,9 @@ function reportForwarder(
   (async () => {
     for await (const event of forwarder.status() as AsyncIterable<ForwarderStatus>) {
       if (event.type === "ready") {
-        const via = spool ? ` (spool: ${spool})` : " (no spool: alerts in memory are lost on a crash)";
+        const via = spool
+          ? ` (spool: ${spool})`
+          : " (no spool: alerts in memory are lost on a crash)";
         say(`forwarding into stream ${event.stream} on NATS at ${event.server}${via}`);
       } else if (event.type === "connected") {
         if (connected || verbose) say(`connected to NATS at ${event.server}`);
