@@ -29,6 +29,8 @@ export async function openSpool(
       maxBytes: spool.maxBytes,
       durable: spool.durable,
       exclusive: true,
+      // Read only in order: no full-text index (it would double the cost of each append).
+      textIndex: false,
     });
     return new SpoolBacklog(opened, settings.prefix, events);
   } catch (cause) {

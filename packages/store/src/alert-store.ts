@@ -59,6 +59,8 @@ export class AlertStore {
   /** The lock of an `exclusive` store, held until `close()`. */
   private readonly lock: Database.Database | undefined;
   private isClosed = false;
+  /** Whether `append` indexes the output for `text` filters. */
+  private readonly textIndex: boolean;
   /** How often readers look for alerts another process appended. @internal */
   readonly checkIntervalMs: number;
 
@@ -72,6 +74,7 @@ export class AlertStore {
       throw error;
     }
     this.checkpoints = new StoreCheckpoints(this.db);
+    this.textIndex = options.textIndex ?? true;
     this.dict = new Dictionary(this.db);
     this.insertAlert = this.db.prepare(
       "INSERT INTO alerts(time_ns, priority, rule, hostname, source) VALUES (?, ?, ?, ?, ?)",
@@ -123,7 +126,7 @@ export class AlertStore {
           );
           this.insertJson.run(seq, formatAlertJson(alert));
           for (const tag of alert.tags) this.insertTag.run(this.dict.idOf("tag", tag), seq);
-          this.insertText.run(seq, alert.output);
+          if (this.textIndex) this.insertText.run(seq, alert.output);
           if (first === 0) first = seq;
           last = seq;
         }

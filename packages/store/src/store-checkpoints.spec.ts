@@ -68,6 +68,17 @@ describe("named checkpoints and removeThrough", () => {
   });
 });
 
+describe("textIndex: false", () => {
+  it("stores and reads alerts without indexing their output: a text filter does not find them", () => {
+    const store = openAlertStore({ directory: tempDir(), textIndex: false });
+    store.append(testAlerts(0, 10));
+    expect(store.query({ limit: 100 }).alerts).toHaveLength(10);
+    expect(store.query({ filter: { text: "alert" } }).alerts).toHaveLength(0);
+    expect(store.removeThrough(10)).toBe(10);
+    store.close();
+  });
+});
+
 describe("exclusive stores", () => {
   it("refuses a second exclusive opener of the directory until the first closes", () => {
     const directory = tempDir();
@@ -85,7 +96,7 @@ describe("exclusive stores", () => {
     const storeUrl = new URL("../dist/index.js", import.meta.url).href;
     const code = `
       const { openAlertStore } = await import(${JSON.stringify(storeUrl)});
-      openAlertStore({ directory: ${JSON.stringify(directory)}, exclusive: true });
+      globalThis.owner = openAlertStore({ directory: ${JSON.stringify(directory)}, exclusive: true });
       process.stdout.write("locked\\n");
       setInterval(() => {}, 1000);`;
     const child = spawn(process.execPath, ["--input-type=module", "-e", code], {
