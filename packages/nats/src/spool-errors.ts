@@ -22,6 +22,7 @@ export class NatsSpoolError extends FalcoError<"nats-spool"> {
 /** Another forwarder (process) has the spool directory: each forwarder needs its own. */
 export class SpoolLockedError extends FalcoError<"nats-spool-locked"> {
   constructor(
+    /** The spool directory another forwarder has. */
     readonly directory: string,
     options?: Pick<FalcoErrorOptions, "cause">,
   ) {
