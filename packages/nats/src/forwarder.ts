@@ -202,6 +202,11 @@ class JetStreamForwarder implements NatsForwarder {
       return;
     }
     this.#backlog = spool;
+    this.#report({
+      type: "spool-opened",
+      directory: this.#settings.spool?.directory ?? "",
+      unpublished: spool.unpublishedAtStart,
+    });
   }
 
   /** Resolves when the backlog is empty, or the forwarder failed or closed. */

@@ -73,7 +73,11 @@ describe("forwarder with a spool", () => {
     await nats.restart();
     const second = createNatsForwarder({ servers: nats.url, spool: { directory } });
     defer(() => second.close());
+    const opened = (async () => {
+      for await (const e of second.status()) if (e.type === "spool-opened") return e;
+    })();
     await second.forward(fromArray([]));
+    expect(await opened).toEqual({ type: "spool-opened", directory, unpublished: 200 });
     expect(second.stats()).toMatchObject({ received: 0, published: 200, backlog: 0 });
     const got = await readUntil(
       subscribeFleet({ servers: nats.url, durable: "r", start: "all" }),

@@ -45,6 +45,10 @@ function reportForwarder(
           ? ` (spool: ${spool})`
           : " (no spool: alerts in memory are lost on a crash)";
         say(`forwarding into stream ${event.stream} on NATS at ${event.server}${via}`);
+      } else if (event.type === "spool-opened" && event.unpublished > 0) {
+        say(
+          `${plural(event.unpublished, "alert")} left unpublished in the spool by an earlier forward: publishing them first`,
+        );
       } else if (event.type === "connected") {
         if (connected || verbose) say(`connected to NATS at ${event.server}`);
         connected = true;
