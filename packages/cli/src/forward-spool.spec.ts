@@ -165,6 +165,20 @@ describe("falco-alerts forward --spool", () => {
     expect(nums.filter((n) => n >= 300 && n < 1100)).toEqual([]);
   });
 
+  it("--max-backlog is for --no-spool, --spool-max-bytes for the spool: usage errors otherwise", async () => {
+    const [backlog, size, bad] = await Promise.all([
+      start(["forward", "--from", "unix:///nonexistent.sock", "--max-backlog", "5"]).done,
+      start(["forward", "--no-spool", "--spool-max-bytes", "1G"]).done,
+      start(["forward", "--spool-max-bytes", "lots"]).done,
+    ]);
+    expect(backlog.code).toBe(EXIT.usage);
+    expect(backlog.stderr).toMatch(/--max-backlog bounds the backlog in memory \(--no-spool\)/);
+    expect(size.code).toBe(EXIT.usage);
+    expect(size.stderr).toMatch(/--spool-max-bytes bounds the spool/);
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toMatch(/--spool-max-bytes takes a size in bytes/);
+  });
+
   it("two forwarders on one --spool: the second exits naming --spool", async () => {
     const broker = await nats();
     const server = await falco();

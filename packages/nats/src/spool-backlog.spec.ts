@@ -97,6 +97,36 @@ describe("forwarder with a spool", () => {
     expect(alertMessageId(sent[0] as never)).toMatch(/^falco-/);
   });
 
+  it('whenBacklogFull: "wait" with a spool stops reading at maxBacklog unpublished alerts', async () => {
+    const nats = await natsServer();
+    await nats.stop();
+    const forwarder = createNatsForwarder({
+      servers: nats.url,
+      waitForServer: true,
+      retry: { initialDelayMs: 50, maxDelayMs: 100 },
+      whenBacklogFull: "wait",
+      maxBacklog: 50,
+      spool: { directory: tempDir(), durable: false },
+    });
+    defer(() => forwarder.close());
+    let read = 0;
+    const sent = alerts("w", 0, 200);
+    const source = (async function* () {
+      for (const alert of sent) {
+        read++;
+        yield alert;
+      }
+    })();
+    const done = forwarder.forward(source);
+    await eventually(() => forwarder.stats().received === 50, "the spool filled to maxBacklog");
+    // The source is asked for one more only once there is room.
+    expect(read).toBeLessThanOrEqual(51);
+    expect(forwarder.stats().backlog).toBe(50);
+    await nats.restart();
+    await done;
+    expect(forwarder.stats()).toMatchObject({ received: 200, published: 200, dropped: 0 });
+  });
+
   it("a full spool removes its oldest unpublished alerts: counted and reported as dropped", async () => {
     const nats = await natsServer();
     await nats.stop();

@@ -8,6 +8,7 @@ import {
 } from "../alert-inputs.js";
 import { byteSize } from "../byte-size.js";
 import { integer, positiveNumber } from "../connection-options.js";
+import { UsageError } from "../exit-codes.js";
 import { formatLoss, lossCounts } from "../loss-report.js";
 import {
   addNatsOptions,
@@ -87,7 +88,7 @@ export function registerForward(program: Command): void {
     .option("--replicas <n>", "replicas of the stream when it is created (default 1)", integer)
     .option(
       "--max-backlog <n>",
-      "alerts kept while NATS is unreachable; the oldest are dropped beyond (default 10000)",
+      "with --no-spool: alerts kept in memory while NATS is unreachable; the oldest are dropped beyond (default 10000)",
       positiveNumber("--max-backlog"),
     )
     .option("--wait-nats", "start even when NATS is not up yet, buffering alerts")
@@ -126,6 +127,14 @@ stream back with: falco-alerts tail --nats nats://HOST:PORT [--durable NAME].`,
     let connected = false;
     let spool: string | undefined;
     try {
+      if (flags.spool !== false && flags.maxBacklog !== undefined) {
+        throw new UsageError(
+          "--max-backlog bounds the backlog in memory (--no-spool); the spool is bounded by --spool-max-bytes",
+        );
+      }
+      if (flags.spool === false && flags.spoolMaxBytes !== undefined) {
+        throw new UsageError("--spool-max-bytes bounds the spool: leave it out with --no-spool");
+      }
       const servers = natsServers(flags.to ?? process.env.NATS_URL, "--to");
       spool =
         flags.spool === false
