@@ -24,7 +24,8 @@ describe("falco-alerts installed without @falco-sdk/testing", () => {
   const scratch = mkdtempSync(join(tmpdir(), "falco-cli-install-"));
   const tarballs = join(scratch, "dist-packages");
   const prefix = join(scratch, "npm-global");
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  // The install holds better-sqlite3 (forward's spool) and its build: many files to remove.
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }), 120_000);
   const env = () => ({ npm_config_prefix: prefix, PATH: `${prefix}/bin:${process.env.PATH}` });
   const npm = (args: string[]) =>
     execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
