@@ -1,4 +1,6 @@
 import { FalcoError, type FalcoErrorCode } from "@falco-sdk/core";
+// The store's error codes (forward's spool) join FalcoErrorCode: each needs a status below.
+import type {} from "@falco-sdk/store";
 import { messageInFlags } from "./option-flags.js";
 
 declare module "@falco-sdk/core" {
@@ -159,6 +161,11 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "api-listen": EXIT.error,
   // only ever an HTTP 400 answer, never thrown to the CLI
   "bad-parameter": EXIT.error,
+  // forward's --spool: another forwarder has it, or it cannot be opened or written (a failure
+  // while running, such as a full disk, is 1: see exitCodeFor)
+  "nats-spool-locked": EXIT.connect,
+  "nats-spool": EXIT.connect,
+  "store-locked": EXIT.connect,
 };
 
 /**

@@ -24,6 +24,10 @@ const FLAG_FOR_OPTION: Readonly<Record<string, Readonly<Record<string, string>>>
     cursorFile: "--cursor-file",
     resumeFrom: "--since",
   },
+  createNatsForwarder: {
+    "spool.directory": "--spool",
+    "spool.maxBytes": "--spool-max-bytes",
+  },
   createHttpAlertReceiver: {
     tls: "--http-cert and --http-key",
     "tls.ca": "--http-ca",

@@ -48,13 +48,24 @@ export function start(args: string[], script = bin, env: NodeJS.ProcessEnv = {})
   return startCommand(process.execPath, [script, ...args], env);
 }
 
-/** Any command as a process, with NO_COLOR=1 and no FALCO_GRPC_* unless `env` says otherwise. */
+/**
+ * Any command as a process, with NO_COLOR=1, its own XDG_STATE_HOME and no FALCO_GRPC_* unless
+ * `env` says otherwise.
+ */
 export function startCommand(
   command: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Started {
-  const merged: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", DEBUG: "", ...env };
+  // Each process its own state directory: forward's default spool is there, and two forwarders
+  // may not share one.
+  const merged: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: "1",
+    DEBUG: "",
+    XDG_STATE_HOME: tempDir(),
+    ...env,
+  };
   delete merged.FALCO_GRPC_ENDPOINT;
   for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
   const child = spawn(command, args, { env: merged });

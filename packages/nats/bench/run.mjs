@@ -1,6 +1,7 @@
 // pnpm bench (in packages/nats): @falco-sdk/nats against a plain @nats-io/jetstream publish
 // loop (what one writes by hand), in the same run, on a local nats-server (JetStream, file store):
-//   1. alerts/s forwarded with acks (BENCH_ALERTS, default 20000);
+//   1. alerts/s forwarded with acks (BENCH_ALERTS, default 20000), and CPU time per alert,
+//      with the spool on disk (fsynced, and not) and off (in memory);
 //   2. end-to-end latency Falco -> consumer, p50/p99, at BENCH_RATE alerts/s (default 500)
 //      for BENCH_SECONDS (default 10);
 //   3. forwarder RSS while NATS is down for BENCH_OUTAGE_SECONDS (default 60) under load
@@ -70,41 +71,69 @@ async function stream(name, prefix) {
   await jsm.streams.add({ name, subjects: [`${prefix}.>`], duplicate_window: 120_000_000_000 });
 }
 
-// 1. Throughput with acks.
+// 1. Throughput with acks: the forwarder in memory (spool off), with its spool on disk
+// (fsynced, the default, and not), and the plain loop. Alerts/s and CPU time per alert
+// (process.cpuUsage: user + system of this process, which runs nats.js and SQLite; the
+// machine is shared, so CPU time compares better than wall time).
 async function throughput() {
   const make = (host) =>
     createAlertGenerator({ hostname: host, seed: 5 })
       .take(ALERTS)
       .map((a) => toAlert(a, host));
   await stream("BASE", "base");
-  const forwarder = createNatsForwarder({ servers: nats.url, maxBacklog: ALERTS });
-  const ready = forwarder.status()[Symbol.asyncIterator]();
-  void forwarder.forward((async function* () {})());
-  for (;;) if ((await ready.next()).value?.type === "ready") break;
-  const rounds = { sdk: [], baseline: [] };
-  // Two rounds each, alternating, so neither side gains from running later.
+  const forwarders = {
+    sdk: createNatsForwarder({ servers: nats.url, maxBacklog: ALERTS }),
+    spool: createNatsForwarder({
+      servers: nats.url,
+      maxBacklog: ALERTS,
+      spool: { directory: join(tmp, "spool-durable") },
+    }),
+    spoolNoFsync: createNatsForwarder({
+      servers: nats.url,
+      maxBacklog: ALERTS,
+      spool: { directory: join(tmp, "spool-nofsync"), durable: false },
+    }),
+  };
+  for (const forwarder of Object.values(forwarders)) {
+    const ready = forwarder.status()[Symbol.asyncIterator]();
+    void forwarder.forward((async function* () {})());
+    for (;;) if ((await ready.next()).value?.type === "ready") break;
+  }
+  const rounds = { baseline: [], sdk: [], spool: [], spoolNoFsync: [] };
+  const cpu = { baseline: [], sdk: [], spool: [], spoolNoFsync: [] };
+  const measure = async (kind, run) => {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run();
+    const used = process.cpuUsage(c0);
+    rounds[kind].push(ALERTS / ((performance.now() - t0) / 1000));
+    cpu[kind].push((used.user + used.system) / ALERTS);
+  };
+  // Two rounds each, alternating, so no side gains from running later.
   for (let round = 0; round < 2; round++) {
     const base = make(`base-${round}`);
-    let t0 = performance.now();
-    for (const alert of base) {
-      await js.publish(alertSubject("base", alert), formatAlertJson(alert), {
-        msgID: alertMessageId(alert),
-      });
+    await measure("baseline", async () => {
+      for (const alert of base) {
+        await js.publish(alertSubject("base", alert), formatAlertJson(alert), {
+          msgID: alertMessageId(alert),
+        });
+      }
+    });
+    for (const [kind, forwarder] of Object.entries(forwarders)) {
+      const ours = make(`${kind}-${round}`);
+      const before = forwarder.stats().published;
+      await measure(kind, () =>
+        forwarder.forward(
+          (async function* () {
+            yield* ours;
+          })(),
+        ),
+      );
+      if (forwarder.stats().published - before !== ALERTS) throw new Error("not all published");
     }
-    rounds.baseline.push(ALERTS / ((performance.now() - t0) / 1000));
-    const ours = make(`sdk-${round}`);
-    const before = forwarder.stats().published;
-    t0 = performance.now();
-    await forwarder.forward(
-      (async function* () {
-        yield* ours;
-      })(),
-    );
-    rounds.sdk.push(ALERTS / ((performance.now() - t0) / 1000));
-    if (forwarder.stats().published - before !== ALERTS) throw new Error("not all published");
   }
-  await forwarder.close();
-  return rounds;
+  for (const forwarder of Object.values(forwarders)) await forwarder.close();
+  return { rounds, cpu };
 }
 
 const percentile = (sorted, p) =>
@@ -262,9 +291,14 @@ async function outage(kind) {
 const mib = (n) => n.toFixed(1);
 const t = await throughput();
 const fmt = (xs) => xs.map((x) => Math.round(x)).join(", ");
+const us = (xs) => xs.map((x) => x.toFixed(0)).join(", ");
+const row = (label, kind) =>
+  `  ${label.padEnd(34)}${fmt(t.rounds[kind])} alerts/s, ${us(t.cpu[kind])} us CPU/alert`;
 console.log(`throughput with acks (${ALERTS} alerts per round, each publish awaited):`);
-console.log(`  @falco-sdk/nats forwarder   ${fmt(t.sdk)} alerts/s`);
-console.log(`  plain js.publish loop       ${fmt(t.baseline)} alerts/s (baseline)`);
+console.log(row("forwarder, spool (fsync)", "spool"));
+console.log(row("forwarder, spool durable: false", "spoolNoFsync"));
+console.log(row("forwarder, no spool (in memory)", "sdk"));
+console.log(`${row("plain js.publish loop", "baseline")} (baseline)`);
 const ls = await latency("sdk");
 const lb = await latency("baseline");
 console.log(

@@ -1,8 +1,9 @@
 import { backoffDelayMs, type FalcoError } from "@falco-sdk/core";
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { errors } from "@nats-io/nats-core";
-import type { Backlog, OutgoingAlert } from "./backlog.js";
+import type { OutgoingAlert } from "./backlog.js";
 import type { DropReport } from "./drop-report.js";
+import type { ForwarderBacklog } from "./forwarder-backlog.js";
 import type { ForwarderLifecycle } from "./forwarder-lifecycle.js";
 import type { ForwarderLink } from "./forwarder-link.js";
 import type { ForwarderSettings } from "./forwarder-settings.js";
@@ -16,7 +17,7 @@ import { ensureStream } from "./stream.js";
 export interface PublisherParts {
   readonly settings: ForwarderSettings;
   readonly lifecycle: ForwarderLifecycle;
-  readonly backlog: Backlog;
+  readonly backlog: ForwarderBacklog;
   readonly drops: DropReport;
   readonly counts: { published: number; duplicates: number; rejected: number };
   readonly report: (event: ForwarderStatus) => void;

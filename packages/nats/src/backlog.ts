@@ -1,4 +1,7 @@
-import { BoundedQueue } from "@falco-sdk/core";
+import { type Alert, BoundedQueue } from "@falco-sdk/core";
+import { encodeAlert } from "./alert-message.js";
+import type { ForwarderBacklog } from "./forwarder-backlog.js";
+import { DEFAULT_SUBJECT_PREFIX } from "./subject.js";
 
 /** One alert ready to publish. */
 export interface OutgoingAlert {
@@ -14,7 +17,7 @@ export interface OutgoingAlert {
  * counts in `size`, and is never the one a full backlog drops while others are queued
  * (JetStream may have it already): the oldest queued one goes instead.
  */
-export class Backlog {
+export class Backlog implements ForwarderBacklog {
   readonly #queue: BoundedQueue<OutgoingAlert, void>;
   #inFlight: OutgoingAlert | undefined;
   /** Drops made here rather than by the queue (to keep the in-flight alert). */
@@ -23,7 +26,10 @@ export class Backlog {
   /** The publisher waits in `next()` for the queue's next alert. */
   #waiting = false;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly prefix = DEFAULT_SUBJECT_PREFIX,
+  ) {
     this.#queue = new BoundedQueue({ capacity });
   }
 
@@ -36,6 +42,14 @@ export class Backlog {
   get dropped(): number {
     return this.#queue.dropped + this.#droppedHere;
   }
+
+  /** Encodes an alert read from a source and adds it (see `push`). */
+  take(alert: Alert): boolean {
+    return this.push(encodeAlert(this.prefix, alert));
+  }
+
+  /** Nothing to save: what is in memory is lost with the process. */
+  close(): void {}
 
   /** Adds an alert, never waiting; returns true when the oldest had to be dropped for it. */
   push(item: OutgoingAlert): boolean {

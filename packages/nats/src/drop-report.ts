@@ -31,4 +31,9 @@ export class DropReport {
     this.#before = undefined;
     this.publish({ type: "dropped", count, total });
   }
+
+  /** `count` alerts were lost at once (a full spool removed them unpublished); `total` ever. */
+  lost(count: number, total: number): void {
+    if (count > 0) this.publish({ type: "dropped", count, total });
+  }
 }

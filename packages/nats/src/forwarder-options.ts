@@ -2,6 +2,28 @@ import type { BackoffOptions } from "@falco-sdk/core";
 import type { NatsConnectionOptions } from "./connection-options.js";
 import type { StreamOptions } from "./stream.js";
 
+/** Where and how a forwarder keeps its backlog on disk (the `spool` option). */
+export interface ForwarderSpoolOptions {
+  /**
+   * Directory of the spool: a `@falco-sdk/store` AlertStore (created when missing, mode 700),
+   * owned by one forwarder at a time (a second one gets `SpoolLockedError`).
+   */
+  readonly directory: string;
+  /**
+   * The most the spool may use on disk. Beyond it, its oldest unpublished alerts are removed
+   * (counted in `stats().dropped`, reported by a `dropped` status event: alerts possibly lost).
+   * @default 536870912 (512 MiB)
+   */
+  readonly maxBytes?: number;
+  /**
+   * `true`: an alert is on the disk (fsync) before anything else happens to it, so it survives
+   * a power loss. `false`: it survives the forwarder being killed (kill -9), not a power loss,
+   * and costs less per alert.
+   * @default true
+   */
+  readonly durable?: boolean;
+}
+
 /** Options of `createNatsForwarder()`. */
 export interface NatsForwarderOptions extends NatsConnectionOptions {
   /** The stream, created with these limits when it is missing. @default { name: "FALCO_ALERTS" } */
@@ -12,8 +34,20 @@ export interface NatsForwarderOptions extends NatsConnectionOptions {
    */
   readonly subjectPrefix?: string;
   /**
-   * Alerts kept while NATS is unreachable or slow. When full, the oldest is dropped (counted in
-   * `stats().dropped`, reported by `status()`); the source is never made to wait. @default 10000
+   * Keep the backlog on disk: each alert read from a source is appended to the spool (in a
+   * batch with those read at the same moment) before anything else happens to it, and
+   * published from there in order; JetStream's ack moves the spool's saved cursor and removes
+   * what was published. A forwarder restarted on the same directory publishes what the last
+   * one had not (with the same `Nats-Msg-Id`, so JetStream's duplicate window drops what it
+   * had stored already). Needs `@falco-sdk/store` installed beside this package.
+   * @default undefined: the backlog is in memory, and lost if the process dies
+   */
+  readonly spool?: ForwarderSpoolOptions;
+  /**
+   * Alerts kept in memory while NATS is unreachable or slow. When full, the oldest is dropped
+   * (counted in `stats().dropped`, reported by `status()`); the source is never made to wait.
+   * With `spool`, the spool's `maxBytes` bounds the backlog instead, and `maxBacklog` is only
+   * the bound of `whenBacklogFull: "wait"`. @default 10000
    */
   readonly maxBacklog?: number;
   /**

@@ -1,8 +1,13 @@
 import { type BackoffOptions, ConfigurationError } from "@falco-sdk/core";
 import { serverList } from "./connection-options.js";
-import type { NatsForwarderOptions } from "./forwarder-options.js";
+import type { ForwarderSpoolOptions, NatsForwarderOptions } from "./forwarder-options.js";
 import { type ResolvedStream, resolveStream } from "./stream.js";
 import { checkSubjectPrefix, DEFAULT_SUBJECT_PREFIX } from "./subject.js";
+
+/** The spool's size limit when `spool.maxBytes` is not given: 512 MiB. */
+export const DEFAULT_SPOOL_MAX_BYTES = 512 * 1024 * 1024;
+/** The smallest `spool.maxBytes`: an empty store takes some pages already. */
+const MIN_SPOOL_BYTES = 1024 * 1024;
 
 /** The forwarder's options checked, with every default filled in. */
 export interface ForwarderSettings {
@@ -13,6 +18,8 @@ export interface ForwarderSettings {
   readonly ackTimeoutMs: number;
   readonly waitWhenFull: boolean;
   readonly retry: Required<BackoffOptions>;
+  /** The spool with its defaults; undefined for a backlog in memory. */
+  readonly spool: Required<ForwarderSpoolOptions> | undefined;
   /** The servers, for messages. */
   readonly servers: string;
 }
@@ -35,8 +42,20 @@ export function forwarderSettings(options: NatsForwarderOptions): ForwarderSetti
       "retry needs initialDelayMs >= 0, multiplier >= 1 and jitter between 0 and 1",
     );
   }
+  const spool = options.spool && {
+    directory: options.spool.directory,
+    maxBytes: options.spool.maxBytes ?? DEFAULT_SPOOL_MAX_BYTES,
+    durable: options.spool.durable ?? true,
+  };
+  if (spool && (typeof spool.directory !== "string" || spool.directory === "")) {
+    throw new ConfigurationError("spool.directory must be a directory path");
+  }
+  if (spool && !(spool.maxBytes >= MIN_SPOOL_BYTES)) {
+    throw new ConfigurationError(`spool.maxBytes must be at least ${MIN_SPOOL_BYTES} (1 MiB)`);
+  }
   return {
     options,
+    spool,
     prefix,
     stream,
     maxBacklog,

@@ -4,6 +4,11 @@ import type { FalcoError } from "@falco-sdk/core";
 export type ForwarderStatus =
   | { readonly type: "connecting"; readonly servers: string }
   | { readonly type: "connected"; readonly server: string }
+  /**
+   * The spool is open (`spool` option): `unpublished` alerts an earlier forwarder left in it
+   * are published first.
+   */
+  | { readonly type: "spool-opened"; readonly directory: string; readonly unpublished: number }
   /** The stream exists (created if it was missing): publishing starts. */
   | { readonly type: "ready"; readonly stream: string; readonly server: string }
   /** The connection broke; alerts wait in the backlog while the NATS client reconnects. */

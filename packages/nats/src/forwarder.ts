@@ -1,10 +1,10 @@
 import { type Alert, ConfigurationError, sleep } from "@falco-sdk/core";
 import { EventHub } from "@falco-sdk/core/internal";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { encodeAlert } from "./alert-message.js";
 import { Backlog } from "./backlog.js";
 import { BacklogPublisher } from "./backlog-publisher.js";
 import { DropReport } from "./drop-report.js";
+import type { ForwarderBacklog } from "./forwarder-backlog.js";
 import { connectForwarder } from "./forwarder-connect.js";
 import { ForwarderLifecycle } from "./forwarder-lifecycle.js";
 import { ForwarderLink } from "./forwarder-link.js";
@@ -13,6 +13,7 @@ import { type ForwarderSettings, forwarderSettings } from "./forwarder-settings.
 import type { ForwarderStats, ForwarderStatus } from "./forwarder-status.js";
 import { LeaderElections, streamLeaderElectedSubject } from "./leader-elections.js";
 import { asFalcoError } from "./nats-failures.js";
+import { openSpool, spoolError } from "./open-spool.js";
 import { prepareStream } from "./prepare-stream.js";
 import { readSource } from "./read-source.js";
 
@@ -56,7 +57,9 @@ class JetStreamForwarder implements NatsForwarder {
   readonly #settings: ForwarderSettings;
   readonly #hub = new EventHub<ForwarderStatus>();
   readonly #lifecycle = new ForwarderLifecycle();
-  readonly #backlog: Backlog;
+  /** In memory from the start; on disk (the spool) once `forward()` opened it. */
+  #backlog: ForwarderBacklog;
+  #spoolOpened: Promise<void> | undefined;
   readonly #drops: DropReport;
   readonly #counts = { received: 0, published: 0, duplicates: 0, rejected: 0 };
   /** Resolves when the forwarder failed or closed. */
@@ -66,7 +69,7 @@ class JetStreamForwarder implements NatsForwarder {
 
   constructor(settings: ForwarderSettings) {
     this.#settings = settings;
-    this.#backlog = new Backlog(settings.maxBacklog);
+    this.#backlog = new Backlog(settings.maxBacklog, settings.prefix);
     this.#drops = new DropReport(settings.maxBacklog, this.#report);
     const stopped = this.#lifecycle.stopped;
     this.#ended = new Promise((resolve) => {
@@ -81,6 +84,11 @@ class JetStreamForwarder implements NatsForwarder {
     options: { readonly signal?: AbortSignal } = {},
   ): Promise<void> {
     if (this.#lifecycle.closing) throw new ConfigurationError("this forwarder is closed");
+    if (this.#settings.spool) {
+      this.#spoolOpened ??= this.#openSpool();
+      await this.#spoolOpened;
+      if (this.#lifecycle.closing) throw new ConfigurationError("this forwarder is closed");
+    }
     const backlog = this.#backlog;
     const { maxBacklog, waitWhenFull } = this.#settings;
     const running = this.#start();
@@ -115,6 +123,11 @@ class JetStreamForwarder implements NatsForwarder {
     }
     lifecycle.finishClose();
     await this.#link?.close();
+    try {
+      this.#backlog.close();
+    } catch (error) {
+      lifecycle.fail(spoolError(error));
+    }
     this.#report({ type: "closed", error: lifecycle.error });
   }
 
@@ -174,8 +187,26 @@ class JetStreamForwarder implements NatsForwarder {
 
   #accept(alert: Alert): void {
     this.#counts.received++;
-    const droppedNow = this.#backlog.push(encodeAlert(this.#settings.prefix, alert));
+    const droppedNow = this.#backlog.take(alert);
     this.#drops.taken(droppedNow, this.#backlog.dropped);
+  }
+
+  /** Replaces the (empty) backlog in memory with the spool; a failure rejects `forward()`. */
+  async #openSpool(): Promise<void> {
+    const spool = await openSpool(this.#settings, {
+      dropped: (count, total) => this.#drops.lost(count, total),
+      failed: (error) => this.#lifecycle.fail(spoolError(error)),
+    });
+    if (this.#lifecycle.closing) {
+      spool.close();
+      return;
+    }
+    this.#backlog = spool;
+    this.#report({
+      type: "spool-opened",
+      directory: this.#settings.spool?.directory ?? "",
+      unpublished: spool.unpublishedAtStart,
+    });
   }
 
   /** Resolves when the backlog is empty, or the forwarder failed or closed. */

@@ -5,7 +5,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
-import { defer, falcoHost, natsServer } from "../test/helpers.js";
+import { defer, falcoHost, natsServer, tempDir } from "../test/helpers.js";
 
 const pkg = fileURLToPath(new URL("..", import.meta.url));
 
@@ -21,7 +21,12 @@ it("the README example forwards a Falco's alerts and prints them from the fleet 
   const sent = generator.take(30);
   await server.emit(sent);
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, FALCO_GRPC_ENDPOINT: server.endpoint, NATS_URL: nats.url },
+    env: {
+      ...process.env,
+      FALCO_GRPC_ENDPOINT: server.endpoint,
+      NATS_URL: nats.url,
+      SPOOL_DIR: join(tempDir(), "spool"),
+    },
   });
   defer(() => child.kill("SIGKILL"));
   let out = "";

@@ -3,8 +3,10 @@ import { type Alert, formatAlertJson } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
 import { BucketCounts } from "./bucket-counts.js";
 import { Dictionary } from "./dictionary.js";
+import { lockDirectory } from "./directory-lock.js";
 import { classify, databasePath, openDatabase } from "./open-database.js";
 import { Retention, type RetentionLimits } from "./retention.js";
+import { StoreCheckpoints } from "./store-checkpoints.js";
 import { StoreClosedError, StoreFullError } from "./store-errors.js";
 import { priorityIndex } from "./store-filter.js";
 import { type JsonPage, type JsonPageOptions, readJsonPage } from "./store-json-page.js";
@@ -56,13 +58,26 @@ export class AlertStore {
   private readonly maxDictId: Database.Statement;
   private readonly readers = new Set<StoreReader>();
   private readonly path: string;
+  private readonly checkpoints: StoreCheckpoints;
+  /** The lock of an `exclusive` store, held until `close()`. */
+  private readonly lock: Database.Database | undefined;
   private isClosed = false;
+  /** Whether `append` indexes the output for `text` filters. */
+  private readonly textIndex: boolean;
   /** How often readers look for alerts another process appended. @internal */
   readonly checkIntervalMs: number;
 
   private constructor(options: AlertStoreOptions) {
     this.path = databasePath(options.directory);
     this.db = openDatabase(options.directory, options.durable ?? true);
+    try {
+      this.lock = options.exclusive ? lockDirectory(options.directory) : undefined;
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.checkpoints = new StoreCheckpoints(this.db);
+    this.textIndex = options.textIndex ?? true;
     this.dict = new Dictionary(this.db);
     this.insertAlert = this.db.prepare(
       "INSERT INTO alerts(time_ns, priority, rule, hostname, source) VALUES (?, ?, ?, ?, ?)",
@@ -115,7 +130,7 @@ export class AlertStore {
           );
           this.insertJson.run(seq, formatAlertJson(alert));
           for (const tag of alert.tags) this.insertTag.run(this.dict.idOf("tag", tag), seq);
-          this.insertText.run(seq, alert.output);
+          if (this.textIndex) this.insertText.run(seq, alert.output);
           if (first === 0) first = seq;
           last = seq;
         }
@@ -220,6 +235,39 @@ export class AlertStore {
     return rows.map(storedAlertFromRow);
   }
 
+  /** The cursor saved under `name` by {@link AlertStore.setCheckpoint}; 0 when none was. */
+  checkpoint(name: string): number {
+    this.checkOpen();
+    return this.checkpoints.get(name);
+  }
+
+  /**
+   * Saves `cursor` under `name` (a consumer's "done up to here"), on disk when it returns (see
+   * `durable`), kept across restarts. Read it back with {@link AlertStore.checkpoint}.
+   */
+  setCheckpoint(name: string, cursor: number): void {
+    this.checkOpen();
+    try {
+      this.checkpoints.set(name, Math.max(Math.trunc(cursor), 0));
+    } catch (cause) {
+      throw classify(this.path, cause);
+    }
+  }
+
+  /**
+   * Removes every alert with a cursor up to `cursor`: what its consumers are done with (a spool
+   * removes what was delivered). Not counted in `stats().removed`, which counts what retention
+   * removed. A reader whose cursor is below it gets a `gap` status event. Returns how many.
+   */
+  removeThrough(cursor: number): number {
+    this.checkOpen();
+    try {
+      return this.checkpoints.removeThrough(cursor);
+    } catch (cause) {
+      throw classify(this.path, cause);
+    }
+  }
+
   get closed(): boolean {
     return this.isClosed;
   }
@@ -231,6 +279,7 @@ export class AlertStore {
     for (const reader of this.readers) reader.unsubscribe();
     this.retention.stop();
     this.db.close();
+    this.lock?.close();
   }
 
   private checkOpen(): void {

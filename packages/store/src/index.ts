@@ -13,6 +13,7 @@ export {
 } from "./store-errors.js";
 export type { StoreFilter } from "./store-filter.js";
 export type { JsonPage, JsonPageOptions, StoredAlertJson } from "./store-json-page.js";
+export { StoreLockedError } from "./store-lock-error.js";
 export type { AlertStoreOptions } from "./store-options.js";
 export type {
   FacetCount,

@@ -146,7 +146,9 @@ export class StoreReader implements AlertSubscription<StoredAlert, StoreReaderSt
 
   /** Reads the next page into the buffer; false when there was nothing new. */
   private fill(): boolean {
-    const { first, last } = this.store.range();
+    const { first: oldest, last } = this.store.range();
+    // An empty store (retention removed every alert) resumes after the newest cursor.
+    const first = oldest === 0 ? last + 1 : oldest;
     if (first > this.scanned + 1) {
       const count = first - this.scanned - 1;
       this.hub.publish({ type: "gap", count, after: this.scanned, resumedAt: first });

@@ -6,7 +6,9 @@ import {
   type InputFlags,
   openAlertInputs,
 } from "../alert-inputs.js";
+import { byteSize } from "../byte-size.js";
 import { integer, positiveNumber } from "../connection-options.js";
+import { UsageError } from "../exit-codes.js";
 import { formatLoss, lossCounts } from "../loss-report.js";
 import {
   addNatsOptions,
@@ -16,33 +18,54 @@ import {
 } from "../nats-flags.js";
 import { plural } from "../plural.js";
 import { finish, startRun } from "../run-command.js";
+import { defaultSpoolDirectory } from "../state-directory.js";
 
 interface ForwardFlags extends InputFlags, NatsFlags {
   to?: string[];
   replicas?: number;
   maxBacklog?: number;
   waitNats?: boolean;
+  /** A directory, false for --no-spool, undefined for the default directory. */
+  spool?: string | false;
+  spoolMaxBytes?: number;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function reportForwarder(forwarder: NatsForwarder, verbose: boolean): void {
+function reportForwarder(
+  forwarder: NatsForwarder,
+  verbose: boolean,
+  spool: string | undefined,
+): void {
   const say = (text: string) => process.stderr.write(`falco-alerts: ${text}\n`);
   let connected = false;
   (async () => {
     for await (const event of forwarder.status() as AsyncIterable<ForwarderStatus>) {
       if (event.type === "ready") {
-        say(`forwarding into stream ${event.stream} on NATS at ${event.server}`);
+        const via = spool
+          ? ` (spool: ${spool})`
+          : " (no spool: alerts in memory are lost on a crash)";
+        say(`forwarding into stream ${event.stream} on NATS at ${event.server}${via}`);
+      } else if (event.type === "spool-opened" && event.unpublished > 0) {
+        say(
+          `${plural(event.unpublished, "alert")} left unpublished in the spool by an earlier forward: publishing them first`,
+        );
       } else if (event.type === "connected") {
         if (connected || verbose) say(`connected to NATS at ${event.server}`);
         connected = true;
       } else if (event.type === "disconnected") {
-        say(`NATS connection lost (${event.server}): keeping alerts in the backlog`);
+        const where = spool ? "in the spool" : "in the backlog";
+        say(`NATS connection lost (${event.server}): keeping alerts ${where}`);
       } else if (event.type === "publish-failed" && verbose) {
         say(`publish failed, retrying in ${event.delayMs} ms: ${event.error.message}`);
       } else if (event.type === "dropping") {
         say(
           `backlog full (${plural(event.capacity, "alert")}): dropping the oldest until NATS keeps up`,
+        );
+      } else if (event.type === "dropped" && spool) {
+        say(
+          `spool full (--spool-max-bytes): ${plural(event.count, "alert")} removed before they ` +
+            `were published, possibly lost (${event.total} in all)`,
         );
       } else if (event.type === "dropped") {
         say(`${plural(event.count, "alert")} dropped (${event.total} in all)`);
@@ -65,10 +88,20 @@ export function registerForward(program: Command): void {
     .option("--replicas <n>", "replicas of the stream when it is created (default 1)", integer)
     .option(
       "--max-backlog <n>",
-      "alerts kept while NATS is unreachable; the oldest are dropped beyond (default 10000)",
+      "with --no-spool: alerts kept in memory while NATS is unreachable; the oldest are dropped beyond (default 10000)",
       positiveNumber("--max-backlog"),
     )
-    .option("--wait-nats", "start even when NATS is not up yet, buffering alerts");
+    .option("--wait-nats", "start even when NATS is not up yet, buffering alerts")
+    .option(
+      "--spool <dir>",
+      "keep alerts on disk until JetStream acks them (default: $XDG_STATE_HOME/falco-alerts/forward-spool/<stream>, else ~/.local/state/...)",
+    )
+    .option("--no-spool", "keep alerts in memory only: those not yet acked are lost on a crash")
+    .option(
+      "--spool-max-bytes <size>",
+      "the most the spool uses on disk; beyond, its oldest unpublished alerts are dropped and reported (default 512M)",
+      byteSize("--spool-max-bytes"),
+    );
   addNatsOptions(command);
   addInputOptions(command);
   command.addHelpText(
@@ -80,7 +113,9 @@ Examples:
   $ falco-alerts forward --from unix:///run/falco/falco.sock \\
       --to nats://n1:4222,nats://n2:4222,nats://n3:4222 --replicas 3
 
-Each alert is published as Falco's JSON alert to falco.alerts.<hostname>.<source>.<priority>
+Each alert read from Falco is written to the spool (on disk) before anything else; a forwarder
+restarted on the same --spool publishes what the last one had not. Each alert is published as
+Falco's JSON alert to falco.alerts.<hostname>.<source>.<priority>
 with a Nats-Msg-Id derived from the alert, and waits for JetStream's ack. Read the
 stream back with: falco-alerts tail --nats nats://HOST:PORT [--durable NAME].`,
   );
@@ -90,8 +125,21 @@ stream back with: falco-alerts tail --nats nats://HOST:PORT [--durable NAME].`,
     let forwarder: NatsForwarder | undefined;
     let failure: unknown;
     let connected = false;
+    let spool: string | undefined;
     try {
+      if (flags.spool !== false && flags.maxBacklog !== undefined) {
+        throw new UsageError(
+          "--max-backlog bounds the backlog in memory (--no-spool); the spool is bounded by --spool-max-bytes",
+        );
+      }
+      if (flags.spool === false && flags.spoolMaxBytes !== undefined) {
+        throw new UsageError("--spool-max-bytes bounds the spool: leave it out with --no-spool");
+      }
       const servers = natsServers(flags.to ?? process.env.NATS_URL, "--to");
+      spool =
+        flags.spool === false
+          ? undefined
+          : (flags.spool ?? defaultSpoolDirectory(flags.stream ?? "FALCO_ALERTS"));
       forwarder = createNatsForwarder({
         ...natsConnectionFromFlags(servers, flags),
         ...(flags.subjectPrefix !== undefined && { subjectPrefix: flags.subjectPrefix }),
@@ -101,8 +149,14 @@ stream back with: falco-alerts tail --nats nats://HOST:PORT [--durable NAME].`,
         },
         ...(flags.maxBacklog !== undefined && { maxBacklog: flags.maxBacklog }),
         waitForServer: flags.waitNats ?? false,
+        ...(spool !== undefined && {
+          spool: {
+            directory: spool,
+            ...(flags.spoolMaxBytes !== undefined && { maxBytes: flags.spoolMaxBytes }),
+          },
+        }),
       });
-      reportForwarder(forwarder, flags.verbose ?? false);
+      reportForwarder(forwarder, flags.verbose ?? false, spool);
       inputs = await openAlertInputs(flags);
       const ready = forwarder;
       void (async () => {
@@ -120,7 +174,9 @@ stream back with: falco-alerts tail --nats nats://HOST:PORT [--durable NAME].`,
       const s = forwarder.stats();
       process.stderr.write(
         `falco-alerts: forwarded ${plural(s.published, "alert")} (${s.duplicates} already in the stream), ` +
-          `dropped ${s.dropped}, rejected ${s.rejected}, unsent ${s.backlog}\n`,
+          `dropped ${s.dropped}, rejected ${s.rejected}, unsent ${s.backlog}` +
+          (spool && s.backlog > 0 ? ` (kept in ${spool}: published by the next forward)` : "") +
+          "\n",
       );
       if (inputs) process.stderr.write(`falco-alerts: ${formatLoss(lossCounts(inputs))}\n`);
     }
