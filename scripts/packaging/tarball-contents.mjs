@@ -53,6 +53,8 @@ export const LAYERS = {
 /** Optional peer dependencies a package may have (installed by the user, loaded lazily). */
 export const OPTIONAL_PEERS = {
   "@falco-sdk/cli": ["@falco-sdk/testing"],
+  // the forwarder's disk spool (createNatsForwarder({ spool })): subscribers need no SQLite
+  "@falco-sdk/nats": ["@falco-sdk/store"],
 };
 
 const tar = (...args) => execFileSync("tar", args, { encoding: "utf8", maxBuffer: 64 << 20 });
