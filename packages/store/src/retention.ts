@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { BucketCounts } from "./bucket-counts.js";
+import { PrefixRemoval, REMOVAL_CHUNK } from "./prefix-removal.js";
 
 /** What retention keeps; each undefined limit is no limit. */
 export interface RetentionLimits {
@@ -8,9 +8,6 @@ export interface RetentionLimits {
   readonly maxCount?: number | undefined;
 }
 
-/** Alerts removed per transaction, so a large removal never holds the writer for long. */
-const CHUNK = 2000;
-
 /**
  * Removes the oldest alerts (the lowest cursors: the store always holds one run of cursors with
  * no holes, so a reader behind it can tell how many it missed) while a limit is passed: after
@@ -18,30 +15,14 @@ const CHUNK = 2000;
  */
 export class Retention {
   private readonly timer: NodeJS.Timeout | undefined;
-  private readonly removeUpTo: Database.Transaction<(seq: number) => number>;
+  private readonly removal: PrefixRemoval;
 
   constructor(
     private readonly db: Database.Database,
     private readonly limits: RetentionLimits,
     checkIntervalMs: number,
   ) {
-    const deleteTags = db.prepare("DELETE FROM alert_tags WHERE seq <= ?");
-    const deleteText = db.prepare(
-      "DELETE FROM alert_text WHERE rowid IN (SELECT seq FROM alerts WHERE seq <= ?)",
-    );
-    const deleteJson = db.prepare("DELETE FROM alert_json WHERE seq <= ?");
-    const deleteAlerts = db.prepare("DELETE FROM alerts WHERE seq <= ?");
-    const count = db.prepare("UPDATE counters SET value = value + ? WHERE name = 'removed'");
-    const counts = new BucketCounts(db);
-    this.removeUpTo = db.transaction((seq: number) => {
-      counts.removing(0, seq);
-      deleteTags.run(seq);
-      deleteText.run(seq);
-      deleteJson.run(seq);
-      const removed = deleteAlerts.run(seq).changes;
-      count.run(removed);
-      return removed;
-    });
+    this.removal = new PrefixRemoval(db);
     if (limits.maxAgeMs !== undefined) {
       this.timer = setInterval(() => this.enforce(), checkIntervalMs);
       this.timer.unref();
@@ -86,7 +67,7 @@ export class Retention {
         const { first, last } = this.bounds();
         if (first === 0) break;
         // Remove a tenth of what is kept at a time (at least one chunk), then measure again.
-        const n = Math.max(CHUNK, Math.ceil((last - first + 1) / 10));
+        const n = Math.max(REMOVAL_CHUNK, Math.ceil((last - first + 1) / 10));
         const r = this.removeOldest(Math.min(last, first + n - 1));
         removed += r;
         if (r === 0) break;
@@ -100,22 +81,11 @@ export class Retention {
   }
 
   private bounds(): { first: number; last: number } {
-    const row = this.db
-      .prepare("SELECT coalesce(min(seq), 0) AS first, coalesce(max(seq), 0) AS last FROM alerts")
-      .get() as {
-      first: number;
-      last: number;
-    };
-    return row;
+    return this.removal.bounds();
   }
 
-  /** Removes every alert up to `upTo`, a chunk per transaction. */
+  /** Removes every alert up to `upTo`, counted as retention. */
   private removeOldest(upTo: number): number {
-    let removed = 0;
-    for (;;) {
-      const { first } = this.bounds();
-      if (first === 0 || first > upTo) return removed;
-      removed += this.removeUpTo(Math.min(upTo, first + CHUNK - 1));
-    }
+    return this.removal.removeThrough(upTo, true);
   }
 }

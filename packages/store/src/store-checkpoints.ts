@@ -1,7 +1,5 @@
 import type Database from "better-sqlite3";
-
-/** Alerts removed per transaction by `removeThrough`, so the writer is never held for long. */
-const CHUNK = 2000;
+import { PrefixRemoval } from "./prefix-removal.js";
 
 const CREATE_SQL =
   "CREATE TABLE IF NOT EXISTS store_checkpoints(name TEXT PRIMARY KEY, cursor INTEGER NOT NULL) STRICT";
@@ -42,24 +40,12 @@ export class StoreCheckpoints {
       .run(name, cursor);
   }
 
-  /** Removes every alert with a cursor up to `cursor`, a chunk per transaction; returns how many. */
+  /**
+   * Removes every alert with a cursor up to `cursor` (and its share of the bucket counts), a
+   * chunk per transaction, not counted as retention; returns how many.
+   */
   removeThrough(cursor: number): number {
-    const db = this.db;
-    const removeUpTo = db.transaction((seq: number) => {
-      db.prepare("DELETE FROM alert_tags WHERE seq <= ?").run(seq);
-      db.prepare(
-        "DELETE FROM alert_text WHERE rowid IN (SELECT seq FROM alerts WHERE seq <= ?)",
-      ).run(seq);
-      db.prepare("DELETE FROM alert_json WHERE seq <= ?").run(seq);
-      return db.prepare("DELETE FROM alerts WHERE seq <= ?").run(seq).changes;
-    });
-    const oldest = db.prepare("SELECT coalesce(min(seq), 0) FROM alerts").pluck();
-    let removed = 0;
-    for (;;) {
-      const first = Number(oldest.get());
-      if (first === 0 || first > cursor) return removed;
-      removed += removeUpTo(Math.min(cursor, first + CHUNK - 1));
-    }
+    return new PrefixRemoval(this.db).removeThrough(cursor, false);
   }
 
   private tableExists(): boolean {
