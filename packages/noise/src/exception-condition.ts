@@ -5,6 +5,7 @@ import { isSafeValue } from "./noise-fields.js";
 export interface ExceptionCondition {
   /** A Falco field, e.g. `k8s.ns.name`, `evt.hostname`. */
   readonly field: string;
+  /** The value it must equal (`=`). */
   readonly value: string;
 }
 
@@ -12,6 +13,7 @@ export interface ExceptionCondition {
 export class NoiseExceptionError extends Error {
   override readonly name = "NoiseExceptionError";
   constructor(
+    /** `unsafe-value`: a field or value Falco cannot parse back; `duplicate-field`; `no-condition`. */
     readonly code: "unsafe-value" | "no-condition" | "duplicate-field",
     message: string,
   ) {

@@ -34,10 +34,16 @@ export class ExceptionPanel {
   private readonly summary = byId("exception-summary");
   private readonly flags = byId("exception-flags");
   private readonly yaml = byId("exception-yaml");
-  private readonly download = byId<HTMLAnchorElement>("exception-download");
+  /** Made here: an `<a>` gets its `href` only once there is a file to download. */
+  private readonly download = el("a");
 
   constructor() {
-    byId("exception-close").addEventListener("click", () => this.close());
+    const close = byId("exception-close");
+    this.download.id = "exception-download";
+    this.download.download = "falco-exception.yaml";
+    this.download.hidden = true;
+    close.before(this.download);
+    close.addEventListener("click", () => this.close());
   }
 
   close(): void {
