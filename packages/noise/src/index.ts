@@ -9,7 +9,12 @@
  * @packageDocumentation
  */
 
+export { ATTACKER_CONTROLLED_FIELDS, isAttackerControlled } from "./attacker-fields.js";
 export { describeCombination, describeCondition } from "./describe-combination.js";
+export {
+  type ExceptionCondition,
+  NoiseExceptionError,
+} from "./exception-condition.js";
 export type { CombinationOptions, NoiseCombination, NoiseCondition } from "./find-combinations.js";
 export {
   NoiseAnalyzer,
@@ -19,6 +24,7 @@ export {
 } from "./noise-analyzer.js";
 export { DEFAULT_NOISE_FIELDS } from "./noise-fields.js";
 export { AlertLogError, type AlertLogStats, readAlertLogs } from "./read-alert-logs.js";
+export { renderFalcoException } from "./render-exception.js";
 export { REQUIRED_ENGINE_VERSION, renderFalcoRules } from "./render-falco-rules.js";
 export { renderNoiseHtml, SERIES_COLORS } from "./render-html.js";
 export { type RenderOptions, renderNoiseMarkdown, renderNoiseTable } from "./render-text.js";

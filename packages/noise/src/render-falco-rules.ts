@@ -19,7 +19,8 @@ export function exceptionName(combination: NoiseCombination): string {
   return `noise_${fields.join("_")}_${hash.slice(0, 8)}`;
 }
 
-function exception(combination: NoiseCombination) {
+/** The exception entry of a rule (name, fields, comps, values) for one combination. */
+export function exception(combination: NoiseCombination) {
   return {
     name: exceptionName(combination),
     fields: combination.conditions.map((c) => c.field),

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type AlertApiStats, createAlertApi } from "@falco-sdk/api";
 import type { AlertStore } from "@falco-sdk/store";
+import { EXCEPTION_PREVIEW_PATH, sendExceptionPreview } from "./exception-preview.js";
 import { LoginTokens } from "./login-tokens.js";
 import { setSecurityHeaders } from "./security-headers.js";
 import { cookieValue, Sessions } from "./sessions.js";
@@ -167,6 +168,15 @@ export function createAlertUi(options: AlertUiOptions): AlertUi {
           "unauthorized",
           "no session: open the login link that `falco-alerts ui` printed",
         );
+      if (path === EXCEPTION_PREVIEW_PATH) {
+        if (method !== "GET")
+          return sendError(res, 405, "method-not-allowed", `${method} is not allowed`);
+        return sendExceptionPreview(
+          options.store,
+          new URL(req.url ?? "/", "http://ui.invalid"),
+          res,
+        );
+      }
       api(req, res);
       return;
     }

@@ -1,6 +1,7 @@
 import { AlertList } from "./alert-list.js";
 import { DetailPane } from "./detail-pane.js";
 import { byId } from "./dom.js";
+import { ExceptionPanel } from "./exception-panel.js";
 import { FacetPanel } from "./facet-panel.js";
 import { LiveStream } from "./live-stream.js";
 import { type PageAlert, pageAlert, parseAlertsPage } from "./stored-alert.js";
@@ -14,6 +15,7 @@ const CAPACITY = 100_000;
 
 const list = new AlertList(CAPACITY);
 const detail = new DetailPane();
+const exception = new ExceptionPanel();
 const status = byId("status");
 const shown = byId("shown");
 const pauseButton = byId<HTMLButtonElement>("pause");
@@ -192,6 +194,11 @@ searchForm.addEventListener("submit", (e) => {
   navigate(params);
 });
 
+byId("exception-open").addEventListener(
+  "click",
+  () => void exception.open(apiFilters(location.search)),
+);
+
 byId("clear-filters").addEventListener("click", () => navigate(new URLSearchParams()));
 
 sortButton.addEventListener("click", () => {
@@ -225,7 +232,10 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "/" && document.activeElement !== searchInput) {
     e.preventDefault();
     searchInput.focus();
-  } else if (e.key === "Escape") detail.close();
+  } else if (e.key === "Escape") {
+    detail.close();
+    exception.close();
+  }
 });
 
 addEventListener("popstate", () => void start());

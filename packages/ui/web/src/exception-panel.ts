@@ -1,0 +1,86 @@
+import { byId, el } from "./dom.js";
+
+/** The API's preview (see the server's exception-preview.ts). */
+interface Preview {
+  readonly rule: string;
+  readonly conditions: readonly { readonly field: string; readonly value: string }[];
+  readonly lastDay: { readonly hidden: number; readonly ofRule: number };
+  readonly lastWeek: { readonly hidden: number; readonly ofRule: number };
+  readonly flags: readonly { readonly code: string; readonly message: string }[];
+  readonly yaml: string;
+}
+
+/** The filter parameters a Falco exception can hold: the rule, the host, output fields. */
+export function exceptionParams(filters: URLSearchParams): {
+  params: URLSearchParams;
+  left: string[];
+} {
+  const params = new URLSearchParams();
+  const left: string[] = [];
+  for (const [key, value] of filters) {
+    if (key === "rule" || key === "hostname" || key.startsWith("field.")) params.append(key, value);
+    else if (key !== "since" && key !== "until") left.push(`${key}=${value}`);
+  }
+  return { params, left };
+}
+
+/**
+ * The exception loop: for the rule and field values of the current filter, the Falco rule
+ * exception, how many stored alerts it would have hidden in the last day and week, its flags,
+ * and a link that downloads the rules file. Everything is shown as text.
+ */
+export class ExceptionPanel {
+  private readonly pane = byId("exception");
+  private readonly summary = byId("exception-summary");
+  private readonly flags = byId("exception-flags");
+  private readonly yaml = byId("exception-yaml");
+  /** Made here: an `<a>` gets its `href` only once there is a file to download. */
+  private readonly download = el("a");
+
+  constructor() {
+    const close = byId("exception-close");
+    this.download.id = "exception-download";
+    this.download.download = "falco-exception.yaml";
+    this.download.hidden = true;
+    close.before(this.download);
+    close.addEventListener("click", () => this.close());
+  }
+
+  close(): void {
+    this.pane.hidden = true;
+  }
+
+  async open(filters: URLSearchParams): Promise<void> {
+    const { params, left } = exceptionParams(filters);
+    this.pane.hidden = false;
+    this.flags.replaceChildren();
+    this.yaml.textContent = "";
+    this.download.hidden = true;
+    this.summary.textContent = "computing…";
+    const res = await fetch(`/api/ui/exception-preview?${params}`, { credentials: "same-origin" });
+    const body = (await res.json().catch(() => ({}))) as Preview & { error?: { message: string } };
+    if (!res.ok) {
+      this.summary.textContent = `No exception: ${body.error?.message ?? `HTTP ${res.status}`}`;
+      return;
+    }
+    const share = (w: Preview["lastDay"]) =>
+      `${w.hidden.toLocaleString()} of ${w.ofRule.toLocaleString()} alerts of the rule`;
+    const ignored =
+      left.length > 0 ? ` (not part of an exception, ignored: ${left.join(", ")})` : "";
+    this.summary.textContent =
+      `On "${body.rule}" when ${body.conditions.map((c) => `${c.field}=${c.value}`).join(" and ")}` +
+      `${ignored}. It would have hidden ${share(body.lastDay)} in the last day and ` +
+      `${share(body.lastWeek)} in the last week.`;
+    for (const flag of body.flags) {
+      const item = el("li", "exception-flag", `Warning: ${flag.message}`);
+      item.dataset.code = flag.code;
+      this.flags.append(item);
+    }
+    this.yaml.textContent = body.yaml;
+    params.set("format", "yaml");
+    this.download.href = `/api/ui/exception-preview?${params}`;
+    this.download.textContent =
+      body.flags.length > 0 ? "Download the rules file anyway" : "Download the rules file";
+    this.download.hidden = false;
+  }
+}
