@@ -26,7 +26,7 @@ export const LAYERS = {
   "@falco-sdk/api-client": ["@falco-sdk/core"],
   // The HTTP alert API serves a store (its client, @falco-sdk/api-client, must not need one).
   "@falco-sdk/api": ["@falco-sdk/core", "@falco-sdk/store"],
-  "@falco-sdk/ui": ["@falco-sdk/api", "@falco-sdk/core", "@falco-sdk/store"],
+  "@falco-sdk/ui": ["@falco-sdk/api", "@falco-sdk/core", "@falco-sdk/noise", "@falco-sdk/store"],
   "@falco-sdk/relay": [
     "@falco-sdk/client",
     "@falco-sdk/core",
