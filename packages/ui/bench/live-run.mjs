@@ -48,7 +48,8 @@ export async function liveRun(browser, { open, emit, rate, seconds }) {
   const seen = new Map();
   const drain = async () => {
     const pairs = await page.evaluate(() => window.__drain());
-    for (let i = 0; i < pairs.length; i += 2) if (!seen.has(pairs[i])) seen.set(pairs[i], pairs[i + 1]);
+    for (let i = 0; i < pairs.length; i += 2)
+      if (!seen.has(pairs[i])) seen.set(pairs[i], pairs[i + 1]);
   };
   const heapStart = await heap();
   const samples = [heapStart];

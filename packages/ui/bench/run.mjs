@@ -86,7 +86,9 @@ try {
   console.log(`store of ${ALERTS} alerts:`);
   const viewDir = tempDir();
   const fill = fillStore(viewDir, ALERTS, REPS);
-  console.log(`  filled in ${f1(fill.fillS)} s (${f0(fill.ratePerS)} alerts/s, store.append in batches of 10,000)`);
+  console.log(
+    `  filled in ${f1(fill.fillS)} s (${f0(fill.ratePerS)} alerts/s, store.append in batches of 10,000)`,
+  );
   const view = await measureStoreView(browser, viewDir, REPS);
   console.log(
     `  first view (median of ${REPS}): ${f0(view.firstViewMs)} ms (max ${f0(view.firstViewMaxMs)} ms); ` +

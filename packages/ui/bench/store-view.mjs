@@ -46,13 +46,22 @@ export function fillStore(directory, count, reps) {
       direct.push(performance.now() - t);
     }
   store.close();
-  return { fillS, ratePerS: count / fillS, directP50: median(direct), directP95: quantile(direct, 0.95) };
+  return {
+    fillS,
+    ratePerS: count / fillS,
+    directP50: median(direct),
+    directP95: quantile(direct, 0.95),
+  };
 }
 
 function child(mode, directory) {
-  const proc = spawn(process.execPath, [new URL("./server-process.mjs", import.meta.url).pathname, mode, directory], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const proc = spawn(
+    process.execPath,
+    [new URL("./server-process.mjs", import.meta.url).pathname, mode, directory],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   const memory = () => {
     const status = readFileSync(`/proc/${proc.pid}/status`, "utf8");
