@@ -112,6 +112,9 @@ export async function liveRun(browser, { open, emit, rate, seconds }) {
     heapEndMb: samples.at(-1) / 1e6,
     heapMaxMb: Math.max(...samples) / 1e6,
     heapAfterGcMb: heapAfterGc / 1e6,
+    heapQuartersMb: [1, 2, 3, 4].map(
+      (q) => samples[Math.round(((samples.length - 1) * q) / 4)] / 1e6,
+    ),
     domNodes,
     cpuMsPerAlert: (cpu.user + cpu.system) / 1000 / total,
   };

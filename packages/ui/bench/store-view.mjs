@@ -111,10 +111,14 @@ export async function measureStoreView(browser, directory, reps) {
   const firstPage = [];
   for (let r = 0; r < reps; r++) firstPage.push(await get("/api/v1/alerts?limit=100"));
   const facets = [];
+  const byVariant = new Map(VARIANTS.map(([params]) => [params || "(no filter)", []]));
   const fieldParams = FIELDS.map((f) => `field=${f}`).join("&");
   for (let r = 0; r < reps; r++)
-    for (const [params] of VARIANTS)
-      facets.push(await get(`/api/v1/facets?${fieldParams}&limit=8${params ? `&${params}` : ""}`));
+    for (const [params] of VARIANTS) {
+      const ms = await get(`/api/v1/facets?${fieldParams}&limit=8${params ? `&${params}` : ""}`);
+      facets.push(ms);
+      byVariant.get(params || "(no filter)").push(ms);
+    }
   await context.close();
   const loadedMemory = ui.memory();
   await ui.stop();
@@ -125,6 +129,7 @@ export async function measureStoreView(browser, directory, reps) {
     facetsP50: median(facets),
     facetsP95: quantile(facets, 0.95),
     facetRequests: facets.length,
+    facetMedians: [...byVariant].map(([name, ms]) => `${name} ${median(ms).toFixed(0)} ms`),
     baseMemory,
     idleMemory,
     loadedMemory,
