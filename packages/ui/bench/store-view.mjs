@@ -93,14 +93,6 @@ export async function measureStoreView(browser, directory, reps) {
   await page.goto(logins[0]);
   await page.waitForURL((u) => u.pathname === "/");
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-  const firstView = [];
-  for (let r = 0; r < reps; r++) {
-    await page.goto("about:blank");
-    const t = performance.now();
-    await page.goto(url);
-    await page.locator("#table .row[data-cursor]").first().waitFor();
-    firstView.push(performance.now() - t);
-  }
   const get = async (path) => {
     const t = performance.now();
     const res = await fetch(new URL(path, url), { headers: { cookie } });
@@ -108,6 +100,19 @@ export async function measureStoreView(browser, directory, reps) {
     await res.json();
     return performance.now() - t;
   };
+  const firstView = [];
+  for (let r = 0; r < reps; r++) {
+    await page.goto("about:blank");
+    // The previous view's facets and histogram requests still run on the server's thread
+    // (synchronous SQLite): a request answered means they are done, so each view starts idle.
+    await get("/api/v1/stats");
+    const t = performance.now();
+    await page.goto(url);
+    await page.locator("#table .row[data-cursor]").first().waitFor();
+    firstView.push(performance.now() - t);
+  }
+  await page.goto("about:blank");
+  await get("/api/v1/stats");
   const firstPage = [];
   for (let r = 0; r < reps; r++) firstPage.push(await get("/api/v1/alerts?limit=100"));
   const facets = [];
