@@ -318,7 +318,7 @@ export async function runScenario(
       }
       case "serverStats": {
         let stats: LauncherReply = {};
-        const keys = ["queued", "delivered", "dropped", "subscribers"] as const;
+        const keys = ["queued", "delivered", "dropped", "subscribers", "requests"] as const;
         await until(
           () => `server stats ${JSON.stringify(stats)}`,
           timeoutMs,

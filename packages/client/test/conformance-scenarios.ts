@@ -49,6 +49,7 @@ export interface Step {
   readonly delivered?: Bound;
   readonly dropped?: Bound;
   readonly subscribers?: Bound;
+  readonly requests?: Bound;
 }
 
 export interface Scenario {

@@ -301,10 +301,13 @@ class Run:
         elif what == "noStatus":
             assert [str(e) for e in self.status if e.type == step["type"]] == []
         elif what == "serverStats":
-            keys = [k for k in ("queued", "delivered", "dropped", "subscribers") if k in step]
+            keys = [k for k in ("queued", "delivered", "dropped", "subscribers", "requests") if k in step]
             stats: Dict[str, Any] = {}
 
             def stats_hold() -> bool:
+                if self.source is not None:
+                    self.source.poll()
+                    self.source.ask()  # the subscription's call runs while it is iterated
                 stats.update(self.launcher.send("stats"))
                 return all(within(stats[k], step[k]) for k in keys)
 

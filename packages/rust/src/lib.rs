@@ -7,6 +7,7 @@ mod client;
 mod drain;
 mod endpoint;
 mod error;
+mod goaway_drain;
 mod io;
 mod options;
 mod priority;

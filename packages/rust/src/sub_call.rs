@@ -3,6 +3,7 @@
 use crate::alert::Alert;
 use crate::client::Client;
 use crate::error::{Error, ErrorCode};
+use crate::goaway_drain::{goaway_seen, Drain};
 use crate::proto::{outputs, version};
 use crate::starvation::Starvation;
 use crate::status::{Emitter, StatusEvent};
@@ -112,7 +113,26 @@ pub(crate) async fn stream(
     };
     let reader = async {
         let mut grpc = outputs::service_client::ServiceClient::new(channel.clone());
-        let mut stream = match grpc.sub(tokio_stream::wrappers::ReceiverStream::new(poll_rx)).await {
+        let mut drain = Drain::new(client.options.poll_interval);
+        let mut goaway = connection.goaway.clone();
+        // Falco sends the response headers with its first alert: a call whose polls found the
+        // queue empty has none yet when a stop or reload begins, and Falco then waits for a
+        // request we will not send. The grace period covers this wait as well.
+        let call = grpc.sub(tokio_stream::wrappers::ReceiverStream::new(poll_rx));
+        tokio::pin!(call);
+        let response = loop {
+            tokio::select! {
+                biased;
+                response = &mut call => break response,
+                _ = goaway_seen(&mut goaway), if !drain.draining => drain.start(),
+                _ = drain.grace(), if drain.draining => {
+                    // Nothing was written on the call, so nothing was popped for it.
+                    connection.switch.kill();
+                    return End::FalcoStop { may_have_lost: false };
+                }
+            }
+        };
+        let mut stream = match response {
             Ok(response) => response.into_inner(),
             Err(s) if s.code() == tonic::Code::Ok => return End::FalcoStop { may_have_lost: true },
             Err(s) => {
@@ -123,8 +143,6 @@ pub(crate) async fn stream(
             }
         };
         let mut established = false;
-        let mut drain = Drain::new(client.options.poll_interval);
-        let mut goaway = connection.goaway.clone();
         loop {
             let next = tokio::select! {
                 biased;
@@ -225,87 +243,5 @@ pub(crate) async fn stream(
         _ = poller => unreachable!("the poller never ends"),
         error = liveness => End::Broke { established: true, error },
         _ = tx.closed() => End::Closed,
-    }
-}
-
-/// What may still arrive after Falco's GOAWAY beyond the usual 4 x `max_buffered_alerts`:
-/// Falco finishes a draining call right after its current write, so this is that write plus
-/// what fits in the HTTP/2 window. It bounds memory against a server that would go on writing.
-const AFTER_GOAWAY_LIMIT: usize = 4096;
-
-/// A `sub` call after Falco's GOAWAY (its stop, or a rules or configuration reload), as in the
-/// TypeScript client's AlertStream: no more polls; what Falco still writes is read whatever the
-/// consumer does (past the channel's capacity it waits here, in order); the call is cancelled
-/// once it stays silent for one grace period (a poll interval, 100 ms to 1 s).
-struct Drain {
-    draining: bool,
-    grace: std::time::Duration,
-    deadline: tokio::time::Instant,
-    held: std::collections::VecDeque<Result<Alert, Error>>,
-    over_limit: bool,
-}
-
-impl Drain {
-    fn new(poll_interval: std::time::Duration) -> Drain {
-        let grace = poll_interval.clamp(std::time::Duration::from_millis(100), std::time::Duration::from_secs(1));
-        Drain {
-            draining: false,
-            grace,
-            deadline: tokio::time::Instant::now() + grace,
-            held: Default::default(),
-            over_limit: false,
-        }
-    }
-
-    fn start(&mut self) {
-        self.draining = true;
-        self.received();
-    }
-
-    fn received(&mut self) {
-        self.deadline = tokio::time::Instant::now() + self.grace;
-    }
-
-    async fn grace(&self) {
-        tokio::time::sleep_until(self.deadline).await;
-    }
-
-    /// Hands the alert over, or holds it (in order) while the channel is full; false once the
-    /// subscription is gone.
-    fn keep(&mut self, alert: Result<Alert, Error>, tx: &mpsc::Sender<Result<Alert, Error>>) -> bool {
-        if self.held.is_empty() {
-            match tx.try_send(alert) {
-                Ok(()) => return true,
-                Err(mpsc::error::TrySendError::Closed(_)) => return false,
-                Err(mpsc::error::TrySendError::Full(alert)) => self.held.push_back(alert),
-            }
-        } else {
-            self.held.push_back(alert);
-        }
-        if self.held.len() >= AFTER_GOAWAY_LIMIT {
-            // Falco kept writing past what it does after a GOAWAY: stop taking more (the
-            // grace timer cancels the call), and say alerts may have been lost.
-            self.over_limit = true;
-            self.held.pop_back();
-        }
-        true
-    }
-
-    /// Hands over what is held, waiting for the consumer; false once the subscription is gone.
-    async fn flush(&mut self, tx: &mpsc::Sender<Result<Alert, Error>>) -> bool {
-        while let Some(alert) = self.held.pop_front() {
-            if tx.send(alert).await.is_err() {
-                return false;
-            }
-        }
-        true
-    }
-}
-
-/// Resolves once Falco sent GOAWAY on the connection (never, once the connection is gone).
-async fn goaway_seen(goaway: &mut tokio::sync::watch::Receiver<bool>) {
-    let seen = goaway.wait_for(|g| *g).await.is_ok();
-    if !seen {
-        std::future::pending::<()>().await;
     }
 }

@@ -137,7 +137,11 @@ async fn rogue_client_certificate_is_refused() {
         let client = Client::new(options).unwrap();
         let error = client.version().await.unwrap_err();
         assert_eq!(error.code, ErrorCode::Tls, "{kind}: {error}");
-        assert_eq!(error.tls_reason(), Some(TlsReason::ClientCertRefused), "{kind}: {error}");
+        assert_eq!(
+            error.tls_reason(),
+            Some(TlsReason::ClientCertRefused),
+            "{kind}: {error}"
+        );
         assert!(std::error::Error::source(&error).is_some(), "{kind}: the cause is kept");
         assert!(error.to_string().contains(&server.endpoint), "{error}");
     }
