@@ -6,7 +6,8 @@
 import { createFalcoClient, formatAlertJson } from "@falco-sdk/client";
 import { jetstream } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import { alertMessageId, alertSubject, createNatsForwarder } from "../dist/index.js";
+import { alertMessageId, createNatsForwarder } from "../dist/index.js";
+import { alertSubject } from "../dist/subject.js";
 
 const [kind, endpoint, servers] = process.argv.slice(2);
 const client = createFalcoClient({ endpoint, reconnect: { initialDelayMs: 50 } });

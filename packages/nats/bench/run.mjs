@@ -20,12 +20,9 @@ import { startNatsServer } from "@falco-sdk/testing/nats";
 import { createFalcoTestServer } from "@falco-sdk/testing/servers";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
-import {
-  alertMessageId,
-  alertSubject,
-  createNatsForwarder,
-  subscribeFleet,
-} from "../dist/index.js";
+import { alertMessageId, createNatsForwarder, subscribeFleet } from "../dist/index.js";
+// The baseline publishes on the forwarder's subjects: an internal module of this package.
+import { alertSubject } from "../dist/subject.js";
 
 const quick = process.env.BENCH_QUICK === "1";
 const ALERTS = Number(process.env.BENCH_ALERTS ?? (quick ? 1_000 : 20_000));
@@ -231,12 +228,20 @@ async function outage(kind) {
     server.endpoint,
     nats.url,
   ]);
-  await new Promise((r) => child.once("message", r));
-  const ask = () =>
-    new Promise((r) => {
-      child.once("message", r);
-      child.send("stats");
-    });
+  // A child that exits before it answers fails the benchmark instead of hanging it.
+  let exited;
+  const died = new Promise((_, reject) => {
+    exited = (code, signal) =>
+      reject(new Error(`outage-process.mjs (${kind}) exited (${signal ?? code}) before answering`));
+    child.once("exit", exited);
+  });
+  const answer = () => Promise.race([new Promise((r) => child.once("message", r)), died]);
+  await answer();
+  const ask = () => {
+    const reply = answer();
+    child.send("stats");
+    return reply;
+  };
   let emitted = 0;
   const emitFor = async (seconds) => {
     const until = performance.now() + seconds * 1000;
@@ -272,6 +277,8 @@ async function outage(kind) {
     after = now;
     if (settled) break;
   }
+  child.off("exit", exited);
+  died.catch(() => {});
   child.kill();
   await server.stop({ timeoutMs: 1000 }).catch(() => {});
   const nc2 = await connect({ servers: nats.url });
