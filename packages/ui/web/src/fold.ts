@@ -1,0 +1,129 @@
+// Repeated alerts folded into one row: the same rule, host and chosen output fields within the
+// same time window ("×120 in 5 min"). Windows are fixed slots of the alert's own time
+// (floor(time / window)), so a fold does not depend on the order alerts arrive in (live on top,
+// older pages at the bottom) and a link shows the same folds. The folds mirror the AlertList (fed
+// by its changes), so they hold no alert it does not hold: they are bounded like it.
+import { JsonNumber, JsonObject, parseLossless } from "./lossless-json.js";
+import type { PageAlert } from "./stored-alert.js";
+
+/** A row of the folded table: a fold (its newest alert stands for it) or one of its alerts. */
+export interface FoldRow {
+  readonly fold: Fold;
+  readonly alert: PageAlert;
+  /** "fold": the fold's row; "member": one of its raw alerts, under the fold when expanded. */
+  readonly kind: "fold" | "member";
+}
+
+/** Milliseconds since the epoch of an RFC 3339 time (nanoseconds cut to milliseconds); NaN if unreadable. */
+export function alertTimeMs(time: string): number {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i.exec(time);
+  if (!m) return Number.NaN;
+  const ms = (m[2] ?? "").padEnd(3, "0").slice(0, 3);
+  return Date.parse(`${m[1]}.${ms}${m[3]}`);
+}
+
+/** The value of an output field as key text; missing fields and JSON null stay apart from "null". */
+function fieldKey(fields: JsonObject | undefined, name: string): string | null {
+  const v = fields?.get(name);
+  if (v === undefined) return null;
+  if (v === null) return "z";
+  if (typeof v === "string") return `s${v}`;
+  if (v instanceof JsonNumber) return `n${v.raw}`;
+  return `j${JSON.stringify(v)}`;
+}
+
+/**
+ * The fold key of an alert: rule, host, the chosen output fields' values and the time window.
+ * An alert whose time cannot be read folds with nothing (its cursor is its window).
+ */
+export function foldKey(alert: PageAlert, fields: readonly string[], windowMs: number): string {
+  const t = alertTimeMs(alert.time);
+  const slot = Number.isFinite(t) ? Math.floor(t / windowMs) : `#${alert.cursor}`;
+  let values: (string | null)[] = [];
+  if (fields.length > 0) {
+    const doc = parseLossless(alert.json);
+    const of = doc instanceof JsonObject ? doc.get("output_fields") : undefined;
+    const outputFields = of instanceof JsonObject ? of : undefined;
+    values = fields.map((f) => fieldKey(outputFields, f));
+  }
+  return JSON.stringify([alert.rule, alert.hostname, slot, values]);
+}
+
+/** "4 min 12 s", "45 s", "2 h 5 min": the span of a fold, to the second. */
+export function formatSpan(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return s % 60 === 0 ? `${min} min` : `${min} min ${s % 60} s`;
+  return min % 60 === 0 ? `${Math.floor(min / 60)} h` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+/** The alerts of one fold, oldest first by cursor; newer ones join at the end, older at the front. */
+export class Fold {
+  /** Older alerts, the oldest last (pushed by older pages). */
+  private readonly front: PageAlert[] = [];
+  /** Newer alerts from `head` on, the newest last (pushed by the live stream). */
+  private back: PageAlert[] = [];
+  private head = 0;
+  /** Its raw alerts are shown under it. */
+  expanded = false;
+  /** The row that stands for the fold (the same object while the fold lives). */
+  readonly row: { fold: Fold; alert: PageAlert; kind: "fold" };
+
+  constructor(
+    readonly key: string,
+    first: PageAlert,
+  ) {
+    this.back.push(first);
+    this.row = { fold: this, alert: first, kind: "fold" };
+  }
+
+  get count(): number {
+    return this.front.length + this.back.length - this.head;
+  }
+
+  /** The i-th alert, oldest first. */
+  at(i: number): PageAlert {
+    return (
+      i < this.front.length
+        ? this.front[this.front.length - 1 - i]
+        : this.back[this.head + i - this.front.length]
+    ) as PageAlert;
+  }
+
+  get newest(): PageAlert {
+    return this.at(this.count - 1);
+  }
+
+  get oldest(): PageAlert {
+    return this.at(0);
+  }
+
+  /** From its oldest to its newest alert's time. */
+  get spanMs(): number {
+    const span = alertTimeMs(this.newest.time) - alertTimeMs(this.oldest.time);
+    return Number.isFinite(span) ? Math.abs(span) : 0;
+  }
+
+  pushNewer(alert: PageAlert): void {
+    this.back.push(alert);
+    this.row.alert = alert;
+  }
+
+  pushOlder(alert: PageAlert): void {
+    this.front.push(alert);
+  }
+
+  /** Removes its oldest alert (the list dropped it). */
+  dropOldest(): void {
+    if (this.front.length > 0) this.front.pop();
+    else if (this.head < this.back.length) {
+      this.back[this.head++] = undefined as unknown as PageAlert;
+      if (this.head > 1024 && this.head * 2 > this.back.length) {
+        this.back = this.back.slice(this.head);
+        this.head = 0;
+      }
+    }
+    if (this.count > 0) this.row.alert = this.newest;
+  }
+}
