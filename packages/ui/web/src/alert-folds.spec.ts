@@ -78,7 +78,9 @@ it("keys on the chosen fields too, and folds again when they change", () => {
 it("holds no alert the list dropped: bounded like the list", () => {
   const { folds, list, rows } = folded(1000);
   for (let c = 1; c <= 50_000; c += 100)
-    list.addNewer(Array.from({ length: 100 }, (_, i) => alert(c + i, (c + i) % 7 === 0 ? "B" : "A", 0)));
+    list.addNewer(
+      Array.from({ length: 100 }, (_, i) => alert(c + i, (c + i) % 7 === 0 ? "B" : "A", 0)),
+    );
   expect(list.length).toBe(1000);
   // 49,001 to 50,000 are held: 142 multiples of 7 among them.
   expect(rows()).toEqual(["A×858", "B×142"]);

@@ -1,6 +1,6 @@
 import { byId } from "./dom.js";
-import { type FoldSettings, foldFields } from "./fold-settings.js";
 import { durationMs } from "./duration.js";
+import { type FoldSettings, foldFields } from "./fold-settings.js";
 
 /**
  * The fold controls above the table: on/off, the output fields of the key (besides rule and

@@ -25,6 +25,9 @@ it("keys on rule, host, the chosen fields' exact values and the window slot", ()
   const pid = (p: string) => k(at(1, t, `{"proc.pid":${p}}`), ["proc.pid"]);
   expect(pid("18446744073709551615")).not.toBe(pid("18446744073709551614"));
   expect(new Set([k(at(1, t, "{}"), ["x"]), pid("null"), pid('"null"')]).size).toBe(3);
+  expect(pid("42")).toBe(pid("42"));
+  expect(pid("4.5")).not.toBe(pid("4.50000000000000000001"));
+  expect(pid('{"a":1}')).toBe(pid('{"a":1}'));
   // A rule name made to look like a key separator cannot join another fold.
   expect(k(at(1, t, "{}", 'a\\",\\"h'))).not.toBe(k(at(2, t, "{}", "a")));
   // An unreadable time folds with nothing.
@@ -46,7 +49,9 @@ it("holds its alerts oldest first, newer at the end and older at the front, drop
   const fold = new Fold("k", at(10, "2026-12-05T08:01:00Z"));
   fold.pushNewer(at(11, "2026-12-05T08:01:30Z"));
   fold.pushOlder(at(9, "2026-12-05T08:00:30Z"));
-  expect([fold.count, fold.oldest.cursor, fold.newest.cursor, fold.spanMs]).toEqual([3, 9, 11, 60_000]);
+  expect([fold.count, fold.oldest.cursor, fold.newest.cursor, fold.spanMs]).toEqual([
+    3, 9, 11, 60_000,
+  ]);
   expect(fold.row.alert.cursor).toBe(11);
   fold.dropOldest();
   fold.dropOldest();

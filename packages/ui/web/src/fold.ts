@@ -22,7 +22,7 @@ export function alertTimeMs(time: string): number {
   return Date.parse(`${m[1]}.${ms}${m[3]}`);
 }
 
-/** The value of an output field as key text; missing fields and JSON null stay apart from "null". */
+/** The key text of an output field's value, exact: a missing field, JSON null and "null" differ. */
 function fieldKey(fields: JsonObject | undefined, name: string): string | null {
   const v = fields?.get(name);
   if (v === undefined) return null;
@@ -33,19 +33,42 @@ function fieldKey(fields: JsonObject | undefined, name: string): string | null {
 }
 
 /**
+ * The key texts of output fields. JSON.parse first (several times faster than the lossless
+ * reader); the lossless reader when a value is a number JSON.parse may round (beyond 2^53, or
+ * not an integer) or not a string, number or null, so that 18446744073709551615 and
+ * 18446744073709551614 stay apart and a value keys the same whichever reader read it.
+ */
+function fieldKeys(json: string, names: readonly string[]): (string | null)[] {
+  const doc: unknown = JSON.parse(json);
+  const of = (doc as { output_fields?: unknown } | null)?.output_fields;
+  const fields = typeof of === "object" && of !== null ? (of as Record<string, unknown>) : {};
+  const keys: (string | null)[] = [];
+  for (const name of names) {
+    const v = Object.hasOwn(fields, name) ? fields[name] : undefined;
+    if (v === undefined) keys.push(null);
+    else if (v === null) keys.push("z");
+    else if (typeof v === "string") keys.push(`s${v}`);
+    else if (typeof v === "number" && Number.isSafeInteger(v)) keys.push(`n${v}`);
+    else return exactFieldKeys(json, names);
+  }
+  return keys;
+}
+
+function exactFieldKeys(json: string, names: readonly string[]): (string | null)[] {
+  const doc = parseLossless(json);
+  const of = doc instanceof JsonObject ? doc.get("output_fields") : undefined;
+  const fields = of instanceof JsonObject ? of : undefined;
+  return names.map((n) => fieldKey(fields, n));
+}
+
+/**
  * The fold key of an alert: rule, host, the chosen output fields' values and the time window.
  * An alert whose time cannot be read folds with nothing (its cursor is its window).
  */
 export function foldKey(alert: PageAlert, fields: readonly string[], windowMs: number): string {
   const t = alertTimeMs(alert.time);
   const slot = Number.isFinite(t) ? Math.floor(t / windowMs) : `#${alert.cursor}`;
-  let values: (string | null)[] = [];
-  if (fields.length > 0) {
-    const doc = parseLossless(alert.json);
-    const of = doc instanceof JsonObject ? doc.get("output_fields") : undefined;
-    const outputFields = of instanceof JsonObject ? of : undefined;
-    values = fields.map((f) => fieldKey(outputFields, f));
-  }
+  const values = fields.length > 0 ? fieldKeys(alert.json, fields) : [];
   return JSON.stringify([alert.rule, alert.hostname, slot, values]);
 }
 

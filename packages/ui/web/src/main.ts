@@ -8,8 +8,8 @@ import { FoldBar } from "./fold-bar.js";
 import { type FoldSettings, readFoldSettings, writeFoldSettings } from "./fold-settings.js";
 import { LiveStream } from "./live-stream.js";
 import { type PageAlert, pageAlert, parseAlertsPage } from "./stored-alert.js";
-import { TimeHistogram } from "./time-histogram.js";
 import { listRows } from "./table-rows.js";
+import { TimeHistogram } from "./time-histogram.js";
 import { apiFilters, formatSearch, parseSearch, viewOnly } from "./view-state.js";
 import { VirtualTable } from "./virtual-table.js";
 
@@ -18,12 +18,13 @@ const PAGE_SIZE = 200;
 const CAPACITY = 100_000;
 
 let foldSettings: FoldSettings = readFoldSettings(location.search).settings;
-// The folds follow the list (same alerts, same bound); folding off shows the list as it is.
+// The folds follow the list (same alerts, same bound); folding off shows the list as it is, and
+// the folds are made again from it when folding is turned on.
 const folds = new AlertFolds(foldSettings);
 const list = new AlertList(CAPACITY, {
-  newer: (alerts) => folds.addNewer(alerts),
-  older: (alerts) => folds.addOlder(alerts),
-  dropped: (alerts) => folds.drop(alerts),
+  newer: (alerts) => foldSettings.enabled && folds.addNewer(alerts),
+  older: (alerts) => foldSettings.enabled && folds.addOlder(alerts),
+  dropped: (alerts) => foldSettings.enabled && folds.drop(alerts),
   cleared: () => folds.clear(),
 });
 const plainRows = listRows(list);
@@ -82,10 +83,12 @@ function applyFold(settings: FoldSettings): void {
     settings.enabled === foldSettings.enabled &&
     settings.windowMs === foldSettings.windowMs &&
     settings.fields.join(",") === foldSettings.fields.join(",");
+  const rows = settings.enabled ? folds : plainRows;
   foldSettings = settings;
   foldBar.show(settings);
+  if (same && table.rows === rows) return;
   if (!same) folds.refold(settings, list);
-  table.rows = settings.enabled ? folds : plainRows;
+  table.rows = rows;
   table.reset();
   updateCounts();
 }
@@ -97,9 +100,7 @@ function setStatus(text: string, state: string): void {
 
 function updateCounts(): void {
   shown.textContent = `${list.length.toLocaleString()} shown`;
-  foldBar.setSummary(
-    foldSettings.enabled ? `${folds.folds.toLocaleString()} rows` : "",
-  );
+  foldBar.setSummary(foldSettings.enabled ? `${folds.folds.toLocaleString()} rows` : "");
   pauseButton.textContent = paused
     ? `Resume${pending.length > 0 ? ` (${pending.length.toLocaleString()} new)` : ""}`
     : "Pause";

@@ -210,7 +210,11 @@ export class VirtualTable {
     } else if (e.key === "ArrowRight" && isFold(current)) {
       e.preventDefault();
       this.expand(this.selected, true);
-    } else if (e.key === "ArrowLeft" && current?.fold && (isFold(current) || current.kind === "member")) {
+    } else if (
+      e.key === "ArrowLeft" &&
+      current?.fold &&
+      (isFold(current) || current.kind === "member")
+    ) {
       e.preventDefault();
       this.expand(this.rows.indexOf(current.fold.row, this.ascending), false);
     }
