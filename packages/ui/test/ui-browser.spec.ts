@@ -196,7 +196,7 @@ describe.skipIf(!haveChromium)("the UI in chromium", () => {
           fields: JSON.stringify({ "proc.name": m.proc }),
         }),
       ]);
-    made.forEach((m, i) => append(m, i));
+    for (const [i, m] of made.entries()) append(m, i);
     append({ output: "fold elsewhere", proc: "sh", hostname: "other-host" }, 1);
     const page = await loggedInPage(session);
     await page.goto(`${session.server.url}?rule=Fold+me`);

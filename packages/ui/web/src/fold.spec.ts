@@ -34,14 +34,14 @@ it("keys on rule, host, the chosen fields' exact values and the window slot", ()
   expect(k(at(1, "now"))).not.toBe(k(at(2, "now")));
 });
 
-it("says a span in seconds, minutes and hours", () => {
-  expect([0, 45_400, 300_000, 252_000, 7_500_000, 7_200_000].map(formatSpan)).toEqual([
+it("says a span in seconds, minutes, hours and days", () => {
+  expect([0, 45_400, 300_000, 252_000, 7_500_000, 259_200_000].map(formatSpan)).toEqual([
     "0 s",
     "45 s",
     "5 min",
-    "4 min 12 s",
-    "2 h 5 min",
-    "2 h",
+    "4 min",
+    "2.1 h",
+    "3.0 d",
   ]);
 });
 

@@ -72,13 +72,13 @@ export function foldKey(alert: PageAlert, fields: readonly string[], windowMs: n
   return JSON.stringify([alert.rule, alert.hostname, slot, values]);
 }
 
-/** "4 min 12 s", "45 s", "2 h 5 min": the span of a fold, to the second. */
+/** "45 s", "4 min", "2.1 h", "3.0 d": a fold's span, short enough for its column. */
 export function formatSpan(ms: number): string {
   const s = Math.round(Math.abs(ms) / 1000);
   if (s < 60) return `${s} s`;
-  const min = Math.floor(s / 60);
-  if (min < 60) return s % 60 === 0 ? `${min} min` : `${min} min ${s % 60} s`;
-  return min % 60 === 0 ? `${Math.floor(min / 60)} h` : `${Math.floor(min / 60)} h ${min % 60} min`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 86_400) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86_400).toFixed(1)} d`;
 }
 
 /** The alerts of one fold, oldest first by cursor; newer ones join at the end, older at the front. */

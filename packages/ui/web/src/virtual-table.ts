@@ -116,7 +116,7 @@ export class VirtualTable {
       cells.row.setAttribute("aria-expanded", String(fold.expanded));
       cells.row.dataset.count = String(fold.count);
       cells.count.textContent = `${fold.expanded ? "▾" : "▸"} ×${fold.count.toLocaleString()} in ${formatSpan(fold.spanMs)}`;
-      cells.count.title = `${fold.count.toLocaleString()} alerts from ${fold.oldest.time} to ${fold.newest.time}; Enter or a click shows them`;
+      cells.count.title = `${fold.count.toLocaleString()} alerts from ${fold.oldest.time} to ${fold.newest.time} (${(fold.spanMs / 1000).toLocaleString()} s); Enter or a click shows them`;
     } else {
       cells.row.removeAttribute("aria-expanded");
       delete cells.row.dataset.count;
