@@ -8,6 +8,7 @@
 // BENCH_QUICK=1 (CI's short mode): 10 s live, 20,000 alerts. Full: 180 s (the page keeps the
 // newest 100,000 alerts: full at 100 s), 1,000,000 alerts (BENCH_SECONDS=600 for the issue's
 // 10 minutes). BENCH_ONLY=live or BENCH_ONLY=store runs one of the two parts. Chromium: CHROMIUM_PATH or /usr/bin/chromium.
+// BENCH_UI_VIEW=fold=off (any view query) opens the live page on that view (folding is on by default).
 // The machine is shared: CPU per alert (process.cpuUsage) is the steadier comparison.
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -26,6 +27,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 10 : 180));
 const ALERTS = Number(process.env.BENCH_ALERTS ?? (QUICK ? 20_000 : 1_000_000));
 const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 5 : 10));
 const ONLY = process.env.BENCH_ONLY;
+const UI_VIEW = process.env.BENCH_UI_VIEW ?? "";
 const f1 = (x) => x.toFixed(1);
 const f0 = (x) => x.toFixed(0);
 
@@ -78,13 +80,14 @@ async function live() {
     open: async (page) => {
       await page.goto(server.loginUrl());
       await page.waitForURL((url) => url.pathname === "/");
+      if (UI_VIEW) await page.goto(`${server.url}?${UI_VIEW}`);
       await page.locator("#status[data-state=live]").waitFor({ state: "attached" });
     },
     emit: (jsons) => store.append(jsons.map((json) => parseAlertJson(json))).first,
   });
   await server.close();
   store.close();
-  console.log(liveLine("ui", uiResult));
+  console.log(liveLine(UI_VIEW ? `ui ${UI_VIEW}` : "ui", uiResult));
 }
 
 async function storeView() {

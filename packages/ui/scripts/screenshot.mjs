@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The README's screenshot of the main view: a store of sample alerts, the UI server, Debian's
-// chromium (playwright-core), a login with the one-time link, one alert opened.
-//   pnpm --filter @falco-sdk/ui build && node packages/ui/scripts/screenshot.mjs [out.png]
+// chromium (playwright-core), a login with the one-time link, one alert opened; then the same
+// view with its fold of repeated alerts opened (docs/folds.png).
+//   pnpm --filter @falco-sdk/ui build && node packages/ui/scripts/screenshot.mjs [out.png [folds.png]]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,7 @@ import { chromium } from "playwright-core";
 import { createAlertUiServer } from "../dist/index.js";
 
 const out = process.argv[2] ?? fileURLToPath(new URL("../docs/main-view.png", import.meta.url));
+const foldsOut = process.argv[3] ?? fileURLToPath(new URL("../docs/folds.png", import.meta.url));
 const samples = [
   [
     "Terminal shell in container",
@@ -93,6 +95,16 @@ for (let i = 0; i < 240; i++) {
   const json = `{"hostname":${JSON.stringify(host)},"output":${JSON.stringify(`${time.slice(11, 26)}: ${priority} ${text} (proc=${fields["proc.name"]} ns=${fields["k8s.ns.name"]})`)},"output_fields":${JSON.stringify(outputFields, (_k, v) => (typeof v === "bigint" ? `@@${v}@@` : v)).replace(/"@@(\d+)@@"/g, "$1")},"priority":"${priority}","rule":${JSON.stringify(rule)},"source":"syscall","tags":${JSON.stringify(tags)},"time":"${time}"}`;
   alerts.push(parseAlertJson(json));
 }
+// A burst: the same shell in the same container, 40 times in the last 2 minutes, within the
+// current 5-minute slot (one fold; a burst across a slot boundary shows as two).
+const burstStart = Math.max(Math.floor(now / 300_000) * 300_000, now - 120_000);
+for (let i = 0; i < 40; i++) {
+  const ms = burstStart + Math.floor(((now - burstStart) * i) / 40);
+  const time = new Date(ms).toISOString().replace("Z", "123456Z");
+  const json = `{"hostname":"node-b","output":"${time.slice(11, 26)}: Notice A shell was spawned in a container with an attached terminal (proc=bash ns=ci)","output_fields":{"proc.name":"bash","proc.pid":${31000 + i},"k8s.ns.name":"ci","container.image.repository":"ci-runner"},"priority":"Notice","rule":"Terminal shell in container","source":"syscall","tags":["container","shell"],"time":"${time}"}`;
+  alerts.push(parseAlertJson(json));
+}
+alerts.sort((a, b) => (a.timeNs < b.timeNs ? -1 : 1));
 store.append(alerts);
 const server = await createAlertUiServer({ store, directory, port: 0 });
 const browser = await chromium.launch({
@@ -105,10 +117,15 @@ try {
   await page.waitForURL((url) => url.pathname === "/");
   await page.locator("#status[data-state=live]").waitFor();
   await page.locator(".facet-value").first().waitFor();
-  await page.locator(".row").nth(2).click();
+  await page.locator(".row:not(.fold)").nth(2).click();
   await page.locator("#detail-json").waitFor();
   await page.screenshot({ path: out });
   console.log(`wrote ${out}`);
+  await page.locator("#detail-close").click();
+  await page.locator(".row.fold").first().click();
+  await page.locator(".row.member").first().waitFor();
+  await page.screenshot({ path: foldsOut });
+  console.log(`wrote ${foldsOut}`);
 } finally {
   await browser.close();
   await server.close();

@@ -53,6 +53,8 @@ export function alertJson(options: {
   hostname?: string;
   tags?: string[];
   fields?: string;
+  /** RFC 3339; default: 2026-12-05 08:00 plus one second per alert made. */
+  time?: string;
 }): string {
   sequence++;
   const ms = Date.UTC(2026, 11, 5, 8, 0, 0) + sequence * 1000;
@@ -62,7 +64,7 @@ export function alertJson(options: {
     options.priority ?? "Warning",
   )},"rule":${JSON.stringify(options.rule ?? `Rule ${sequence}`)},"source":"syscall","tags":${JSON.stringify(
     options.tags ?? ["container"],
-  )},"time":"${new Date(ms).toISOString().slice(0, 19)}.123456789Z"}`;
+  )},"time":"${options.time ?? `${new Date(ms).toISOString().slice(0, 19)}.123456789Z`}"}`;
 }
 
 export function alertOf(options: Parameters<typeof alertJson>[0]): Alert {

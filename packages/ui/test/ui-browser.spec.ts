@@ -179,4 +179,84 @@ describe.skipIf(!haveChromium)("the UI in chromium", () => {
       await proxy.close();
     }
   });
+  it("folds repeated alerts into one row with their count, opens it to the raw alerts, and keeps the fold settings in the URL", async () => {
+    const at = (s: number) => `2026-12-05T08:10:0${s}.123456789Z`;
+    const made = [0, 1, 2, 3, 4, 5].map((i) => ({
+      output: `fold ${i}`,
+      proc: i % 3 === 2 ? "curl" : "sh",
+      hostname: "fold-host",
+    }));
+    const append = (m: { output: string; proc: string; hostname: string }, s: number) =>
+      session.store.append([
+        alertOf({
+          rule: "Fold me",
+          output: m.output,
+          hostname: m.hostname,
+          time: at(s),
+          fields: JSON.stringify({ "proc.name": m.proc }),
+        }),
+      ]);
+    for (const [i, m] of made.entries()) append(m, i);
+    append({ output: "fold elsewhere", proc: "sh", hostname: "other-host" }, 1);
+    const page = await loggedInPage(session);
+    await page.goto(`${session.server.url}?rule=Fold+me`);
+    await page.locator("#status[data-state=live]").waitFor();
+    const fold = page.locator(".row.fold:not([hidden])", { hasText: "fold-host" });
+    await expect.poll(() => fold.getAttribute("data-count")).toBe("6");
+    expect(await fold.locator(".count").textContent()).toBe("▸ ×6 in 5 s");
+    // The other host is a row of its own, not a fold.
+    const single = page.locator(".row:not([hidden])", { hasText: "other-host" });
+    expect(await single.getAttribute("class")).not.toContain("fold");
+
+    // Live: a new alert joins its fold.
+    append({ output: "fold 6", proc: "sh", hostname: "fold-host" }, 9);
+    await expect.poll(() => fold.getAttribute("data-count")).toBe("7");
+    expect(await fold.locator(".count").textContent()).toBe("▸ ×7 in 9 s");
+
+    // One click: the raw alerts, newest first; one of them opens its JSON.
+    const members = page.locator(".row.member:not([hidden]) .output");
+    await fold.click();
+    await expect
+      .poll(() => members.allTextContents())
+      .toEqual(["fold 6", "fold 5", "fold 4", "fold 3", "fold 2", "fold 1", "fold 0"]);
+    expect(await fold.getAttribute("aria-expanded")).toBe("true");
+    await page.locator(".row.member:not([hidden])", { hasText: "fold 4" }).click();
+    expect(await page.locator("#detail-json").textContent()).toContain('"output": "fold 4"');
+    // The keyboard: ArrowLeft closes the fold from one of its alerts, Enter opens it again.
+    await page.locator("#table").press("ArrowLeft");
+    await expect.poll(() => members.count()).toBe(0);
+    await page.locator("#table").press("Enter");
+    await expect.poll(() => members.count()).toBe(7);
+
+    // Fold by proc.name too, in 1-minute windows: in the URL, and shared by a link.
+    await page.locator("#fold-by").fill("proc.name");
+    await page.locator("#fold-by").press("Enter");
+    await page.locator("#fold-window").selectOption("1m");
+    await page.waitForURL(
+      (url) =>
+        url.searchParams.get("foldBy") === "proc.name" &&
+        url.searchParams.get("foldWindow") === "1m",
+    );
+    const counts = async (p: Page) =>
+      (
+        await p
+          .locator(".row.fold:not([hidden])", { hasText: "fold-host" })
+          .evaluateAll((rows) => rows.map((r) => `${(r as HTMLElement).dataset.count}`))
+      ).sort();
+    await expect.poll(() => counts(page)).toEqual(["2", "5"]);
+    const shared = await loggedInPage(session);
+    await shared.goto(page.url());
+    await shared.locator("#status[data-state=live]").waitFor();
+    expect(await shared.locator("#fold-by").inputValue()).toBe("proc.name");
+    expect(await shared.locator("#fold-window").inputValue()).toBe("1m");
+    await expect.poll(() => counts(shared)).toEqual(["2", "5"]);
+
+    // Folding off: every alert a row of its own, and the URL says so.
+    await shared.locator("#fold-on").uncheck();
+    await shared.waitForURL((url) => url.searchParams.get("fold") === "off");
+    await expect.poll(() => shared.locator(".row:not([hidden])").count()).toBe(8);
+    expect(await shared.locator(".row.fold:not([hidden])").count()).toBe(0);
+    await shared.close();
+    await page.close();
+  });
 });

@@ -1,5 +1,16 @@
 import type { PageAlert } from "./stored-alert.js";
 
+/** What a view built on the list (the folds) is told of each change. */
+export interface AlertListObserver {
+  /** Alerts added on top, oldest first. */
+  newer(alerts: readonly PageAlert[]): void;
+  /** Alerts added at the bottom, newest first. */
+  older(alerts: readonly PageAlert[]): void;
+  /** The oldest alerts, dropped to stay within the capacity. */
+  dropped(alerts: readonly PageAlert[]): void;
+  cleared(): void;
+}
+
 /**
  * The alerts the table shows, newest first, at most `capacity` (the oldest leave first), each
  * cursor once. Live alerts go on top (`addNewer`), older pages at the bottom (`addOlder`).
@@ -8,7 +19,15 @@ export class AlertList {
   private items: PageAlert[] = [];
   private readonly cursors = new Set<number>();
 
-  constructor(readonly capacity: number) {}
+  constructor(
+    readonly capacity: number,
+    private readonly observer?: AlertListObserver,
+  ) {}
+
+  /** The alerts held, newest first. */
+  *[Symbol.iterator](): IterableIterator<PageAlert> {
+    yield* this.items;
+  }
 
   get length(): number {
     return this.items.length;
@@ -35,7 +54,9 @@ export class AlertList {
   /** Adds alerts newer than every one held (in arrival order); returns how many were added on top. */
   addNewer(alerts: readonly PageAlert[]): number {
     const fresh = this.unseen(alerts, alerts.length);
-    this.items = [...fresh.reverse(), ...this.items];
+    if (fresh.length === 0) return 0;
+    this.observer?.newer(fresh);
+    this.items = [...fresh.slice().reverse(), ...this.items];
     this.trim();
     return fresh.length;
   }
@@ -43,13 +64,15 @@ export class AlertList {
   /** Adds alerts older than every one held (newest first, as a page comes). */
   addOlder(alerts: readonly PageAlert[]): number {
     const taken = this.unseen(alerts, Math.max(this.capacity - this.items.length, 0));
-    this.items.push(...taken);
+    for (const a of taken) this.items.push(a);
+    if (taken.length > 0) this.observer?.older(taken);
     return taken.length;
   }
 
   clear(): void {
     this.items = [];
     this.cursors.clear();
+    this.observer?.cleared();
   }
 
   /** Up to `max` alerts whose cursor is not held yet (each once), now marked as held. */
@@ -65,9 +88,12 @@ export class AlertList {
   }
 
   private trim(): void {
+    const dropped: PageAlert[] = [];
     while (this.items.length > this.capacity) {
-      const dropped = this.items.pop() as PageAlert;
-      this.cursors.delete(dropped.cursor);
+      const a = this.items.pop() as PageAlert;
+      this.cursors.delete(a.cursor);
+      dropped.push(a);
     }
+    if (dropped.length > 0) this.observer?.dropped(dropped);
   }
 }

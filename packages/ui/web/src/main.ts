@@ -1,19 +1,33 @@
+import { AlertFolds } from "./alert-folds.js";
 import { AlertList } from "./alert-list.js";
 import { DetailPane } from "./detail-pane.js";
 import { byId } from "./dom.js";
 import { ExceptionPanel } from "./exception-panel.js";
 import { FacetPanel } from "./facet-panel.js";
+import { FoldBar } from "./fold-bar.js";
+import { type FoldSettings, readFoldSettings, writeFoldSettings } from "./fold-settings.js";
 import { LiveStream } from "./live-stream.js";
 import { type PageAlert, pageAlert, parseAlertsPage } from "./stored-alert.js";
+import { listRows } from "./table-rows.js";
 import { TimeHistogram } from "./time-histogram.js";
-import { apiFilters, formatSearch, parseSearch } from "./view-state.js";
+import { apiFilters, formatSearch, parseSearch, viewOnly } from "./view-state.js";
 import { VirtualTable } from "./virtual-table.js";
 
 const PAGE_SIZE = 200;
 /** Alerts held by the page at most; the store has the rest (narrow the filter to see them). */
 const CAPACITY = 100_000;
 
-const list = new AlertList(CAPACITY);
+let foldSettings: FoldSettings = readFoldSettings(location.search).settings;
+// The folds follow the list (same alerts, same bound); folding off shows the list as it is, and
+// the folds are made again from it when folding is turned on.
+const folds = new AlertFolds(foldSettings);
+const list = new AlertList(CAPACITY, {
+  newer: (alerts) => foldSettings.enabled && folds.addNewer(alerts),
+  older: (alerts) => foldSettings.enabled && folds.addOlder(alerts),
+  dropped: (alerts) => foldSettings.enabled && folds.drop(alerts),
+  cleared: () => folds.clear(),
+});
+const plainRows = listRows(list);
 const detail = new DetailPane();
 const exception = new ExceptionPanel();
 const status = byId("status");
@@ -36,7 +50,7 @@ let generation = 0;
 
 const table = new VirtualTable(
   byId("table"),
-  list,
+  foldSettings.enabled ? folds : plainRows,
   (alert) => detail.show(alert),
   () => void loadOlder(),
 );
@@ -55,6 +69,30 @@ const histogram = new TimeHistogram((since, until) => {
   navigate(params);
 });
 
+const foldBar = new FoldBar((settings) => {
+  const params = new URLSearchParams(location.search);
+  writeFoldSettings(params, settings);
+  const search = params.toString();
+  history.replaceState(null, "", search ? `/?${search}` : "/");
+  applyFold(settings);
+});
+
+/** Folds the held alerts again with new settings (or shows them unfolded). */
+function applyFold(settings: FoldSettings): void {
+  const same =
+    settings.enabled === foldSettings.enabled &&
+    settings.windowMs === foldSettings.windowMs &&
+    settings.fields.join(",") === foldSettings.fields.join(",");
+  const rows = settings.enabled ? folds : plainRows;
+  foldSettings = settings;
+  foldBar.show(settings);
+  if (same && table.rows === rows) return;
+  if (!same) folds.refold(settings, list);
+  table.rows = rows;
+  table.reset();
+  updateCounts();
+}
+
 function setStatus(text: string, state: string): void {
   status.textContent = text;
   status.dataset.state = state;
@@ -62,6 +100,7 @@ function setStatus(text: string, state: string): void {
 
 function updateCounts(): void {
   shown.textContent = `${list.length.toLocaleString()} shown`;
+  foldBar.setSummary(foldSettings.enabled ? `${folds.folds.toLocaleString()} rows` : "");
   pauseButton.textContent = paused
     ? `Resume${pending.length > 0 ? ` (${pending.length.toLocaleString()} new)` : ""}`
     : "Pause";
@@ -72,7 +111,7 @@ function flush(): void {
   const batch = incoming;
   incoming = [];
   if (batch.length === 0) return;
-  table.addedOnTop(list.addNewer(batch));
+  table.update(() => list.addNewer(batch));
   facetsStale = true;
   updateCounts();
 }
@@ -124,8 +163,7 @@ async function loadOlder(): Promise<void> {
     if (text === undefined || mine !== generation) return;
     const page = parseAlertsPage(text);
     next = page.next;
-    list.addOlder(page.alerts);
-    table.render();
+    table.update(() => list.addOlder(page.alerts));
     updateCounts();
   } finally {
     loadingOlder = false;
@@ -143,6 +181,12 @@ async function start(): Promise<void> {
   notice.hidden = true;
   const query = new URLSearchParams(location.search);
   const filters = apiFilters(location.search);
+  const fold = readFoldSettings(location.search);
+  if (fold.problem) {
+    notice.textContent = fold.problem;
+    notice.hidden = false;
+  }
+  applyFold(fold.settings);
   searchInput.value = formatSearch(filters);
   table.ascending = query.get("sort") === "asc";
   sortButton.textContent = table.ascending ? "Time ↑" : "Time ↓";
@@ -189,8 +233,7 @@ function navigate(params: URLSearchParams): void {
 searchForm.addEventListener("submit", (e) => {
   e.preventDefault();
   const params = parseSearch(searchInput.value);
-  const sort = new URLSearchParams(location.search).get("sort");
-  if (sort) params.set("sort", sort);
+  for (const [key, value] of viewOnly(location.search)) params.append(key, value);
   navigate(params);
 });
 
@@ -199,7 +242,7 @@ byId("exception-open").addEventListener(
   () => void exception.open(apiFilters(location.search)),
 );
 
-byId("clear-filters").addEventListener("click", () => navigate(new URLSearchParams()));
+byId("clear-filters").addEventListener("click", () => navigate(viewOnly(location.search)));
 
 sortButton.addEventListener("click", () => {
   const params = new URLSearchParams(location.search);

@@ -2,8 +2,17 @@
 // not.rule=, field.k8s.ns.name=, q=, since=, ...), so a link shares the view and the page passes
 // them to every API call as they are.
 
-/** Parameters of the view that are not API filters. */
-const VIEW_ONLY = new Set(["sort", "alert"]);
+import { FOLD_PARAMS } from "./fold-settings.js";
+
+/** Parameters of the view that are not API filters (the sort, the fold settings). */
+const VIEW_ONLY = new Set<string>(["sort", "alert", ...FOLD_PARAMS]);
+
+/** The parameters of a view URL's query that are not filters (kept when the filters change). */
+export function viewOnly(search: string): URLSearchParams {
+  const params = new URLSearchParams(search);
+  for (const key of [...params.keys()]) if (!VIEW_ONLY.has(key)) params.delete(key);
+  return params;
+}
 
 /** The API filter parameters of a view URL's query. */
 export function apiFilters(search: string): URLSearchParams {

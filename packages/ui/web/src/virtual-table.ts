@@ -1,6 +1,7 @@
-import type { AlertList } from "./alert-list.js";
 import { el } from "./dom.js";
+import { formatSpan } from "./fold.js";
 import type { PageAlert } from "./stored-alert.js";
+import type { TableRow, TableRows } from "./table-rows.js";
 import { visibleRange } from "./visible-range.js";
 
 const ROW_HEIGHT = 28;
@@ -11,16 +12,23 @@ interface RowCells {
   readonly priority: HTMLSpanElement;
   readonly rule: HTMLSpanElement;
   readonly hostname: HTMLSpanElement;
+  readonly count: HTMLSpanElement;
   readonly output: HTMLSpanElement;
+}
+
+/** A fold of more than one alert: its row opens and closes rather than showing one alert. */
+function isFold(row: TableRow | undefined): boolean {
+  return row?.kind === "fold" && (row.fold?.count ?? 0) > 1;
 }
 
 /**
  * A table of any length with a bounded DOM: only the rows in view (and a few around) exist,
- * recycled as it scrolls. Arrow keys move the selection; Enter or a click opens an alert.
+ * recycled as it scrolls. Arrow keys move the selection; Enter or a click opens an alert, or
+ * opens and closes a fold (its raw alerts under it); ArrowRight/ArrowLeft open and close a fold.
  */
 export class VirtualTable {
   private readonly spacer = el("div", "spacer");
-  private readonly rows = el("div", "rows");
+  private readonly body = el("div", "rows");
   private readonly pool: RowCells[] = [];
   private selected = -1;
   /** Oldest first when true (the time column's sort). */
@@ -28,30 +36,38 @@ export class VirtualTable {
 
   constructor(
     private readonly viewport: HTMLElement,
-    private readonly list: AlertList,
+    /** What the table shows: the list's alerts, or their folds. */
+    public rows: TableRows,
     private readonly onOpen: (alert: PageAlert) => void,
     private readonly onNearEnd: () => void,
   ) {
     viewport.setAttribute("role", "grid");
     viewport.setAttribute("aria-label", "alerts");
     viewport.tabIndex = 0;
-    viewport.append(this.spacer, this.rows);
+    viewport.append(this.spacer, this.body);
     viewport.addEventListener("scroll", () => this.render(), { passive: true });
     viewport.addEventListener("keydown", (e) => this.onKey(e));
     new ResizeObserver(() => this.render()).observe(viewport);
   }
 
-  /** The alert at a display row. */
-  alertAt(index: number): PageAlert | undefined {
-    return this.list.at(this.ascending ? this.list.length - 1 - index : index);
+  private get count(): number {
+    return this.rows.rowCount(this.ascending);
   }
 
-  /** Rows were added on top (newest first): keep the rows in view where they are. */
-  addedOnTop(count: number): void {
-    if (count > 0 && !this.ascending && this.viewport.scrollTop > 0) {
-      this.viewport.scrollTop += count * ROW_HEIGHT;
+  /**
+   * Applies a change to what the table shows (alerts added, a fold moved to the top) and keeps
+   * the rows in view where they are when scrolled down, and the selection on its row.
+   */
+  update(change: () => void): void {
+    const top = Math.floor(this.viewport.scrollTop / ROW_HEIGHT);
+    const anchor = this.viewport.scrollTop > 0 ? this.rows.row(top, this.ascending) : undefined;
+    const selected = this.rows.row(this.selected, this.ascending);
+    change();
+    if (anchor) {
+      const moved = this.rows.indexOf(anchor, this.ascending);
+      if (moved >= 0 && moved !== top) this.viewport.scrollTop += (moved - top) * ROW_HEIGHT;
     }
-    if (this.selected >= 0 && !this.ascending) this.selected += count;
+    this.selected = selected ? this.rows.indexOf(selected, this.ascending) : -1;
     this.render();
   }
 
@@ -62,7 +78,7 @@ export class VirtualTable {
   }
 
   render(): void {
-    const count = this.list.length;
+    const count = this.count;
     this.spacer.style.height = `${count * ROW_HEIGHT}px`;
     const { first, end } = visibleRange(
       this.viewport.scrollTop,
@@ -72,29 +88,47 @@ export class VirtualTable {
     );
     const needed = end - first;
     while (this.pool.length < needed) this.pool.push(this.makeRow());
-    this.rows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    this.body.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     for (let i = 0; i < this.pool.length; i++) {
       const cells = this.pool[i] as RowCells;
-      const alert = i < needed ? this.alertAt(first + i) : undefined;
-      if (!alert) {
+      const row = i < needed ? this.rows.row(first + i, this.ascending) : undefined;
+      if (!row) {
         cells.row.hidden = true;
         continue;
       }
-      cells.row.hidden = false;
-      cells.row.dataset.index = String(first + i);
-      cells.row.dataset.cursor = String(alert.cursor);
-      cells.row.className = `row p-${alert.priority.toLowerCase()}`;
-      cells.row.setAttribute("aria-selected", String(first + i === this.selected));
-      cells.time.textContent = alert.time.replace("T", " ").slice(0, 23);
-      cells.priority.textContent = alert.priority;
-      cells.rule.textContent = alert.rule;
-      cells.hostname.textContent = alert.hostname;
-      cells.output.textContent = alert.output;
-      cells.row.title = alert.output;
+      this.fill(cells, row, first + i);
     }
     // Bounded DOM: a pool never larger than twice what the viewport needs.
     while (this.pool.length > needed * 2 + 16) this.pool.pop()?.row.remove();
     if (end >= count - 20) this.onNearEnd();
+  }
+
+  private fill(cells: RowCells, row: TableRow, index: number): void {
+    const { alert } = row;
+    const fold = isFold(row) ? row.fold : undefined;
+    cells.row.hidden = false;
+    cells.row.dataset.index = String(index);
+    cells.row.dataset.cursor = String(alert.cursor);
+    const kind = fold ? " fold" : row.kind === "member" ? " member" : "";
+    cells.row.className = `row${kind} p-${alert.priority.toLowerCase()}`;
+    cells.row.setAttribute("aria-selected", String(index === this.selected));
+    if (fold) {
+      cells.row.setAttribute("aria-expanded", String(fold.expanded));
+      cells.row.dataset.count = String(fold.count);
+      cells.count.textContent = `${fold.expanded ? "▾" : "▸"} ×${fold.count.toLocaleString()} in ${formatSpan(fold.spanMs)}`;
+      cells.count.title = `${fold.count.toLocaleString()} alerts from ${fold.oldest.time} to ${fold.newest.time} (${(fold.spanMs / 1000).toLocaleString()} s); Enter or a click shows them`;
+    } else {
+      cells.row.removeAttribute("aria-expanded");
+      delete cells.row.dataset.count;
+      cells.count.textContent = row.kind === "member" ? "↳" : "";
+      cells.count.title = "";
+    }
+    cells.time.textContent = alert.time.replace("T", " ").slice(0, 23);
+    cells.priority.textContent = alert.priority;
+    cells.rule.textContent = alert.rule;
+    cells.hostname.textContent = alert.hostname;
+    cells.output.textContent = alert.output;
+    cells.row.title = alert.output;
   }
 
   private makeRow(): RowCells {
@@ -112,15 +146,31 @@ export class VirtualTable {
       priority: cell("priority"),
       rule: cell("rule"),
       hostname: cell("hostname"),
+      count: cell("count"),
       output: cell("output"),
     };
-    row.addEventListener("click", () => this.select(Number(row.dataset.index), true));
-    this.rows.append(row);
+    row.addEventListener("click", () => this.activate(Number(row.dataset.index)));
+    this.body.append(row);
     return cells;
   }
 
+  /** A click or Enter: a fold opens or closes, an alert shows its JSON. */
+  private activate(index: number): void {
+    const row = this.rows.row(index, this.ascending);
+    if (isFold(row) && row?.fold) this.expand(index, !row.fold.expanded);
+    else this.select(index, true);
+  }
+
+  private expand(index: number, expanded: boolean): void {
+    const row = this.rows.row(index, this.ascending);
+    if (!row?.fold || !this.rows.setExpanded) return;
+    const fold = row.fold;
+    this.rows.setExpanded(fold, expanded);
+    this.select(this.rows.indexOf(fold.row, this.ascending), false);
+  }
+
   private select(index: number, open: boolean): void {
-    if (index < 0 || index >= this.list.length) return;
+    if (index < 0 || index >= this.count) return;
     this.selected = index;
     const top = index * ROW_HEIGHT;
     const vp = this.viewport;
@@ -128,8 +178,8 @@ export class VirtualTable {
     else if (top + ROW_HEIGHT > vp.scrollTop + vp.clientHeight)
       vp.scrollTop = top + ROW_HEIGHT - vp.clientHeight;
     this.render();
-    const alert = this.alertAt(index);
-    if (open && alert) this.onOpen(alert);
+    const row = this.rows.row(index, this.ascending);
+    if (open && row && !isFold(row)) this.onOpen(row.alert);
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -143,16 +193,30 @@ export class VirtualTable {
       k: -1,
     };
     const move = moves[e.key];
+    const current = this.rows.row(this.selected, this.ascending);
     if (move !== undefined) {
       e.preventDefault();
-      const next = Math.min(Math.max(this.selected + move, 0), this.list.length - 1);
+      const next = Math.min(Math.max(this.selected + move, 0), this.count - 1);
       this.select(next, true);
     } else if (e.key === "Home") {
       e.preventDefault();
       this.select(0, true);
     } else if (e.key === "End") {
       e.preventDefault();
-      this.select(this.list.length - 1, true);
+      this.select(this.count - 1, true);
+    } else if ((e.key === "Enter" || e.key === " ") && current) {
+      e.preventDefault();
+      this.activate(this.selected);
+    } else if (e.key === "ArrowRight" && isFold(current)) {
+      e.preventDefault();
+      this.expand(this.selected, true);
+    } else if (
+      e.key === "ArrowLeft" &&
+      current?.fold &&
+      (isFold(current) || current.kind === "member")
+    ) {
+      e.preventDefault();
+      this.expand(this.rows.indexOf(current.fold.row, this.ascending), false);
     }
   }
 }
