@@ -2,8 +2,9 @@ import { PRIORITIES, type Priority } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
 import { countsAnswer, decompose, type Segment } from "./bucket-counts.js";
 import type { Dictionary } from "./dictionary.js";
+import { FieldFacets } from "./field-facets.js";
 import { SegmentCounts } from "./segment-counts.js";
-import { fieldPath, filterCondition, type StoreFilter } from "./store-filter.js";
+import { filterCondition, type StoreFilter } from "./store-filter.js";
 import type { StoredAlert } from "./stored-alert.js";
 import { storedAlertFromRow } from "./stored-alert-row.js";
 
@@ -84,12 +85,17 @@ export class StoreQueries {
   /** False: `facets` and `histogram` count every alert, never the bucket counts (benchmarks, tests). */
   useCounts = true;
   private readonly counts: SegmentCounts;
+  private readonly fieldFacets: FieldFacets;
 
   constructor(
     private readonly db: Database.Database,
     private readonly dict: Dictionary,
+    countedFields: readonly string[] = [],
   ) {
-    this.counts = new SegmentCounts(db, (kind, value) => dict.lookup(kind, value));
+    const lookup = (kind: "rule" | "hostname" | "source" | "tag", value: string) =>
+      dict.lookup(kind, value);
+    this.counts = new SegmentCounts(db, lookup);
+    this.fieldFacets = new FieldFacets(db, lookup, countedFields);
   }
 
   query(options: QueryOptions = {}): QueryPage {
@@ -114,7 +120,6 @@ export class StoreQueries {
 
   facets(options: FacetOptions = {}): Facets {
     const limit = Math.max(Math.trunc(options.limit ?? 20), 1);
-    const where = this.where(options);
     const sums = [
       new Map<number, number>(),
       new Map<number, number>(),
@@ -144,17 +149,17 @@ export class StoreQueries {
     const id = (i: number) => this.dict.valueOf(i);
     const fields: Record<string, FacetCount[]> = {};
     for (const field of options.fields ?? []) {
-      const rows = this.db
-        .prepare(
-          `SELECT CAST(json_extract(j.json, ?) AS TEXT) AS v, count(*) FROM alerts a
-           CROSS JOIN alert_json j ON j.seq = a.seq
-           WHERE ${where.sql} GROUP BY v ORDER BY 2 DESC LIMIT ?`,
-        )
-        .raw()
-        .all(fieldPath(field), ...where.params, limit) as [string | null, number][];
-      fields[field] = rows
-        .filter((r) => r[0] !== null)
-        .map(([value, count]) => ({ value: value as string, count }));
+      const counts = this.fieldFacets.count(
+        field,
+        toNs(options.since),
+        toNs(options.until),
+        options.filter,
+        this.useCounts,
+      );
+      fields[field] = top(
+        [...counts].map(([value, count]) => ({ value, count })),
+        limit,
+      );
     }
     return {
       total,

@@ -1,0 +1,146 @@
+import { ConfigurationError } from "@falco-sdk/core";
+import type Database from "better-sqlite3";
+import { BUCKET_WIDTHS_S } from "./bucket-counts.js";
+import { fieldPath } from "./store-filter.js";
+
+/** The output fields a new store counts per time bucket (the web view's namespace and image facets). */
+export const DEFAULT_COUNTED_FIELDS: readonly string[] = [
+  "k8s.ns.name",
+  "container.image.repository",
+];
+/** At most this many counted fields (each one costs every append a JSON lookup). */
+export const MAX_COUNTED_FIELDS = 8;
+/**
+ * Values longer than this (in characters) are not kept in the counts: they are counted as "long"
+ * and a facet of a range that has one is counted from the alerts instead (exact, slower).
+ */
+export const MAX_COUNTED_VALUE_LENGTH = 256;
+
+/**
+ * Counts of alerts per time bucket (both widths of `alert_counts`) and (priority, rule, hostname,
+ * source, values of the counted output fields): kept in the transaction of every append and every
+ * removal, so `facets` counts those fields without reading each alert's JSON. `fieldset` is a JSON
+ * array with, for each counted field in order, its value as text (the same text a scan reads:
+ * `CAST(json_extract(json, path) AS TEXT)`), `null` when the alert has none, or the number 0 when
+ * the value is longer than {@link MAX_COUNTED_VALUE_LENGTH}. Rows are at most one per alert and
+ * width, and no value in them is longer than that bound.
+ */
+export const FIELD_COUNTS_SCHEMA_SQL = `
+CREATE TABLE field_counts(
+  level INTEGER NOT NULL, bucket INTEGER NOT NULL,
+  priority INTEGER NOT NULL, rule INTEGER NOT NULL, hostname INTEGER NOT NULL, source INTEGER NOT NULL,
+  fieldset TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY(level, bucket, priority, rule, hostname, source, fieldset)
+) WITHOUT ROWID;
+`;
+
+/** `floor(time_ns / width)` in SQL (SQLite's `/` truncates toward zero). */
+const BUCKET = "(a.time_ns - ((a.time_ns % @wns) + @wns) % @wns) / @wns";
+
+/** The key of the counted fields (a JSON array) in `store_meta`. */
+const META_KEY = "counted_fields";
+
+/** The counted fields of a store (schema 3). */
+export function storedCountedFields(db: Database.Database): string[] {
+  const value = db.prepare("SELECT value FROM store_meta WHERE key = ?").pluck().get(META_KEY) as
+    | string
+    | undefined;
+  return value === undefined ? [] : (JSON.parse(value) as string[]);
+}
+
+/**
+ * Checks the `countedFields` option: distinct non-empty names, at most {@link MAX_COUNTED_FIELDS}.
+ * @throws ConfigurationError naming the option.
+ */
+export function checkCountedFields(fields: readonly string[]): void {
+  const bad = (why: string) =>
+    new ConfigurationError(`countedFields ${why}`, {
+      namedOptions: [{ api: "openAlertStore", name: "countedFields" }],
+    });
+  if (!Array.isArray(fields)) throw bad("must be an array of output field names");
+  if (fields.length > MAX_COUNTED_FIELDS)
+    throw bad(`has ${fields.length} fields: give at most ${MAX_COUNTED_FIELDS}`);
+  for (const f of fields) {
+    if (typeof f !== "string" || f.length === 0 || f.length > MAX_COUNTED_VALUE_LENGTH)
+      throw bad(`has ${JSON.stringify(f)}: give output field names such as "k8s.ns.name"`);
+  }
+  if (new Set(fields).size !== fields.length) throw bad("names a field twice: name each once");
+}
+
+/**
+ * Makes the store count `fields` (inside one transaction): when they differ from the fields it
+ * counts, every row is dropped and recounted from the alerts kept (time proportional to them).
+ */
+export function setCountedFields(db: Database.Database, fields: readonly string[]): void {
+  db.transaction(() => {
+    const before = storedCountedFields(db);
+    const had = db
+      .prepare("SELECT count(*) FROM store_meta WHERE key = ?")
+      .pluck()
+      .get(META_KEY) as number;
+    if (had > 0 && JSON.stringify(before) === JSON.stringify(fields)) return;
+    db.prepare("DELETE FROM field_counts").run();
+    db.prepare("INSERT OR REPLACE INTO store_meta(key, value) VALUES (?, ?)").run(
+      META_KEY,
+      JSON.stringify(fields),
+    );
+    new FieldCounts(db).added(0, Number.MAX_SAFE_INTEGER);
+  })();
+}
+
+/** Keeps the field counts: adds appended alerts, subtracts removed ones (in their transactions). */
+export class FieldCounts {
+  /** The counted fields, in the order of `fieldset`. */
+  readonly fields: readonly string[];
+  private readonly addAlerts: Database.Statement | undefined;
+  private readonly dropAlerts: Database.Statement | undefined;
+  /** The JSON path of each counted field, as the statements' parameters. */
+  private readonly params: Record<string, string> = {};
+
+  constructor(db: Database.Database) {
+    this.fields = storedCountedFields(db);
+    if (this.fields.length === 0) return;
+    const values = this.fields
+      .map((_, i) => `CAST(json_extract(j.json, @p${i}) AS TEXT) || '' AS v${i}`)
+      .join(", ");
+    const fieldset = this.fields
+      .map((_, i) => `CASE WHEN length(v${i}) > ${MAX_COUNTED_VALUE_LENGTH} THEN 0 ELSE v${i} END`)
+      .join(", ");
+    // sign is 1 for alerts appended, -1 for alerts removed; rows reaching 0 are deleted.
+    this.addAlerts = db.prepare(
+      `WITH v AS MATERIALIZED (
+         SELECT a.time_ns, a.priority, a.rule, a.hostname, a.source, ${values}
+         FROM alerts a CROSS JOIN alert_json j ON j.seq = a.seq WHERE a.seq BETWEEN @first AND @last),
+       x AS MATERIALIZED (
+         SELECT time_ns, priority, rule, hostname, source, json_array(${fieldset}) AS fieldset FROM v),
+       l(w, wns) AS (VALUES ${BUCKET_WIDTHS_S.map((w) => `(${w}, ${w * 1e9})`).join(", ")})
+       INSERT INTO field_counts(level, bucket, priority, rule, hostname, source, fieldset, n)
+       SELECT l.w, (x.time_ns - ((x.time_ns % l.wns) + l.wns) % l.wns) / l.wns,
+         x.priority, x.rule, x.hostname, x.source, x.fieldset, @sign * count(*)
+       FROM x CROSS JOIN l WHERE true GROUP BY 1, 2, 3, 4, 5, 6, 7
+       ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+    );
+    this.dropAlerts = db.prepare(
+      `DELETE FROM field_counts WHERE level = @w AND n = 0 AND bucket BETWEEN
+       (SELECT min(${BUCKET}) FROM alerts a WHERE a.seq BETWEEN @first AND @last) AND
+       (SELECT max(${BUCKET}) FROM alerts a WHERE a.seq BETWEEN @first AND @last)`,
+    );
+    this.params = Object.fromEntries(this.fields.map((f, i) => [`p${i}`, fieldPath(f)]));
+  }
+
+  /** Counts the alerts with cursors first..last, just appended (inside the append transaction). */
+  added(first: number, last: number): void {
+    this.addAlerts?.run({ ...this.params, first, last, sign: 1 });
+  }
+
+  /**
+   * Uncounts the alerts with cursors first..last, about to be removed: call inside the removal's
+   * transaction, before the alerts and their JSON are deleted.
+   */
+  removing(first: number, last: number): void {
+    if (this.addAlerts === undefined) return;
+    this.addAlerts.run({ ...this.params, first, last, sign: -1 });
+    for (const w of BUCKET_WIDTHS_S) this.dropAlerts?.run({ w, wns: w * 1e9, first, last });
+  }
+}
