@@ -74,7 +74,11 @@ describe("field counts", () => {
     expect(facets.fields[IMAGE]?.map((f) => f.value)).toContain('{"a":[1,2]}');
     // The image facet came from the counts (no image is too long to be counted), the namespace
     // one from the alerts (some are): a count changed behind the store's back shows in the first.
-    const key = "level, bucket, priority, rule, hostname, source, fieldset";
+    const nginx = { filter: { fields: { [IMAGE]: ["nginx"] } } };
+    const hours = { ...nginx, since: new Date(BASE_MS), until: new Date(BASE_MS + 30 * HOUR_MS) };
+    const hourly = { ...hours, bucketMs: HOUR_MS };
+    const nginxBefore = { facets: store.facets(nginx), histogram: store.histogram(hourly) };
+    const key = "level, bucket, priority, rule, hostname, source, tagset, fieldset";
     store.db.exec(
       `UPDATE field_counts SET n = n + 1 WHERE (${key}) = (SELECT ${key} FROM field_counts
        WHERE level = 3600 AND json_extract(fieldset, '$[1]') = 'nginx' LIMIT 1)`,
@@ -82,6 +86,9 @@ describe("field counts", () => {
     const changed = store.facets({ fields: ASKED, limit: 50 });
     expect(changed.fields[IMAGE]).not.toEqual(facets.fields[IMAGE]);
     expect(changed.fields[NS]).toEqual(facets.fields[NS]);
+    // So did the facets and histogram filtered on a counted field.
+    expect(store.facets(nginx).total).toBe(nginxBefore.facets.total + 1);
+    expect(store.histogram(hourly)).not.toEqual(nginxBefore.histogram);
     store.close();
     expectNoEmptyCounts(directory, 6000);
   });

@@ -1,7 +1,7 @@
 import { ConfigurationError } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
-import { BUCKET_WIDTHS_S } from "./bucket-counts.js";
-import { fieldPath } from "./store-filter.js";
+import { BUCKET_WIDTHS_S, TAGSET } from "./bucket-counts.js";
+import { fieldPath, type StoreFilter } from "./store-filter.js";
 
 /** The output fields a new store counts per time bucket (the web view's namespace and image facets). */
 export const DEFAULT_COUNTED_FIELDS: readonly string[] = [
@@ -18,8 +18,9 @@ export const MAX_COUNTED_VALUE_LENGTH = 256;
 
 /**
  * Counts of alerts per time bucket (both widths of `alert_counts`) and (priority, rule, hostname,
- * source, values of the counted output fields): kept in the transaction of every append and every
- * removal, so `facets` counts those fields without reading each alert's JSON. `fieldset` is a JSON
+ * source, tag set, values of the counted output fields): kept in the transaction of every append and every
+ * removal, so `facets` counts those fields without reading each alert's JSON, and answers filters
+ * on them. `tagset` is as in `alert_counts`; `fieldset` is a JSON
  * array with, for each counted field in order, its value as text (the same text a scan reads:
  * `CAST(json_extract(json, path) AS TEXT)`), `null` when the alert has none, or the number 0 when
  * the value is longer than {@link MAX_COUNTED_VALUE_LENGTH}. Rows are at most one per alert and
@@ -29,9 +30,9 @@ export const FIELD_COUNTS_SCHEMA_SQL = `
 CREATE TABLE field_counts(
   level INTEGER NOT NULL, bucket INTEGER NOT NULL,
   priority INTEGER NOT NULL, rule INTEGER NOT NULL, hostname INTEGER NOT NULL, source INTEGER NOT NULL,
-  fieldset TEXT NOT NULL,
+  tagset TEXT NOT NULL, fieldset TEXT NOT NULL,
   n INTEGER NOT NULL,
-  PRIMARY KEY(level, bucket, priority, rule, hostname, source, fieldset)
+  PRIMARY KEY(level, bucket, priority, rule, hostname, source, tagset, fieldset)
 ) WITHOUT ROWID;
 `;
 
@@ -89,6 +90,33 @@ export function setCountedFields(db: Database.Database, fields: readonly string[
   })();
 }
 
+/**
+ * True when the field counts can answer a filter exactly: like `countsAnswer`, and filters on
+ * counted fields too (values no longer than the counts keep).
+ */
+export function fieldCountsAnswer(
+  filter: StoreFilter | undefined,
+  counted: readonly string[],
+): boolean {
+  const only = (f: Omit<StoreFilter, "not">): boolean =>
+    (f.tag === undefined || f.tag.length === 0) &&
+    Object.entries(f.fields ?? {}).every(
+      ([name, values]) =>
+        values.length === 0 ||
+        (counted.includes(name) && values.every((v) => v.length <= MAX_COUNTED_VALUE_LENGTH)),
+    ) &&
+    (f.text === undefined || f.text.trim() === "");
+  return filter === undefined || (only(filter) && (filter.not === undefined || only(filter.not)));
+}
+
+/** The SQL (over `field_counts a`) of a counted field's value, for `filterCondition`. */
+export function countedFieldSql(counted: readonly string[]): (field: string) => string | undefined {
+  return (field) => {
+    const i = counted.indexOf(field);
+    return i < 0 ? undefined : `json_extract(a.fieldset, '$[${i}]')`;
+  };
+}
+
 /** Keeps the field counts: adds appended alerts, subtracts removed ones (in their transactions). */
 export class FieldCounts {
   /** The counted fields, in the order of `fieldset`. */
@@ -110,15 +138,16 @@ export class FieldCounts {
     // sign is 1 for alerts appended, -1 for alerts removed; rows reaching 0 are deleted.
     this.addAlerts = db.prepare(
       `WITH v AS MATERIALIZED (
-         SELECT a.time_ns, a.priority, a.rule, a.hostname, a.source, ${values}
+         SELECT a.time_ns, a.priority, a.rule, a.hostname, a.source, ${TAGSET} AS tagset, ${values}
          FROM alerts a CROSS JOIN alert_json j ON j.seq = a.seq WHERE a.seq BETWEEN @first AND @last),
        x AS MATERIALIZED (
-         SELECT time_ns, priority, rule, hostname, source, json_array(${fieldset}) AS fieldset FROM v),
+         SELECT time_ns, priority, rule, hostname, source, tagset, json_array(${fieldset}) AS fieldset
+         FROM v),
        l(w, wns) AS (VALUES ${BUCKET_WIDTHS_S.map((w) => `(${w}, ${w * 1e9})`).join(", ")})
-       INSERT INTO field_counts(level, bucket, priority, rule, hostname, source, fieldset, n)
+       INSERT INTO field_counts(level, bucket, priority, rule, hostname, source, tagset, fieldset, n)
        SELECT l.w, (x.time_ns - ((x.time_ns % l.wns) + l.wns) % l.wns) / l.wns,
-         x.priority, x.rule, x.hostname, x.source, x.fieldset, @sign * count(*)
-       FROM x CROSS JOIN l WHERE true GROUP BY 1, 2, 3, 4, 5, 6, 7
+         x.priority, x.rule, x.hostname, x.source, x.tagset, x.fieldset, @sign * count(*)
+       FROM x CROSS JOIN l WHERE true GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
        ON CONFLICT DO UPDATE SET n = n + excluded.n`,
     );
     this.dropAlerts = db.prepare(

@@ -1,22 +1,26 @@
 import type Database from "better-sqlite3";
-import { countsAnswer, decompose, type Segment, segmentCondition } from "./bucket-counts.js";
+import { decompose, type Segment, segmentCondition } from "./bucket-counts.js";
+import { countedFieldSql, fieldCountsAnswer } from "./field-counts.js";
 import { type DictLookup, fieldPath, filterCondition, type StoreFilter } from "./store-filter.js";
 
 /**
  * Counts by value of an output field over an event-time range: whole buckets from the field
  * counts (see field-counts.ts) and the edges from the alerts, when the field is counted and the
- * filter is one the counts answer; otherwise (or when a bucket holds a value too long to be kept
+ * filter is one the field counts answer (`fieldCountsAnswer`); otherwise (or when a bucket holds a value too long to be kept
  * in the counts) from every alert of the range, reading its JSON.
  */
 export class FieldFacets {
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly fieldSql: (field: string) => string | undefined;
 
   constructor(
     private readonly db: Database.Database,
     private readonly lookup: DictLookup,
     /** The fields the store counts, in the order of `field_counts.fieldset`. */
     private readonly counted: readonly string[],
-  ) {}
+  ) {
+    this.fieldSql = countedFieldSql(counted);
+  }
 
   /** Counts by value of `field` (alerts without it are not counted) in [lo, hi). */
   count(
@@ -27,7 +31,7 @@ export class FieldFacets {
     useCounts: boolean,
   ): Map<string, number> {
     const index = this.counted.indexOf(field);
-    if (useCounts && index >= 0 && countsAnswer(filter)) {
+    if (useCounts && index >= 0 && fieldCountsAnswer(filter, this.counted)) {
       const sums = new Map<string, number>();
       let exact = true;
       for (const segment of decompose(lo, hi)) {
@@ -50,7 +54,7 @@ export class FieldFacets {
     sums: Map<string, number>,
   ): boolean {
     const s = segmentCondition(segment);
-    const c = filterCondition(filter, this.lookup);
+    const c = filterCondition(filter, this.lookup, {}, this.fieldSql);
     const rows = this.statement(
       `SELECT json_extract(a.fieldset, '$[${index}]'), sum(a.n) FROM field_counts a
        WHERE ${s.sql} AND ${c.sql} GROUP BY 1`,

@@ -8,7 +8,8 @@ export type CubeRow = [number, number, number, number, number];
 /**
  * Counts over one segment of a time range (see `decompose`): a raw segment counts the alerts
  * themselves, a bucket segment sums the bucket counts, under the same filter (whose SQL is over
- * columns both have). Bucket segments take only filters `countsAnswer` accepts.
+ * columns both have). Bucket segments take only filters `countsAnswer` accepts, or, over the
+ * field counts (`table` "field_counts" and their `fieldSql`), filters `fieldCountsAnswer` accepts.
  */
 export class SegmentCounts {
   private readonly statements = new Map<string, Database.Statement>();
@@ -16,6 +17,8 @@ export class SegmentCounts {
   constructor(
     private readonly db: Database.Database,
     private readonly lookup: DictLookup,
+    private readonly table: "alert_counts" | "field_counts" = "alert_counts",
+    private readonly fieldSql: (field: string) => string | undefined = () => undefined,
   ) {}
 
   /** Counts by priority, rule, hostname and source. */
@@ -25,7 +28,7 @@ export class SegmentCounts {
       segment.kind === "raw"
         ? `SELECT a.priority, a.rule, a.hostname, a.source, count(*) FROM alerts a
            WHERE ${w.sql} GROUP BY 1, 2, 3, 4`
-        : `SELECT a.priority, a.rule, a.hostname, a.source, sum(a.n) FROM alert_counts a
+        : `SELECT a.priority, a.rule, a.hostname, a.source, sum(a.n) FROM ${this.table} a
            WHERE ${w.sql} GROUP BY 1, 2, 3, 4`;
     return this.statement(sql).all(...w.params) as CubeRow[];
   }
@@ -38,7 +41,7 @@ export class SegmentCounts {
         WHERE ${w.sql} GROUP BY t.tag`;
       return this.statement(sql).all(...w.params) as [number, number][];
     }
-    const sql = `SELECT a.tagset, sum(a.n) FROM alert_counts a WHERE ${w.sql} GROUP BY 1`;
+    const sql = `SELECT a.tagset, sum(a.n) FROM ${this.table} a WHERE ${w.sql} GROUP BY 1`;
     const sums = new Map<number, number>();
     for (const [tagset, n] of this.statement(sql).all(...w.params) as [string, number][]) {
       if (tagset === "") continue;
@@ -56,7 +59,7 @@ export class SegmentCounts {
     const sql =
       segment.kind === "raw"
         ? `SELECT a.priority, count(*) FROM alerts a WHERE ${w.sql} GROUP BY 1`
-        : `SELECT a.priority, sum(a.n) FROM alert_counts a WHERE ${w.sql} GROUP BY 1`;
+        : `SELECT a.priority, sum(a.n) FROM ${this.table} a WHERE ${w.sql} GROUP BY 1`;
     return this.statement(sql).all(...w.params) as [number, number][];
   }
 
@@ -72,9 +75,9 @@ export class SegmentCounts {
     const widthS = BUCKET_WIDTHS_S[BUCKET_WIDTHS_S.length - 1] as number;
     const w = BigInt(widthS) * 1_000_000_000n;
     const edge = (last: boolean): bigint | null => {
-      const c = filterCondition(filter, this.lookup);
+      const c = filterCondition(filter, this.lookup, {}, this.fieldSql);
       const row = this.statement(
-        `SELECT a.bucket FROM alert_counts a WHERE a.level = ? AND ${c.sql}
+        `SELECT a.bucket FROM ${this.table} a WHERE a.level = ? AND ${c.sql}
          ORDER BY a.level ${last ? "DESC" : ""}, a.bucket ${last ? "DESC" : ""} LIMIT 1`,
       )
         .safeIntegers()
@@ -105,7 +108,7 @@ export class SegmentCounts {
       return { sql: c.sql, params: [...c.params] };
     }
     const s = segmentCondition(segment);
-    const c = filterCondition(filter, this.lookup);
+    const c = filterCondition(filter, this.lookup, {}, this.fieldSql);
     return { sql: `${s.sql} AND ${c.sql}`, params: [...s.params, ...c.params] };
   }
 

@@ -37,11 +37,16 @@ export type DictLookup = (
   value: string,
 ) => number | undefined;
 
-/** The SQL condition for a filter (and an event-time range), `1` when it has none. */
+/**
+ * The SQL condition for a filter (and an event-time range), `1` when it has none. `fieldSql`
+ * gives the SQL of an output field's value as text when the rows have it (the field counts),
+ * undefined to read it from the alert's JSON.
+ */
 export function filterCondition(
   filter: StoreFilter | undefined,
   lookup: DictLookup,
   range: { sinceNs?: bigint | undefined; untilNs?: bigint | undefined } = {},
+  fieldSql: (field: string) => string | undefined = () => undefined,
 ): SqlCondition {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -53,10 +58,10 @@ export function filterCondition(
     parts.push("a.time_ns < ?");
     params.push(range.untilNs);
   }
-  if (filter) addFilter(filter, lookup, parts, params);
+  if (filter) addFilter(filter, lookup, parts, params, fieldSql);
   if (filter?.not) {
     const inner: string[] = [];
-    addFilter(filter.not, lookup, inner, params);
+    addFilter(filter.not, lookup, inner, params, fieldSql);
     if (inner.length > 0) parts.push(`NOT (${inner.join(" AND ")})`);
   }
   return { sql: parts.length === 0 ? "1" : parts.join(" AND "), params };
@@ -67,6 +72,7 @@ function addFilter(
   lookup: DictLookup,
   parts: string[],
   params: unknown[],
+  fieldSql: (field: string) => string | undefined,
 ): void {
   if (filter.priority && filter.priority.length > 0) {
     parts.push(`a.priority IN (${marks(filter.priority.length)})`);
@@ -90,6 +96,12 @@ function addFilter(
   }
   for (const [field, values] of Object.entries(filter.fields ?? {})) {
     if (values.length === 0) continue;
+    const counted = fieldSql(field);
+    if (counted !== undefined) {
+      parts.push(`${counted} IN (${marks(values.length)})`);
+      params.push(...values);
+      continue;
+    }
     parts.push(
       `CAST((SELECT json_extract(j.json, ?) FROM alert_json j WHERE j.seq = a.seq) AS TEXT) IN (${marks(values.length)})`,
     );

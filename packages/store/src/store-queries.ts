@@ -2,6 +2,7 @@ import { PRIORITIES, type Priority } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
 import { countsAnswer, decompose, type Segment } from "./bucket-counts.js";
 import type { Dictionary } from "./dictionary.js";
+import { countedFieldSql, fieldCountsAnswer } from "./field-counts.js";
 import { FieldFacets } from "./field-facets.js";
 import { SegmentCounts } from "./segment-counts.js";
 import { filterCondition, type StoreFilter } from "./store-filter.js";
@@ -85,16 +86,24 @@ export class StoreQueries {
   /** False: `facets` and `histogram` count every alert, never the bucket counts (benchmarks, tests). */
   useCounts = true;
   private readonly counts: SegmentCounts;
+  /** The same counts from the field counts: for filters on counted fields. */
+  private readonly fieldCounts: SegmentCounts;
   private readonly fieldFacets: FieldFacets;
 
   constructor(
     private readonly db: Database.Database,
     private readonly dict: Dictionary,
-    countedFields: readonly string[] = [],
+    private readonly countedFields: readonly string[] = [],
   ) {
     const lookup = (kind: "rule" | "hostname" | "source" | "tag", value: string) =>
       dict.lookup(kind, value);
     this.counts = new SegmentCounts(db, lookup);
+    this.fieldCounts = new SegmentCounts(
+      db,
+      lookup,
+      "field_counts",
+      countedFieldSql(countedFields),
+    );
     this.fieldFacets = new FieldFacets(db, lookup, countedFields);
   }
 
@@ -128,8 +137,9 @@ export class StoreQueries {
     ];
     const tagSums = new Map<number, number>();
     let total = 0;
+    const counts = this.countsFor(options.filter) ?? this.counts;
     for (const segment of this.segments(options)) {
-      for (const row of this.counts.cube(segment, options.filter)) {
+      for (const row of counts.cube(segment, options.filter)) {
         const n = row[4];
         total += n;
         for (let i = 0; i < 4; i++) {
@@ -137,7 +147,7 @@ export class StoreQueries {
           m.set(row[i] as number, (m.get(row[i] as number) ?? 0) + n);
         }
       }
-      for (const [tag, n] of this.counts.tags(segment, options.filter)) {
+      for (const [tag, n] of counts.tags(segment, options.filter)) {
         tagSums.set(tag, (tagSums.get(tag) ?? 0) + n);
       }
     }
@@ -174,9 +184,9 @@ export class StoreQueries {
 
   histogram(options: HistogramOptions = {}): Histogram {
     const where = this.where(options);
-    const fast = this.useCounts && countsAnswer(options.filter);
+    const fast = this.countsFor(options.filter);
     const bounds = fast
-      ? this.counts.timeBounds(toNs(options.since), toNs(options.until), options.filter)
+      ? fast.timeBounds(toNs(options.since), toNs(options.until), options.filter)
       : (this.db
           .prepare(`SELECT min(a.time_ns), max(a.time_ns) FROM alerts a WHERE ${where.sql}`)
           .raw()
@@ -214,7 +224,7 @@ export class StoreQueries {
         const lo = since !== undefined && since > start ? since : start;
         const hi = until !== undefined && until < start + bucketNs ? until : start + bucketNs;
         for (const segment of decompose(lo, hi)) {
-          for (const [priority, n] of this.counts.priorities(segment, options.filter)) {
+          for (const [priority, n] of fast.priorities(segment, options.filter)) {
             put(i, priority, n);
           }
         }
@@ -236,8 +246,19 @@ export class StoreQueries {
   private segments(options: TimeRangeOptions): Segment[] {
     const lo = toNs(options.since);
     const hi = toNs(options.until);
-    if (this.useCounts && countsAnswer(options.filter)) return decompose(lo, hi);
+    if (this.countsFor(options.filter)) return decompose(lo, hi);
     return lo !== undefined && hi !== undefined && lo >= hi ? [] : [{ kind: "raw", lo, hi }];
+  }
+
+  /**
+   * The counts that answer a filter: the bucket counts, the field counts for filters on counted
+   * fields, undefined when neither does (count every alert).
+   */
+  private countsFor(filter: StoreFilter | undefined): SegmentCounts | undefined {
+    if (!this.useCounts) return undefined;
+    if (countsAnswer(filter)) return this.counts;
+    if (fieldCountsAnswer(filter, this.countedFields)) return this.fieldCounts;
+    return undefined;
   }
 
   private where(options: TimeRangeOptions): { sql: string; params: unknown[] } {

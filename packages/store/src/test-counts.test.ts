@@ -49,7 +49,7 @@ export function pick<T>(rnd: () => number, xs: readonly T[]): T {
 
 export function randomFilter(rnd: () => number): StoreFilter | undefined {
   const one = (): Omit<StoreFilter, "not"> => {
-    switch (Math.floor(rnd() * 8)) {
+    switch (Math.floor(rnd() * 12)) {
       case 0:
         return { priority: [pick(rnd, PRIORITIES), pick(rnd, PRIORITIES)] as Priority[] };
       case 1:
@@ -64,6 +64,17 @@ export function randomFilter(rnd: () => number): StoreFilter | undefined {
         return { tag: [pick(rnd, ["shell", "filesystem"])] }; // not in the counts: the scan
       case 6:
         return { hostname: ["node-a"], priority: ["Emergency", "Debug", "Notice"] };
+      case 8: // output fields: counted ones (the field counts), others (the scan)
+        return {
+          fields: { "k8s.ns.name": [pick(rnd, ["prod", "dev", "0", "42", "ns-1", "nope"])] },
+        };
+      case 9:
+        return {
+          fields: { "container.image.repository": ["nginx", pick(rnd, ["ünï/ćødé", "1", "1.5"])] },
+          priority: [pick(rnd, PRIORITIES) as Priority],
+        };
+      case 10:
+        return { fields: { "proc.name": [pick(rnd, ["p1", "proc2"])] } };
       default:
         return {};
     }
