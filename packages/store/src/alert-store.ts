@@ -100,7 +100,7 @@ export class AlertStore {
       maxCount: options.maxCount,
     };
     this.retention = new Retention(this.db, limits, this.checkIntervalMs);
-    this.queries = new StoreQueries(this.db, this.dict, this.fieldCounts.fields);
+    this.queries = new StoreQueries(this.db, this.dict, () => this.fieldCounts.fields());
     this.retention.enforce();
   }
 

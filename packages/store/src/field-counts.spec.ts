@@ -156,6 +156,21 @@ describe("field counts", () => {
     expectNoEmptyFieldCounts(directory, 0);
   });
 
+  it("a store open while another handle recounts other fields follows them", () => {
+    const directory = tempDir();
+    const rnd = random(34);
+    const first = openAlertStore({ directory, countedFields: [NS] });
+    fill(first, rnd, 0, 1000, fieldAlert);
+    const second = openAlertStore({ directory, countedFields: [IMAGE, NS] });
+    fill(first, rnd, 1000, 2000, fieldAlert);
+    first.removeThrough(300);
+    expectCountsExact(first, rnd, 20, ASKED);
+    expectCountsExact(second, rnd, 20, ASKED);
+    second.close();
+    first.close();
+    expectNoEmptyFieldCounts(directory, 1700);
+  });
+
   it("refuses countedFields it cannot keep, naming the option", () => {
     const directory = tempDir();
     for (const countedFields of [[""], ["a", "a"], Array.from({ length: 9 }, (_, i) => `f${i}`)]) {

@@ -117,26 +117,62 @@ export function countedFieldSql(counted: readonly string[]): (field: string) => 
   };
 }
 
-/** Keeps the field counts: adds appended alerts, subtracts removed ones (in their transactions). */
+/**
+ * Keeps the field counts: adds appended alerts, subtracts removed ones (in their transactions).
+ * Reads which fields the store counts at each use (one row), so that a recount by another
+ * process that opened the store with other `countedFields` is followed, never mixed up.
+ */
 export class FieldCounts {
-  /** The counted fields, in the order of `fieldset`. */
-  readonly fields: readonly string[];
-  private readonly addAlerts: Database.Statement | undefined;
-  private readonly dropAlerts: Database.Statement | undefined;
+  private readonly meta: Database.Statement;
+  /** The `counted_fields` the statements below were made for. */
+  private layout: string | undefined;
+  private counted: readonly string[] = [];
+  private addAlerts: Database.Statement | undefined;
+  private dropAlerts: Database.Statement | undefined;
   /** The JSON path of each counted field, as the statements' parameters. */
-  private readonly params: Record<string, string> = {};
+  private params: Record<string, string> = {};
 
-  constructor(db: Database.Database) {
-    this.fields = storedCountedFields(db);
-    if (this.fields.length === 0) return;
-    const values = this.fields
+  constructor(private readonly db: Database.Database) {
+    this.meta = db.prepare("SELECT value FROM store_meta WHERE key = ?").pluck();
+  }
+
+  /** The counted fields now, in the order of `fieldset`. */
+  fields(): readonly string[] {
+    const layout = (this.meta.get(META_KEY) as string | undefined) ?? "[]";
+    if (layout !== this.layout) this.prepare(layout);
+    return this.counted;
+  }
+
+  /** Counts the alerts with cursors first..last, just appended (inside the append transaction). */
+  added(first: number, last: number): void {
+    if (this.fields().length === 0) return;
+    this.addAlerts?.run({ ...this.params, first, last, sign: 1 });
+  }
+
+  /**
+   * Uncounts the alerts with cursors first..last, about to be removed: call inside the removal's
+   * transaction, before the alerts and their JSON are deleted.
+   */
+  removing(first: number, last: number): void {
+    if (this.fields().length === 0) return;
+    this.addAlerts?.run({ ...this.params, first, last, sign: -1 });
+    for (const w of BUCKET_WIDTHS_S) this.dropAlerts?.run({ w, wns: w * 1e9, first, last });
+  }
+
+  private prepare(layout: string): void {
+    this.layout = layout;
+    this.counted = JSON.parse(layout) as string[];
+    this.params = Object.fromEntries(this.counted.map((f, i) => [`p${i}`, fieldPath(f)]));
+    if (this.counted.length === 0) return;
+    const values = this.counted
       .map((_, i) => `CAST(json_extract(j.json, @p${i}) AS TEXT) || '' AS v${i}`)
       .join(", ");
-    const fieldset = this.fields
+    const fieldset = this.counted
       .map((_, i) => `CASE WHEN length(v${i}) > ${MAX_COUNTED_VALUE_LENGTH} THEN 0 ELSE v${i} END`)
       .join(", ");
     // sign is 1 for alerts appended, -1 for alerts removed; rows reaching 0 are deleted.
-    this.addAlerts = db.prepare(
+    // `|| ''` keeps a value that is JSON text (an object) a string in json_array.
+    this.addAlerts = this.db.prepare(
       `WITH v AS MATERIALIZED (
          SELECT a.time_ns, a.priority, a.rule, a.hostname, a.source, ${TAGSET} AS tagset, ${values}
          FROM alerts a CROSS JOIN alert_json j ON j.seq = a.seq WHERE a.seq BETWEEN @first AND @last),
@@ -150,26 +186,10 @@ export class FieldCounts {
        FROM x CROSS JOIN l WHERE true GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
        ON CONFLICT DO UPDATE SET n = n + excluded.n`,
     );
-    this.dropAlerts = db.prepare(
+    this.dropAlerts = this.db.prepare(
       `DELETE FROM field_counts WHERE level = @w AND n = 0 AND bucket BETWEEN
        (SELECT min(${BUCKET}) FROM alerts a WHERE a.seq BETWEEN @first AND @last) AND
        (SELECT max(${BUCKET}) FROM alerts a WHERE a.seq BETWEEN @first AND @last)`,
     );
-    this.params = Object.fromEntries(this.fields.map((f, i) => [`p${i}`, fieldPath(f)]));
-  }
-
-  /** Counts the alerts with cursors first..last, just appended (inside the append transaction). */
-  added(first: number, last: number): void {
-    this.addAlerts?.run({ ...this.params, first, last, sign: 1 });
-  }
-
-  /**
-   * Uncounts the alerts with cursors first..last, about to be removed: call inside the removal's
-   * transaction, before the alerts and their JSON are deleted.
-   */
-  removing(first: number, last: number): void {
-    if (this.addAlerts === undefined) return;
-    this.addAlerts.run({ ...this.params, first, last, sign: -1 });
-    for (const w of BUCKET_WIDTHS_S) this.dropAlerts?.run({ w, wns: w * 1e9, first, last });
   }
 }

@@ -11,32 +11,30 @@ import { type DictLookup, fieldPath, filterCondition, type StoreFilter } from ".
  */
 export class FieldFacets {
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly fieldSql: (field: string) => string | undefined;
 
   constructor(
     private readonly db: Database.Database,
     private readonly lookup: DictLookup,
-    /** The fields the store counts, in the order of `field_counts.fieldset`. */
-    private readonly counted: readonly string[],
-  ) {
-    this.fieldSql = countedFieldSql(counted);
-  }
+  ) {}
 
-  /** Counts by value of `field` (alerts without it are not counted) in [lo, hi). */
+  /**
+   * Counts by value of `field` (alerts without it are not counted) in [lo, hi); `counted`: the
+   * fields the store counts, in the order of `field_counts.fieldset` ([]: count every alert).
+   */
   count(
     field: string,
     lo: bigint | undefined,
     hi: bigint | undefined,
     filter: StoreFilter | undefined,
-    useCounts: boolean,
+    counted: readonly string[],
   ): Map<string, number> {
-    const index = this.counted.indexOf(field);
-    if (useCounts && index >= 0 && fieldCountsAnswer(filter, this.counted)) {
+    const index = counted.indexOf(field);
+    if (index >= 0 && fieldCountsAnswer(filter, counted)) {
       const sums = new Map<string, number>();
       let exact = true;
       for (const segment of decompose(lo, hi)) {
         if (segment.kind === "raw") this.scan(field, segment.lo, segment.hi, filter, sums);
-        else exact = this.buckets(index, segment, filter, sums);
+        else exact = this.buckets(index, segment, filter, counted, sums);
         if (!exact) break;
       }
       if (exact) return sums;
@@ -51,10 +49,11 @@ export class FieldFacets {
     index: number,
     segment: Segment & { kind: "buckets" },
     filter: StoreFilter | undefined,
+    counted: readonly string[],
     sums: Map<string, number>,
   ): boolean {
     const s = segmentCondition(segment);
-    const c = filterCondition(filter, this.lookup, {}, this.fieldSql);
+    const c = filterCondition(filter, this.lookup, {}, countedFieldSql(counted));
     const rows = this.statement(
       `SELECT json_extract(a.fieldset, '$[${index}]'), sum(a.n) FROM field_counts a
        WHERE ${s.sql} AND ${c.sql} GROUP BY 1`,

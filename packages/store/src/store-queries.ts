@@ -93,18 +93,16 @@ export class StoreQueries {
   constructor(
     private readonly db: Database.Database,
     private readonly dict: Dictionary,
-    private readonly countedFields: readonly string[] = [],
+    /** The output fields the store counts now (see field-counts.ts). */
+    private readonly countedFields: () => readonly string[] = () => [],
   ) {
     const lookup = (kind: "rule" | "hostname" | "source" | "tag", value: string) =>
       dict.lookup(kind, value);
     this.counts = new SegmentCounts(db, lookup);
-    this.fieldCounts = new SegmentCounts(
-      db,
-      lookup,
-      "field_counts",
-      countedFieldSql(countedFields),
+    this.fieldCounts = new SegmentCounts(db, lookup, "field_counts", (field) =>
+      countedFieldSql(countedFields())(field),
     );
-    this.fieldFacets = new FieldFacets(db, lookup, countedFields);
+    this.fieldFacets = new FieldFacets(db, lookup);
   }
 
   query(options: QueryOptions = {}): QueryPage {
@@ -164,7 +162,7 @@ export class StoreQueries {
         toNs(options.since),
         toNs(options.until),
         options.filter,
-        this.useCounts,
+        this.useCounts ? this.countedFields() : [],
       );
       fields[field] = top(
         [...counts].map(([value, count]) => ({ value, count })),
@@ -257,7 +255,7 @@ export class StoreQueries {
   private countsFor(filter: StoreFilter | undefined): SegmentCounts | undefined {
     if (!this.useCounts) return undefined;
     if (countsAnswer(filter)) return this.counts;
-    if (fieldCountsAnswer(filter, this.countedFields)) return this.fieldCounts;
+    if (fieldCountsAnswer(filter, this.countedFields())) return this.fieldCounts;
     return undefined;
   }
 
