@@ -1,7 +1,7 @@
 import { ConfigurationError } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
 import { BUCKET_WIDTHS_S, TAGSET } from "./bucket-counts.js";
-import { fieldPath, type StoreFilter } from "./store-filter.js";
+import { type FieldSql, fieldPath, type StoreFilter } from "./store-filter.js";
 
 /** The output fields a new store counts per time bucket (the web view's namespace and image facets). */
 export const DEFAULT_COUNTED_FIELDS: readonly string[] = [
@@ -16,25 +16,35 @@ export const MAX_COUNTED_FIELDS = 8;
  */
 export const MAX_COUNTED_VALUE_LENGTH = 256;
 
+/** The column of the counted field number `i` in `field_counts`. */
+const column = (i: number) => `v${i}`;
+const COLUMNS = Array.from({ length: MAX_COUNTED_FIELDS }, (_, i) => column(i));
+
 /**
  * Counts of alerts per time bucket (both widths of `alert_counts`) and (priority, rule, hostname,
- * source, tag set, values of the counted output fields): kept in the transaction of every append and every
- * removal, so `facets` counts those fields without reading each alert's JSON, and answers filters
- * on them. `tagset` is as in `alert_counts`; `fieldset` is a JSON
- * array with, for each counted field in order, its value as text (the same text a scan reads:
- * `CAST(json_extract(json, path) AS TEXT)`), `null` when the alert has none, or the number 0 when
- * the value is longer than {@link MAX_COUNTED_VALUE_LENGTH}. Rows are at most one per alert and
- * width, and no value in them is longer than that bound.
+ * source, tag set, values of the counted output fields): kept in the transaction of every append
+ * and every removal, so `facets` counts those fields without reading each alert's JSON, and
+ * answers filters on them. `tagset` is as in `alert_counts`; `v0`..`v7` hold the counted fields'
+ * values in their order (unused columns ''): `s` and the value as text (the text a scan reads:
+ * `CAST(json_extract(json, path) AS TEXT)`), '' when the alert has none, `L` when the value is
+ * longer than {@link MAX_COUNTED_VALUE_LENGTH}. Rows are at most one per alert and width, and no
+ * value in them is longer than that bound.
  */
 export const FIELD_COUNTS_SCHEMA_SQL = `
 CREATE TABLE field_counts(
   level INTEGER NOT NULL, bucket INTEGER NOT NULL,
   priority INTEGER NOT NULL, rule INTEGER NOT NULL, hostname INTEGER NOT NULL, source INTEGER NOT NULL,
-  tagset TEXT NOT NULL, fieldset TEXT NOT NULL,
+  tagset TEXT NOT NULL, ${COLUMNS.map((c) => `${c} TEXT NOT NULL`).join(", ")},
   n INTEGER NOT NULL,
-  PRIMARY KEY(level, bucket, priority, rule, hostname, source, tagset, fieldset)
+  PRIMARY KEY(level, bucket, priority, rule, hostname, source, tagset, ${COLUMNS.join(", ")})
 ) WITHOUT ROWID;
 `;
+
+/** A value of a counted field as stored in its column (see `FIELD_COUNTS_SCHEMA_SQL`). */
+export const encodeCounted = (value: string): string => `s${value}`;
+/** The value of a counted field's column: undefined for none, null for a value too long. */
+export const decodeCounted = (stored: string): string | null | undefined =>
+  stored === "" ? undefined : stored === "L" ? null : stored.slice(1);
 
 /** `floor(time_ns / width)` in SQL (SQLite's `/` truncates toward zero). */
 const BUCKET = "(a.time_ns - ((a.time_ns % @wns) + @wns) % @wns) / @wns";
@@ -109,11 +119,12 @@ export function fieldCountsAnswer(
   return filter === undefined || (only(filter) && (filter.not === undefined || only(filter.not)));
 }
 
-/** The SQL (over `field_counts a`) of a counted field's value, for `filterCondition`. */
-export function countedFieldSql(counted: readonly string[]): (field: string) => string | undefined {
+/** The column (over `field_counts a`) of a counted field, for `filterCondition`. */
+export function countedFieldSql(counted: readonly string[]): FieldSql {
   return (field) => {
     const i = counted.indexOf(field);
-    return i < 0 ? undefined : `json_extract(a.fieldset, '$[${i}]')`;
+    // NULL for none, as a scan reads it (so that `not` leaves out alerts without the field too).
+    return i < 0 ? undefined : { sql: `nullif(a.${column(i)}, '')`, encode: encodeCounted };
   };
 }
 
@@ -136,7 +147,7 @@ export class FieldCounts {
     this.meta = db.prepare("SELECT value FROM store_meta WHERE key = ?").pluck();
   }
 
-  /** The counted fields now, in the order of `fieldset`. */
+  /** The counted fields now, in the order of their columns. */
   fields(): readonly string[] {
     const layout = (this.meta.get(META_KEY) as string | undefined) ?? "[]";
     if (layout !== this.layout) this.prepare(layout);
@@ -165,25 +176,24 @@ export class FieldCounts {
     this.params = Object.fromEntries(this.counted.map((f, i) => [`p${i}`, fieldPath(f)]));
     if (this.counted.length === 0) return;
     const values = this.counted
-      .map((_, i) => `CAST(json_extract(j.json, @p${i}) AS TEXT) || '' AS v${i}`)
+      .map((_, i) => `CAST(json_extract(j.json, @p${i}) AS TEXT) AS ${column(i)}`)
       .join(", ");
-    const fieldset = this.counted
-      .map((_, i) => `CASE WHEN length(v${i}) > ${MAX_COUNTED_VALUE_LENGTH} THEN 0 ELSE v${i} END`)
-      .join(", ");
+    const stored = COLUMNS.map((c, i) =>
+      i < this.counted.length
+        ? `CASE WHEN x.${c} IS NULL THEN '' WHEN length(x.${c}) > ${MAX_COUNTED_VALUE_LENGTH} THEN 'L' ELSE 's' || x.${c} END`
+        : "''",
+    ).join(", ");
     // sign is 1 for alerts appended, -1 for alerts removed; rows reaching 0 are deleted.
-    // `|| ''` keeps a value that is JSON text (an object) a string in json_array.
     this.addAlerts = this.db.prepare(
-      `WITH v AS MATERIALIZED (
+      `WITH x AS MATERIALIZED (
          SELECT a.time_ns, a.priority, a.rule, a.hostname, a.source, ${TAGSET} AS tagset, ${values}
          FROM alerts a CROSS JOIN alert_json j ON j.seq = a.seq WHERE a.seq BETWEEN @first AND @last),
-       x AS MATERIALIZED (
-         SELECT time_ns, priority, rule, hostname, source, tagset, json_array(${fieldset}) AS fieldset
-         FROM v),
        l(w, wns) AS (VALUES ${BUCKET_WIDTHS_S.map((w) => `(${w}, ${w * 1e9})`).join(", ")})
-       INSERT INTO field_counts(level, bucket, priority, rule, hostname, source, tagset, fieldset, n)
+       INSERT INTO field_counts(level, bucket, priority, rule, hostname, source, tagset, ${COLUMNS.join(", ")}, n)
        SELECT l.w, (x.time_ns - ((x.time_ns % l.wns) + l.wns) % l.wns) / l.wns,
-         x.priority, x.rule, x.hostname, x.source, x.tagset, x.fieldset, @sign * count(*)
-       FROM x CROSS JOIN l WHERE true GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+         x.priority, x.rule, x.hostname, x.source, x.tagset, ${stored}, @sign * count(*)
+       FROM x CROSS JOIN l WHERE true
+       GROUP BY ${Array.from({ length: 7 + MAX_COUNTED_FIELDS }, (_, i) => i + 1).join(", ")}
        ON CONFLICT DO UPDATE SET n = n + excluded.n`,
     );
     this.dropAlerts = this.db.prepare(

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { decompose, type Segment, segmentCondition } from "./bucket-counts.js";
-import { countedFieldSql, fieldCountsAnswer } from "./field-counts.js";
+import { countedFieldSql, decodeCounted, fieldCountsAnswer } from "./field-counts.js";
 import { type DictLookup, fieldPath, filterCondition, type StoreFilter } from "./store-filter.js";
 
 /**
@@ -19,7 +19,7 @@ export class FieldFacets {
 
   /**
    * Counts by value of `field` (alerts without it are not counted) in [lo, hi); `counted`: the
-   * fields the store counts, in the order of `field_counts.fieldset` ([]: count every alert).
+   * fields the store counts, in the order of their columns in `field_counts` ([]: count every alert).
    */
   count(
     field: string,
@@ -55,12 +55,12 @@ export class FieldFacets {
     const s = segmentCondition(segment);
     const c = filterCondition(filter, this.lookup, {}, countedFieldSql(counted));
     const rows = this.statement(
-      `SELECT json_extract(a.fieldset, '$[${index}]'), sum(a.n) FROM field_counts a
-       WHERE ${s.sql} AND ${c.sql} GROUP BY 1`,
-    ).all(...s.params, ...c.params) as [string | number | null, number][];
-    for (const [value, n] of rows) {
-      if (typeof value === "number") return false; // a value longer than the counts keep
-      if (value !== null) sums.set(value, (sums.get(value) ?? 0) + n);
+      `SELECT a.v${index}, sum(a.n) FROM field_counts a WHERE ${s.sql} AND ${c.sql} GROUP BY 1`,
+    ).all(...s.params, ...c.params) as [string, number][];
+    for (const [stored, n] of rows) {
+      const value = decodeCounted(stored);
+      if (value === null) return false; // a value longer than the counts keep
+      if (value !== undefined) sums.set(value, (sums.get(value) ?? 0) + n);
     }
     return true;
   }

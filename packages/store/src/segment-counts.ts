@@ -1,6 +1,11 @@
 import type Database from "better-sqlite3";
 import { BUCKET_WIDTHS_S, type Segment, segmentCondition } from "./bucket-counts.js";
-import { type DictLookup, filterCondition, type StoreFilter } from "./store-filter.js";
+import {
+  type DictLookup,
+  type FieldSql,
+  filterCondition,
+  type StoreFilter,
+} from "./store-filter.js";
 
 /** A count by (priority, rule, hostname, source): the ids and the count. */
 export type CubeRow = [number, number, number, number, number];
@@ -18,7 +23,7 @@ export class SegmentCounts {
     private readonly db: Database.Database,
     private readonly lookup: DictLookup,
     private readonly table: "alert_counts" | "field_counts" = "alert_counts",
-    private readonly fieldSql: (field: string) => string | undefined = () => undefined,
+    private readonly fieldSql: FieldSql = () => undefined,
   ) {}
 
   /** Counts by priority, rule, hostname and source. */

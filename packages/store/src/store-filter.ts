@@ -25,6 +25,11 @@ export interface StoreFilter {
   readonly not?: Omit<StoreFilter, "not">;
 }
 
+/** The SQL of an output field's value in other rows than `alerts` (the field counts), if any. */
+export type FieldSql = (
+  field: string,
+) => { sql: string; encode: (value: string) => string } | undefined;
+
 /** A `WHERE` clause over `alerts a` and its parameters. */
 export interface SqlCondition {
   readonly sql: string;
@@ -39,14 +44,14 @@ export type DictLookup = (
 
 /**
  * The SQL condition for a filter (and an event-time range), `1` when it has none. `fieldSql`
- * gives the SQL of an output field's value as text when the rows have it (the field counts),
- * undefined to read it from the alert's JSON.
+ * gives the SQL of an output field's value and how a value is stored there when the rows have it
+ * (the field counts), undefined to read it from the alert's JSON.
  */
 export function filterCondition(
   filter: StoreFilter | undefined,
   lookup: DictLookup,
   range: { sinceNs?: bigint | undefined; untilNs?: bigint | undefined } = {},
-  fieldSql: (field: string) => string | undefined = () => undefined,
+  fieldSql: FieldSql = () => undefined,
 ): SqlCondition {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -72,7 +77,7 @@ function addFilter(
   lookup: DictLookup,
   parts: string[],
   params: unknown[],
-  fieldSql: (field: string) => string | undefined,
+  fieldSql: FieldSql,
 ): void {
   if (filter.priority && filter.priority.length > 0) {
     parts.push(`a.priority IN (${marks(filter.priority.length)})`);
@@ -98,8 +103,8 @@ function addFilter(
     if (values.length === 0) continue;
     const counted = fieldSql(field);
     if (counted !== undefined) {
-      parts.push(`${counted} IN (${marks(values.length)})`);
-      params.push(...values);
+      parts.push(`${counted.sql} IN (${marks(values.length)})`);
+      params.push(...values.map(counted.encode));
       continue;
     }
     parts.push(

@@ -44,7 +44,11 @@ export interface FacetCount {
 
 /** Options of `facets`. */
 export interface FacetOptions extends TimeRangeOptions {
-  /** Output fields to count by too, e.g. `["k8s.ns.name", "container.image.repository"]`. @default none */
+  /**
+   * Output fields to count by too, e.g. `["k8s.ns.name", "container.image.repository"]`: those
+   * the store counts (`countedFields`) from its counts, others by reading each alert of the range.
+   * @default none
+   */
   readonly fields?: readonly string[];
   /** Values per facet, the most frequent first. @default 20 */
   readonly limit?: number;
