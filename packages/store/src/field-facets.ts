@@ -18,51 +18,76 @@ export class FieldFacets {
   ) {}
 
   /**
-   * Counts by value of `field` (alerts without it are not counted) in [lo, hi); `counted`: the
-   * fields the store counts, in the order of their columns in `field_counts` ([]: count every alert).
+   * Counts by value of each of `fields` (alerts without it are not counted) in [lo, hi);
+   * `counted`: the fields the store counts, in the order of their columns in `field_counts`
+   * ([]: count every alert). The counted ones are read in one pass per bucket segment.
    */
   count(
-    field: string,
+    fields: readonly string[],
     lo: bigint | undefined,
     hi: bigint | undefined,
     filter: StoreFilter | undefined,
     counted: readonly string[],
-  ): Map<string, number> {
-    const index = counted.indexOf(field);
-    if (index >= 0 && fieldCountsAnswer(filter, counted)) {
-      const sums = new Map<string, number>();
-      let exact = true;
+  ): Map<string, Map<string, number>> {
+    const result = new Map<string, Map<string, number>>();
+    const fast = fieldCountsAnswer(filter, counted)
+      ? [...new Set(fields)].filter((f) => counted.includes(f))
+      : [];
+    if (fast.length > 0) {
+      const sums = new Map(fast.map((f) => [f, new Map<string, number>()]));
+      const long = new Set<string>();
       for (const segment of decompose(lo, hi)) {
-        if (segment.kind === "raw") this.scan(field, segment.lo, segment.hi, filter, sums);
-        else exact = this.buckets(index, segment, filter, counted, sums);
-        if (!exact) break;
+        if (segment.kind === "buckets") {
+          const indexes = fast.map((f) => counted.indexOf(f));
+          this.buckets(fast, indexes, segment, filter, counted, sums, long);
+        } else {
+          for (const f of fast) this.scan(f, segment.lo, segment.hi, filter, sums.get(f));
+        }
       }
-      if (exact) return sums;
+      for (const f of fast) if (!long.has(f)) result.set(f, sums.get(f) as Map<string, number>);
     }
-    const sums = new Map<string, number>();
-    if (lo === undefined || hi === undefined || lo < hi) this.scan(field, lo, hi, filter, sums);
-    return sums;
+    for (const field of fields) {
+      if (result.has(field)) continue;
+      const sums = new Map<string, number>();
+      if (lo === undefined || hi === undefined || lo < hi) this.scan(field, lo, hi, filter, sums);
+      result.set(field, sums);
+    }
+    return result;
   }
 
-  /** Adds a bucket segment's counts; false when one of its values was too long to be counted. */
+  /**
+   * Adds a bucket segment's counts of `fields` (columns `indexes`); a field with a value too long
+   * to be counted in the segment goes into `long`.
+   */
   private buckets(
-    index: number,
+    fields: readonly string[],
+    indexes: readonly number[],
     segment: Segment & { kind: "buckets" },
     filter: StoreFilter | undefined,
     counted: readonly string[],
-    sums: Map<string, number>,
-  ): boolean {
+    sums: Map<string, Map<string, number>>,
+    long: Set<string>,
+  ): void {
     const s = segmentCondition(segment);
     const c = filterCondition(filter, this.lookup, {}, countedFieldSql(counted));
+    const columns = indexes.map((i) => `a.v${i}`).join(", ");
     const rows = this.statement(
-      `SELECT a.v${index}, sum(a.n) FROM field_counts a WHERE ${s.sql} AND ${c.sql} GROUP BY 1`,
-    ).all(...s.params, ...c.params) as [string, number][];
-    for (const [stored, n] of rows) {
-      const value = decodeCounted(stored);
-      if (value === null) return false; // a value longer than the counts keep
-      if (value !== undefined) sums.set(value, (sums.get(value) ?? 0) + n);
+      `SELECT ${columns}, sum(a.n) FROM field_counts a WHERE ${s.sql} AND ${c.sql}
+       GROUP BY ${indexes.map((_, k) => k + 1).join(", ")}`,
+    ).all(...s.params, ...c.params) as (string | number)[][];
+    for (const row of rows) {
+      const n = row[fields.length] as number;
+      for (let k = 0; k < fields.length; k++) {
+        const field = fields[k] as string;
+        const value = decodeCounted(row[k] as string);
+        if (value === null)
+          long.add(field); // a value longer than the counts keep
+        else if (value !== undefined) {
+          const m = sums.get(field) as Map<string, number>;
+          m.set(value, (m.get(value) ?? 0) + n);
+        }
+      }
     }
-    return true;
   }
 
   /** Adds the counts of the alerts in [lo, hi), reading each one's JSON. */
@@ -71,8 +96,9 @@ export class FieldFacets {
     lo: bigint | undefined,
     hi: bigint | undefined,
     filter: StoreFilter | undefined,
-    sums: Map<string, number>,
+    sums: Map<string, number> | undefined,
   ): void {
+    if (sums === undefined) return;
     const c = filterCondition(filter, this.lookup, { sinceNs: lo, untilNs: hi });
     const rows = this.statement(
       `SELECT CAST(json_extract(j.json, ?) AS TEXT), count(*) FROM alerts a

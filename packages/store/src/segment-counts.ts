@@ -38,6 +38,34 @@ export class SegmentCounts {
     return this.statement(sql).all(...w.params) as CubeRow[];
   }
 
+  /** Counts by priority, rule, hostname and source, and by tag id: one pass on bucket segments. */
+  cubeAndTags(
+    segment: Segment,
+    filter: StoreFilter | undefined,
+  ): { cube: CubeRow[]; tags: [number, number][] } {
+    if (segment.kind === "raw")
+      return { cube: this.cube(segment, filter), tags: this.tags(segment, filter) };
+    const w = this.where(segment, filter);
+    const rows = this.statement(
+      `SELECT a.priority, a.rule, a.hostname, a.source, sum(a.n), a.tagset FROM ${this.table} a
+       WHERE ${w.sql} GROUP BY 1, 2, 3, 4, 6`,
+    ).all(...w.params) as [number, number, number, number, number, string][];
+    const cube = new Map<string, CubeRow>();
+    const tags = new Map<number, number>();
+    for (const [p, r, h, s, n, tagset] of rows) {
+      const key = `${p},${r},${h},${s}`;
+      const row = cube.get(key);
+      if (row) row[4] += n;
+      else cube.set(key, [p, r, h, s, n]);
+      if (tagset === "") continue;
+      for (const tag of tagset.split(",")) {
+        const id = Number(tag);
+        tags.set(id, (tags.get(id) ?? 0) + n);
+      }
+    }
+    return { cube: [...cube.values()], tags: [...tags] };
+  }
+
   /** Counts by tag id. */
   tags(segment: Segment, filter: StoreFilter | undefined): [number, number][] {
     const w = this.where(segment, filter);

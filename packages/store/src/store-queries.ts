@@ -141,7 +141,8 @@ export class StoreQueries {
     let total = 0;
     const counts = this.countsFor(options.filter) ?? this.counts;
     for (const segment of this.segments(options)) {
-      for (const row of counts.cube(segment, options.filter)) {
+      const { cube, tags } = counts.cubeAndTags(segment, options.filter);
+      for (const row of cube) {
         const n = row[4];
         total += n;
         for (let i = 0; i < 4; i++) {
@@ -149,7 +150,7 @@ export class StoreQueries {
           m.set(row[i] as number, (m.get(row[i] as number) ?? 0) + n);
         }
       }
-      for (const [tag, n] of counts.tags(segment, options.filter)) {
+      for (const [tag, n] of tags) {
         tagSums.set(tag, (tagSums.get(tag) ?? 0) + n);
       }
     }
@@ -160,16 +161,16 @@ export class StoreQueries {
       );
     const id = (i: number) => this.dict.valueOf(i);
     const fields: Record<string, FacetCount[]> = {};
-    for (const field of options.fields ?? []) {
-      const counts = this.fieldFacets.count(
-        field,
-        toNs(options.since),
-        toNs(options.until),
-        options.filter,
-        this.useCounts ? this.countedFields() : [],
-      );
+    const byField = this.fieldFacets.count(
+      options.fields ?? [],
+      toNs(options.since),
+      toNs(options.until),
+      options.filter,
+      this.useCounts ? this.countedFields() : [],
+    );
+    for (const [field, values] of byField) {
       fields[field] = top(
-        [...counts].map(([value, count]) => ({ value, count })),
+        [...values].map(([value, count]) => ({ value, count })),
         limit,
       );
     }
