@@ -90,8 +90,12 @@ function whatHappened(message: string): string {
  * Opens the `--store` directory with its retention flags; undefined without `--store`.
  * @throws UsageError for a retention flag without --store; the store's errors (same class and
  *   code, so the same exit status) with the flag and what to do in flag words.
+ * `countedFields`: the store's option of that name (undefined: the fields the store counts).
  */
-export function openStoreFromFlags(flags: StoreFlags): AlertStore | undefined {
+export function openStoreFromFlags(
+  flags: StoreFlags,
+  countedFields?: readonly string[],
+): AlertStore | undefined {
   if (flags.store === undefined) {
     const orphan = [
       flags.retention !== undefined && "--retention",
@@ -113,6 +117,7 @@ export function openStoreFromFlags(flags: StoreFlags): AlertStore | undefined {
     ...(flags.maxStoreBytes !== undefined && { maxBytes: flags.maxStoreBytes }),
     ...(flags.maxStoreAlerts !== undefined && { maxCount: flags.maxStoreAlerts }),
     durable: flags.storeFsync !== false,
+    ...(countedFields !== undefined && { countedFields }),
   };
   try {
     return openAlertStore(options);

@@ -31,6 +31,8 @@ export async function openSpool(
       exclusive: true,
       // Read only in order: no full-text index (it would double the cost of each append).
       textIndex: false,
+      // Never faceted: no field counts (they would cost each append).
+      countedFields: [],
     });
     return new SpoolBacklog(opened, settings.prefix, events);
   } catch (cause) {

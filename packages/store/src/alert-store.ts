@@ -4,6 +4,7 @@ import type Database from "better-sqlite3";
 import { BucketCounts } from "./bucket-counts.js";
 import { Dictionary } from "./dictionary.js";
 import { lockDirectory } from "./directory-lock.js";
+import { checkCountedFields, FieldCounts } from "./field-counts.js";
 import { classify, databasePath, openDatabase } from "./open-database.js";
 import { Retention, type RetentionLimits } from "./retention.js";
 import { StoreCheckpoints } from "./store-checkpoints.js";
@@ -54,6 +55,7 @@ export class AlertStore {
   private readonly insertTag: Database.Statement;
   private readonly insertText: Database.Statement;
   private readonly counts: BucketCounts;
+  private readonly fieldCounts: FieldCounts;
   private readonly counter: Database.Statement;
   private readonly maxDictId: Database.Statement;
   private readonly readers = new Set<StoreReader>();
@@ -69,7 +71,8 @@ export class AlertStore {
 
   private constructor(options: AlertStoreOptions) {
     this.path = databasePath(options.directory);
-    this.db = openDatabase(options.directory, options.durable ?? true);
+    if (options.countedFields !== undefined) checkCountedFields(options.countedFields);
+    this.db = openDatabase(options.directory, options.durable ?? true, options.countedFields);
     try {
       this.lock = options.exclusive ? lockDirectory(options.directory) : undefined;
     } catch (error) {
@@ -86,6 +89,7 @@ export class AlertStore {
     this.insertTag = this.db.prepare("INSERT OR IGNORE INTO alert_tags(tag, seq) VALUES (?, ?)");
     this.insertText = this.db.prepare("INSERT INTO alert_text(rowid, output) VALUES (?, ?)");
     this.counts = new BucketCounts(this.db);
+    this.fieldCounts = new FieldCounts(this.db);
     this.counter = this.db.prepare("SELECT value FROM counters WHERE name = ?").pluck();
     this.maxDictId = this.db.prepare("SELECT coalesce(max(id), 0) FROM dict").pluck();
     this.checkIntervalMs = options.checkIntervalMs ?? 1000;
@@ -96,7 +100,7 @@ export class AlertStore {
       maxCount: options.maxCount,
     };
     this.retention = new Retention(this.db, limits, this.checkIntervalMs);
-    this.queries = new StoreQueries(this.db, this.dict);
+    this.queries = new StoreQueries(this.db, this.dict, () => this.fieldCounts.fields());
     this.retention.enforce();
   }
 
@@ -135,6 +139,7 @@ export class AlertStore {
           last = seq;
         }
         this.counts.added(first, last);
+        this.fieldCounts.added(first, last);
       })();
     } catch (cause) {
       this.dict.forget(dictBefore);

@@ -27,7 +27,7 @@ CREATE TABLE alert_counts(
 `;
 
 /** The tag set of the alert `a`, as stored in `alert_counts.tagset`. */
-const TAGSET =
+export const TAGSET =
   "(SELECT coalesce(group_concat(t.tag, ','), '') FROM alert_tags t INDEXED BY alert_tags_by_seq WHERE t.seq = a.seq)";
 
 /** `floor(time_ns / width)` in SQL (SQLite's `/` truncates toward zero). */

@@ -5,6 +5,11 @@ export {
   openAlertStore,
 } from "./alert-store.js";
 export {
+  DEFAULT_COUNTED_FIELDS,
+  MAX_COUNTED_FIELDS,
+  MAX_COUNTED_VALUE_LENGTH,
+} from "./field-counts.js";
+export {
   StoreAccessError,
   StoreClosedError,
   StoreCorruptError,

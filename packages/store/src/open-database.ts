@@ -2,6 +2,11 @@ import { closeSync, mkdirSync, openSync, readSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { BucketCounts, COUNTS_SCHEMA_SQL } from "./bucket-counts.js";
+import {
+  DEFAULT_COUNTED_FIELDS,
+  FIELD_COUNTS_SCHEMA_SQL,
+  setCountedFields,
+} from "./field-counts.js";
 import { SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT, UPGRADABLE_SCHEMAS } from "./schema.js";
 import { StoreAccessError, StoreCorruptError, StoreForeignError } from "./store-errors.js";
 
@@ -15,8 +20,14 @@ export function databasePath(directory: string): string {
 /**
  * Opens (or creates) the store's database. A file that is not SQLite, a SQLite database that
  * is not a store, a store of a newer schema or a damaged one is refused: never written to.
+ * `countedFields` (undefined: those the store counts, {@link DEFAULT_COUNTED_FIELDS} for a new
+ * or upgraded one) different from those it counts are recounted (see `setCountedFields`).
  */
-export function openDatabase(directory: string, durable: boolean): Database.Database {
+export function openDatabase(
+  directory: string,
+  durable: boolean,
+  countedFields?: readonly string[],
+): Database.Database {
   const path = databasePath(directory);
   try {
     makeDirectory(directory);
@@ -36,8 +47,10 @@ export function openDatabase(directory: string, durable: boolean): Database.Data
     const schema = checkSchema(db, path);
     db.pragma("journal_mode = WAL");
     db.pragma(`synchronous = ${durable ? "FULL" : "NORMAL"}`);
-    if (schema === 0) createSchema(db);
-    else if (schema !== SCHEMA_VERSION) upgradeSchema(db);
+    const fields = countedFields ?? DEFAULT_COUNTED_FIELDS;
+    if (schema === 0) createSchema(db, fields);
+    else if (schema !== SCHEMA_VERSION) upgradeSchema(db, schema, fields);
+    else if (countedFields !== undefined) setCountedFields(db, countedFields);
     return db;
   } catch (cause) {
     db.close();
@@ -87,22 +100,35 @@ function checkHeader(path: string): void {
   }
 }
 
-function createSchema(db: Database.Database): void {
+function createSchema(db: Database.Database, countedFields: readonly string[]): void {
   db.transaction(() => {
     db.exec(SCHEMA_SQL);
     db.exec(COUNTS_SCHEMA_SQL);
+    db.exec(FIELD_COUNTS_SCHEMA_SQL);
     const put = db.prepare("INSERT INTO store_meta(key, value) VALUES (?, ?)");
     put.run("format", STORE_FORMAT);
     put.run("schema", String(SCHEMA_VERSION));
     put.run("created", new Date().toISOString());
+    setCountedFields(db, countedFields);
   })();
 }
 
-/** Schema 1 to 2, in one transaction: the bucket counts, filled from the alerts kept. */
-function upgradeSchema(db: Database.Database): void {
+/**
+ * Schema 1 or 2 to 3, in one transaction: the bucket counts (1 -> 2), filled from the alerts
+ * kept, and the field counts (2 -> 3), of `countedFields`, filled from the alerts kept.
+ */
+function upgradeSchema(
+  db: Database.Database,
+  from: number,
+  countedFields: readonly string[],
+): void {
   db.transaction(() => {
-    db.exec(COUNTS_SCHEMA_SQL);
-    new BucketCounts(db).added(0, Number.MAX_SAFE_INTEGER);
+    if (from < 2) {
+      db.exec(COUNTS_SCHEMA_SQL);
+      new BucketCounts(db).added(0, Number.MAX_SAFE_INTEGER);
+    }
+    db.exec(FIELD_COUNTS_SCHEMA_SQL);
+    setCountedFields(db, countedFields);
     db.prepare("UPDATE store_meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
   })();
 }

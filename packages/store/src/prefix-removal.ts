@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { BucketCounts } from "./bucket-counts.js";
+import { FieldCounts } from "./field-counts.js";
 
 /** Alerts removed per transaction, so a large removal never holds the writer for long. */
 export const REMOVAL_CHUNK = 2000;
@@ -7,7 +8,7 @@ export const REMOVAL_CHUNK = 2000;
 /**
  * Removes the oldest alerts, a run of the lowest cursors (the store always holds one run of
  * cursors with no holes, so a reader behind it can tell how many it missed): their tags, text,
- * JSON and their share of the bucket counts, in the same transaction. Retention and
+ * JSON and their share of the bucket and field counts, in the same transaction. Retention and
  * `removeThrough` both remove this way; only retention's removals are counted as `removed`.
  */
 export class PrefixRemoval {
@@ -23,8 +24,10 @@ export class PrefixRemoval {
     const deleteAlerts = db.prepare("DELETE FROM alerts WHERE seq <= ?");
     const count = db.prepare("UPDATE counters SET value = value + ? WHERE name = 'removed'");
     const counts = new BucketCounts(db);
+    const fieldCounts = new FieldCounts(db);
     this.removeUpTo = db.transaction((seq: number, counted: boolean) => {
       counts.removing(0, seq);
+      fieldCounts.removing(0, seq);
       deleteTags.run(seq);
       deleteText.run(seq);
       deleteJson.run(seq);

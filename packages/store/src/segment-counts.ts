@@ -1,6 +1,11 @@
 import type Database from "better-sqlite3";
 import { BUCKET_WIDTHS_S, type Segment, segmentCondition } from "./bucket-counts.js";
-import { type DictLookup, filterCondition, type StoreFilter } from "./store-filter.js";
+import {
+  type DictLookup,
+  type FieldSql,
+  filterCondition,
+  type StoreFilter,
+} from "./store-filter.js";
 
 /** A count by (priority, rule, hostname, source): the ids and the count. */
 export type CubeRow = [number, number, number, number, number];
@@ -8,7 +13,8 @@ export type CubeRow = [number, number, number, number, number];
 /**
  * Counts over one segment of a time range (see `decompose`): a raw segment counts the alerts
  * themselves, a bucket segment sums the bucket counts, under the same filter (whose SQL is over
- * columns both have). Bucket segments take only filters `countsAnswer` accepts.
+ * columns both have). Bucket segments take only filters `countsAnswer` accepts, or, over the
+ * field counts (`table` "field_counts" and their `fieldSql`), filters `fieldCountsAnswer` accepts.
  */
 export class SegmentCounts {
   private readonly statements = new Map<string, Database.Statement>();
@@ -16,6 +22,8 @@ export class SegmentCounts {
   constructor(
     private readonly db: Database.Database,
     private readonly lookup: DictLookup,
+    private readonly table: "alert_counts" | "field_counts" = "alert_counts",
+    private readonly fieldSql: FieldSql = () => undefined,
   ) {}
 
   /** Counts by priority, rule, hostname and source. */
@@ -25,9 +33,37 @@ export class SegmentCounts {
       segment.kind === "raw"
         ? `SELECT a.priority, a.rule, a.hostname, a.source, count(*) FROM alerts a
            WHERE ${w.sql} GROUP BY 1, 2, 3, 4`
-        : `SELECT a.priority, a.rule, a.hostname, a.source, sum(a.n) FROM alert_counts a
+        : `SELECT a.priority, a.rule, a.hostname, a.source, sum(a.n) FROM ${this.table} a
            WHERE ${w.sql} GROUP BY 1, 2, 3, 4`;
     return this.statement(sql).all(...w.params) as CubeRow[];
+  }
+
+  /** Counts by priority, rule, hostname and source, and by tag id: one pass on bucket segments. */
+  cubeAndTags(
+    segment: Segment,
+    filter: StoreFilter | undefined,
+  ): { cube: CubeRow[]; tags: [number, number][] } {
+    if (segment.kind === "raw")
+      return { cube: this.cube(segment, filter), tags: this.tags(segment, filter) };
+    const w = this.where(segment, filter);
+    const rows = this.statement(
+      `SELECT a.priority, a.rule, a.hostname, a.source, sum(a.n), a.tagset FROM ${this.table} a
+       WHERE ${w.sql} GROUP BY 1, 2, 3, 4, 6`,
+    ).all(...w.params) as [number, number, number, number, number, string][];
+    const cube = new Map<string, CubeRow>();
+    const tags = new Map<number, number>();
+    for (const [p, r, h, s, n, tagset] of rows) {
+      const key = `${p},${r},${h},${s}`;
+      const row = cube.get(key);
+      if (row) row[4] += n;
+      else cube.set(key, [p, r, h, s, n]);
+      if (tagset === "") continue;
+      for (const tag of tagset.split(",")) {
+        const id = Number(tag);
+        tags.set(id, (tags.get(id) ?? 0) + n);
+      }
+    }
+    return { cube: [...cube.values()], tags: [...tags] };
   }
 
   /** Counts by tag id. */
@@ -38,7 +74,7 @@ export class SegmentCounts {
         WHERE ${w.sql} GROUP BY t.tag`;
       return this.statement(sql).all(...w.params) as [number, number][];
     }
-    const sql = `SELECT a.tagset, sum(a.n) FROM alert_counts a WHERE ${w.sql} GROUP BY 1`;
+    const sql = `SELECT a.tagset, sum(a.n) FROM ${this.table} a WHERE ${w.sql} GROUP BY 1`;
     const sums = new Map<number, number>();
     for (const [tagset, n] of this.statement(sql).all(...w.params) as [string, number][]) {
       if (tagset === "") continue;
@@ -56,7 +92,7 @@ export class SegmentCounts {
     const sql =
       segment.kind === "raw"
         ? `SELECT a.priority, count(*) FROM alerts a WHERE ${w.sql} GROUP BY 1`
-        : `SELECT a.priority, sum(a.n) FROM alert_counts a WHERE ${w.sql} GROUP BY 1`;
+        : `SELECT a.priority, sum(a.n) FROM ${this.table} a WHERE ${w.sql} GROUP BY 1`;
     return this.statement(sql).all(...w.params) as [number, number][];
   }
 
@@ -72,9 +108,9 @@ export class SegmentCounts {
     const widthS = BUCKET_WIDTHS_S[BUCKET_WIDTHS_S.length - 1] as number;
     const w = BigInt(widthS) * 1_000_000_000n;
     const edge = (last: boolean): bigint | null => {
-      const c = filterCondition(filter, this.lookup);
+      const c = filterCondition(filter, this.lookup, {}, this.fieldSql);
       const row = this.statement(
-        `SELECT a.bucket FROM alert_counts a WHERE a.level = ? AND ${c.sql}
+        `SELECT a.bucket FROM ${this.table} a WHERE a.level = ? AND ${c.sql}
          ORDER BY a.level ${last ? "DESC" : ""}, a.bucket ${last ? "DESC" : ""} LIMIT 1`,
       )
         .safeIntegers()
@@ -105,7 +141,7 @@ export class SegmentCounts {
       return { sql: c.sql, params: [...c.params] };
     }
     const s = segmentCondition(segment);
-    const c = filterCondition(filter, this.lookup);
+    const c = filterCondition(filter, this.lookup, {}, this.fieldSql);
     return { sql: `${s.sql} AND ${c.sql}`, params: [...s.params, ...c.params] };
   }
 

@@ -25,6 +25,11 @@ export interface StoreFilter {
   readonly not?: Omit<StoreFilter, "not">;
 }
 
+/** The SQL of an output field's value in other rows than `alerts` (the field counts), if any. */
+export type FieldSql = (
+  field: string,
+) => { sql: string; encode: (value: string) => string } | undefined;
+
 /** A `WHERE` clause over `alerts a` and its parameters. */
 export interface SqlCondition {
   readonly sql: string;
@@ -37,11 +42,16 @@ export type DictLookup = (
   value: string,
 ) => number | undefined;
 
-/** The SQL condition for a filter (and an event-time range), `1` when it has none. */
+/**
+ * The SQL condition for a filter (and an event-time range), `1` when it has none. `fieldSql`
+ * gives the SQL of an output field's value and how a value is stored there when the rows have it
+ * (the field counts), undefined to read it from the alert's JSON.
+ */
 export function filterCondition(
   filter: StoreFilter | undefined,
   lookup: DictLookup,
   range: { sinceNs?: bigint | undefined; untilNs?: bigint | undefined } = {},
+  fieldSql: FieldSql = () => undefined,
 ): SqlCondition {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -53,10 +63,10 @@ export function filterCondition(
     parts.push("a.time_ns < ?");
     params.push(range.untilNs);
   }
-  if (filter) addFilter(filter, lookup, parts, params);
+  if (filter) addFilter(filter, lookup, parts, params, fieldSql);
   if (filter?.not) {
     const inner: string[] = [];
-    addFilter(filter.not, lookup, inner, params);
+    addFilter(filter.not, lookup, inner, params, fieldSql);
     if (inner.length > 0) parts.push(`NOT (${inner.join(" AND ")})`);
   }
   return { sql: parts.length === 0 ? "1" : parts.join(" AND "), params };
@@ -67,6 +77,7 @@ function addFilter(
   lookup: DictLookup,
   parts: string[],
   params: unknown[],
+  fieldSql: FieldSql,
 ): void {
   if (filter.priority && filter.priority.length > 0) {
     parts.push(`a.priority IN (${marks(filter.priority.length)})`);
@@ -90,6 +101,12 @@ function addFilter(
   }
   for (const [field, values] of Object.entries(filter.fields ?? {})) {
     if (values.length === 0) continue;
+    const counted = fieldSql(field);
+    if (counted !== undefined) {
+      parts.push(`${counted.sql} IN (${marks(values.length)})`);
+      params.push(...values.map(counted.encode));
+      continue;
+    }
     parts.push(
       `CAST((SELECT json_extract(j.json, ?) FROM alert_json j WHERE j.seq = a.seq) AS TEXT) IN (${marks(values.length)})`,
     );

@@ -2,8 +2,10 @@ import { PRIORITIES, type Priority } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
 import { countsAnswer, decompose, type Segment } from "./bucket-counts.js";
 import type { Dictionary } from "./dictionary.js";
+import { countedFieldSql, fieldCountsAnswer } from "./field-counts.js";
+import { FieldFacets } from "./field-facets.js";
 import { SegmentCounts } from "./segment-counts.js";
-import { fieldPath, filterCondition, type StoreFilter } from "./store-filter.js";
+import { filterCondition, type StoreFilter } from "./store-filter.js";
 import type { StoredAlert } from "./stored-alert.js";
 import { storedAlertFromRow } from "./stored-alert-row.js";
 
@@ -42,7 +44,11 @@ export interface FacetCount {
 
 /** Options of `facets`. */
 export interface FacetOptions extends TimeRangeOptions {
-  /** Output fields to count by too, e.g. `["k8s.ns.name", "container.image.repository"]`. @default none */
+  /**
+   * Output fields to count by too, e.g. `["k8s.ns.name", "container.image.repository"]`: those
+   * the store counts (`countedFields`) from its counts, others by reading each alert of the range.
+   * @default none
+   */
   readonly fields?: readonly string[];
   /** Values per facet, the most frequent first. @default 20 */
   readonly limit?: number;
@@ -84,12 +90,23 @@ export class StoreQueries {
   /** False: `facets` and `histogram` count every alert, never the bucket counts (benchmarks, tests). */
   useCounts = true;
   private readonly counts: SegmentCounts;
+  /** The same counts from the field counts: for filters on counted fields. */
+  private readonly fieldCounts: SegmentCounts;
+  private readonly fieldFacets: FieldFacets;
 
   constructor(
     private readonly db: Database.Database,
     private readonly dict: Dictionary,
+    /** The output fields the store counts now (see field-counts.ts). */
+    private readonly countedFields: () => readonly string[] = () => [],
   ) {
-    this.counts = new SegmentCounts(db, (kind, value) => dict.lookup(kind, value));
+    const lookup = (kind: "rule" | "hostname" | "source" | "tag", value: string) =>
+      dict.lookup(kind, value);
+    this.counts = new SegmentCounts(db, lookup);
+    this.fieldCounts = new SegmentCounts(db, lookup, "field_counts", (field) =>
+      countedFieldSql(countedFields())(field),
+    );
+    this.fieldFacets = new FieldFacets(db, lookup);
   }
 
   query(options: QueryOptions = {}): QueryPage {
@@ -114,7 +131,6 @@ export class StoreQueries {
 
   facets(options: FacetOptions = {}): Facets {
     const limit = Math.max(Math.trunc(options.limit ?? 20), 1);
-    const where = this.where(options);
     const sums = [
       new Map<number, number>(),
       new Map<number, number>(),
@@ -123,8 +139,10 @@ export class StoreQueries {
     ];
     const tagSums = new Map<number, number>();
     let total = 0;
+    const counts = this.countsFor(options.filter) ?? this.counts;
     for (const segment of this.segments(options)) {
-      for (const row of this.counts.cube(segment, options.filter)) {
+      const { cube, tags } = counts.cubeAndTags(segment, options.filter);
+      for (const row of cube) {
         const n = row[4];
         total += n;
         for (let i = 0; i < 4; i++) {
@@ -132,7 +150,7 @@ export class StoreQueries {
           m.set(row[i] as number, (m.get(row[i] as number) ?? 0) + n);
         }
       }
-      for (const [tag, n] of this.counts.tags(segment, options.filter)) {
+      for (const [tag, n] of tags) {
         tagSums.set(tag, (tagSums.get(tag) ?? 0) + n);
       }
     }
@@ -143,18 +161,18 @@ export class StoreQueries {
       );
     const id = (i: number) => this.dict.valueOf(i);
     const fields: Record<string, FacetCount[]> = {};
-    for (const field of options.fields ?? []) {
-      const rows = this.db
-        .prepare(
-          `SELECT CAST(json_extract(j.json, ?) AS TEXT) AS v, count(*) FROM alerts a
-           CROSS JOIN alert_json j ON j.seq = a.seq
-           WHERE ${where.sql} GROUP BY v ORDER BY 2 DESC LIMIT ?`,
-        )
-        .raw()
-        .all(fieldPath(field), ...where.params, limit) as [string | null, number][];
-      fields[field] = rows
-        .filter((r) => r[0] !== null)
-        .map(([value, count]) => ({ value: value as string, count }));
+    const byField = this.fieldFacets.count(
+      options.fields ?? [],
+      toNs(options.since),
+      toNs(options.until),
+      options.filter,
+      this.useCounts ? this.countedFields() : [],
+    );
+    for (const [field, values] of byField) {
+      fields[field] = top(
+        [...values].map(([value, count]) => ({ value, count })),
+        limit,
+      );
     }
     return {
       total,
@@ -169,9 +187,9 @@ export class StoreQueries {
 
   histogram(options: HistogramOptions = {}): Histogram {
     const where = this.where(options);
-    const fast = this.useCounts && countsAnswer(options.filter);
+    const fast = this.countsFor(options.filter);
     const bounds = fast
-      ? this.counts.timeBounds(toNs(options.since), toNs(options.until), options.filter)
+      ? fast.timeBounds(toNs(options.since), toNs(options.until), options.filter)
       : (this.db
           .prepare(`SELECT min(a.time_ns), max(a.time_ns) FROM alerts a WHERE ${where.sql}`)
           .raw()
@@ -209,7 +227,7 @@ export class StoreQueries {
         const lo = since !== undefined && since > start ? since : start;
         const hi = until !== undefined && until < start + bucketNs ? until : start + bucketNs;
         for (const segment of decompose(lo, hi)) {
-          for (const [priority, n] of this.counts.priorities(segment, options.filter)) {
+          for (const [priority, n] of fast.priorities(segment, options.filter)) {
             put(i, priority, n);
           }
         }
@@ -231,8 +249,19 @@ export class StoreQueries {
   private segments(options: TimeRangeOptions): Segment[] {
     const lo = toNs(options.since);
     const hi = toNs(options.until);
-    if (this.useCounts && countsAnswer(options.filter)) return decompose(lo, hi);
+    if (this.countsFor(options.filter)) return decompose(lo, hi);
     return lo !== undefined && hi !== undefined && lo >= hi ? [] : [{ kind: "raw", lo, hi }];
+  }
+
+  /**
+   * The counts that answer a filter: the bucket counts, the field counts for filters on counted
+   * fields, undefined when neither does (count every alert).
+   */
+  private countsFor(filter: StoreFilter | undefined): SegmentCounts | undefined {
+    if (!this.useCounts) return undefined;
+    if (countsAnswer(filter)) return this.counts;
+    if (fieldCountsAnswer(filter, this.countedFields())) return this.fieldCounts;
+    return undefined;
   }
 
   private where(options: TimeRangeOptions): { sql: string; params: unknown[] } {

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { createAlertRelay } from "@falco-sdk/relay";
-import { createAlertUiServer, isLoopbackHost } from "@falco-sdk/ui";
+import { createAlertUiServer, isLoopbackHost, UI_FACET_FIELDS } from "@falco-sdk/ui";
 import { type Command, InvalidArgumentError } from "commander";
 import {
   type AlertInputs,
@@ -126,7 +126,8 @@ Examples:
       }
       const directory = flags.store ?? defaultUiStore();
       if (flags.store === undefined) mkdirSync(directory, { recursive: true, mode: 0o700 });
-      store = openStoreFromFlags({ ...flags, store: directory });
+      // Counts of the page's facet fields, so that its facets do not read every alert.
+      store = openStoreFromFlags({ ...flags, store: directory }, UI_FACET_FIELDS);
       if (!store) throw new Error("no store");
       const grpcInputs = (flags.from?.length ?? 0) + (flags.endpoint?.length ?? 0) > 0;
       const httpInputs = (flags.listenHttp?.length ?? 0) > 0;
