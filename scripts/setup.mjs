@@ -2,13 +2,13 @@
 // One entry point for a fresh machine that has only Node.js and npm:
 //   npm run demo   -> install, build, run the demo on the built-in defaults
 //   npm test       -> install, build, install test servers' system packages, run every test:
-//                     vitest (TypeScript), then pytest (Python), go test (Go), cargo test (Rust)
+//                     vitest (TypeScript), then pytest (Python) beside go test (Go) then cargo test (Rust)
 //   npm run pack   -> install, build, pack every package into dist-packages/ (then
 //                     `npm install -g ./dist-packages/*.tgz` puts falco-alerts on PATH)
 //   npm run bootstrap -> install and build only
 // pnpm comes from scripts/bin/pnpm (the one way every script finds it: an
 // installed pnpm >= 12, else pnpm 12 through npx).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -36,47 +36,106 @@ function need(command, why) {
 
 /**
  * The Python, Go and Rust packages' own test runners, each against the
- * packages/testing servers (built above) through falco-test-launcher.
+ * packages/testing servers (built above) through falco-test-launcher. Two lanes run at once
+ * (Python oldest then newest, which share packages/python; Go then Rust): the runners wait on
+ * test servers more than they use a core. Each lane's output is printed whole when it ends.
  */
-function testOtherLanguages() {
-  const took = [];
-  const timed = (name, work) => {
-    console.log(`\n== ${name}`);
-    const start = Date.now();
-    work();
-    took.push(`${name.split(":")[0]} ${Math.round((Date.now() - start) / 1000)} s`);
-  };
-  timed(
-    "Python (oldest): pytest on Debian's grpcio 1.51, protobuf 4.21 (packages/python, examples/python-consumer)",
-    () => run("/usr/bin/python3", ["-m", "pytest", "-q"], { cwd: join(root, "packages/python") }),
-  );
-  timed(
-    "Python (newest): mypy --strict, pytest on grpcio 1.85, protobuf 6.33 (scripts/check-python.sh), wheel, pip install",
-    () => run("bash", ["scripts/check-python.sh"]),
-  );
+async function testOtherLanguages() {
   need("go", "install Go 1.26+ (https://go.dev/doc/install) for packages/go/falco");
-  timed("Go: go vet, staticcheck, go test (packages/go/falco, examples/go-consumer)", () => {
-    run("bash", ["scripts/ensure-codegen-tools.sh", "staticcheck"]); // pinned, into .tools/bin
-    for (const dir of ["packages/go/falco", "examples/go-consumer"]) {
-      const cwd = join(root, dir);
-      run("go", ["vet", "./..."], { cwd });
-      run(join(root, ".tools/bin/staticcheck"), ["./..."], { cwd });
-      run("go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd });
-    }
-  });
   need("cargo", "install Rust 1.88+ with rustup for packages/rust");
-  timed("Rust: cargo clippy, cargo doc, cargo test (packages/rust, examples/rust-consumer)", () => {
-    const all = ["--workspace", "--all-features", "--locked"];
-    run("cargo", ["clippy", ...all, "--all-targets", "--", "-D", "warnings"]);
-    run("cargo", ["doc", ...all, "--no-deps"], { env: { ...env, RUSTDOCFLAGS: "-D warnings" } });
-    run("cargo", ["test", "--workspace", "--locked"]);
-  });
-  console.log(`\nother languages (build + tests): ${took.join(", ")}`);
+  run("bash", ["scripts/ensure-codegen-tools.sh", "staticcheck"]); // pinned, into .tools/bin
+  const go = [];
+  for (const dir of ["packages/go/falco", "examples/go-consumer"]) {
+    const cwd = join(root, dir);
+    go.push(["go", ["vet", "./..."], { cwd }]);
+    go.push([join(root, ".tools/bin/staticcheck"), ["./..."], { cwd }]);
+    go.push(["go", ["test", "-count=1", "-timeout=10m", "./..."], { cwd }]);
+  }
+  const all = ["--workspace", "--all-features", "--locked"];
+  const lanes = [
+    [
+      {
+        name: "Python (oldest): pytest on Debian's grpcio 1.51, protobuf 4.21 (packages/python, examples/python-consumer)",
+        commands: [
+          ["/usr/bin/python3", ["-m", "pytest", "-q"], { cwd: join(root, "packages/python") }],
+        ],
+      },
+      {
+        name: "Python (newest): mypy --strict, pytest on grpcio 1.85, protobuf 6.33 (scripts/check-python.sh), wheel, pip install",
+        commands: [["bash", ["scripts/check-python.sh"]]],
+      },
+    ],
+    [
+      {
+        name: "Go: go vet, staticcheck, go test (packages/go/falco, examples/go-consumer)",
+        commands: go,
+      },
+      {
+        name: "Rust: cargo clippy, cargo doc, cargo test (packages/rust, examples/rust-consumer)",
+        commands: [
+          ["cargo", ["clippy", ...all, "--all-targets", "--", "-D", "warnings"]],
+          ["cargo", ["doc", ...all, "--no-deps"], { env: { ...env, RUSTDOCFLAGS: "-D warnings" } }],
+          ["cargo", ["test", "--workspace", "--locked"]],
+        ],
+      },
+    ],
+  ];
+  const took = [];
+  const failed = [];
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const step of lane) {
+        const start = Date.now();
+        const { output, status } = await runCaptured(step.commands);
+        const seconds = Math.round((Date.now() - start) / 1000);
+        console.log(`\n== ${step.name} (${seconds} s)\n${output}`);
+        took.push(`${step.name.split(":")[0]} ${seconds} s`);
+        if (status !== 0) {
+          failed.push(step.name.split(":")[0]);
+          return; // the rest of this lane is not run
+        }
+      }
+    }),
+  );
+  console.log(`\nother languages (build + tests, two lanes at once): ${took.join(", ")}`);
   if (existsSync(env.FALCO_CONFORMANCE_SUMMARY)) {
     console.log(
       `\nconformance (conformance/scenarios):\n${readFileSync(env.FALCO_CONFORMANCE_SUMMARY, "utf8").trimEnd()}`,
     );
   }
+  if (failed.length) {
+    console.error(`\nnpm test: failed in ${failed.join(", ")} (output above)`);
+    process.exit(1);
+  }
+}
+
+/** Runs the commands one after another, output (stdout and stderr) kept; stops at a failure. */
+async function runCaptured(commands) {
+  let output = "";
+  for (const [cmd, args, opts = {}] of commands) {
+    output += `$ ${[cmd, ...args].join(" ")}\n`;
+    const status = await new Promise((resolve) => {
+      const child = spawn(cmd, args, {
+        cwd: root,
+        env,
+        ...opts,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child.stdout.on("data", (chunk) => {
+        output += chunk;
+      });
+      child.stderr.on("data", (chunk) => {
+        output += chunk;
+      });
+      child.on("error", (error) => {
+        output += `${error.message}\n`;
+        resolve(1);
+      });
+      child.on("close", (code) => resolve(code ?? 1));
+    });
+    if (status !== 0) return { output, status };
+  }
+  return { output, status: 0 };
 }
 
 const p = (...args) => run("bash", [join(bin, "pnpm"), ...args]);
@@ -92,7 +151,7 @@ if (task === "test") {
   env.FALCO_CONFORMANCE_SUMMARY = join(summaryDir, "summary.txt");
   try {
     p("run", "test:all");
-    testOtherLanguages();
+    await testOtherLanguages();
   } finally {
     rmSync(summaryDir, { recursive: true, force: true });
   }
