@@ -111,9 +111,7 @@ it("counts what the exception would have hidden in the last day and week, and re
   expect(items[1]).toMatchObject({
     rule,
     override: { exceptions: "append" },
-    exceptions: [
-      { fields: ["evt.hostname", "k8s.ns.name"], values: [[`"node-a"`, `"prod"`]] },
-    ],
+    exceptions: [{ fields: ["evt.hostname", "k8s.ns.name"], values: [[`"node-a"`, `"prod"`]] }],
   });
 });
 
@@ -190,7 +188,7 @@ function hiddenByFile(yaml: string, rule: string, days: number): number {
     values: (string | string[])[][];
   };
   expect(items[1]?.rule).toBe(rule);
-  const valueOf = (m: Made, field: string): string | undefined =>
+  const fieldOf = (m: Made, field: string): string | undefined =>
     ({
       "evt.hostname": m.host,
       "k8s.ns.name": m.ns,
@@ -202,7 +200,7 @@ function hiddenByFile(yaml: string, rule: string, days: number): number {
     if (m.rule !== rule || m.agoMs >= days * 24 * HOUR_MS) return false;
     return ex.values.some((tuple) =>
       ex.fields.every((field, k) => {
-        const value = valueOf(m, field);
+        const value = fieldOf(m, field);
         if (value === undefined || value === "<NA>") return false;
         const want = tuple[k] as string | string[];
         if (ex.comps[k] === "in") return (want as string[]).map(unquote).includes(value);
@@ -247,7 +245,10 @@ it("replays in lists and startswith prefixes: the counts equal what the rules fi
   ]);
   // "/etc/cron.d" also starts "/etc/cron.daily/x" and "/etc/cron.d" itself; "/etc/cron.d/" does not.
   expect(a.lastWeek.hidden).toBe(
-    expected((m) => ["bash", "sh"].includes(m.proc) && (m.path ?? "").startsWith("/etc/cron.d"), rule, 7)
-      .hidden,
+    expected(
+      (m) => ["bash", "sh"].includes(m.proc) && (m.path ?? "").startsWith("/etc/cron.d"),
+      rule,
+      7,
+    ).hidden,
   );
 });
