@@ -217,7 +217,7 @@ describe.skipIf(!existsSync(CHROMIUM))("an exception from alerts picked in the t
     );
 
     await page.locator("#selection-clear").click();
-    await expect.poll(() => count.textContent()).toContain("Select alerts for an exception");
+    await expect.poll(() => count.textContent()).toContain("None selected");
     expect(await page.locator(".row.picked").count()).toBe(0);
     await page.close();
   });
