@@ -187,7 +187,7 @@ describe("values an attacker chooses cannot change the rule", () => {
     "---",
     "...",
     "`backtick` @at |pipe >fold",
-    "back\\slash \\\" quote",
+    'back\\slash \\" quote',
     "shell_binaries",
     "\u2028line\u2029para\u0085next",
     "<NA>",

@@ -26,9 +26,7 @@ export function renderFalcoException(
 ): string {
   const sorted = checkedConditions(conditions);
   const tuple = sorted.map((c) =>
-    c.comp === "in"
-      ? c.values.map((v) => falcoQuote(v, c.field))
-      : falcoQuote(c.value, c.field),
+    c.comp === "in" ? c.values.map((v) => falcoQuote(v, c.field)) : falcoQuote(c.value, c.field),
   );
   const entry = {
     name: exceptionName(sorted),
@@ -43,7 +41,7 @@ export function renderFalcoException(
   doc.commentBefore = [
     ` ${comment.replace(/[\r\n\u0085\u2028\u2029]+/g, " ")}`,
     " Review it: an exception also hides an attack that looks the same.",
-    " Values are Falco-quoted strings (\"...\"), compared exactly as written.",
+    ' Values are Falco-quoted strings ("..."), compared exactly as written.',
     " Needs Falco >= 0.37 (override). Load it after the rules it extends, e.g.",
     "   falco -r /etc/falco/falco_rules.yaml -r this-file.yaml",
   ].join("\n");
