@@ -152,6 +152,7 @@ it("downloads the rules file, refuses without a session, and answers bad paramet
     ["rule=Once&startswith.fd.name=/a/&startswith.fd.name=/b/", "given 2 times"],
     ["rule=Once&field.fd.name=/a&startswith.fd.name=/b/", "given twice"],
     ["rule=Once&field.proc.name=a%5C", "ends with a backslash"],
+    ["rule=Once&startswith.fd.name=", "give a prefix"],
     ["rule=Once&field.proc.name=%3CNA%3E", "field with no value"],
     [`rule=Once&${Array.from({ length: 101 }, (_, i) => `field.a=${i}`).join("&")}`, "at most 100"],
   ] as const) {

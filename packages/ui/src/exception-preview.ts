@@ -73,9 +73,14 @@ function conditionsOf(params: URLSearchParams): { rule: string; conditions: Exce
     if (key === "rule") rule = one();
     else if (key === "hostname") conditions.push(valuesOf("evt.hostname"));
     else if (key.startsWith("field.") && key.length > 6) conditions.push(valuesOf(key.slice(6)));
-    else if (key.startsWith("startswith.") && key.length > 11)
-      conditions.push({ field: key.slice(11), comp: "startswith", value: one() });
-    else
+    else if (key.startsWith("startswith.") && key.length > 11) {
+      const prefix = one();
+      if (prefix === "")
+        throw new PreviewParameterError(
+          `${key} is empty, which every value starts with: give a prefix such as a directory`,
+        );
+      conditions.push({ field: key.slice(11), comp: "startswith", value: prefix });
+    } else
       throw new PreviewParameterError(
         `${key} cannot be part of a Falco exception: filter by rule, hostname, field.<name> and startswith.<name> only`,
       );

@@ -221,4 +221,50 @@ describe.skipIf(!existsSync(CHROMIUM))("an exception from alerts picked in the t
     expect(await page.locator(".row.picked").count()).toBe(0);
     await page.close();
   });
+
+  it("a fold's checkbox picks every alert of the fold, and its raw alerts show picked", async () => {
+    const rule = "Folded rule";
+    // Fixed times in one 1-minute slot: the fold does not depend on the clock.
+    session.store.append(
+      [0, 1, 2, 3, 4].map((i) =>
+        parseAlertJson(
+          JSON.stringify({
+            output: `folded ${i}`,
+            priority: "Notice",
+            rule,
+            time: `2026-12-05T08:00:0${i}.000000000Z`,
+            hostname: "node-f",
+            source: "syscall",
+            tags: [],
+            output_fields: { "proc.name": i % 2 ? "a" : "b", "k8s.ns.name": "ci" },
+          }),
+        ),
+      ),
+    );
+    const page = await session.browser.newPage();
+    await page.goto(session.server.loginUrl());
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.goto(`${session.server.url}?rule=${encodeURIComponent(rule)}&foldWindow=1m`);
+    await page.locator("#status[data-state=live]").waitFor();
+    const fold = page.locator('.row.fold[data-count="5"]');
+    await fold.locator(".pick input").click();
+    const count = page.locator("#selection-count");
+    await expect.poll(() => count.textContent()).toBe("5 alerts selected (1 rule)");
+    expect(await fold.locator(".pick input").getAttribute("aria-label")).toBe(
+      `select the 5 alerts of ${rule} on node-f`,
+    );
+    await fold.click();
+    await expect.poll(() => page.locator(".row.member.picked").count()).toBe(5);
+    // Unpicking one raw alert leaves the fold's checkbox half checked.
+    await page.locator(".row.member .pick input").first().click();
+    await expect.poll(() => count.textContent()).toBe("4 alerts selected (1 rule)");
+    expect(
+      await fold.locator(".pick input").evaluate((b) => (b as HTMLInputElement).indeterminate),
+    ).toBe(true);
+    await page.locator("#exception-selection").click();
+    await expect
+      .poll(() => page.locator("#exception-form label").allTextContents())
+      .toEqual([' evt.hostname = "node-f"', ' k8s.ns.name = "ci"', ' proc.name in ("a", "b")']);
+    await page.close();
+  });
 });
