@@ -1,30 +1,38 @@
-import type { NoiseCombination } from "./find-combinations.js";
-import { isSafeValue } from "./noise-fields.js";
+import { NoiseExceptionError } from "./exception-error.js";
 
-/** One `field = value` condition of a hand-made exception. */
-export interface ExceptionCondition {
-  /** A Falco field, e.g. `k8s.ns.name`, `evt.hostname`. */
-  readonly field: string;
-  /** The value it must equal (`=`). */
-  readonly value: string;
-}
+export { NoiseExceptionError } from "./exception-error.js";
 
-/** A value or field Falco's exception syntax cannot carry safely; `code` names which. */
-export class NoiseExceptionError extends Error {
-  override readonly name = "NoiseExceptionError";
-  constructor(
-    /** `unsafe-value`: a field or value Falco cannot parse back; `duplicate-field`; `no-condition`. */
-    readonly code: "unsafe-value" | "no-condition" | "duplicate-field",
-    message: string,
-  ) {
-    super(message);
-  }
+/**
+ * One condition of a hand-made exception: `field = value` (the default), `field startswith
+ * value` (a path prefix, say), or `field in (values...)`.
+ */
+export type ExceptionCondition =
+  | {
+      /** A Falco field, e.g. `k8s.ns.name`, `evt.hostname`. */
+      readonly field: string;
+      /** How the field is compared. @default "=" */
+      readonly comp?: "=" | "startswith";
+      /** The value it must equal, or start with. */
+      readonly value: string;
+    }
+  | {
+      readonly field: string;
+      readonly comp: "in";
+      /** The values it may equal (at least one). */
+      readonly values: readonly string[];
+    };
+
+/** The values of a condition: one for `=` and `startswith`, the list of `in`. */
+export function conditionValues(c: ExceptionCondition): readonly string[] {
+  return c.comp === "in" ? c.values : [c.value];
 }
 
 const FIELD = /^[a-z][a-z0-9_.]*(?:\[[A-Za-z0-9_.\-/]+\])?$/;
 
-/** The combination of conditions, sorted by field, checked for Falco's syntax. */
-export function exceptionCombination(conditions: readonly ExceptionCondition[]): NoiseCombination {
+/** The conditions sorted by field, checked: Falco field names, one condition per field, values. */
+export function checkedConditions(
+  conditions: readonly ExceptionCondition[],
+): readonly ExceptionCondition[] {
   if (conditions.length === 0)
     throw new NoiseExceptionError("no-condition", "an exception needs at least one field value");
   const seen = new Set<string>();
@@ -35,18 +43,19 @@ export function exceptionCombination(conditions: readonly ExceptionCondition[]):
         `${JSON.stringify(c.field)} is not a Falco field name`,
       );
     if (seen.has(c.field))
-      throw new NoiseExceptionError("duplicate-field", `${c.field} is given twice: keep one value`);
+      throw new NoiseExceptionError(
+        "duplicate-field",
+        `${c.field} is given twice: keep one condition per field (in lists several values)`,
+      );
     seen.add(c.field);
-    if (!isSafeValue(c.value))
+    const comp = c.comp ?? "=";
+    if (comp !== "=" && comp !== "in" && comp !== "startswith")
       throw new NoiseExceptionError(
         "unsafe-value",
-        `${c.field}=${JSON.stringify(c.value)} cannot be written safely in a Falco exception ` +
-          "(quotes, brackets, commas or control characters): pick another field",
+        `${JSON.stringify(comp)} is not a comparison an exception is written with: use =, in or startswith`,
       );
+    if (conditionValues(c).length === 0)
+      throw new NoiseExceptionError("empty-list", `${c.field} in (): give at least one value`);
   }
-  const sorted = [...conditions].sort((a, b) => (a.field < b.field ? -1 : 1));
-  return {
-    conditions: sorted.map((c) => ({ field: c.field, comp: "=" as const, values: [c.value] })),
-    count: 0,
-  };
+  return [...conditions].sort((a, b) => (a.field < b.field ? -1 : 1));
 }

@@ -12,6 +12,7 @@
 export { ATTACKER_CONTROLLED_FIELDS, isAttackerControlled } from "./attacker-fields.js";
 export { describeCombination, describeCondition } from "./describe-combination.js";
 export {
+  conditionValues,
   type ExceptionCondition,
   NoiseExceptionError,
 } from "./exception-condition.js";

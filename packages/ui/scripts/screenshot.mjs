@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The README's screenshot of the main view: a store of sample alerts, the UI server, Debian's
 // chromium (playwright-core), a login with the one-time link, one alert opened; then the same
-// view with its fold of repeated alerts opened (docs/folds.png).
-//   pnpm --filter @falco-sdk/ui build && node packages/ui/scripts/screenshot.mjs [out.png [folds.png]]
+// view with its fold of repeated alerts opened (docs/folds.png); then four alerts of one rule
+// picked in the table and the exception made from them (docs/selection.png).
+//   pnpm --filter @falco-sdk/ui build && node packages/ui/scripts/screenshot.mjs [out.png [folds.png [selection.png]]]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +15,8 @@ import { createAlertUiServer } from "../dist/index.js";
 
 const out = process.argv[2] ?? fileURLToPath(new URL("../docs/main-view.png", import.meta.url));
 const foldsOut = process.argv[3] ?? fileURLToPath(new URL("../docs/folds.png", import.meta.url));
+const selectionOut =
+  process.argv[4] ?? fileURLToPath(new URL("../docs/selection.png", import.meta.url));
 const samples = [
   [
     "Terminal shell in container",
@@ -126,6 +129,15 @@ try {
   await page.locator(".row.member").first().waitFor();
   await page.screenshot({ path: foldsOut });
   console.log(`wrote ${foldsOut}`);
+  await page.goto(`${server.url}?fold=off&rule=${encodeURIComponent("Write below etc")}`);
+  await page.locator("#status[data-state=live]").waitFor();
+  await page.locator('.row[data-index="0"] .pick input').click();
+  await page.locator('.row[data-index="3"] .pick input').click({ modifiers: ["Shift"] });
+  await page.locator("#exception-selection").click();
+  await page.locator('#exception-form select[data-field="fd.name"]').selectOption("startswith");
+  await page.locator("#exception-summary", { hasText: "startswith" }).waitFor();
+  await page.screenshot({ path: selectionOut });
+  console.log(`wrote ${selectionOut}`);
 } finally {
   await browser.close();
   await server.close();

@@ -7,6 +7,7 @@ import { FacetPanel } from "./facet-panel.js";
 import { FoldBar } from "./fold-bar.js";
 import { type FoldSettings, readFoldSettings, writeFoldSettings } from "./fold-settings.js";
 import { LiveStream } from "./live-stream.js";
+import { SelectionBar } from "./selection-bar.js";
 import { type PageAlert, pageAlert, parseAlertsPage } from "./stored-alert.js";
 import { listRows } from "./table-rows.js";
 import { TimeHistogram } from "./time-histogram.js";
@@ -48,11 +49,20 @@ let flushScheduled = false;
 let facetsStale = false;
 let generation = 0;
 
+const selectionBar = new SelectionBar(
+  (alerts) => {
+    detail.close();
+    exception.openSelection(alerts);
+  },
+  () => table.render(),
+);
+
 const table = new VirtualTable(
   byId("table"),
   foldSettings.enabled ? folds : plainRows,
   (alert) => detail.show(alert),
   () => void loadOlder(),
+  selectionBar.selection,
 );
 const facets = new FacetPanel((param, value, exclude) => {
   const params = new URLSearchParams(location.search);

@@ -45,6 +45,8 @@ export class TimeHistogram {
   private readonly label = el("span", "histogram-label");
   private range = { from: 0, to: 1 };
   private dragFrom: number | undefined;
+  /** Counts the loads: the answer to an older one (another view's) is dropped. */
+  private generation = 0;
 
   constructor(private readonly onRange: (since: string | null, until: string | null) => void) {
     this.brush.hidden = true;
@@ -74,16 +76,18 @@ export class TimeHistogram {
   }
 
   async load(filters: URLSearchParams): Promise<void> {
-    this.range = viewRange(filters, Date.now());
-    const bucketMs =
-      Math.max(Math.ceil((this.range.to - this.range.from) / SLOTS / 1000), 1) * 1000;
+    const mine = ++this.generation;
+    const range = viewRange(filters, Date.now());
+    const bucketMs = Math.max(Math.ceil((range.to - range.from) / SLOTS / 1000), 1) * 1000;
     const params = new URLSearchParams(filters);
-    params.set("since", new Date(this.range.from).toISOString());
-    params.set("until", new Date(this.range.to).toISOString());
+    params.set("since", new Date(range.from).toISOString());
+    params.set("until", new Date(range.to).toISOString());
     params.set("bucket", `${bucketMs / 1000}s`);
     const res = await fetch(`/api/v1/histogram?${params}`, { credentials: "same-origin" });
     if (!res.ok) return;
     const body = (await res.json()) as { buckets: Bucket[] };
+    if (mine !== this.generation) return;
+    this.range = range;
     this.render(body.buckets, bucketMs);
   }
 

@@ -1,3 +1,4 @@
+import type { AlertSelection } from "./alert-selection.js";
 import { el } from "./dom.js";
 import { formatSpan } from "./fold.js";
 import type { PageAlert } from "./stored-alert.js";
@@ -8,6 +9,7 @@ const ROW_HEIGHT = 28;
 
 interface RowCells {
   readonly row: HTMLDivElement;
+  readonly pick: HTMLInputElement;
   readonly time: HTMLSpanElement;
   readonly priority: HTMLSpanElement;
   readonly rule: HTMLSpanElement;
@@ -21,16 +23,28 @@ function isFold(row: TableRow | undefined): boolean {
   return row?.kind === "fold" && (row.fold?.count ?? 0) > 1;
 }
 
+/** The alerts a row stands for: a fold's every alert, else its one alert. */
+function rowAlerts(row: TableRow): PageAlert[] {
+  const fold = isFold(row) ? row.fold : undefined;
+  if (!fold) return [row.alert];
+  return Array.from({ length: fold.count }, (_, i) => fold.at(i));
+}
+
 /**
  * A table of any length with a bounded DOM: only the rows in view (and a few around) exist,
- * recycled as it scrolls. Arrow keys move the selection; Enter or a click opens an alert, or
+ * recycled as it scrolls. Arrow keys move the cursor; Enter or a click opens an alert, or
  * opens and closes a fold (its raw alerts under it); ArrowRight/ArrowLeft open and close a fold.
+ * Alerts are picked (for an exception) with each row's checkbox, `x` or Space on the cursor's
+ * row, Ctrl/Cmd-click, and Shift-click or Shift+arrows for a range; a fold's checkbox picks
+ * all its alerts.
  */
 export class VirtualTable {
   private readonly spacer = el("div", "spacer");
   private readonly body = el("div", "rows");
   private readonly pool: RowCells[] = [];
   private selected = -1;
+  /** Where the last pick was (display index): a Shift-click picks from there. */
+  private pickAnchor = -1;
   /** Oldest first when true (the time column's sort). */
   ascending = false;
 
@@ -40,6 +54,7 @@ export class VirtualTable {
     public rows: TableRows,
     private readonly onOpen: (alert: PageAlert) => void,
     private readonly onNearEnd: () => void,
+    private readonly picked: AlertSelection,
   ) {
     viewport.setAttribute("role", "grid");
     viewport.setAttribute("aria-label", "alerts");
@@ -112,6 +127,17 @@ export class VirtualTable {
     const kind = fold ? " fold" : row.kind === "member" ? " member" : "";
     cells.row.className = `row${kind} p-${alert.priority.toLowerCase()}`;
     cells.row.setAttribute("aria-selected", String(index === this.selected));
+    const alerts = rowAlerts(row);
+    const n = this.picked.countOf(alerts);
+    cells.pick.checked = n > 0 && n === alerts.length;
+    cells.pick.indeterminate = n > 0 && n < alerts.length;
+    cells.row.classList.toggle("picked", n > 0);
+    cells.pick.setAttribute(
+      "aria-label",
+      fold
+        ? `select the ${fold.count} alerts of ${alert.rule} on ${alert.hostname}`
+        : `select the alert of ${alert.rule} at ${alert.time}`,
+    );
     if (fold) {
       cells.row.setAttribute("aria-expanded", String(fold.expanded));
       cells.row.dataset.count = String(fold.count);
@@ -140,8 +166,20 @@ export class VirtualTable {
       row.append(span);
       return span;
     };
+    const pickCell = cell("pick");
+    const pick = el("input");
+    pick.type = "checkbox";
+    pick.tabIndex = -1;
+    pickCell.append(pick);
+    pick.addEventListener("click", (e) => {
+      e.stopPropagation();
+      const index = Number(row.dataset.index);
+      if (e.shiftKey) this.pickRange(index);
+      else this.togglePick(index);
+    });
     const cells = {
       row,
+      pick,
       time: cell("time"),
       priority: cell("priority"),
       rule: cell("rule"),
@@ -149,9 +187,38 @@ export class VirtualTable {
       count: cell("count"),
       output: cell("output"),
     };
-    row.addEventListener("click", () => this.activate(Number(row.dataset.index)));
+    row.addEventListener("click", (e) => {
+      const index = Number(row.dataset.index);
+      if (e.shiftKey) this.pickRange(index);
+      else if (e.ctrlKey || e.metaKey) this.togglePick(index);
+      else this.activate(index);
+    });
     this.body.append(row);
     return cells;
+  }
+
+  /** Picks the row's alerts, or unpicks them when they all are. */
+  private togglePick(index: number): void {
+    const row = this.rows.row(index, this.ascending);
+    if (!row) return;
+    const alerts = rowAlerts(row);
+    this.picked.set(alerts, this.picked.countOf(alerts) < alerts.length);
+    this.pickAnchor = index;
+    this.selected = index;
+    this.render();
+  }
+
+  /** Picks every row from the last pick (or the cursor) to `index`. */
+  private pickRange(index: number): void {
+    const from = this.pickAnchor >= 0 ? this.pickAnchor : Math.max(this.selected, index);
+    const alerts: PageAlert[] = [];
+    for (let i = Math.min(from, index); i <= Math.max(from, index); i++) {
+      const row = this.rows.row(i, this.ascending);
+      if (row) alerts.push(...rowAlerts(row));
+    }
+    this.picked.set(alerts, true);
+    this.selected = index;
+    this.render();
   }
 
   /** A click or Enter: a fold opens or closes, an alert shows its JSON. */
@@ -194,7 +261,21 @@ export class VirtualTable {
     };
     const move = moves[e.key];
     const current = this.rows.row(this.selected, this.ascending);
-    if (move !== undefined) {
+    if (move !== undefined && e.shiftKey && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+      e.preventDefault();
+      if (this.selected < 0) {
+        this.select(0, false);
+        return;
+      }
+      if (this.pickAnchor < 0 || !current || this.picked.countOf(rowAlerts(current)) === 0)
+        this.pickAnchor = this.selected;
+      const next = Math.min(Math.max(this.selected + move, 0), this.count - 1);
+      this.pickRange(next);
+      this.select(next, false);
+    } else if ((e.key === "x" || e.key === " ") && current) {
+      e.preventDefault();
+      this.togglePick(this.selected);
+    } else if (move !== undefined) {
       e.preventDefault();
       const next = Math.min(Math.max(this.selected + move, 0), this.count - 1);
       this.select(next, true);
@@ -204,7 +285,7 @@ export class VirtualTable {
     } else if (e.key === "End") {
       e.preventDefault();
       this.select(this.count - 1, true);
-    } else if ((e.key === "Enter" || e.key === " ") && current) {
+    } else if (e.key === "Enter" && current) {
       e.preventDefault();
       this.activate(this.selected);
     } else if (e.key === "ArrowRight" && isFold(current)) {
