@@ -47,6 +47,17 @@ const pair = (name, what, f) => {
 };
 const q = time((filter) => store.query({ since, filter, limit: 100 }));
 console.log(`  query     ${ms(q)}   newest 100 of one host, 24 h ${target(q)}`);
+// Free text (the full-text index, `filter.text`): a word of the outputs of recent alerts, one per
+// round, newest 100 of the 24 h.
+const words = store
+  .query({ since, limit: rounds })
+  .alerts.map((a) => a.output.split(/[^A-Za-z]+/).filter((w) => w.length > 4)[1] ?? "shell");
+const qt = time((_, i) =>
+  store.query({ since, filter: { text: words[i % words.length] }, limit: 100 }),
+);
+console.log(
+  `  query     ${ms(qt)}   newest 100 with a word of the output (text), 24 h ${target(qt)}`,
+);
 const f = pair("facets", "priority, rule, hostname, source, tag of one host, 24 h", (filter) =>
   store.facets({ since, filter }),
 );

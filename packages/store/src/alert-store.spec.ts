@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatAlertJson } from "@falco-sdk/core";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openAlertStore } from "./alert-store.js";
+import { databasePath } from "./open-database.js";
 import { testAlerts } from "./test-alerts.js";
 
 const dirs: string[] = [];
@@ -121,5 +123,35 @@ describe("AlertStore.facets and histogram", () => {
       alerts.slice(0, 60).filter((a) => a.priority === "Emergency").length,
     );
     store.close();
+  });
+});
+
+describe("AlertStore full-text index", () => {
+  it("merges the index's segments at 16, also in a store made before the setting, and finds every match", () => {
+    const directory = tempDir();
+    const automerge = (s: ReturnType<typeof openAlertStore>) =>
+      s.db.prepare("SELECT v FROM alert_text_config WHERE k = 'automerge'").pluck().get();
+    const store = openAlertStore({ directory });
+    expect(automerge(store)).toBe(16);
+    store.close();
+    // A store of earlier code: no setting, FTS5's default (4) applies until the next open.
+    const raw = new Database(databasePath(directory));
+    raw.unsafeMode(true); // FTS5's shadow tables are read-only otherwise
+    expect(raw.prepare("DELETE FROM alert_text_config WHERE k = 'automerge'").run().changes).toBe(
+      1,
+    );
+    raw.close();
+    const again = openAlertStore({ directory });
+    expect(automerge(again)).toBe(16);
+    // Many appends (each a segment of the index) and a word in every seventh alert.
+    const alerts = testAlerts(0, 700).map((a, i) =>
+      i % 7 === 0 ? { ...a, output: `${a.output} needle${i % 2}` } : a,
+    );
+    for (let i = 0; i < alerts.length; i += 10) again.append(alerts.slice(i, i + 10));
+    const found = again.query({ filter: { text: "needle0" }, limit: 1000 }).alerts;
+    const expected = alerts.filter((a) => a.output.endsWith(" needle0")).map((a) => a.output);
+    expect(expected).toHaveLength(50);
+    expect(found.map((a) => a.output).sort()).toEqual(expected.sort());
+    again.close();
   });
 });
