@@ -155,3 +155,28 @@ describe("AlertStore full-text index", () => {
     again.close();
   });
 });
+
+describe("AlertStore with a second handle on the same directory", () => {
+  it("a reading handle filters and facets on names only the other handle appended", () => {
+    const directory = tempDir();
+    const reader = openAlertStore({ directory });
+    reader.append(testAlerts(0, 4));
+    const writer = openAlertStore({ directory });
+    const fresh = testAlerts(4, 8).map((a, i) => ({
+      ...a,
+      hostname: `new-host-${i % 2}`,
+      rule: "A rule only the writer saw",
+      tags: ["new-tag"],
+    }));
+    writer.append(fresh);
+    const filtered = reader.query({ filter: { hostname: ["new-host-1"] }, limit: 10 }).alerts;
+    expect(filtered.map((a) => a.hostname)).toEqual(["new-host-1", "new-host-1"]);
+    expect(reader.query({ filter: { tag: ["new-tag"] }, limit: 10 }).alerts).toHaveLength(4);
+    const facets = reader.facets({});
+    expect(facets.rule).toContainEqual({ value: "A rule only the writer saw", count: 4 });
+    expect(facets.hostname).toContainEqual({ value: "new-host-0", count: 2 });
+    expect(facets.tag).toContainEqual({ value: "new-tag", count: 4 });
+    writer.close();
+    reader.close();
+  });
+});

@@ -12,19 +12,32 @@ export class Dictionary {
   private readonly values = new Map<number, string>();
   private readonly find: Database.Statement<[number, string], number>;
   private readonly insert: Database.Statement<[number, string]>;
+  private readonly newer: Database.Statement<[number]>;
+  /** The highest id read from the table. */
+  private maxId = 0;
 
   constructor(db: Database.Database) {
     this.find = db
       .prepare<[number, string], number>("SELECT id FROM dict WHERE kind = ? AND value = ?")
       .pluck();
     this.insert = db.prepare<[number, string]>("INSERT INTO dict(kind, value) VALUES (?, ?)");
-    for (const row of db.prepare("SELECT id, kind, value FROM dict").iterate() as Iterable<{
+    this.newer = db.prepare("SELECT id, kind, value FROM dict WHERE id > ? ORDER BY id");
+    this.refresh();
+  }
+
+  /**
+   * Reads the names another handle (another process, or this store's append worker) added
+   * since this one last looked: the ids of a handle that only reads stay complete.
+   */
+  private refresh(): void {
+    for (const row of this.newer.iterate(this.maxId) as Iterable<{
       id: number;
       kind: number;
       value: string;
     }>) {
       this.ids.set(key(row.kind, row.value), row.id);
       this.values.set(row.id, row.value);
+      this.maxId = row.id;
     }
   }
 
@@ -41,18 +54,26 @@ export class Dictionary {
     return id;
   }
 
-  /** The id of `value` when an alert ever had it. */
+  /** The id of `value` when an alert ever had it (in this handle or another). */
   lookup(kind: Kind, value: string): number | undefined {
-    return this.ids.get(key(DictKind[kind], value));
+    const k = key(DictKind[kind], value);
+    const id = this.ids.get(k);
+    if (id !== undefined) return id;
+    this.refresh();
+    return this.ids.get(k);
   }
 
   /** The string of an id. */
   valueOf(id: number): string {
+    const value = this.values.get(id);
+    if (value !== undefined) return value;
+    this.refresh();
     return this.values.get(id) ?? "";
   }
 
   /** Forgets ids added by a transaction that rolled back. */
   forget(fromId: number): void {
+    this.maxId = Math.min(this.maxId, fromId - 1);
     for (const [k, id] of this.ids) {
       if (id >= fromId) {
         this.ids.delete(k);
