@@ -3,8 +3,10 @@
 import { join } from "node:path";
 import { openAlertStore } from "@falco-sdk/store";
 import { describe, expect, it } from "vitest";
-import { postBurst } from "../test/falco-http-poster.js";
-import { type Started, start, tempDir, useProcesses } from "../test/spec-process.js";
+import { falcoAlertBody as body, postBurst } from "../test/falco-http-poster.js";
+import { tempDir, useProcesses } from "../test/spec-process.js";
+import { follow, type Seen } from "../test/sse-follower.js";
+import { startStoreRelay } from "../test/store-relay.js";
 
 useProcesses();
 
@@ -17,73 +19,10 @@ const BURST = 50_000;
 const KILL_AFTER = 20_000;
 const FOLLOWED = 10_000;
 
-/** Falco's http_output body of alert `i` (numbered in output field `n`). */
-const body = (i: number) =>
-  `{"hostname":"web-1","output":"16:17:57.881781397: Warning Shell spawned in a container (user=root shell=bash parent=runc cmdline=bash -i n=${i})","output_fields":{"container.id":"8c6a1f0e2b3d","evt.num":${9007199254740993n + BigInt(i)},"n":${i},"proc.cmdline":"bash -i","proc.name":"bash","proc.pname":"runc","user.name":"root"},"priority":"Warning","rule":"Terminal shell in container","source":"syscall","tags":["container","shell","mitre_execution"],"time":"2026-12-05T00:00:00.${String(i).padStart(9, "0")}Z"}`;
-
-/** An alert as a follower received it: its cursor and its number. */
-interface Seen {
-  readonly cursor: number;
-  readonly n: number;
-}
-
-/**
- * Follows the relay's SSE stream (after `after`), calling `onAlert` for each alert event; the
- * promise ends when the stream ends (the relay died or `stop()`), with what was received.
- */
-function follow(url: string, after: number, onAlert: (seen: Seen) => void) {
-  const abort = new AbortController();
-  const received: Seen[] = [];
-  let caughtUp: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (caughtUp = resolve));
-  const done = (async () => {
-    const response = await fetch(`${url}/api/v1/alerts/stream`, {
-      headers: { "Last-Event-ID": String(after) },
-      signal: abort.signal,
-    });
-    expect(response.status).toBe(200);
-    const decoder = new TextDecoder();
-    let buffered = "";
-    try {
-      for await (const chunk of response.body as ReadableStream<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true });
-        let at = buffered.indexOf("\n\n");
-        while (at >= 0) {
-          const block = buffered.slice(0, at);
-          buffered = buffered.slice(at + 2);
-          at = buffered.indexOf("\n\n");
-          if (block.startsWith("event: caught-up")) caughtUp();
-          const m = /^id: (\d+)\nevent: alert\ndata: .*"n":(\d+),/.exec(block);
-          if (m === null) continue;
-          const seen = { cursor: Number(m[1]), n: Number(m[2]) };
-          received.push(seen);
-          onAlert(seen);
-        }
-      }
-    } catch {
-      // The relay was killed, or stop(): the stream ends there.
-    }
-    return received;
-  })();
-  return { ready, done, stop: () => abort.abort() };
-}
-
-async function startRelay(
-  storeDir: string,
-): Promise<{ relay: Started; api: string; input: string }> {
-  const relay = start([
-    ...["relay", "--listen-http", "127.0.0.1:0", "--store", storeDir],
-    ...["--serve-http", "127.0.0.1:0"],
-  ]);
-  const api = (await relay.waitFor("stdout", /serving the alert API on (\S+) /))[1] as string;
-  const input = (await relay.waitFor("stderr", /http_output at (\S+)\n/))[1] as string;
-  return { relay, api, input };
-}
-
 describe("falco-alerts relay --store, killed with SIGKILL during an http_output burst", () => {
   it("restarts on its store holding a gapless prefix of the burst, every alert a follower got, then the rest", async () => {
     const storeDir = join(tempDir(), "store");
-    const first = await startRelay(storeDir);
+    const first = await startStoreRelay(storeDir);
     // The kill comes from the answers Falco got and what a follower of the store received,
     // wherever the relay then is (reading a POST, collecting a batch, in an append or its fsync,
     // serving the stream).
@@ -115,7 +54,7 @@ describe("falco-alerts relay --store, killed with SIGKILL during an http_output 
 
     // Restarted on the same store: Falco goes on with its next alert (it never retries the
     // one whose POST failed), and a follower resumes after the last cursor it got.
-    const second = await startRelay(storeDir);
+    const second = await startStoreRelay(storeDir);
     const lastSeen = seenBefore[seenBefore.length - 1]?.cursor ?? 0;
     const after = follow(second.api, lastSeen, (seen) => {
       if (seen.n === BURST - 1) after.stop();

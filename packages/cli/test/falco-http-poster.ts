@@ -18,6 +18,10 @@ export interface BurstResult {
   readonly error?: Error;
 }
 
+/** Falco's http_output body of alert `i` (about 560 bytes), numbered in output field `n`. */
+export const falcoAlertBody = (i: number) =>
+  `{"hostname":"web-1","output":"16:17:57.881781397: Warning Shell spawned in a container (user=root shell=bash parent=runc cmdline=bash -i n=${i})","output_fields":{"container.id":"8c6a1f0e2b3d","evt.num":${9007199254740993n + BigInt(i)},"n":${i},"proc.cmdline":"bash -i","proc.name":"bash","proc.pname":"runc","user.name":"root"},"priority":"Warning","rule":"Terminal shell in container","source":"syscall","tags":["container","shell","mitre_execution"],"time":"2026-12-05T00:00:00.${String(i).padStart(9, "0")}Z"}`;
+
 /** The bytes of one POST, as libcurl writes them for Falco. */
 function requestBytes(url: URL, body: string): Buffer {
   return Buffer.from(
@@ -49,7 +53,7 @@ export async function postBurst(
     });
     socket.setNoDelay(true);
     const connection = socket;
-    let buffer = Buffer.alloc(0);
+    let buffer: Buffer = Buffer.alloc(0);
     let waiting: { resolve: (status: number) => void; reject: (error: Error) => void } | undefined;
     const fail = (error: Error) => {
       const w = waiting;
