@@ -1,5 +1,6 @@
 // Retention under load: falco-alerts relay --store --max-store-bytes while Falco's http_output
 // posts far more than the limit holds, followed live and read late. Real processes, a real store.
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { openAlertStore } from "@falco-sdk/store";
 import { describe, expect, it } from "vitest";
@@ -13,6 +14,28 @@ useProcesses();
 const ALERTS = 20_000;
 /** Room for a few thousand of the test's alerts: retention removes most of the burst. */
 const MAX_BYTES = 1024 * 1024;
+
+// A stream client that stops reading (its receive buffer small, so that the kernel cannot hold
+// megabytes for it) until told to go on (a line on stdin), then prints each alert's cursor
+// ("id N") and each gap ("gap N") until cursor `last`. HTTP/1.0: the stream is not chunked.
+const PAUSED_READER = `
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /api/v1/alerts/stream?after=0 HTTP/1.0\\r\\nHost: x\\r\\n\\r\\n")
+print("sent", flush=True)
+sys.stdin.readline()
+out = []
+for line in s.makefile("rb"):
+    if line.startswith(b"id: "):
+        out.append("id " + line[4:].decode().strip())
+        if out[-1] == "id " + sys.argv[2]:
+            break
+    elif line.startswith(b'data: {"missed":'):
+        out.append("gap " + line[16:].split(b",")[0].decode())
+print("\\n".join(out), flush=True)
+`;
 
 interface Stats {
   count: number;
@@ -30,13 +53,25 @@ describe("falco-alerts relay --store --max-store-bytes under load", () => {
       ...["--max-store-bytes", String(MAX_BYTES)],
     ]);
     // A follower from the start: it gets each alert, or a gap for those removed before it read
-    // them (with 1 MiB, retention overtakes even a reader that reads as fast as it can: 13 gaps,
-    // 2,327 alerts, in one run).
+    // them.
     const live = follow(api, 0, (seen) => {
       if (seen.cursor === ALERTS) live.stop();
     });
     await live.ready;
-    const burst = await postBurst(input, 0, ALERTS, body);
+    // And one that stops reading from the start, and reads on when the burst is well past
+    // what its socket buffers hold (about 6,000 of these alerts) and what the store keeps.
+    const paused = spawn("python3", ["-c", PAUSED_READER, new URL(api).port, String(ALERTS)], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    let pausedOut = "";
+    paused.stdout.on("data", (d) => {
+      pausedOut += d;
+    });
+    const pausedDone = new Promise((resolve) => paused.once("exit", resolve));
+    await new Promise((resolve) => paused.stdout.once("data", resolve));
+    const burst = await postBurst(input, 0, ALERTS, body, (i) => {
+      if (i === 15_000) paused.stdin.write("go\n");
+    });
     expect(burst).toEqual({ answered: ALERTS, sent: ALERTS, refused: 0 });
     const followed = await live.done;
     for (let i = 1; i < followed.length; i++) {
@@ -45,6 +80,23 @@ describe("falco-alerts relay --store --max-store-bytes under load", () => {
     for (const seen of followed) expect(seen.n).toBe(seen.cursor - 1);
     const missed = live.gaps.reduce((a, b) => a + b, 0);
     expect(followed.length + missed).toBe(ALERTS);
+
+    // The paused reader: the alerts it had, a gap for those removed meanwhile, then the rest.
+    expect(await pausedDone).toBe(0);
+    let last = 0;
+    let got = 0;
+    let gaps = 0;
+    for (const line of pausedOut.split("\n").slice(1)) {
+      const [kind, value] = line.split(" ");
+      if (kind === "gap") gaps += Number(value);
+      if (kind !== "id") continue;
+      expect(Number(value)).toBeGreaterThan(last);
+      last = Number(value);
+      got++;
+    }
+    expect(last).toBe(ALERTS);
+    expect(gaps).toBeGreaterThan(0);
+    expect(got + gaps).toBe(ALERTS);
 
     const stats = (await (await fetch(`${api}/api/v1/stats`)).json()) as Stats;
     expect(stats.relay.store).toMatchObject({ stored: ALERTS, notStored: 0 });
