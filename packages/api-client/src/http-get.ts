@@ -28,11 +28,33 @@ const MAX_ERROR_BODY = 64 * 1024;
 const TLS_CODES =
   /^(?:CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|EPROTO$|HOSTNAME_MISMATCH)/;
 
+/** TLS alerts of a server that refused this client's certificate, or its absence. */
+const CLIENT_CERT_ALERTS =
+  /ALERT_(?:CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_UNKNOWN)$/;
+
 /** A failure to reach the server, as an ApiUnreachableError saying what to check. */
 export function unreachable(target: ApiTarget, error: unknown): ApiError {
   if (error instanceof FalcoError) return error as ApiError;
   const code = (error as NodeJS.ErrnoException).code;
   const text = (error as Error).message;
+  const https = target.shown.startsWith("https:");
+  if (https && (code === "ECONNRESET" || (code && CLIENT_CERT_ALERTS.test(code)))) {
+    // A server that requires a client certificate refuses a missing or unknown one with a TLS
+    // alert, or (the alert overtaken by the close) a reset.
+    return new ApiUnreachableError(
+      `${target.shown} closed the connection (${code}: ${text}): if it requires a client ` +
+        "certificate (mutual TLS), give tls.cert and tls.key, a certificate signed by the CA it " +
+        "trusts",
+      code,
+      {
+        cause: error,
+        namedOptions: [
+          { api: CLIENT_API, name: "tls.cert" },
+          { api: CLIENT_API, name: "tls.key" },
+        ],
+      },
+    );
+  }
   if (code && TLS_CODES.test(code)) {
     return new ApiUnreachableError(
       `TLS with ${target.shown} failed (${code}: ${text}): give the CA of its certificate as tls.ca ` +

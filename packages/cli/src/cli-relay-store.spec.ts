@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Alert } from "@falco-sdk/core";
+import { type Alert, parseAlertJson } from "@falco-sdk/core";
 import { openAlertStore } from "@falco-sdk/store";
 import { type NatsTestServer, startNatsServer } from "@falco-sdk/testing/nats";
 import { afterEach, describe, expect, it } from "vitest";
@@ -131,6 +131,35 @@ describe("falco-alerts relay --store", () => {
     const badRetention = await run(["relay", ...args, "--store", dir, "--retention", "7 days"]);
     expect(badRetention.code).toBe(2);
     expect(badRetention.stderr).toMatch(/--retention .*90s, 15m, 24h or 7d/);
+  });
+});
+
+describe("falco-alerts relay --store on a damaged store", () => {
+  it("exits 3 naming --store and what to do, and leaves every byte of it as it was", async () => {
+    const dir = tempDir();
+    const storeDir = join(dir, "store");
+    const store = openAlertStore({ directory: storeDir });
+    store.append(
+      Array.from({ length: 200 }, (_, i) => parseAlertJson(JSON.stringify(falcoAlert("web-1", i)))),
+    );
+    store.close();
+    const file = join(storeDir, "alerts.db");
+    const bytes = readFileSync(file);
+    bytes.fill(0x5a, 100, 4096); // the schema page, after the file header
+    writeFileSync(file, bytes);
+    const socket = join(dir, "relay.sock");
+    const refused = await run([
+      ...["relay", "--listen-http", "127.0.0.1:0", "--serve", `unix://${socket}`],
+      ...["--store", storeDir],
+    ]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `--store ${storeDir}: .*damaged.*: keep the file for recovery \\(sqlite3's \\.recover\\) and restart with another --store directory`,
+      ),
+    );
+    expect(refused.stderr).not.toMatch(/http_output at/);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 });
 

@@ -6,7 +6,10 @@
 // application/json, Content-Length. Bodies are Falco's JSON alerts (integer fields as JSON
 // numbers), 1,000 realistic ones cycled (@falco-sdk/testing's generator).
 // Driven over IPC by the benchmarks (bench/run.mjs here and packages/relay/bench/run.mjs):
-//   {type:"post", url, count}                  -> {sent, ms, statuses, cpu}
+//   {type:"post", url, count, notifyAt?}       -> {sent, ms, statuses, cpu, failed?}; with
+//      notifyAt, {type:"answered", answered: notifyAt} (no id) as soon as that many POSTs were
+//      answered (the POSTs go on); a connection that fails (the server was killed) ends the
+//      burst: `sent` is then the POSTs answered, `failed` the error (Falco never retries).
 //   {type:"rate", url, ratePerSecond, durationMs} -> {sent, ms, statuses, cpu}: alerts made at a
 //      steady rate, each with its "time" set to the moment it was made (latency), queued while
 //      the worker waits for an answer, as Falco's output queue does.
@@ -120,20 +123,29 @@ function cpuSince(start) {
   return user + system;
 }
 
-async function post(url, count) {
+async function post(url, count, notify) {
   const target = new URL(url);
   const requests = templates.map((t) => requestBytes(target, falcoJson(t, templateNs(t))));
   const connection = new Connection(target);
   const statuses = {};
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < count; i++) {
-    const status = await connection.send(requests[i % requests.length]);
+  let sent = 0;
+  let failed;
+  for (; sent < count; sent++) {
+    let status;
+    try {
+      status = await connection.send(requests[sent % requests.length]);
+    } catch (error) {
+      failed = error.message;
+      break;
+    }
     statuses[status] = (statuses[status] ?? 0) + 1;
+    if (sent + 1 === notify?.at) notify.send(sent + 1);
   }
   const ms = performance.now() - t0;
   connection.close();
-  return { sent: count, ms, statuses, cpu: cpuSince(cpu0) };
+  return { sent, ms, statuses, cpu: cpuSince(cpu0), ...(failed && { failed }) };
 }
 
 async function rate(url, ratePerSecond, durationMs) {
@@ -165,7 +177,13 @@ async function rate(url, ratePerSecond, durationMs) {
 }
 
 process.on("message", async (msg) => {
-  if (msg.type === "post") process.send({ id: msg.id, ...(await post(msg.url, msg.count)) });
+  if (msg.type === "post") {
+    const notify = msg.notifyAt && {
+      at: msg.notifyAt,
+      send: (answered) => process.send({ type: "answered", answered }),
+    };
+    process.send({ id: msg.id, ...(await post(msg.url, msg.count, notify)) });
+  }
   if (msg.type === "rate") {
     process.send({ id: msg.id, ...(await rate(msg.url, msg.ratePerSecond, msg.durationMs)) });
   }

@@ -51,6 +51,25 @@ describe("retention", () => {
     store.close();
   });
 
+  it("by bytes with room for fewer alerts than a removal chunk: never empties the store, keeps the newest", () => {
+    // 256 KiB hold a few hundred alerts: each append past it removes a tenth at a time, not a
+    // whole 2,000-alert chunk (which removed every alert, the one just appended included).
+    const maxBytes = 256 * 1024;
+    const store = openAlertStore({ directory: tempDir(), maxBytes });
+    let crossed = false;
+    for (let i = 0; i < 60; i++) {
+      const { last } = store.append(testAlerts(i * 50, i * 50 + 50)) ?? { last: 0 };
+      const stats = store.stats();
+      crossed ||= stats.removed > 0;
+      expect(stats.bytes).toBeLessThanOrEqual(maxBytes);
+      expect(stats.lastCursor).toBe(last);
+      expect(stats.count).toBeGreaterThan(crossed ? 50 : 0);
+      expect(stats.count + stats.removed).toBe(last);
+    }
+    expect(crossed).toBe(true);
+    store.close();
+  });
+
   it("under a reader that follows, reports each alert it removed before the reader got it", async () => {
     const store = openAlertStore({ directory: tempDir(), maxCount: 100 });
     store.append(testAlerts(0, 500));

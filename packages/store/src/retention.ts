@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { PrefixRemoval, REMOVAL_CHUNK } from "./prefix-removal.js";
+import { PrefixRemoval } from "./prefix-removal.js";
 
 /** What retention keeps; each undefined limit is no limit. */
 export interface RetentionLimits {
@@ -65,10 +65,13 @@ export class Retention {
     if (maxBytes !== undefined) {
       while (this.usedBytes() > maxBytes) {
         const { first, last } = this.bounds();
-        if (first === 0) break;
-        // Remove a tenth of what is kept at a time (at least one chunk), then measure again.
-        const n = Math.max(REMOVAL_CHUNK, Math.ceil((last - first + 1) / 10));
-        const r = this.removeOldest(Math.min(last, first + n - 1));
+        // The newest alert is never removed (a store too small for one keeps it).
+        if (first === 0 || first === last) break;
+        // Remove a tenth of what is kept at a time, then measure again. Never more: a floor of
+        // one chunk (2,000 alerts) emptied a store whose limit holds fewer at the first append
+        // past it, the alert just appended included.
+        const n = Math.ceil((last - first + 1) / 10);
+        const r = this.removeOldest(Math.min(last - 1, first + n - 1));
         removed += r;
         if (r === 0) break;
       }
