@@ -3,11 +3,12 @@
 // then serves it as `falco-alerts ui --store DIR` does (million-store-process.mjs, after
 // `pnpm build`); every count the page shows is checked against a count the test makes from the
 // generator (million-alerts.mjs), never from the store.
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "./browser-session.js";
@@ -31,7 +32,7 @@ const shownFacets = (page: Page): Promise<Facets> =>
         sections.map((s) => [
           s.querySelector("h3")?.textContent ?? "",
           Object.fromEntries(
-            [...s.querySelectorAll("li")].map((li) => [
+            Array.from(s.querySelectorAll("li")).map((li) => [
               li.querySelector(".facet-value")?.textContent ?? "",
               Number((li.querySelector(".facet-count")?.textContent ?? "").replace(/\D/g, "")),
             ]),
@@ -56,7 +57,10 @@ function expectFacet(shown: Record<string, number> | undefined, counts: Map<stri
     expect([value, count]).toEqual([value, counts.get(value) ?? 0]);
 }
 
-/** Scrolls the table to its end until the page holds `target` alerts or has no older page. */
+/**
+ * Scrolls the table to its end until the page holds `target` alerts, or holds no more after 30 s
+ * of scrolling without a new page (no older page: the caller's count then fails).
+ */
 async function scrollToHold(
   page: Page,
   target: number,
@@ -66,7 +70,7 @@ async function scrollToHold(
     const held = () =>
       Number((document.getElementById("shown")?.textContent ?? "").replace(/\D/g, ""));
     let maxRows = 0;
-    for (let idle = 0; held() < target && idle < 100; ) {
+    for (let idle = 0; held() < target && idle < 1500; ) {
       const before = held();
       table.scrollTop = table.scrollHeight;
       await new Promise((r) => setTimeout(r, 20));
@@ -93,16 +97,17 @@ const drawnRows = (page: Page) =>
   );
 
 describe.skipIf(!existsSync(CHROMIUM))("a store of 1,000,000 alerts browsed in chromium", () => {
-  const directory = mkdtempSync(join(tmpdir(), "falco-ui-million-"));
+  let directory = "";
   const endMs = Date.now();
-  let child: ChildProcessWithoutNullStreams | undefined;
+  let child: ChildProcessByStdio<Writable, Readable, null> | undefined;
   let browser: Browser | undefined;
   let served: { filledMs: number; url: string; login: string };
 
   beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), "falco-ui-million-"));
     child = spawn(process.execPath, [SCRIPT, directory, String(COUNT), String(endMs)], {
       stdio: ["pipe", "pipe", "inherit"],
-    }) as ChildProcessWithoutNullStreams;
+    });
     const exited = new Promise<never>((_, reject) =>
       child?.once("exit", (code) =>
         reject(new Error(`million-store-process.mjs exited (${code})`)),
@@ -124,7 +129,7 @@ describe.skipIf(!existsSync(CHROMIUM))("a store of 1,000,000 alerts browsed in c
       child.stdin.end();
       await new Promise((r) => child?.once("exit", r));
     }
-    rmSync(directory, { recursive: true, force: true });
+    if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
   it(

@@ -29,6 +29,8 @@ const GROUPS: [string, string][] = [
  */
 export class FacetPanel {
   private readonly root = byId("facets");
+  /** Loads begun: only the last one's answer is drawn (an earlier view's may come after it). */
+  private loads = 0;
 
   constructor(private readonly onPick: (param: string, value: string, exclude: boolean) => void) {}
 
@@ -36,9 +38,11 @@ export class FacetPanel {
     const params = new URLSearchParams(filters);
     for (const f of FACET_FIELDS) params.append("field", f);
     params.set("limit", "8");
+    const mine = ++this.loads;
     const res = await fetch(`/api/v1/facets?${params}`, { credentials: "same-origin" });
     if (!res.ok) return;
-    this.render((await res.json()) as Facets);
+    const facets = (await res.json()) as Facets;
+    if (mine === this.loads) this.render(facets);
   }
 
   private render(facets: Facets): void {

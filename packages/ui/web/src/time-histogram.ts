@@ -45,6 +45,8 @@ export class TimeHistogram {
   private readonly label = el("span", "histogram-label");
   private range = { from: 0, to: 1 };
   private dragFrom: number | undefined;
+  /** Loads begun: only the last one's answer is drawn (an earlier view's may come after it). */
+  private loads = 0;
 
   constructor(private readonly onRange: (since: string | null, until: string | null) => void) {
     this.brush.hidden = true;
@@ -81,10 +83,11 @@ export class TimeHistogram {
     params.set("since", new Date(this.range.from).toISOString());
     params.set("until", new Date(this.range.to).toISOString());
     params.set("bucket", `${bucketMs / 1000}s`);
+    const mine = ++this.loads;
     const res = await fetch(`/api/v1/histogram?${params}`, { credentials: "same-origin" });
     if (!res.ok) return;
     const body = (await res.json()) as { buckets: Bucket[] };
-    this.render(body.buckets, bucketMs);
+    if (mine === this.loads) this.render(body.buckets, bucketMs);
   }
 
   private render(buckets: readonly Bucket[], bucketMs: number): void {
