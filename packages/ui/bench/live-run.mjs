@@ -59,6 +59,11 @@ export async function liveRun(browser, { open, emit, rate, seconds }) {
   const start = Date.now();
   let i = 0;
   let nextSample = start + 1000;
+  // Each full minute: the used heap's max over that minute and the heap after a forced GC (what
+  // the page retains), to tell a heap that holds its bound from one that grows.
+  const minutes = [];
+  let nextMinute = start + 60_000;
+  let minuteMax = heapStart;
   while (i < total) {
     const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * rate) + 1);
     const batch = [];
@@ -71,7 +76,15 @@ export async function liveRun(browser, { open, emit, rate, seconds }) {
     if (Date.now() >= nextSample) {
       nextSample += 1000;
       await drain();
-      samples.push(await heap());
+      const used = await heap();
+      samples.push(used);
+      minuteMax = Math.max(minuteMax, used);
+      if (Date.now() >= nextMinute) {
+        nextMinute += 60_000;
+        await cdp.send("HeapProfiler.collectGarbage");
+        minutes.push({ maxMb: minuteMax / 1e6, afterGcMb: (await heap()) / 1e6 });
+        minuteMax = 0;
+      }
     } else await new Promise((r) => setTimeout(r, batchMs));
   }
   const cpu = process.cpuUsage(cpu0);
@@ -115,6 +128,7 @@ export async function liveRun(browser, { open, emit, rate, seconds }) {
     heapQuartersMb: [1, 2, 3, 4].map(
       (q) => samples[Math.round(((samples.length - 1) * q) / 4)] / 1e6,
     ),
+    heapMinutes: minutes,
     domNodes,
     cpuMsPerAlert: (cpu.user + cpu.system) / 1000 / total,
   };

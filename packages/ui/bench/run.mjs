@@ -49,7 +49,10 @@ const liveLine = (name, r) =>
   `max ${r.max} ms; heap start ${f1(r.heapStartMb)} MB, end ${f1(r.heapEndMb)} MB, ` +
   `max ${f1(r.heapMaxMb)} MB, end after GC ${f1(r.heapAfterGcMb)} MB; DOM elements ${r.domNodes}; ` +
   `server CPU ${r.cpuMsPerAlert.toFixed(3)} ms/alert; heap at each quarter of the run ` +
-  `${r.heapQuartersMb.map(f1).join(", ")} MB`;
+  `${r.heapQuartersMb.map(f1).join(", ")} MB` +
+  (r.heapMinutes.length === 0
+    ? ""
+    : `; each minute, heap max / after a forced GC: ${r.heapMinutes.map((m) => `${f1(m.maxMb)}/${f1(m.afterGcMb)}`).join(", ")} MB`);
 async function live() {
   console.log(`live at ${RATE} alerts/s for ${SECONDS} s:`);
   const bare = await startBarePage();

@@ -10,7 +10,8 @@ export class DetailPane {
   private readonly copy = byId<HTMLButtonElement>("detail-copy");
   private current: PageAlert | undefined;
 
-  constructor() {
+  /** `onClose`: the pane was closed (its button, Escape). */
+  constructor(private readonly onClose: () => void = () => {}) {
     this.copy.addEventListener("click", () => void this.copyJson());
     byId("detail-close").addEventListener("click", () => this.close());
   }
@@ -24,8 +25,10 @@ export class DetailPane {
   }
 
   close(): void {
+    if (this.pane.hidden) return;
     this.current = undefined;
     this.pane.hidden = true;
+    this.onClose();
   }
 
   /** Copies the JSON exactly as the API sent it (one line). */

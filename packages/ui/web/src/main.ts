@@ -1,4 +1,5 @@
 import { AlertFolds } from "./alert-folds.js";
+import { ALERT_PARAM, linkedAlert, writeAlertLink } from "./alert-link.js";
 import { AlertList } from "./alert-list.js";
 import { DetailPane } from "./detail-pane.js";
 import { byId } from "./dom.js";
@@ -15,6 +16,8 @@ import { apiFilters, formatSearch, parseSearch, viewOnly } from "./view-state.js
 import { VirtualTable } from "./virtual-table.js";
 
 const PAGE_SIZE = 200;
+/** Pages read to reach the alert of an `alert=` link (the API's largest). */
+const LINK_PAGE_SIZE = 1000;
 /** Alerts held by the page at most; the store has the rest (narrow the filter to see them). */
 const CAPACITY = 100_000;
 
@@ -29,7 +32,7 @@ const list = new AlertList(CAPACITY, {
   cleared: () => folds.clear(),
 });
 const plainRows = listRows(list);
-const detail = new DetailPane();
+const detail = new DetailPane(() => writeAlertLink(undefined));
 const exception = new ExceptionPanel();
 const status = byId("status");
 const shown = byId("shown");
@@ -41,7 +44,7 @@ const notice = byId("notice");
 
 let stream: LiveStream | undefined;
 let next: number | null = null;
-let loadingOlder = false;
+let olderLoad: Promise<void> | undefined;
 let paused = false;
 let pending: PageAlert[] = [];
 let incoming: PageAlert[] = [];
@@ -60,7 +63,10 @@ const selectionBar = new SelectionBar(
 const table = new VirtualTable(
   byId("table"),
   foldSettings.enabled ? folds : plainRows,
-  (alert) => detail.show(alert),
+  (alert) => {
+    detail.show(alert);
+    writeAlertLink(alert.cursor);
+  },
   () => void loadOlder(),
   selectionBar.selection,
 );
@@ -161,23 +167,39 @@ async function getText(path: string): Promise<string | undefined> {
   return res.text();
 }
 
-async function loadOlder(): Promise<void> {
-  if (loadingOlder || next === null || list.full) return;
-  loadingOlder = true;
+/** Loads the next older page (or waits for the one being loaded). */
+function loadOlder(limit = PAGE_SIZE): Promise<void> {
+  if (olderLoad || next === null || list.full) return olderLoad ?? Promise.resolve();
+  olderLoad = readOlder(limit).finally(() => {
+    olderLoad = undefined;
+  });
+  return olderLoad;
+}
+
+async function readOlder(limit: number): Promise<void> {
   const mine = generation;
-  try {
-    const params = apiFilters(location.search);
-    params.set("limit", String(PAGE_SIZE));
-    params.set("before", String(next));
-    const text = await getText(`/api/v1/alerts?${params}`);
-    if (text === undefined || mine !== generation) return;
-    const page = parseAlertsPage(text);
-    next = page.next;
-    table.update(() => list.addOlder(page.alerts));
-    updateCounts();
-  } finally {
-    loadingOlder = false;
+  const params = apiFilters(location.search);
+  params.set("limit", String(limit));
+  params.set("before", String(next));
+  const text = await getText(`/api/v1/alerts?${params}`);
+  if (text === undefined || mine !== generation) return;
+  const page = parseAlertsPage(text);
+  next = page.next;
+  table.update(() => list.addOlder(page.alerts));
+  updateCounts();
+}
+
+/** The alert of an `alert=` link: older pages down to it, then its row, scrolled to, and its JSON. */
+async function openLinked(cursor: number, mine: number): Promise<void> {
+  while (mine === generation && next !== null && !list.full && list.oldest > cursor) {
+    const before = next;
+    const another = olderLoad !== undefined; // a load begun before (maybe of an older view)
+    await loadOlder(LINK_PAGE_SIZE);
+    if (!another && next === before) break; // the page failed: its notice says why
   }
+  if (mine !== generation || table.reveal(cursor)) return;
+  notice.textContent = `alert #${cursor} of the link is not in this view (it does not match the filters, is older than the ${CAPACITY.toLocaleString()} newest, or is in a closed fold): narrow the view with since: and until: to reach it`;
+  notice.hidden = false;
 }
 
 /** Loads the view of the URL: the newest page, then the live stream from where it ends. */
@@ -232,9 +254,12 @@ async function start(): Promise<void> {
   });
   void facets.load(filters);
   void histogram.load(filters);
+  const linked = linkedAlert(location.search);
+  if (linked !== undefined) await openLinked(linked, mine);
 }
 
 function navigate(params: URLSearchParams): void {
+  params.delete(ALERT_PARAM);
   const search = params.toString();
   history.pushState(null, "", search ? `/?${search}` : "/");
   void start();

@@ -2,10 +2,11 @@
 // not.rule=, field.k8s.ns.name=, q=, since=, ...), so a link shares the view and the page passes
 // them to every API call as they are.
 
+import { ALERT_PARAM } from "./alert-link.js";
 import { FOLD_PARAMS } from "./fold-settings.js";
 
 /** Parameters of the view that are not API filters (the sort, the fold settings). */
-const VIEW_ONLY = new Set<string>(["sort", "alert", ...FOLD_PARAMS]);
+const VIEW_ONLY = new Set<string>(["sort", ALERT_PARAM, ...FOLD_PARAMS]);
 
 /** The parameters of a view URL's query that are not filters (kept when the filters change). */
 export function viewOnly(search: string): URLSearchParams {

@@ -118,6 +118,21 @@ export class VirtualTable {
     if (end >= count - 20) this.onNearEnd();
   }
 
+  /**
+   * Scrolls the row of the alert with this cursor to the top of the view, selects it and opens
+   * it; false when no row shows it (not held, or inside a closed fold).
+   */
+  reveal(cursor: number): boolean {
+    const count = this.count;
+    for (let i = 0; i < count; i++) {
+      if (this.rows.row(i, this.ascending)?.alert.cursor !== cursor) continue;
+      this.viewport.scrollTop = i * ROW_HEIGHT;
+      this.select(i, true);
+      return true;
+    }
+    return false;
+  }
+
   private fill(cells: RowCells, row: TableRow, index: number): void {
     const { alert } = row;
     const fold = isFold(row) ? row.fold : undefined;
