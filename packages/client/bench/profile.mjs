@@ -14,7 +14,7 @@ const CATEGORIES = [
   [
     "protobuf decoding",
     (url, fn) =>
-      /response-decoder|ascii-string-cache|@bufbuild/.test(url) ||
+      /response-decoder|ascii-string-cache|output-field-order|@bufbuild/.test(url) ||
       ["utf8Slice", "decodeUTF8", "latin1Slice"].includes(fn) ||
       (url === "node:buffer" && ["slice", "toString", "getEncodingOps"].includes(fn)) ||
       url === "node:internal/encoding",
@@ -34,7 +34,7 @@ const CATEGORIES = [
   [
     "transport (HTTP/2, streams, gRPC framing)",
     (url, fn) =>
-      /connect-node|@connectrpc|grpc-stream|streams\/|stream_base_commons|http2|node:net|node:internal\/buffer/.test(
+      /connect-node|@connectrpc|grpc-stream|envelope-splitter|streams\/|stream_base_commons|http2|node:net|node:internal\/buffer/.test(
         url,
       ) || ["onStreamRead", "readStart", "FastBuffer", "subarray"].includes(fn),
   ],

@@ -184,7 +184,7 @@ export class AlertStream {
   }
 
   #read(): Promise<void> {
-    return readServerStream(this.#connection.http, this.#connection.baseUrl, {
+    return readServerStream(this.#connection.sessions, this.#connection.baseUrl, {
       method: outputsService.method.sub,
       requests: pollEnvelopes(this.#pump),
       signal: this.#call.signal,

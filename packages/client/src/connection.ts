@@ -1,11 +1,6 @@
 import { connect as netConnect } from "node:net";
 import { type Client, createClient } from "@connectrpc/connect";
-import type { UniversalClientFn } from "@connectrpc/connect/protocol";
-import {
-  createGrpcTransport,
-  createNodeHttpClient,
-  Http2SessionManager,
-} from "@connectrpc/connect-node";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { hostPort } from "@falco-sdk/core";
 import { service as outputsService } from "@falco-sdk/proto/outputs";
 import { service as versionService } from "@falco-sdk/proto/version";
@@ -43,10 +38,10 @@ export interface Connection {
   readonly outputs: Client<typeof outputsService>;
   readonly version: Client<typeof versionService>;
   /**
-   * The HTTP/2 client under both, with `baseUrl`: the alert streams read their
-   * messages straight from it (see grpc-stream.ts).
+   * The HTTP/2 sessions under both, with `baseUrl`: the alert streams read their
+   * messages straight from its streams (see grpc-stream.ts).
    */
-  readonly http: UniversalClientFn;
+  readonly sessions: Http2SessionManager;
   readonly baseUrl: string;
   /** Aborted once Falco sent GOAWAY on this connection (it is stopping or reloading). */
   readonly goaway: AbortSignal;
@@ -78,7 +73,7 @@ export function openConnection(endpoint: ResolvedEndpoint, tls?: LoadedTls): Con
   return {
     outputs: createClient(outputsService, transport),
     version: createClient(versionService, transport),
-    http: createNodeHttpClient({ httpVersion: "2", sessionProvider: () => sessionManager }),
+    sessions: sessionManager,
     baseUrl,
     goaway: sessionManager.goaway,
     close: () => sessionManager.abort(),

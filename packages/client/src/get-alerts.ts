@@ -28,7 +28,7 @@ export async function* streamGetAlerts(
   signal.addEventListener("abort", abort, { once: true });
   // Unbounded itself: the reader pauses at GET_READ_AHEAD (flow control holds Falco back).
   const buffer = new BoundedQueue<response, { readonly failure?: { error: unknown } }>();
-  const reader = readServerStream(connection.http, connection.baseUrl, {
+  const reader = readServerStream(connection.sessions, connection.baseUrl, {
     method: outputsService.method.get,
     requests: once(EMPTY_REQUEST_ENVELOPE),
     signal: call.signal,

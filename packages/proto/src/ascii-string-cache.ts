@@ -9,6 +9,12 @@
 export class AsciiStringCache {
   private readonly slots: (string | undefined)[];
   private readonly mask: number;
+  /**
+   * The slot of the text the last `get()` returned from or put in the cache, -1 when it
+   * left the text to the caller. A slot holds one text at a time: the same slot later
+   * may hold another text.
+   */
+  slot = -1;
 
   /**
    * @param maxLength longer text is not cached (the caller decodes it)
@@ -16,7 +22,7 @@ export class AsciiStringCache {
    */
   constructor(
     readonly maxLength = 64,
-    slotCount = 4096,
+    readonly slotCount = 4096,
   ) {
     this.slots = new Array<string | undefined>(slotCount).fill(undefined);
     this.mask = slotCount - 1;
@@ -28,7 +34,10 @@ export class AsciiStringCache {
    */
   get(bytes: Buffer, start: number, end: number): string | undefined {
     const length = end - start;
-    if (length > this.maxLength) return undefined;
+    if (length > this.maxLength) {
+      this.slot = -1;
+      return undefined;
+    }
     // Hashed on the length and four bytes (a full hash costs a second pass over the
     // text); the comparison below checks every byte, so a collision only costs a miss.
     let hash = length;
@@ -42,6 +51,7 @@ export class AsciiStringCache {
         ((bytes[end - 1 - (length >> 2)] as number) << 3);
     }
     const slot = (hash ^ (hash >>> 16)) & this.mask;
+    this.slot = slot;
     const cached = this.slots[slot];
     if (cached !== undefined && cached.length === length) {
       let i = 0;
@@ -50,6 +60,7 @@ export class AsciiStringCache {
     }
     const text = asciiText(bytes, start, end);
     if (text !== undefined) this.slots[slot] = text;
+    else this.slot = -1;
     return text;
   }
 }

@@ -1,7 +1,7 @@
 // gRPC message framing across body chunks, cut at every possible point.
 import { ConnectError } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { EnvelopeSplitter } from "./grpc-stream.js";
+import { EnvelopeSplitter } from "./envelope-splitter.js";
 
 function envelope(body: number[], flags = 0): number[] {
   const n = body.length;
