@@ -6,13 +6,21 @@ import { parsePriority } from "./priority.js";
 
 /** An alert in Falco's JSON output format (json_output, http_output, files, Falcosidekick). */
 export interface FalcoAlertJson {
+  /** Host that raised the alert; absent from Falco < 0.19 (parsed as `""`). */
   hostname?: string;
+  /** The formatted alert line (parsed as `""` when absent). */
   output: string;
+  /** Fields named in the rule's output, by field name, e.g. `"container.id"`; values keep their JSON types. */
   output_fields: Record<string, OutputFieldValue>;
+  /** Falco's priority name, any case, e.g. `"Warning"`. */
   priority: string;
+  /** Name of the rule that matched. */
   rule: string;
+  /** Event source, e.g. `"syscall"`; absent from Falco < 0.31 (parsed as `"syscall"`). */
   source?: string;
+  /** Tags of the rule; absent from Falco < 0.30 (parsed as `[]`). */
   tags?: string[];
+  /** Event time, RFC 3339 with up to nine fractional digits, e.g. `"2024-05-02T10:09:32.918828894Z"`. */
   time: string;
 }
 

@@ -49,7 +49,9 @@ export interface Alert {
  * its types.
  */
 export interface AlertRawKinds {
+  /** Built by `parseAlertJson` from Falco's JSON: the parsed document (integers beyond 2^53 as `bigint`). */
   json: { readonly kind: "json"; readonly document: Readonly<Record<string, unknown>> };
+  /** Built by `parseFalcoTextLine` from a text output line: the line as given. */
   text: { readonly kind: "text"; readonly line: string };
 }
 

@@ -41,6 +41,7 @@ export class FanoutSubscription<T extends Alert = Alert> extends QueuedSubscript
     this.finish(end);
   }
 
+  /** Counts the alert this subscriber's full queue dropped and tells the fan-out (its `dropped`, `onDrop`). */
   protected override onOverflow(item: T): void {
     super.onOverflow(item);
     this.#onOverflowed(this);
@@ -67,6 +68,7 @@ export class BoundedFanout<T extends Alert = Alert> {
    *   alert (undefined for the unclaimed queue)
    */
   constructor(
+    /** Largest queue per subscription, and of the queue of alerts published while none is attached. */
     readonly capacity: number,
     private readonly onDrop: (
       total: number,
@@ -99,6 +101,10 @@ export class BoundedFanout<T extends Alert = Alert> {
     return n;
   }
 
+  /**
+   * Hands `item` to every subscription attached now, or to the unclaimed queue when none is;
+   * never waits: a full queue drops its oldest alert (counted in `dropped`).
+   */
   publish(item: T): void {
     this.received++;
     if (this.#subscriptions.size === 0) {

@@ -13,8 +13,11 @@
  * ```
  */
 export interface FalcoErrorCodes {
+  /** An alert could not be parsed (JSON or text): {@link AlertParseError}. */
   "alert-parse": AlertParseError;
+  /** A subscription was iterated a second time (each feeds one loop): {@link AlreadyIteratedError}. */
   "already-iterated": AlreadyIteratedError;
+  /** The options cannot work and retrying will not help: {@link ConfigurationError}. */
   configuration: ConfigurationError;
 }
 

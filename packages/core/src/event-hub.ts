@@ -13,6 +13,10 @@ export class EventHub<T extends { readonly type: string }> {
   private readonly readers = new Set<BoundedQueue<T, undefined>>();
   private closed = false;
 
+  /**
+   * Hands `event` to every reader now; an event of type "closed" ends every reader after it,
+   * and nothing is published afterwards (later calls are ignored).
+   */
   publish(event: T): void {
     if (this.closed) return;
     const last = event.type === "closed";

@@ -3,8 +3,11 @@ const HEAD = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?: (\w+) /;
 
 /** What the head of a Falco output line says. */
 export interface OutputLineHead {
+  /** Hour of the day, UTC (0 to 23). */
   readonly hours: number;
+  /** Minute of the hour (0 to 59). */
   readonly minutes: number;
+  /** Second of the minute (0 to 59). */
   readonly seconds: number;
   /** The fraction of the second in nanoseconds (Falco writes nine digits). */
   readonly nanos: number;

@@ -93,10 +93,19 @@ export class QueuedSubscription<
     return this.#end;
   }
 
+  /**
+   * Ends the subscription as `"unsubscribed"`: the loop stops at once and what was queued is
+   * discarded (reported in a `dropped` event). Does nothing once it has ended.
+   */
   unsubscribe(): void {
     this.finish({ reason: "unsubscribed" });
   }
 
+  /**
+   * Its status events from now on: `dropped` (alerts lost, one event per burst), the subclass's
+   * own events, and last `closed` with why it ended. After the end, an iterable of that `closed`
+   * event alone. A status reader that falls behind loses its oldest events beyond 100.
+   */
   status(): AsyncIterable<E | DroppedEvent | SubscriptionClosedEvent> {
     return {
       [Symbol.asyncIterator]: () => {
@@ -109,6 +118,11 @@ export class QueuedSubscription<
     };
   }
 
+  /**
+   * The loop over its alerts (once): ends when the subscription ends, throws the error of a
+   * `"failed"` end, and ends the subscription when the loop is left early (`break`, `return`).
+   * @throws AlreadyIteratedError when iterated a second time (subscribe again for another loop).
+   */
   [Symbol.asyncIterator](): AsyncIterator<T> {
     if (this.#iterated) {
       throw new AlreadyIteratedError(
@@ -120,6 +134,7 @@ export class QueuedSubscription<
     return this.#iterate();
   }
 
+  /** For `await using`: unsubscribes, then awaits the promise `onEnd` returned, if any. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.unsubscribe();
     await this.#cleanup;

@@ -12,14 +12,24 @@ import { StoreClosedError, StoreFullError } from "./store-errors.js";
 import { priorityIndex } from "./store-filter.js";
 import { type JsonPage, type JsonPageOptions, readJsonPage } from "./store-json-page.js";
 import type { AlertStoreOptions } from "./store-options.js";
-import { StoreQueries } from "./store-queries.js";
+import {
+  type FacetOptions,
+  type Facets,
+  type Histogram,
+  type HistogramOptions,
+  type QueryOptions,
+  type QueryPage,
+  StoreQueries,
+} from "./store-queries.js";
 import { type ReadOptions, StoreReader } from "./store-reader.js";
 import type { StoredAlert } from "./stored-alert.js";
 import { storedAlertFromRow } from "./stored-alert-row.js";
 
 /** What `append` stored: the cursors of its first and last alert. */
 export interface AppendResult {
+  /** Cursor of the first alert of the batch. */
   readonly first: number;
+  /** Cursor of the last alert of the batch. */
   readonly last: number;
 }
 
@@ -45,9 +55,12 @@ export interface AlertStoreStats {
  * `histogram` look back; retention removes the oldest alerts by age, bytes or count.
  */
 export class AlertStore {
-  /** @internal */ readonly db: Database.Database;
-  /** @internal */ readonly dict: Dictionary;
-  /** @internal */ readonly appended = new EventEmitter();
+  /** The store's SQLite connection (its readers query it). @internal */
+  readonly db: Database.Database;
+  /** Ids of rule names, hostnames, sources and tags (read through `lookup`). */
+  private readonly dict: Dictionary;
+  /** Emits `"append"` with the newest cursor after each `append` of this process. @internal */
+  readonly appended = new EventEmitter();
   private readonly retention: Retention;
   private readonly queries: StoreQueries;
   private readonly insertAlert: Database.Statement;
@@ -194,24 +207,45 @@ export class AlertStore {
     return () => this.appended.off("append", listener);
   }
 
-  /** A page of alerts, newest first. */
-  query(...args: Parameters<StoreQueries["query"]>): ReturnType<StoreQueries["query"]> {
+  /**
+   * A page of alerts, newest first; pass its `next` as `before` for the page after it.
+   * @throws StoreClosedError after `close()`.
+   */
+  query(options?: QueryOptions): QueryPage {
     this.checkOpen();
-    return this.queries.query(...args);
+    return this.queries.query(options);
   }
 
-  /** Counts by priority, rule, hostname, source, tag and the output fields asked for. */
-  facets(...args: Parameters<StoreQueries["facets"]>): ReturnType<StoreQueries["facets"]> {
+  /**
+   * Counts by priority, rule, hostname, source, tag and the output fields asked for.
+   * @throws StoreClosedError after `close()`.
+   */
+  facets(options?: FacetOptions): Facets {
     this.checkOpen();
-    return this.queries.facets(...args);
+    return this.queries.facets(options);
   }
 
-  /** Counts per time bucket and priority. */
-  histogram(...args: Parameters<StoreQueries["histogram"]>): ReturnType<StoreQueries["histogram"]> {
+  /**
+   * Counts per time bucket and priority.
+   * @throws StoreClosedError after `close()`.
+   */
+  histogram(options?: HistogramOptions): Histogram {
     this.checkOpen();
-    return this.queries.histogram(...args);
+    return this.queries.histogram(options);
   }
 
+  /**
+   * The id of a rule name, hostname, source or tag in the store's dictionary; undefined when no
+   * alert ever had it. @internal
+   */
+  lookup(kind: "rule" | "hostname" | "source" | "tag", value: string): number | undefined {
+    return this.dict.lookup(kind, value);
+  }
+
+  /**
+   * Figures of the store now: alerts kept, cursors, removed, bytes, readers.
+   * @throws StoreClosedError after `close()`.
+   */
   stats(): AlertStoreStats {
     this.checkOpen();
     const range = this.range();
@@ -278,6 +312,7 @@ export class AlertStore {
     }
   }
 
+  /** True once `close()` was called; `append`, `read`, `query`, `stats`, ... then throw {@link StoreClosedError}. */
   get closed(): boolean {
     return this.isClosed;
   }

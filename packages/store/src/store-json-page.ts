@@ -4,7 +4,9 @@ import type { TimeBound } from "./store-queries.js";
 
 /** An alert as the store keeps it: its cursor and its Falco JSON text, byte for byte (integers exact). */
 export interface StoredAlertJson {
+  /** Its cursor (see `StoredAlert.cursor`). */
   readonly cursor: number;
+  /** The alert as Falco JSON text, as the store wrote it (not parsed, not re-serialized). */
   readonly json: string;
 }
 
@@ -29,9 +31,13 @@ export interface JsonPageOptions {
  * (`first > after + 1`).
  */
 export interface JsonPage {
+  /** The alerts of the page that match, oldest first; empty when none does. */
   readonly alerts: StoredAlertJson[];
+  /** The cursor the page read up to: pass it as `after` for the next page. */
   readonly scanned: number;
+  /** Cursor of the oldest alert kept (`last + 1` when the store is empty). */
   readonly first: number;
+  /** Cursor of the newest alert appended (0 when none ever was). */
   readonly last: number;
 }
 

@@ -32,13 +32,17 @@ export interface QueryOptions extends TimeRangeOptions {
 
 /** A page of `query`: newest first; `next` is undefined on the last page. */
 export interface QueryPage {
+  /** The alerts of the page, newest first (at most `limit`). */
   readonly alerts: StoredAlert[];
+  /** Pass it as `before` for the next (older) page; undefined on the last page. */
   readonly next: number | undefined;
 }
 
 /** One value of a facet and how many alerts have it. */
 export interface FacetCount {
+  /** The value, e.g. a rule name or `"Warning"`. */
   readonly value: string;
+  /** Alerts of the range and filter that have it. */
   readonly count: number;
 }
 
@@ -56,12 +60,19 @@ export interface FacetOptions extends TimeRangeOptions {
 
 /** Counts of the alerts a range and filter cover, by facet. */
 export interface Facets {
+  /** Alerts the range and filter cover. */
   readonly total: number;
+  /** Counts by priority, the most frequent first (at most `limit`, as every list here). */
   readonly priority: FacetCount[];
+  /** Counts by rule name. */
   readonly rule: FacetCount[];
+  /** Counts by hostname. */
   readonly hostname: FacetCount[];
+  /** Counts by event source. */
   readonly source: FacetCount[];
+  /** Counts by tag (an alert counts once for each of its tags). */
   readonly tag: FacetCount[];
+  /** Counts by value of each output field asked for in `fields`, by field name. */
   readonly fields: Readonly<Record<string, FacetCount[]>>;
 }
 
@@ -73,12 +84,17 @@ export interface HistogramOptions extends TimeRangeOptions {
 
 /** One bucket: alerts from `start` for `bucketMs`, by priority. */
 export interface HistogramBucket {
+  /** Start of the bucket (event time). */
   readonly start: Date;
+  /** Alerts of the bucket by priority; a priority without alerts is absent. */
   readonly counts: Partial<Record<Priority, number>>;
 }
 
+/** Alerts per time bucket and priority, from `histogram`. */
 export interface Histogram {
+  /** Width of every bucket in milliseconds: at least 1000 when there are buckets (else the `bucketMs` asked for, or 1000). */
   readonly bucketMs: number;
+  /** The buckets, oldest first, from `since` (or the oldest alert) on; empty when the range holds none. */
   readonly buckets: HistogramBucket[];
 }
 

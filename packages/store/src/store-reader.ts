@@ -66,7 +66,7 @@ export class StoreReader implements AlertSubscription<StoredAlert, StoreReaderSt
     this.scanned = this.cursor;
     this.follow = options.follow ?? true;
     this.pageSize = Math.max(Math.trunc(options.pageSize ?? 256), 1);
-    const c = filterCondition(options.filter, (kind, value) => store.dict.lookup(kind, value));
+    const c = filterCondition(options.filter, (kind, value) => store.lookup(kind, value));
     this.where = { sql: c.sql, params: c.params };
     let resolve!: (end: SubscriptionEnd) => void;
     this.closed = new Promise((r) => {
@@ -90,6 +90,10 @@ export class StoreReader implements AlertSubscription<StoredAlert, StoreReaderSt
     return this.cursor;
   }
 
+  /**
+   * Its status events from now on (`gap`, `caught-up`, then `closed` with why it ended); after
+   * the end, an iterable of that `closed` event alone.
+   */
   status(): AsyncIterable<StoreReaderStatus> {
     const end = this.end;
     if (end) {
@@ -100,14 +104,21 @@ export class StoreReader implements AlertSubscription<StoredAlert, StoreReaderSt
     return this.hub.subscribe();
   }
 
+  /** Ends the read as `"unsubscribed"`: the loop stops and alerts read ahead are let go. */
   unsubscribe(): void {
     this.finish("unsubscribed");
   }
 
+  /** For `await using`: unsubscribes. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.unsubscribe();
   }
 
+  /**
+   * The loop over the alerts (once), in cursor order; it ends at the newest alert without
+   * `follow`, when the store is closed, or when the read is ended; leaving it early unsubscribes.
+   * @throws AlreadyIteratedError when iterated a second time (call `read()` again).
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<StoredAlert> {
     if (this.iterated) {
       throw new AlreadyIteratedError(
