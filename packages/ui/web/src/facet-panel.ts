@@ -29,13 +29,8 @@ const GROUPS: [string, string][] = [
  */
 export class FacetPanel {
   private readonly root = byId("facets");
-<<<<<<< HEAD
   /** Counts the loads: the answer to an older one (another view's) is dropped. */
   private generation = 0;
-=======
-  /** Loads begun: only the last one's answer is drawn (an earlier view's may come after it). */
-  private loads = 0;
->>>>>>> i21-browse
 
   constructor(private readonly onPick: (param: string, value: string, exclude: boolean) => void) {}
 
@@ -43,19 +38,11 @@ export class FacetPanel {
     const params = new URLSearchParams(filters);
     for (const f of FACET_FIELDS) params.append("field", f);
     params.set("limit", "8");
-<<<<<<< HEAD
     const mine = ++this.generation;
     const res = await fetch(`/api/v1/facets?${params}`, { credentials: "same-origin" });
     if (!res.ok) return;
     const facets = (await res.json()) as Facets;
     if (mine === this.generation) this.render(facets);
-=======
-    const mine = ++this.loads;
-    const res = await fetch(`/api/v1/facets?${params}`, { credentials: "same-origin" });
-    if (!res.ok) return;
-    const facets = (await res.json()) as Facets;
-    if (mine === this.loads) this.render(facets);
->>>>>>> i21-browse
   }
 
   private render(facets: Facets): void {
