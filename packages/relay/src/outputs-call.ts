@@ -60,6 +60,7 @@ export class OutputsCall {
   #timer: NodeJS.Timeout | undefined;
   #lastWriteAt = Number.NEGATIVE_INFINITY;
   #writeTimer: NodeJS.Timeout | undefined;
+  #writeSoon: NodeJS.Immediate | undefined;
   readonly #reader = new GrpcMessageReader(MAX_REQUEST_BYTES);
   readonly #stream: ServerHttp2Stream;
   readonly #onMessage = () => this.#polled();
@@ -68,6 +69,7 @@ export class OutputsCall {
   readonly #onClose = () => this.#gone();
   readonly #onWriteTime = () => {
     this.#writeTimer = undefined;
+    this.#writeSoon = undefined;
     if (this.#state === "waiting") this.#write();
   };
 
@@ -142,12 +144,11 @@ export class OutputsCall {
     }
     if (this.#state !== "reading" || this.#subscriber?.pending === 0) return;
     const waitMs = this.#lastWriteAt + this.context.minWriteIntervalMs - performance.now();
-    if (waitMs <= 0) {
-      this.#write();
-      return;
-    }
     this.#state = "waiting";
-    this.#writeTimer = setTimeout(this.#onWriteTime, waitMs);
+    // At once means after the I/O of this event-loop turn: a POST of Falco's http_output that
+    // came with this poll is answered before the poll's frames are written.
+    if (waitMs <= 0) this.#writeSoon = setImmediate(this.#onWriteTime);
+    else this.#writeTimer = setTimeout(this.#onWriteTime, waitMs);
   }
 
   #requestEnded(): void {
@@ -246,6 +247,7 @@ export class OutputsCall {
   #release(): void {
     clearTimeout(this.#timer);
     clearTimeout(this.#writeTimer);
+    if (this.#writeSoon !== undefined) clearImmediate(this.#writeSoon);
     this.context.stopSignal.removeEventListener("abort", this.#onStop);
     this.#stream.off("drain", this.#onDrain);
     const subscriber = this.#subscriber;

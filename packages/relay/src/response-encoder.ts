@@ -53,11 +53,30 @@ function int32(value: number): void {
   else varint64(BigInt(value));
 }
 
+/** Strings shorter than this are copied by a loop while they are ASCII (no call into C++). */
+const SHORT_TEXT = 64;
+
 /** A length-delimited string field: tag, length, UTF-8. */
 function string(tag: number, text: string): void {
-  ensure(text.length * 3 + 11);
+  const length = text.length;
+  ensure(length * 3 + 11);
   scratch[pos++] = tag;
   const at = pos + 1;
+  if (length < SHORT_TEXT) {
+    // Field names, values, rule names: mostly short ASCII, where Buffer.write's call costs
+    // more than the copy. Its length is then one byte.
+    let i = 0;
+    for (; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code > 0x7f) break;
+      scratch[at + i] = code;
+    }
+    if (i === length) {
+      scratch[pos] = length;
+      pos = at + length;
+      return;
+    }
+  }
   const written = scratch.write(text, at);
   if (written < 0x80) {
     scratch[pos] = written;

@@ -1,5 +1,6 @@
 import { type Alert, BoundedQueue, type SubscriptionEnd } from "@falco-sdk/core";
 import type { EventHub } from "@falco-sdk/core/internal";
+import { encodedFrame } from "./encoded-frame.js";
 import type { RelayStats, SourceStats, SubscriberStats } from "./relay-stats.js";
 import type { RelayStatus, SubscriberKind } from "./relay-status.js";
 import { Subscriber } from "./relay-subscriber.js";
@@ -34,6 +35,8 @@ export class SubscriberRegistry {
   #deliveredByGone = 0;
   #droppedByGone = 0;
   #idleWaiters: (() => void)[] = [];
+  /** Attached subscribers of gRPC calls (`sub`, `get`): they are written encoded frames. */
+  #wireSubscribers = 0;
 
   constructor(maxQueued: number, status: EventHub<RelayStatus>) {
     this.#status = status;
@@ -54,6 +57,10 @@ export class SubscriberRegistry {
       this.#unclaimed.push(alert);
       return;
     }
+    // Encoded now, in the turn that received the alert (after the HTTP receiver's answer, while
+    // Falco's worker makes its next POST), rather than when a subscriber polls: a poll then
+    // writes frames ready for it, and a batch of encodings never holds up an answer to Falco.
+    if (this.#wireSubscribers > 0) encodedFrame(alert);
     for (const subscriber of this.#subscribers) subscriber.offer(alert);
   }
 
@@ -88,6 +95,7 @@ export class SubscriberRegistry {
     );
     this.#status.publish({ type: "subscriber-connected", subscriber: subscriber.id, kind, peer });
     this.#subscribers.add(subscriber);
+    if (kind !== "local") this.#wireSubscribers++;
     for (const alert of this.#unclaimed.clear()) subscriber.offer(alert);
     if (signal?.aborted) abort();
     else signal?.addEventListener("abort", abort, { once: true });
@@ -125,6 +133,7 @@ export class SubscriberRegistry {
 
   #left(subscriber: Subscriber): void {
     if (!this.#subscribers.delete(subscriber)) return;
+    if (subscriber.kind !== "local") this.#wireSubscribers--;
     this.#deliveredByGone += subscriber.handed;
     this.#droppedByGone += subscriber.overflowed;
     this.#status.publish({
