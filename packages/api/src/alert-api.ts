@@ -23,6 +23,11 @@ import { streamRoute } from "./stream-route.js";
  * mount in another server (it answers every path under `basePath`), with its counters.
  */
 export interface AlertApi {
+  /**
+   * Answers one request: a route of `openapi.yaml` under `basePath`, or a JSON error (404 for
+   * any other path). It never throws; a failure is answered as a JSON error, or the response
+   * is destroyed when headers were already sent.
+   */
   (request: IncomingMessage, response: ServerResponse): void;
   /** What the API counted since it was created. */
   stats(): AlertApiStats;

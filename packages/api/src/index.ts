@@ -9,4 +9,3 @@ export {
   isLoopbackHost,
 } from "./api-server.js";
 export type { AlertApiStats } from "./api-stats.js";
-export { parseDurationMs } from "./duration.js";

@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Alert, PRIORITIES, parseAlertJson } from "@falco-sdk/core";
+import { type Alert, PRIORITIES, parseAlertJson, sleep } from "@falco-sdk/core";
 import { type AlertStore, type AlertStoreOptions, openAlertStore } from "@falco-sdk/store";
 
 const dirs: string[] = [];
@@ -26,7 +26,7 @@ export function tempFile(name: string, content: string): string {
 
 /** Resolves once `condition()` holds, looking after each turn of the event loop's timers. */
 export async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((r) => setTimeout(r, 5));
+  while (!condition()) await sleep(5);
 }
 
 export function removeTempDirs(): void {

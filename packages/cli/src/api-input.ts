@@ -9,13 +9,14 @@ import {
 } from "@falco-sdk/api-client";
 import { ConfigurationError } from "@falco-sdk/core";
 import type { FleetStart } from "@falco-sdk/nats";
+import { paint } from "@falco-sdk/noise/internal";
 import type { AlertInputs } from "./alert-inputs.js";
 import type { FilterFlags } from "./connection-options.js";
 import { describeError, UsageError } from "./exit-codes.js";
 import { loadFile } from "./load-file.js";
 import { plural } from "./plural.js";
 import { stateDirectory } from "./state-directory.js";
-import { paint, useColor } from "./style.js";
+import { useColor } from "./use-color.js";
 
 /** Flags of `tail --api`. */
 export interface ApiFlags extends FilterFlags {

@@ -1,5 +1,5 @@
 import { type Alert, outputLineText } from "@falco-sdk/core";
-import { paint, paintPriority } from "./style.js";
+import { paint, paintPriority } from "@falco-sdk/noise/internal";
 
 /** One readable line: time, priority, rule, host, then the alert text. */
 export function formatAlertLine(alert: Alert, color: boolean): string {

@@ -1,6 +1,7 @@
 import type { ClientStatus } from "@falco-sdk/client";
+import { paint } from "@falco-sdk/noise/internal";
 import { describeError, EXIT, exitCodeFor } from "./exit-codes.js";
-import { paint, useColor } from "./style.js";
+import { useColor } from "./use-color.js";
 
 /** How a long-running command ends: a signal, --duration, a closed stdout, or its own end. */
 export interface CommandRun {

@@ -1,6 +1,6 @@
+import { paint, paintPriority } from "@falco-sdk/noise/internal";
 import { plural } from "./plural.js";
 import type { RuleStats, RuleStatsTable } from "./rule-stats.js";
-import { paint, paintPriority } from "./style.js";
 
 /** How {@link renderStatsTable} lays out the table. */
 export interface StatsTableOptions {

@@ -44,6 +44,7 @@ export interface ReceiverStats {
   readonly rejectedByReason: Readonly<Record<RejectReason, number>>;
   /** Alerts waiting for consumers now. */
   readonly queued: number;
+  /** `alerts()` subscriptions open now (each has its own queue of `maxQueuedAlerts`). */
   readonly consumers: number;
 }
 
@@ -58,7 +59,13 @@ export interface HttpAlertReceiver extends AsyncDisposable {
    * `close()` ends it as `"completed"` once its loop has taken what was queued.
    */
   alerts(options?: ReceiverAlertsOptions): AlertSubscription;
+  /**
+   * A new iterable of the receiver's events from now on (`listening`, `dropped`, `malformed`,
+   * `rejected`, `closed`); it ends after `closed`. A reader that does not keep up loses its
+   * oldest events beyond 100, never slowing the receiver.
+   */
   status(): AsyncIterable<ReceiverStatus>;
+  /** A snapshot of the receiver's counters (totals since it was created, `queued` and `consumers` now). */
   stats(): ReceiverStats;
   /** Stops listening and ends every `alerts()` iteration. */
   close(): Promise<void>;

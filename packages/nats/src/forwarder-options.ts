@@ -71,11 +71,13 @@ export interface NatsForwarderOptions extends NatsConnectionOptions {
    */
   readonly retry?: BackoffOptions;
   /**
+   * Delay before the first retry of a failed publish, in milliseconds.
    * @deprecated Use `retry.initialDelayMs` (same meaning); used when that is not given.
    * @default 1000
    */
   readonly retryDelayMs?: number;
   /**
+   * Longest delay between two retries of a failed publish, in milliseconds.
    * @deprecated Use `retry.maxDelayMs` (same meaning); used when that is not given.
    * @default 5000
    */

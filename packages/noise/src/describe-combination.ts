@@ -1,12 +1,20 @@
 import type { NoiseCombination, NoiseCondition } from "./find-combinations.js";
 
-/** `proc.name=bash`, `user.name in (root, www-data)`, `fd.name startswith /etc/`. */
+/**
+ * One condition as Falco condition text: `proc.name=bash`, `user.name in (root, www-data)`,
+ * `fd.name startswith /etc/`. Values are not quoted: for display only.
+ */
 export function describeCondition(c: NoiseCondition): string {
   if (c.comp === "=") return `${c.field}=${c.values[0]}`;
   if (c.comp === "in") return `${c.field} in (${c.values.join(", ")})`;
   return `${c.field} startswith ${c.values[0]}`;
 }
 
+/**
+ * One combination as Falco condition text: its conditions (see {@link describeCondition})
+ * joined by ` and `, e.g. `proc.name=bash and user.name=root`. For display: values are not
+ * quoted (use {@link renderFalcoException} for text Falco reads back).
+ */
 export function describeCombination(combination: NoiseCombination): string {
   return combination.conditions.map(describeCondition).join(" and ");
 }

@@ -1,5 +1,6 @@
 /** A value or field Falco's exception syntax cannot carry safely; `code` names which. */
 export class NoiseExceptionError extends Error {
+  /** Always `"NoiseExceptionError"`, so that logs and `error.name` checks tell it apart. */
   override readonly name = "NoiseExceptionError";
   constructor(
     /**

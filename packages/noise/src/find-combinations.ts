@@ -2,7 +2,13 @@ import { itemKey, type NoiseItem, parseItemKey } from "./noise-fields.js";
 
 /** One condition of a combination: `field = v`, `field in (v1, v2)`, `field startswith p`. */
 export interface NoiseCondition {
+  /** A Falco output field of `NoiseAnalyzerOptions.fields`, e.g. `proc.name`. */
   readonly field: string;
+  /**
+   * How the field is matched: `=` one value; `in` any of several values (combinations that
+   * differed only in this field, merged); `startswith` a directory prefix ending in `/`
+   * (path fields such as `fd.name` only).
+   */
   readonly comp: "=" | "in" | "startswith";
   /** One value, except for `in`. */
   readonly values: readonly string[];
@@ -25,15 +31,18 @@ export interface Projection {
 
 /** Options of {@link findCombinations}; every one is documented with its default. */
 export interface CombinationOptions {
-  /** Combinations kept per rule. Default 3. */
+  /** Combinations kept per rule. @default 3 */
   readonly maxCombinations?: number;
-  /** Fewest fields in a combination (Falco: "be specific"). Default 2. */
+  /** Fewest fields in a combination (Falco: "be specific"). @default 2 */
   readonly minFields?: number;
-  /** Most fields searched for (closure may add more). Default 3. */
+  /**
+   * Most fields searched for; a field that 90% of a combination's alerts share is then added,
+   * so a combination may have more. @default 3
+   */
   readonly maxFields?: number;
-  /** Fewest new alerts a combination must explain. Default 5. */
+  /** Fewest new alerts (not matched by a combination before it) a combination must explain. @default 5 */
   readonly minCount?: number;
-  /** Smallest share of the rule's alerts it must explain, 0 to 1. Default 0.05. */
+  /** Smallest share of the rule's alerts it must explain, 0 to 1. @default 0.05 */
   readonly minShare?: number;
 }
 

@@ -10,43 +10,55 @@ import { TimeHistogram } from "./time-histogram.js";
 
 /** Options of {@link NoiseAnalyzer}. */
 export interface NoiseAnalyzerOptions extends CombinationOptions {
-  /** Output fields combinations are made of. Default {@link DEFAULT_NOISE_FIELDS}. */
+  /** Output fields combinations are made of. @default {@link DEFAULT_NOISE_FIELDS} */
   readonly fields?: readonly string[];
   /**
    * Distinct field combinations remembered over all rules (memory bound); alerts
-   * with a new combination past it are counted but not analysed. Default 200000.
+   * with a new combination past it are counted in `RuleNoise.notAnalysed`, not analysed.
+   * @default 200000
    */
   readonly maxDistinct?: number;
 }
 
 /** One rule in a {@link NoiseReport}. */
 export interface RuleNoise {
+  /** The rule's name, as in `Alert.rule`. */
   readonly rule: string;
+  /** The event source of its first alert (`syscall`, `k8s_audit`, a plugin's source, ...). */
   readonly source: string;
   /** Its most severe priority seen. */
   readonly priority: Priority;
+  /** Its alerts added to the analyzer. */
   readonly count: number;
   /** Share of all alerts, 0 to 1. */
   readonly share: number;
   /** Alerts per hour over the report's time span. */
   readonly perHour: number;
+  /** The distinct `hostname`s of its alerts, sorted (empty when no alert had one). */
   readonly hosts: readonly string[];
+  /** The time of its earliest alert (Falco's event time, not when it was read). */
   readonly firstSeen: Date;
+  /** The time of its latest alert. */
   readonly lastSeen: Date;
   /** Combinations that explain its alerts, greedy order. */
   readonly combinations: readonly NoiseCombination[];
   /** Alerts past the distinct-combinations bound (not analysed). */
   readonly notAnalysed: number;
+  /** Its alerts over time, by event time (what the HTML report charts). */
   readonly histogram: TimeHistogram;
 }
 
 /** What {@link NoiseAnalyzer.report} found. */
 export interface NoiseReport {
+  /** Alerts added to the analyzer, every rule. */
   readonly total: number;
+  /** The time of the earliest alert; undefined when none was added. */
   readonly firstSeen: Date | undefined;
+  /** The time of the latest alert; undefined when none was added. */
   readonly lastSeen: Date | undefined;
   /** Every rule, most alerts first. */
   readonly rules: readonly RuleNoise[];
+  /** The output fields the combinations were searched in (`NoiseAnalyzerOptions.fields`). */
   readonly fields: readonly string[];
 }
 

@@ -21,6 +21,7 @@ export class AlertLogError extends FalcoError<"alert-log"> {
 export interface AlertLogStats {
   /** Lines that were not JSON alerts (Falco's start-up messages, text output). */
   skipped: number;
+  /** Lines read, over every file: alerts, skipped lines and blank lines. */
   lines: number;
 }
 

@@ -5,14 +5,15 @@ import { paint, paintPriority } from "./text-style.js";
 
 /** How the report is laid out. */
 export interface RenderOptions {
-  /** Rules shown, most alerts first. Default 10. */
+  /** Rules shown, most alerts first. @default 10 */
   readonly top?: number;
-  /** ANSI colours (terminal table only). Default false. */
+  /** ANSI colours (terminal table only). @default false */
   readonly color?: boolean;
   /**
    * How the terminal table's last line names the `top` option when rules are hidden, in the
-   * words of the caller's interface (a CLI passes its flag, `"--top"`). Default `"top:"`:
+   * words of the caller's interface (a CLI passes its flag, `"--top"`), as in
    * "(15 more rules: top: 20)".
+   * @default "top:"
    */
   readonly topOption?: string;
 }

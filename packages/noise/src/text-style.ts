@@ -1,17 +1,23 @@
 import { styleText } from "node:util";
 import type { Priority } from "@falco-sdk/core";
 
-// Colours of the terminal table (renderNoiseTable with `color: true`). Whether to colour is the
-// caller's decision (a CLI checks its stream), so nothing here looks at a terminal.
+// Terminal colours: of the noise table (renderNoiseTable with `color: true`) and, through
+// `@falco-sdk/noise/internal`, of the CLI's output. Whether to colour is the caller's decision
+// (the CLI's `useColor` checks NO_COLOR, FORCE_COLOR and whether its stream is a terminal), so
+// nothing here looks at a terminal or the environment.
 
-type Format = Parameters<typeof styleText>[0];
+/** A `node:util` `styleText` format: a colour or modifier name, or a list of them. */
+export type TextFormat = Parameters<typeof styleText>[0];
 
-/** `text` in `format` when `enabled`. */
-export function paint(enabled: boolean, format: Format, text: string): string {
+/**
+ * `text` in `format` when `enabled`, else `text` unchanged. The caller decides per stream:
+ * styleText's own check looks at stdout only, which is wrong for stderr lines.
+ */
+export function paint(enabled: boolean, format: TextFormat, text: string): string {
   return enabled ? styleText(format, text, { validateStream: false }) : text;
 }
 
-const PRIORITY_COLOR: Record<Priority, Format> = {
+const PRIORITY_COLOR: Record<Priority, TextFormat> = {
   Emergency: ["bgRed", "white", "bold"],
   Alert: ["red", "bold"],
   Critical: ["red", "bold"],

@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import { type AlertSubscription, ConfigurationError } from "@falco-sdk/core";
+import { type AlertSubscription, ConfigurationError, sleep } from "@falco-sdk/core";
 import { EventHub } from "@falco-sdk/core/internal";
 import type { Http2Listener, RejectionListener } from "@falco-sdk/grpc-server";
 import type { AlertStore } from "@falco-sdk/store";
@@ -164,16 +164,13 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
     registry.detachAll({ reason: "completed" }, "local");
     for (const listener of listeners) listener.beginClose();
     for (const source of options.sources) source.alerts.unsubscribe?.();
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, stopGraceMs);
-    });
     const finished = Promise.all([
       registry.whenEmpty(),
       ...listeners.map((listener) => listener.closed),
     ]);
-    await Promise.race([finished, grace]);
-    clearTimeout(timer);
+    const graceOver = new AbortController();
+    await Promise.race([finished, sleep(stopGraceMs, graceOver.signal)]);
+    graceOver.abort(); // clears the grace timer when the calls ended first
     for (const listener of listeners) listener.destroy();
     registry.detachAll();
     await Promise.all(listeners.map((listener) => listener.closed));

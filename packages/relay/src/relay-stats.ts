@@ -3,6 +3,7 @@ import type { SubscriberKind } from "./relay-status.js";
 
 /** Counters of one source. */
 export interface SourceStats {
+  /** The source's `RelaySource.name` (the client's endpoint or the receiver's URL for sources made by `relaySourceFromClient` / `relaySourceFromReceiver`). */
   readonly name: string;
   /** Alerts received from it. */
   readonly received: number;
@@ -14,9 +15,11 @@ export interface SourceStats {
 export interface SubscriberStats {
   /** Stable id of this subscriber (1, 2, ...), as in status events. */
   readonly id: number;
+  /** How it is attached: a gRPC `outputs.sub` stream, a gRPC `outputs.get` call, or an in-process `subscribe()`. */
   readonly kind: SubscriberKind;
   /** The client's user-agent for gRPC subscribers (e.g. `grpc-python/1.51.1 ...`), "in-process" otherwise. */
   readonly peer: string;
+  /** When it attached (the relay's clock). */
   readonly connectedAt: Date;
   /** Alerts handed to it (written to its stream, or taken by its loop). */
   readonly delivered: number;
@@ -28,6 +31,7 @@ export interface SubscriberStats {
 
 /** Counters of the relay, from `AlertRelay.stats()`. All counts are totals since creation. */
 export interface RelayStats {
+  /** Every source given in `RelayOptions.sources`, in that order, ended ones included (`active: false`). */
   readonly sources: readonly SourceStats[];
   /** The subscribers attached now. */
   readonly subscribers: readonly SubscriberStats[];

@@ -48,5 +48,9 @@ export type RelayStatus =
   /** `close()` finished; the status iterable ends after this event. */
   | { readonly type: "closed" };
 
-/** How a subscriber is attached. */
+/**
+ * How a subscriber is attached: `"sub"`, a gRPC `outputs.sub` stream; `"get"`, a gRPC
+ * `outputs.get` call (it ends once the queued alerts are written); `"local"`, an in-process
+ * `AlertRelay.subscribe()`.
+ */
 export type SubscriberKind = "sub" | "get" | "local";

@@ -4,6 +4,7 @@ import {
   type StatusEvent,
   type SubscriptionClosedEvent,
   type SubscriptionEnd,
+  sleep,
 } from "@falco-sdk/core";
 import { EventHub } from "@falco-sdk/core/internal";
 import type { AlertStore } from "./alert-store.js";
@@ -188,18 +189,17 @@ export class StoreReader implements AlertSubscription<StoredAlert, StoreReaderSt
     return true;
   }
 
+  /**
+   * Waits `checkIntervalMs` (another process's appends are only seen by polling), or less when
+   * this process appends to the store or the read ends (`wake`).
+   */
   private waitForAppend(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.store.checkIntervalMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = undefined;
-        done();
-      };
-    });
+    const woken = new AbortController();
+    this.wake = () => {
+      this.wake = undefined;
+      woken.abort();
+    };
+    return sleep(this.store.checkIntervalMs, woken.signal);
   }
 
   private finish(reason: "unsubscribed" | "aborted" | "completed"): void {

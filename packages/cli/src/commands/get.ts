@@ -11,7 +11,7 @@ import {
 } from "../connection-options.js";
 import { formatAlertLine } from "../format-alert.js";
 import { finish, startRun } from "../run-command.js";
-import { useColor } from "../style.js";
+import { useColor } from "../use-color.js";
 
 export function registerGet(program: Command): void {
   const command = program

@@ -21,7 +21,7 @@ import {
 import { EXIT, exitCodeFor, UsageError } from "../exit-codes.js";
 import { formatLoss, lossCounts, rejectedTotal } from "../loss-report.js";
 import { finish, startRun } from "../run-command.js";
-import { useColor } from "../style.js";
+import { useColor } from "../use-color.js";
 
 interface NoiseFlags extends InputFlags, FilterFlags {
   duration?: number;

@@ -1,3 +1,4 @@
+import { paint } from "@falco-sdk/noise/internal";
 import type { Command } from "commander";
 import {
   type AlertInputs,
@@ -16,7 +17,7 @@ import { formatLoss, lossCounts, rejectedTotal } from "../loss-report.js";
 import { RuleStatsTable } from "../rule-stats.js";
 import { finish, startRun } from "../run-command.js";
 import { renderStatsTable } from "../stats-table.js";
-import { paint, useColor } from "../style.js";
+import { useColor } from "../use-color.js";
 
 interface StatsFlags extends InputFlags, FilterFlags {
   duration?: number;

@@ -20,7 +20,7 @@ import { formatAlertLine } from "../format-alert.js";
 import { lossCounts } from "../loss-report.js";
 import { addNatsOptions } from "../nats-flags.js";
 import { finish, startRun } from "../run-command.js";
-import { useColor } from "../style.js";
+import { useColor } from "../use-color.js";
 
 interface TailFlags
   extends InputFlags,

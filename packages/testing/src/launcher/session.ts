@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
+import { sleep } from "@falco-sdk/core";
 import { service } from "@falco-sdk/proto/outputs";
 import { createAlertGenerator } from "../fixtures/alert-generator.js";
 import { createTestPki, writeTestPki } from "../pki/pki.js";
@@ -74,7 +75,7 @@ export function createLauncherSession(dir: string): LauncherSession {
     for (let i = 0; i < 1000; i++) {
       const stats = await running.stats();
       if (stats.subscribers >= n) return { ...stats };
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
     }
     throw new Error(`fewer than ${n} subscribers after 1000 checks`);
   }

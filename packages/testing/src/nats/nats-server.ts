@@ -44,6 +44,7 @@ export interface NatsServerOptions {
 export interface NatsTestServer extends AsyncDisposable {
   /** `nats://127.0.0.1:PORT` (`tls://` when TLS is on). */
   readonly url: string;
+  /** Its client port on 127.0.0.1 (the one it was given, or the free one picked); kept across `restart()`. */
   readonly port: number;
   /** Its JetStream store directory (kept across restarts, removed by dispose). */
   readonly storeDir: string;
@@ -59,6 +60,10 @@ export interface NatsTestServer extends AsyncDisposable {
 
 /** A JetStream cluster of nats-server processes on loopback. */
 export interface NatsTestCluster extends AsyncDisposable {
+  /**
+   * The cluster's servers, `node-0` to `node-(size-1)`, each with its own store; `kill()`,
+   * `stop()` and `restart()` one to test a lost node or a new stream leader.
+   */
   readonly nodes: readonly NatsTestServer[];
   /** Every node's client URL. */
   readonly urls: readonly string[];

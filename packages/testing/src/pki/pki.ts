@@ -80,13 +80,21 @@ export interface TestPkiFiles {
   readonly dir: string;
   /** The PKI that was written. */
   readonly pki: TestPki;
+  /** Path of `ca.crt` ({@link TestPki.caCert}): Falco's `root_certs`. */
   readonly caCert: string;
+  /** Path of `server.crt` ({@link TestPki.serverCert}): Falco's `cert_chain`. */
   readonly serverCert: string;
+  /** Path of `server.key` ({@link TestPki.serverKey}, mode 0600): Falco's `private_key`. */
   readonly serverKey: string;
+  /** Path of `client.crt` ({@link TestPki.clientCert}), accepted by the server. */
   readonly clientCert: string;
+  /** Path of `client.key` ({@link TestPki.clientKey}, mode 0600). */
   readonly clientKey: string;
+  /** Path of `rogue-ca.crt` ({@link TestPki.rogueCaCert}), a CA the server does not trust. */
   readonly rogueCaCert: string;
+  /** Path of `rogue-client.crt` ({@link TestPki.rogueClientCert}), refused by the server. */
   readonly rogueClientCert: string;
+  /** Path of `rogue-client.key` ({@link TestPki.rogueClientKey}, mode 0600). */
   readonly rogueClientKey: string;
 }
 

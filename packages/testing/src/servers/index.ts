@@ -32,7 +32,6 @@ export type {
 } from "./falco-server.js";
 export type { FalcoTestServerOptions, NodeFalcoServer, ServerState } from "./node-server.js";
 export { createFalcoTestServer } from "./node-server.js";
-export type { ServerFactory } from "./server-factories.js";
 export type { ClientTlsMaterial, TestTransport, TestTransportOptions } from "./test-transport.js";
 export { createTestTransport } from "./test-transport.js";
 export { DEFAULT_VERSION } from "./version-service.js";
