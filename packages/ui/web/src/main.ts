@@ -6,6 +6,7 @@ import { byId } from "./dom.js";
 import { ExceptionPanel } from "./exception-panel.js";
 import { FacetPanel } from "./facet-panel.js";
 import { FoldBar } from "./fold-bar.js";
+import { FoldCounts } from "./fold-counts.js";
 import { type FoldSettings, readFoldSettings, writeFoldSettings } from "./fold-settings.js";
 import { LiveStream } from "./live-stream.js";
 import { SelectionBar } from "./selection-bar.js";
@@ -70,6 +71,8 @@ const table = new VirtualTable(
   () => void loadOlder(),
   selectionBar.selection,
 );
+const foldCounts = new FoldCounts(() => table.render());
+table.foldCounts = foldCounts;
 const facets = new FacetPanel((param, value, exclude) => {
   const params = new URLSearchParams(location.search);
   params.append(exclude ? `not.${param}` : param, value);
@@ -102,8 +105,12 @@ function applyFold(settings: FoldSettings): void {
   const rows = settings.enabled ? folds : plainRows;
   foldSettings = settings;
   foldBar.show(settings);
+  table.foldWindowMs = settings.windowMs;
   if (same && table.rows === rows) return;
-  if (!same) folds.refold(settings, list);
+  if (!same) {
+    foldCounts.reset(apiFilters(location.search), settings);
+    folds.refold(settings, list);
+  }
   table.rows = rows;
   table.reset();
   updateCounts();
@@ -218,6 +225,7 @@ async function start(): Promise<void> {
     notice.textContent = fold.problem;
     notice.hidden = false;
   }
+  foldCounts.reset(filters, fold.settings);
   applyFold(fold.settings);
   searchInput.value = formatSearch(filters);
   table.ascending = query.get("sort") === "asc";
