@@ -1,5 +1,11 @@
 import { AlertFolds } from "./alert-folds.js";
-import { ALERT_PARAM, linkedAlert, writeAlertLink } from "./alert-link.js";
+import {
+  ALERT_PARAM,
+  fetchLinkedAlert,
+  linkedAlert,
+  linkedNotice,
+  writeAlertLink,
+} from "./alert-link.js";
 import { AlertList } from "./alert-list.js";
 import { DetailPane } from "./detail-pane.js";
 import { byId } from "./dom.js";
@@ -205,7 +211,14 @@ async function openLinked(cursor: number, mine: number): Promise<void> {
     if (!another && next === before) break; // the page failed: its notice says why
   }
   if (mine !== generation || table.reveal(cursor)) return;
-  notice.textContent = `alert #${cursor} of the link is not in this view (it does not match the filters, is older than the ${CAPACITY.toLocaleString()} newest, or is in a closed fold): narrow the view with since: and until: to reach it`;
+  const fold = foldSettings.enabled ? folds.foldOf({ cursor }) : undefined;
+  if (fold) folds.setExpanded(fold, true); // a closed fold holds it: open it
+  if (fold && table.reveal(cursor)) return;
+  // Not held (older, or not in the view's filters): read from the store, its JSON shown.
+  const found = await fetchLinkedAlert(cursor, apiFilters(location.search));
+  if (mine !== generation) return;
+  if (found.alert) detail.show(found.alert);
+  notice.textContent = linkedNotice(cursor, found, list.length);
   notice.hidden = false;
 }
 
