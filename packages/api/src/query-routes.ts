@@ -35,13 +35,27 @@ export function pageRoute(res: ServerResponse, params: RequestParams, ctx: Route
   sendJson(res, 200, `{"alerts":[${items.join(",")}],"next":${page.next ?? "null"}}`);
 }
 
-/** `GET /api/v1/facets`: counts by priority, rule, hostname, source, tag and `field`s. */
+/**
+ * `GET /api/v1/facets`: counts by priority, rule, hostname, source, tag and `field`s, and
+ * `lastCursor`: the counts cover the alerts up to that cursor, no newer one (a client adds the
+ * newer ones it got from the stream without counting any twice). The store is read in this
+ * process's thread, so nothing it appends comes between the two; a writer in another process
+ * can, so the newest cursor is read before and after and the counts made again when it moved.
+ */
 export function facetsRoute(res: ServerResponse, params: RequestParams, ctx: RouteContext): void {
   const range = params.range(Date.now());
   const fields = params.list("field");
   const limit = params.integer("limit", 1, 1000, 20);
   params.rest(`field, limit, ${FILTER_PARAMS}`);
-  sendJson(res, 200, JSON.stringify(ctx.store.facets({ ...range, fields, limit })));
+  let last = ctx.store.range().last;
+  let facets = ctx.store.facets({ ...range, fields, limit });
+  for (let tries = 0; tries < 3; tries++) {
+    const after = ctx.store.range().last;
+    if (after === last) break;
+    last = after;
+    facets = ctx.store.facets({ ...range, fields, limit });
+  }
+  sendJson(res, 200, JSON.stringify({ ...facets, lastCursor: last }));
 }
 
 /** `GET /api/v1/histogram`: counts per time bucket and priority. */

@@ -79,4 +79,70 @@ describe.skipIf(!existsSync(CHROMIUM))("the exception loop in chromium", () => {
     );
     await page.close();
   });
+
+  it("from the filter, a value becomes a startswith prefix, edited; the counts follow it", async () => {
+    const rule = "Write below etc (filter prefix)";
+    const paths = [
+      "/etc/app/conf.d/a.conf",
+      "/etc/app/conf.d/b.conf",
+      "/etc/app/conf.d/a.conf",
+      "/etc/app/keys/k.pem",
+      "/etc/passwd",
+    ];
+    session.store.append(
+      paths.map((path, i) =>
+        parseAlertJson(
+          JSON.stringify({
+            output: `write ${path}`,
+            priority: "Error",
+            rule,
+            time: new Date(Date.now() - i * 1000).toISOString(),
+            hostname: "node-p",
+            source: "syscall",
+            tags: [],
+            output_fields: { "fd.name": path, "k8s.ns.name": "apps" },
+          }),
+        ),
+      ),
+    );
+    const page = await session.browser.newPage();
+    await page.goto(session.server.loginUrl());
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.locator("#search-text").fill(`rule:"${rule}" fd.name:/etc/app/conf.d/a.conf q`);
+    await page.locator("#search-text").press("Enter");
+    await page.waitForURL(
+      (url) => url.searchParams.get("field.fd.name") === "/etc/app/conf.d/a.conf",
+    );
+    await page.locator("#exception-open").click();
+
+    // The filter's field, checked, = its value; startswith offers its directory.
+    const summary = page.locator("#exception-summary");
+    await expect.poll(() => summary.textContent()).toContain("hidden 2 of 5 alerts of the rule");
+    expect(await summary.textContent()).toContain('fd.name = "/etc/app/conf.d/a.conf"');
+    expect(await summary.textContent()).toContain("ignored: q=q");
+    expect(await page.locator("#exception-form legend").textContent()).toBe(
+      `The filter's values for "${rule}": match on`,
+    );
+    const mode = page.locator('#exception-form select[data-field="fd.name"]');
+    const prefix = page.locator('#exception-form input[type=text][data-field="fd.name"]');
+    await mode.selectOption("startswith");
+    expect(await prefix.inputValue()).toBe("/etc/app/conf.d/");
+    await expect.poll(() => summary.textContent()).toContain("hidden 3 of 5 alerts of the rule");
+    expect(await summary.textContent()).toContain('fd.name startswith "/etc/app/conf.d/"');
+
+    // Edited to the app's directory: 4 of 5, counted here from the paths.
+    await prefix.fill("/etc/app/");
+    await prefix.press("Tab");
+    const expected = paths.filter((p) => p.startsWith("/etc/app/")).length;
+    await expect
+      .poll(() => summary.textContent())
+      .toContain(`hidden ${expected} of ${paths.length} alerts of the rule in the last day`);
+    const link = page.locator("#exception-download");
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const yaml = readFileSync(await download.path(), "utf8");
+    expect(yaml).toBe(await page.locator("#exception-yaml").textContent());
+    expect(yaml).toContain("comps: [ startswith ]");
+    expect(yaml).toContain('"/etc/app/"');
+    await page.close();
+  });
 });

@@ -219,6 +219,21 @@ describe.skipIf(!existsSync(CHROMIUM))("a store of 1,000,000 alerts browsed in c
       expect(await linked.locator("#fold-on").isChecked()).toBe(false);
       await linked.close();
 
+      // A link to the oldest alert, far beyond the 100,000 newest the page holds: the page loads
+      // down to its bound, then reads that alert from the store by its cursor and shows its JSON.
+      const oldest = await context.newPage();
+      await oldest.goto(`${served.url}?fold=off&alert=1`);
+      await expect
+        .poll(() => oldest.locator("#detail-title").textContent(), { timeout: 60_000 })
+        .toBe(`#1 ${alert(0).rule}`);
+      expect(((await oldest.locator("#detail-json").textContent()) ?? "").replace(/\s+/g, "")).toBe(
+        millionAlertJson(0, millionAlertTime(0, COUNT, endMs, DAY_MS)).replace(/\s+/g, ""),
+      );
+      expect(await oldest.locator("#notice").textContent()).toContain(
+        "alert #1 of the link is older than the 100,000 alerts this page holds: its JSON is open",
+      );
+      await oldest.close();
+
       // A facet: only the namespace payments (the opened alert leaves the URL with the filter).
       await page.locator(".facet-value", { hasText: /^payments$/ }).click();
       await page.waitForURL((url) => url.searchParams.get("field.k8s.ns.name") === "payments");

@@ -43,7 +43,7 @@ export class AlertFolds implements TableRows {
   }
 
   /** The fold an alert is in. */
-  foldOf(alert: PageAlert): Fold | undefined {
+  foldOf(alert: Pick<PageAlert, "cursor">): Fold | undefined {
     return this.byCursor.get(alert.cursor);
   }
 

@@ -58,12 +58,17 @@ export class ExceptionForm {
     this.root.replaceChildren(list);
   }
 
-  private showRule(s: SelectionChoices): void {
-    const legend = el(
-      "legend",
-      undefined,
-      `${s.count.toLocaleString()} selected alerts of "${s.rule}": match on`,
-    );
+  /** The form for one rule's choices (the filter's values, or picked alerts'). */
+  showChoices(s: SelectionChoices, legendText: string): void {
+    this.root.hidden = false;
+    this.showRule(s, legendText);
+  }
+
+  private showRule(
+    s: SelectionChoices,
+    legendText = `${s.count.toLocaleString()} selected alerts of "${s.rule}": match on`,
+  ): void {
+    const legend = el("legend", undefined, legendText);
     const rows: {
       choice: FieldChoice;
       box: HTMLInputElement;

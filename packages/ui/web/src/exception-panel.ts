@@ -1,5 +1,6 @@
 import { byId, el } from "./dom.js";
 import { ExceptionForm } from "./exception-form.js";
+import { exceptionParams, filterChoices } from "./filter-exception.js";
 import { type PickedCondition, selectionParams } from "./selection-exception.js";
 import type { PageAlert } from "./stored-alert.js";
 
@@ -16,20 +17,6 @@ interface Preview {
   readonly lastWeek: { readonly hidden: number; readonly ofRule: number };
   readonly flags: readonly { readonly code: string; readonly message: string }[];
   readonly yaml: string;
-}
-
-/** The filter parameters a Falco exception can hold: the rule, the host, output fields. */
-export function exceptionParams(filters: URLSearchParams): {
-  params: URLSearchParams;
-  left: string[];
-} {
-  const params = new URLSearchParams();
-  const left: string[] = [];
-  for (const [key, value] of filters) {
-    if (key === "rule" || key === "hostname" || key.startsWith("field.")) params.append(key, value);
-    else if (key !== "since" && key !== "until") left.push(`${key}=${value}`);
-  }
-  return { params, left };
 }
 
 /** `proc.name in ("sh", "bash")`, values as JSON strings so that none can look like syntax. */
@@ -59,6 +46,8 @@ export class ExceptionPanel {
   );
   /** Counts the previews asked for: an answer to an older one is dropped. */
   private generation = 0;
+  /** The filter parameters an exception cannot hold, said in the summary. */
+  private ignored = "";
 
   constructor() {
     const close = byId("exception-close");
@@ -77,14 +66,26 @@ export class ExceptionPanel {
   /** The exception of the current filter. */
   async open(filters: URLSearchParams): Promise<void> {
     const { params, left } = exceptionParams(filters);
-    this.form.hide();
-    const ignored =
+    this.ignored =
       left.length > 0 ? ` (not part of an exception, ignored: ${left.join(", ")})` : "";
-    await this.preview(params, ignored);
+    const rules = params.getAll("rule");
+    const choices = filterChoices(params);
+    if (rules.length !== 1 || choices.length === 0) {
+      this.form.hide(); // the server says what is missing
+      await this.preview(params);
+      return;
+    }
+    this.pane.hidden = false;
+    const rule = rules[0] as string;
+    this.form.showChoices(
+      { rule, count: 0, choices, varying: [] },
+      `The filter's values for "${rule}": match on`,
+    );
   }
 
   /** The exception of the alerts picked in the table. */
   openSelection(alerts: readonly PageAlert[]): void {
+    this.ignored = "";
     this.pane.hidden = false;
     this.form.show(alerts);
   }
@@ -103,10 +104,10 @@ export class ExceptionPanel {
       this.clear("Check at least one field to match on.");
       return;
     }
-    await this.preview(selectionParams(rule, picked), "");
+    await this.preview(selectionParams(rule, picked));
   }
 
-  private async preview(params: URLSearchParams, ignored: string): Promise<void> {
+  private async preview(params: URLSearchParams): Promise<void> {
     this.clear("computing…");
     const mine = this.generation;
     const res = await fetch(`/api/ui/exception-preview?${params}`, { credentials: "same-origin" });
@@ -120,7 +121,7 @@ export class ExceptionPanel {
       `${w.hidden.toLocaleString()} of ${w.ofRule.toLocaleString()} alerts of the rule`;
     this.summary.textContent =
       `On "${body.rule}" when ${body.conditions.map(describeCondition).join(" and ")}` +
-      `${ignored}. It would have hidden ${share(body.lastDay)} in the last day and ` +
+      `${this.ignored}. It would have hidden ${share(body.lastDay)} in the last day and ` +
       `${share(body.lastWeek)} in the last week.`;
     for (const flag of body.flags) {
       const item = el("li", "exception-flag", `Warning: ${flag.message}`);

@@ -1,11 +1,18 @@
 import { AlertFolds } from "./alert-folds.js";
-import { ALERT_PARAM, linkedAlert, writeAlertLink } from "./alert-link.js";
+import {
+  ALERT_PARAM,
+  fetchLinkedAlert,
+  linkedAlert,
+  linkedNotice,
+  writeAlertLink,
+} from "./alert-link.js";
 import { AlertList } from "./alert-list.js";
 import { DetailPane } from "./detail-pane.js";
 import { byId } from "./dom.js";
 import { ExceptionPanel } from "./exception-panel.js";
 import { FacetPanel } from "./facet-panel.js";
 import { FoldBar } from "./fold-bar.js";
+import { FoldCounts } from "./fold-counts.js";
 import { type FoldSettings, readFoldSettings, writeFoldSettings } from "./fold-settings.js";
 import { LiveStream } from "./live-stream.js";
 import { SelectionBar } from "./selection-bar.js";
@@ -70,6 +77,8 @@ const table = new VirtualTable(
   () => void loadOlder(),
   selectionBar.selection,
 );
+const foldCounts = new FoldCounts(() => table.render());
+table.foldCounts = foldCounts;
 const facets = new FacetPanel((param, value, exclude) => {
   const params = new URLSearchParams(location.search);
   params.append(exclude ? `not.${param}` : param, value);
@@ -102,8 +111,12 @@ function applyFold(settings: FoldSettings): void {
   const rows = settings.enabled ? folds : plainRows;
   foldSettings = settings;
   foldBar.show(settings);
+  table.foldWindowMs = settings.windowMs;
   if (same && table.rows === rows) return;
-  if (!same) folds.refold(settings, list);
+  if (!same) {
+    foldCounts.reset(apiFilters(location.search), settings);
+    folds.refold(settings, list);
+  }
   table.rows = rows;
   table.reset();
   updateCounts();
@@ -198,7 +211,14 @@ async function openLinked(cursor: number, mine: number): Promise<void> {
     if (!another && next === before) break; // the page failed: its notice says why
   }
   if (mine !== generation || table.reveal(cursor)) return;
-  notice.textContent = `alert #${cursor} of the link is not in this view (it does not match the filters, is older than the ${CAPACITY.toLocaleString()} newest, or is in a closed fold): narrow the view with since: and until: to reach it`;
+  const fold = foldSettings.enabled ? folds.foldOf({ cursor }) : undefined;
+  if (fold) folds.setExpanded(fold, true); // a closed fold holds it: open it
+  if (fold && table.reveal(cursor)) return;
+  // Not held (older, or not in the view's filters): read from the store, its JSON shown.
+  const found = await fetchLinkedAlert(cursor, apiFilters(location.search));
+  if (mine !== generation) return;
+  if (found.alert) detail.show(found.alert);
+  notice.textContent = linkedNotice(cursor, found, list.length);
   notice.hidden = false;
 }
 
@@ -218,6 +238,7 @@ async function start(): Promise<void> {
     notice.textContent = fold.problem;
     notice.hidden = false;
   }
+  foldCounts.reset(filters, fold.settings);
   applyFold(fold.settings);
   searchInput.value = formatSearch(filters);
   table.ascending = query.get("sort") === "asc";

@@ -1,6 +1,6 @@
 import type { AlertSelection } from "./alert-selection.js";
 import { el } from "./dom.js";
-import { formatSpan } from "./fold.js";
+import { type FoldCounts, foldCell } from "./fold-counts.js";
 import type { PageAlert } from "./stored-alert.js";
 import type { TableRow, TableRows } from "./table-rows.js";
 import { visibleRange } from "./visible-range.js";
@@ -47,6 +47,10 @@ export class VirtualTable {
   private pickAnchor = -1;
   /** Oldest first when true (the time column's sort). */
   ascending = false;
+  /** The store's counts of the folds (else a fold counts the alerts the page holds). */
+  foldCounts: FoldCounts | undefined;
+  /** The fold window, for a fold's Repeats cell. */
+  foldWindowMs = 300_000;
 
   constructor(
     private readonly viewport: HTMLElement,
@@ -155,12 +159,16 @@ export class VirtualTable {
     );
     if (fold) {
       cells.row.setAttribute("aria-expanded", String(fold.expanded));
-      cells.row.dataset.count = String(fold.count);
-      cells.count.textContent = `${fold.expanded ? "▾" : "▸"} ×${fold.count.toLocaleString()} in ${formatSpan(fold.spanMs)}`;
-      cells.count.title = `${fold.count.toLocaleString()} alerts from ${fold.oldest.time} to ${fold.newest.time} (${(fold.spanMs / 1000).toLocaleString()} s); Enter or a click shows them`;
+      const counted = this.foldCounts?.countOf(fold) ?? { count: fold.count, from: "page" };
+      cells.row.dataset.count = String(counted.count);
+      cells.row.dataset.held = String(fold.count);
+      cells.row.dataset.countedBy = counted.from;
+      [cells.count.textContent, cells.count.title] = foldCell(fold, counted, this.foldWindowMs);
     } else {
       cells.row.removeAttribute("aria-expanded");
       delete cells.row.dataset.count;
+      delete cells.row.dataset.held;
+      delete cells.row.dataset.countedBy;
       cells.count.textContent = row.kind === "member" ? "↳" : "";
       cells.count.title = "";
     }
