@@ -22,7 +22,7 @@ async function loggedIn(session: UiSession, options: BrowserContextOptions = {})
 /** The rules of the rendered rows, top to bottom. */
 async function rulesInOrder(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>(".row")]
+    Array.from(document.querySelectorAll<HTMLElement>(".row"))
       .map((row) => ({
         top: row.getBoundingClientRect().top,
         rule: row.querySelector(".rule")?.textContent ?? "",
