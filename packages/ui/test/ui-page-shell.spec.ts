@@ -149,4 +149,22 @@ describe.skipIf(!haveChromium)("the page's shell in chromium", () => {
     expect(contrast(light.text, light.background)).toBeGreaterThanOrEqual(4.5);
     expect(contrast(dark.text, dark.background)).toBeGreaterThanOrEqual(4.5);
   });
+  it("updates the facets' counts from the live stream, without a reload", async () => {
+    const page = await loggedIn(session);
+    const count = (rule: string) =>
+      page.evaluate((name) => {
+        for (const pick of document.querySelectorAll(".facet-value")) {
+          if (pick.textContent === name)
+            return pick.parentElement?.querySelector(".facet-count")?.textContent ?? null;
+        }
+        return null;
+      }, rule);
+    expect(await count("Live facet rule")).toBeNull();
+    session.store.append([1, 2, 3].map(() => alertOf({ rule: "Live facet rule" })));
+    // The page refreshes stale facets every 5 s while alerts arrive.
+    await expect.poll(() => count("Live facet rule"), { timeout: 20_000 }).toBe("3");
+    session.store.append([1, 2].map(() => alertOf({ rule: "Live facet rule" })));
+    await expect.poll(() => count("Live facet rule"), { timeout: 20_000 }).toBe("5");
+    await page.context().close();
+  });
 });
