@@ -153,7 +153,7 @@ describe.skipIf(!haveChromium)("the page's shell in chromium", () => {
     const page = await loggedIn(session);
     const count = (rule: string) =>
       page.evaluate((name) => {
-        for (const pick of document.querySelectorAll(".facet-value")) {
+        for (const pick of Array.from(document.querySelectorAll(".facet-value"))) {
           if (pick.textContent === name)
             return pick.parentElement?.querySelector(".facet-count")?.textContent ?? null;
         }
