@@ -7,6 +7,7 @@ export {
 } from "./http-alert-receiver.js";
 export type {
   HttpAlertReceiverOptions,
+  ReceiverHandOff,
   ReceiverAlertsOptions,
   ReceiverTlsOptions,
 } from "./receiver-options.js";
