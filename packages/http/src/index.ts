@@ -7,8 +7,8 @@ export {
 } from "./http-alert-receiver.js";
 export type {
   HttpAlertReceiverOptions,
-  ReceiverHandOff,
   ReceiverAlertsOptions,
+  ReceiverHandOff,
   ReceiverTlsOptions,
 } from "./receiver-options.js";
 export {

@@ -142,7 +142,6 @@ await inProcess("sync");
   const plain = [];
   const sync = [];
   const nosync = [];
-  const journal = [];
   for (let r = 0; r < ROUNDS; r++) {
     plain.push(await inProcess(undefined));
     sync.push(await inProcess("sync"));
@@ -198,7 +197,12 @@ async function httpRound(helper, count) {
   compare(`${what}, durable store`, plain, sync, "relay process");
   compare(`${what}, store durable: false`, plain, nosync, "relay process");
   compare(`${what}, durable store + intake journal`, plain, journal, "relay process");
-  compare(`${what}, the journal's cost (durable store without -> with)`, sync, journal, "relay process");
+  compare(
+    `${what}, the journal's cost (durable store without -> with)`,
+    sync,
+    journal,
+    "relay process",
+  );
   for (const [name, helper] of [
     ["durable", syncRelay],
     ["durable: false", nosyncRelay],
@@ -263,7 +267,6 @@ if (nats) {
   const plain = [];
   const sync = [];
   const nosync = [];
-  const journal = [];
   for (let r = 0; r < ROUNDS; r++) {
     plain.push(await fleetRound(undefined));
     sync.push(await fleetRound("sync"));
