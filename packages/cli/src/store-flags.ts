@@ -137,6 +137,12 @@ export function storeFailureLine(
   notStored: number,
 ): string {
   const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+  if (error.cause instanceof FalcoError && error.cause.code === "relay-journal") {
+    return (
+      `--store ${directory}: cannot write the intake journal, so Falco's http_output is answered ` +
+      `500 (alerts read from --from or --from-nats are still stored): ${cause}. The relay goes on.`
+    );
+  }
   const advice = STORE_ADVICE[error.storeCode] ?? "see the error above";
   return (
     `--store ${directory}: alerts are not being stored (${notStored} so far; subscribers still get ` +
