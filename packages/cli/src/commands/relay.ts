@@ -34,6 +34,7 @@ import {
   startServeHttp,
 } from "../serve-http-flags.js";
 import {
+  journalReplayLine,
   openStoreFromFlags,
   parseByteSize,
   parseRetention,
@@ -248,17 +249,8 @@ Examples:
       });
       for (const input of inputs.inputs) input.handOffTo?.(relay.intake(input.name));
       whenStored = () => relay.whenStored();
-      const journal = relay.stats().store?.journal;
-      if (journal && journal.replayed + journal.dropped > 0) {
-        process.stderr.write(
-          `falco-alerts: --store ${flags.store}: stored ${plural(journal.replayed, "alert")} ` +
-            "received before the last stop" +
-            (journal.dropped > 0
-              ? `; ${plural(journal.dropped, "torn line")} of the intake journal skipped`
-              : "") +
-            "\n",
-        );
-      }
+      const replayed = journalReplayLine(flags.store ?? "", relay.stats().store?.journal);
+      if (replayed) process.stderr.write(`falco-alerts: ${replayed}\n`);
       const opened = inputs;
       const printStats = () => {
         const loss = lossCounts(opened);
