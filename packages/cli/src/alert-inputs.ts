@@ -4,7 +4,7 @@
 // each repeatable, merged into one stream.
 import type { FalcoClient } from "@falco-sdk/client";
 import { type Alert, type AlertFilter, ConfigurationError, mergeAlerts } from "@falco-sdk/core";
-import type { HttpAlertReceiver } from "@falco-sdk/http";
+import type { HttpAlertReceiver, ReceiverHandOff } from "@falco-sdk/http";
 import type { Command } from "commander";
 import { grpcClientFromFlags, INSECURE_PLAINTEXT_HELP } from "./connection-options.js";
 import { UsageError } from "./exit-codes.js";
@@ -103,6 +103,12 @@ export interface AlertInput {
   readonly client?: FalcoClient;
   /** The HTTP receiver (kind `http`). */
   readonly receiver?: HttpAlertReceiver;
+  /**
+   * With `handOff` in the options (kind `http`): gives the function that takes each alert before
+   * its answer (`relay.intake()`); until then a POST is answered 500. Its alerts are then not in
+   * `alerts()`.
+   */
+  handOffTo?(take: ReceiverHandOff): void;
   /** Whether alerts can arrive now: connected to Falco, or listening. */
   up(): boolean;
   /** What its status reporter saw: ever connected, possible losses. */
@@ -129,6 +135,8 @@ export interface AlertInputs {
 export interface OpenAlertInputsOptions {
   /** Where status lines go (stats draws them in its table). Default: stderr. */
   readonly say?: (text: string, warning: boolean) => void;
+  /** HTTP inputs hand each alert over before answering (see `AlertInput.handOffTo`). */
+  readonly handOff?: boolean;
 }
 
 function grpcInput(

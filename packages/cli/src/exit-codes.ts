@@ -156,6 +156,8 @@ const EXIT_FOR_CODE: { readonly [C in FalcoErrorCode]: ExitStatus } = {
   "store-full": EXIT.connect,
   "store-closed": EXIT.error,
   "relay-store": EXIT.error,
+  // relay --store: its intake journal is not one (left as it is), or cannot be replayed at start.
+  "relay-journal": EXIT.connect,
   // relay --serve-http and ui (the CLI checks its flags first: these are the library's own words)
   "api-configuration": EXIT.usage,
   "api-listen": EXIT.error,

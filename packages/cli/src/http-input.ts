@@ -1,6 +1,10 @@
 // The HTTP input of every command that reads alerts (--listen-http): a receiver of Falco's
 // http_output, its TLS and secret flags, and what it reports on stderr.
-import { createHttpAlertReceiver, type HttpAlertReceiver } from "@falco-sdk/http";
+import {
+  createHttpAlertReceiver,
+  type HttpAlertReceiver,
+  type ReceiverHandOff,
+} from "@falco-sdk/http";
 import type { AlertInput, InputFlags, OpenAlertInputsOptions } from "./alert-inputs.js";
 import { UsageError } from "./exit-codes.js";
 import { parseListenAddress } from "./listen-address.js";
@@ -47,6 +51,11 @@ export async function httpInput(
     throw new UsageError("--http-ca (mutual TLS) needs HTTPS: give --http-cert and --http-key");
   }
   const secret = httpSecret(flags);
+  let take: ReceiverHandOff | undefined;
+  const handOff: ReceiverHandOff = (line, alert) => {
+    if (take === undefined) throw new Error("not ready to take alerts yet");
+    take(line, alert);
+  };
   const receiver = await createHttpAlertReceiver({
     host,
     port,
@@ -68,6 +77,7 @@ export async function httpInput(
       },
     }),
     insecureAllowUnauthenticatedRemote: flags.httpInsecureRemote ?? false,
+    ...(options.handOff && { handOff }),
   });
   process.stderr.write(`falco-alerts: receiving Falco's http_output at ${receiver.url}\n`);
   reportReceiver(receiver, flags.verbose ?? false, options.say);
@@ -79,6 +89,11 @@ export async function httpInput(
     up: () => open,
     report: { connected: () => true, possibleLosses: () => 0 },
     dropped: () => receiver.stats().dropped,
+    ...(options.handOff && {
+      handOffTo: (to: ReceiverHandOff) => {
+        take = to;
+      },
+    }),
     alerts: (o) => receiver.alerts(o),
     close: () => {
       open = false;

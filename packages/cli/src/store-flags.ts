@@ -1,10 +1,12 @@
 // `relay --store DIR [--retention 7d] [--max-store-bytes N] [--max-store-alerts N]`: the
 // relay's write-through store, its flags, and its failures in flag words.
+
 import { FalcoError, type FalcoErrorOptions } from "@falco-sdk/core";
 import type { RelayStoreError } from "@falco-sdk/relay";
 import { type AlertStore, type AlertStoreOptions, openAlertStore } from "@falco-sdk/store";
 import { InvalidArgumentError } from "commander";
 import { UsageError } from "./exit-codes.js";
+import { plural } from "./plural.js";
 
 /** The store flags, as commander parses them. */
 export interface StoreFlags {
@@ -137,10 +139,32 @@ export function storeFailureLine(
   notStored: number,
 ): string {
   const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+  if (error.cause instanceof FalcoError && error.cause.code === "relay-journal") {
+    return (
+      `--store ${directory}: cannot write the intake journal, so Falco's http_output is answered ` +
+      `500 (alerts read from --from or --from-nats are still stored): ${cause}. The relay goes on.`
+    );
+  }
   const advice = STORE_ADVICE[error.storeCode] ?? "see the error above";
   return (
     `--store ${directory}: alerts are not being stored (${notStored} so far; subscribers still get ` +
     `them): ${whatHappened(cause)}: ${advice}. The relay goes on, and stores again once the ` +
     "store takes appends."
   );
+}
+
+/**
+ * The line `relay --store` prints at start when its intake journal held alerts the store lacked
+ * (appended now) or torn lines (skipped); undefined when neither.
+ */
+export function journalReplayLine(
+  directory: string,
+  journal: { readonly replayed: number; readonly dropped: number } | undefined,
+): string | undefined {
+  if (journal === undefined || journal.replayed + journal.dropped === 0) return undefined;
+  const torn =
+    journal.dropped > 0
+      ? `; ${plural(journal.dropped, "torn line")} of the intake journal skipped`
+      : "";
+  return `--store ${directory}: stored ${plural(journal.replayed, "alert")} received before the last stop${torn}`;
 }

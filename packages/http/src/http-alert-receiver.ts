@@ -114,6 +114,7 @@ export async function createHttpAlertReceiver(
   const secretHeader = (secret?.header ?? "x-falco-sdk-secret").toLowerCase();
   let rejected = 0;
   let malformed = 0;
+  let handedOff = 0;
   const rejectedByReason = Object.fromEntries(REJECT_REASONS.map((r) => [r, 0])) as Record<
     RejectReason,
     number
@@ -132,14 +133,12 @@ export async function createHttpAlertReceiver(
       total: rejected,
     });
   };
-  const intake = new AlertIntake(
-    maxBodyBytes,
-    (alert) => fanout.publish(alert),
-    (message) => {
-      malformed++;
-      status.publish({ type: "malformed", message, total: malformed });
-    },
-  );
+  const onMalformed = (message: string) => {
+    malformed++;
+    status.publish({ type: "malformed", message, total: malformed });
+  };
+  const intake = new AlertIntake(maxBodyBytes, (alert) => fanout.publish(alert), onMalformed);
+  const takeAlert = options.handOff;
   const handle = createPostHandler({
     path,
     maxBodyBytes,
@@ -147,6 +146,13 @@ export async function createHttpAlertReceiver(
     answerFirst: (options.acknowledge ?? "received") === "received",
     intake,
     publish: (alert) => fanout.publish(alert),
+    handOff:
+      takeAlert &&
+      ((line, alert) => {
+        takeAlert(line, alert);
+        handedOff++;
+      }),
+    malformed: onMalformed,
     count,
   });
   const listener = (req: IncomingMessage, res: ServerResponse) => {
@@ -218,7 +224,7 @@ export async function createHttpAlertReceiver(
     },
     status: () => status.subscribe(),
     stats: () => ({
-      received: fanout.received,
+      received: fanout.received + handedOff,
       dropped: fanout.dropped,
       malformed,
       rejected,

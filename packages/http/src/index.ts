@@ -8,6 +8,7 @@ export {
 export type {
   HttpAlertReceiverOptions,
   ReceiverAlertsOptions,
+  ReceiverHandOff,
   ReceiverTlsOptions,
 } from "./receiver-options.js";
 export {

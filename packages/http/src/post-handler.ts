@@ -2,6 +2,8 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Alert } from "@falco-sdk/core";
 import type { AlertIntake } from "./alert-intake.js";
+import { handOffLine } from "./hand-off-line.js";
+import type { ReceiverHandOff } from "./receiver-options.js";
 import type { RejectReason } from "./receiver-status.js";
 import {
   CONTENT_TYPES,
@@ -21,6 +23,10 @@ export interface PostHandlerContext {
   readonly answerFirst: boolean;
   readonly intake: AlertIntake;
   readonly publish: (alert: Alert) => void;
+  /** Takes each alert before the answer, instead of `publish` (and parsed first). */
+  readonly handOff: ReceiverHandOff | undefined;
+  /** Counts a body answered 204 that was not an alert (`acknowledge: "received"`). */
+  readonly malformed: (message: string) => void;
   /** Counts a refusal (the answer is written by the handler). */
   readonly count: (status: number, reason: RejectReason, message: string) => void;
 }
@@ -109,6 +115,10 @@ export function createPostHandler(context: PostHandlerContext) {
     };
     const onEnd = () => {
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      if (context.handOff) {
+        handOff(context, res, type, encoding, body);
+        return;
+      }
       if (context.answerFirst) {
         // The answer leaves now; the body is parsed after this turn of the event loop.
         res.writeHead(204).end();
@@ -127,4 +137,37 @@ export function createPostHandler(context: PostHandlerContext) {
     req.on("data", onData);
     req.on("end", onEnd);
   };
+}
+
+/** Parses the body, hands the alert off, then answers (a body that is not an alert: see `answerFirst`). */
+function handOff(
+  context: PostHandlerContext,
+  res: ServerResponse,
+  type: string,
+  encoding: string | undefined,
+  body: Buffer,
+): void {
+  let alert: Alert;
+  let decoded: Buffer;
+  try {
+    decoded = decodeBody(encoding, body, context.maxBodyBytes);
+    alert = parseBody(type, decoded);
+  } catch (error) {
+    if (!(error instanceof RejectedRequest)) throw error;
+    if (context.answerFirst) {
+      res.writeHead(204).end();
+      context.malformed(error.message);
+      return;
+    }
+    refuse(context, res, error, error.status === 413 ? { Connection: "close" } : {});
+    return;
+  }
+  try {
+    (context.handOff as ReceiverHandOff)(handOffLine(type, decoded, alert), alert);
+  } catch {
+    // Not taken: the sender must not believe it was.
+    res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("alert not kept\n");
+    return;
+  }
+  res.writeHead(204).end();
 }

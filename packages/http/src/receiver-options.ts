@@ -1,4 +1,12 @@
-import type { AlertFilter } from "@falco-sdk/core";
+import type { Alert, AlertFilter } from "@falco-sdk/core";
+
+/**
+ * Takes each alert the receiver accepts, synchronously, before its 204 answer leaves (see
+ * `handOff`). `line` is the alert as one line of Falco JSON without its newline: the request's
+ * own bytes when the body is uncompressed JSON on one line (not re-serialized), else the parsed
+ * alert's JSON.
+ */
+export type ReceiverHandOff = (line: Buffer, alert: Alert) => void;
 
 /** TLS of the receiver; with `ca`, clients must present a certificate signed by it (mutual TLS). */
 export interface ReceiverTlsOptions {
@@ -53,6 +61,17 @@ export interface HttpAlertReceiverOptions {
    * @default "received"
    */
   readonly acknowledge?: "received" | "parsed";
+  /**
+   * Hands each accepted alert to this function before its answer leaves, instead of queueing it
+   * for `alerts()` (which then yields nothing): for a caller that must write the alert down
+   * before Falco gets its answer (Falco never retries an answered POST), such as the relay's
+   * intake journal (`relay.intake()` of `@falco-sdk/relay`). The body is parsed before the
+   * answer whatever `acknowledge` says; with `"received"` a body that is not an alert is still
+   * answered 204 and counted in `stats().malformed`. Alerts handed off count in
+   * `stats().received`. A throw answers 500.
+   * @default none: alerts are queued for `alerts()`
+   */
+  readonly handOff?: ReceiverHandOff;
   /** A request must arrive whole within this time (slow uploads get 408). @default 10000 */
   readonly requestTimeoutMs?: number;
 }

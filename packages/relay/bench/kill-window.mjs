@@ -6,19 +6,21 @@
 // keep-alive connection, one alert per POST, each answer awaited); the relay is killed as soon
 // as the poster has had its Nth answer (N varies per run, so the kill lands anywhere in the
 // relay's batch cycle; the poster goes on until the connection fails); then the store is
-// opened and its count compared with the POSTs answered.
+// opened (the cli modes' intake journal replayed into it first, as a restarted relay does) and
+// its count compared with the POSTs answered. The library modes have no journal: the baseline.
 // Modes: cli (falco-alerts relay --listen-http --store, fsync per append), cli-no-fsync
 // (--no-store-fsync), library (createAlertRelay({ store }) with @falco-sdk/http's receiver,
 // bench/relay-process.mjs http-store; storeBatchMs default, 10), library-batch0 (storeBatchMs 0),
 // library-batch0-no-fsync (storeBatchMs 0, durable: false).
 // KILL_ROUNDS (default 5) runs per mode; KILL_MODES (default all, comma-separated).
 import { fork, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openAlertStore } from "@falco-sdk/store";
 import { startHelper } from "../../http/bench/ipc-process.mjs";
+import { IntakeJournal } from "../dist/intake-journal.js";
 
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const ROUNDS = Number(process.env.KILL_ROUNDS ?? 5);
@@ -85,6 +87,9 @@ for (const mode of MODES) {
     poster.child.off("message", onAnswered);
     await exited;
     const store = openAlertStore({ directory: join(dir, "store") });
+    // What a restarted `falco-alerts relay` does first: append what its intake journal holds.
+    const journalPath = join(dir, "store", "intake-journal");
+    if (existsSync(journalPath)) IntakeJournal.open(store, journalPath).close();
     const { count } = store.stats();
     store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 // IPC: {type:"ready", endpoint, url}; {type:"stats"} -> {stats, cpu};
 // {type:"local-attach", k, count} attaches k in-process subscriptions (relay.subscribe());
 // {type:"local-wait"} -> {times}: each one's time (ms) from its attachment to its count-th alert.
+import { join } from "node:path";
 import { createFalcoClient } from "@falco-sdk/client";
 import { createHttpAlertReceiver } from "@falco-sdk/http";
 import { createAlertRelay, relaySourceFromClient, relaySourceFromReceiver } from "@falco-sdk/relay";
@@ -21,9 +22,15 @@ let store;
 if (mode.startsWith("http-store")) {
   store = openAlertStore({ directory: rest[0], durable: mode !== "http-store-nosync" });
 }
+const journaled = mode === "http-store-journal";
+let take;
 if (mode.startsWith("http")) {
-  receiver = await createHttpAlertReceiver({ port: 0, maxQueuedAlerts: maxQueued });
-  source = relaySourceFromReceiver(receiver);
+  receiver = await createHttpAlertReceiver({
+    port: 0,
+    maxQueuedAlerts: maxQueued,
+    ...(journaled && { handOff: (line, alert) => take(line, alert) }),
+  });
+  source = journaled ? undefined : relaySourceFromReceiver(receiver);
 } else {
   client = createFalcoClient({ endpoint: rest[0] });
   source = relaySourceFromClient(client);
@@ -35,11 +42,13 @@ const storeBatchMs =
 // BENCH_MIN_WRITE_INTERVAL_MS=2 (for A/B runs): the relay's minWriteIntervalMs (default 0).
 const interval = process.env.BENCH_MIN_WRITE_INTERVAL_MS;
 const relay = createAlertRelay({
-  sources: [source],
+  sources: source ? [source] : [],
   maxQueued,
   minWriteIntervalMs: interval === undefined ? undefined : Number(interval),
   ...(store && { store, ...storeBatchMs }),
+  ...(journaled && { intakeJournal: join(rest[0], "intake-journal") }),
 });
+if (journaled) take = relay.intake(receiver.url);
 const { endpoint } = await relay.listen({ socketPath });
 /** In-process subscriptions (relay.subscribe()) of the "local" phase, each one's run. */
 let locals = [];

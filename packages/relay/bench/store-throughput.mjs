@@ -175,23 +175,38 @@ async function httpRound(helper, count) {
     join(dir, "http-store-nosync"),
     join(dir, "n.sock"),
   ]);
-  for (const helper of [plainRelay, syncRelay, nosyncRelay]) {
+  const journalRelay = await startHelper(here("relay-process.mjs"), [
+    "http-store-journal",
+    join(dir, "http-store-journal"),
+    join(dir, "j.sock"),
+  ]);
+  for (const helper of [plainRelay, syncRelay, nosyncRelay, journalRelay]) {
     await httpRound(helper, Math.min(HTTP_N, 1000)); // warm-up
   }
   const plain = [];
   const sync = [];
   const nosync = [];
+  const journal = [];
   for (let r = 0; r < ROUNDS; r++) {
     plain.push(await httpRound(plainRelay, HTTP_N));
     sync.push(await httpRound(syncRelay, HTTP_N));
     nosync.push(await httpRound(nosyncRelay, HTTP_N));
+    journal.push(await httpRound(journalRelay, HTTP_N));
   }
   const what = `http_output path (one poster, each answer awaited), 1 in-process subscriber (${HTTP_N} alerts)`;
   compare(`${what}, durable store`, plain, sync, "relay process");
   compare(`${what}, store durable: false`, plain, nosync, "relay process");
+  compare(`${what}, durable store + intake journal`, plain, journal, "relay process");
+  compare(
+    `${what}, the journal's cost (durable store without -> with)`,
+    sync,
+    journal,
+    "relay process",
+  );
   for (const [name, helper] of [
     ["durable", syncRelay],
     ["durable: false", nosyncRelay],
+    ["durable + journal", journalRelay],
   ]) {
     const { stats } = await helper.ask({ type: "stats" });
     console.log(`relay with a ${name} store, counters: ${JSON.stringify(stats)}`);
@@ -199,6 +214,7 @@ async function httpRound(helper, count) {
   plainRelay.stop();
   syncRelay.stop();
   nosyncRelay.stop();
+  journalRelay.stop();
 }
 poster.stop();
 

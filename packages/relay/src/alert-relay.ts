@@ -1,8 +1,17 @@
 import { setMaxListeners } from "node:events";
-import { type AlertSubscription, ConfigurationError, sleep } from "@falco-sdk/core";
+
+import {
+  type Alert,
+  type AlertSubscription,
+  ConfigurationError,
+  formatAlertJson,
+  sleep,
+} from "@falco-sdk/core";
+
 import { EventHub } from "@falco-sdk/core/internal";
 import type { Http2Listener, RejectionListener } from "@falco-sdk/grpc-server";
 import type { AlertStore } from "@falco-sdk/store";
+import { IntakeJournal } from "./intake-journal.js";
 import { createLocalSubscription, type RelaySubscribeOptions } from "./local-subscription.js";
 import { DEFAULT_MIN_WRITE_INTERVAL_MS } from "./outputs-call.js";
 import { RelayClosedError } from "./relay-errors.js";
@@ -54,6 +63,14 @@ export interface AlertRelay extends AsyncDisposable {
    * requests, and with a `store` what was stored and what the store refused (`store`).
    */
   stats(): RelayStats;
+  /**
+   * An input that hands its alerts to the relay (an `HttpAlertReceiver`'s `handOff` option):
+   * with an `intakeJournal`, each alert's line is in the journal once this returns, so answer
+   * the sender after it. Each call adds a source named `name`.
+   * @throws RelayJournalError when the journal write failed (answer the sender with an error:
+   *   the receiver answers 500); RelayClosedError after `close()`.
+   */
+  intake(name: string): (line: Buffer, alert: Alert) => void;
   /** Relay events from now on, until `close()`. Each call gives a new iterable. */
   status(): AsyncIterable<RelayStatus>;
   /**
@@ -102,6 +119,13 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
     status.publish({ type: "request-rejected", ...rejection });
   };
   let closed: Promise<void> | undefined;
+  if (options.intakeJournal !== undefined && options.store === undefined) {
+    throw new ConfigurationError("intakeJournal needs a store: give the store option too");
+  }
+  const journal =
+    options.store && options.intakeJournal !== undefined
+      ? IntakeJournal.open(options.store, options.intakeJournal)
+      : undefined;
   const writer =
     options.store === undefined
       ? undefined
@@ -110,7 +134,23 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
           (source, alert) => registry.publish(source, alert),
           status,
           options.storeBatchMs ?? 10,
+          journal,
         );
+  if (journal) {
+    const { replayed, dropped } = journal.replay;
+    // Next turn: the creator subscribes to status() first.
+    setImmediate(() => status.publish({ type: "journal-replayed", replayed, dropped }));
+  }
+
+  /** Journals the alert read from a source (a failed write is counted; the alert goes on). */
+  function journaled(alert: Alert): number | undefined {
+    if (journal === undefined) return undefined;
+    try {
+      return writer?.journal(formatAlertJson(alert));
+    } catch {
+      return undefined;
+    }
+  }
 
   for (const source of options.sources) {
     const counter = registry.addSource(source.name);
@@ -125,7 +165,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
           if (closing.signal.aborted) break;
           if (writer === undefined) registry.publish(counter, alert);
           else {
-            writer.add(counter, alert);
+            writer.add(counter, alert, journaled(alert));
             // Asking for the next alert acknowledges this one upstream: only once stored (a
             // failure is reported as store-failed; the source goes on).
             if (source.acknowledgesOnNext) await writer.whenStored(true).catch(() => {});
@@ -174,6 +214,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
     for (const listener of listeners) listener.destroy();
     registry.detachAll();
     await Promise.all(listeners.map((listener) => listener.closed));
+    journal?.close();
     status.publish({ type: "closed" });
   }
 
@@ -200,6 +241,14 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
       rejectedRequests,
       ...(writer && { store: writer.stats() }),
     }),
+    intake(name) {
+      const counter = registry.addSource(name);
+      return (line, alert) => {
+        if (closing.signal.aborted) throw new RelayClosedError("intake()");
+        if (writer === undefined) registry.publish(counter, alert);
+        else writer.add(counter, alert, writer.journal(line));
+      };
+    },
     status: () => status.subscribe(),
     close() {
       closed ??= closeNow();

@@ -5,8 +5,11 @@ export {
   createAlertRelay,
   type RelayListener,
 } from "./alert-relay.js";
+export { JOURNAL_ROTATE_BYTES } from "./intake-journal.js";
+export { JOURNAL_CHECKPOINT } from "./journal-replay.js";
 export type { RelaySubscribeOptions } from "./local-subscription.js";
 export { RelayClosedError, RelayStoreError } from "./relay-errors.js";
+export { RelayJournalError } from "./relay-journal-error.js";
 export { DEFAULT_SOCKET_MODE } from "./relay-listener.js";
 export type {
   AlertRelayOptions,
@@ -20,6 +23,7 @@ export {
   relaySourceFromReceiver,
 } from "./relay-sources.js";
 export type {
+  RelayJournalStats,
   RelayStats,
   RelayStoreStats,
   SourceStats,

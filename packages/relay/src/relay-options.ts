@@ -69,6 +69,16 @@ export interface AlertRelayOptions {
    */
   readonly store?: AlertStore;
   /**
+   * With a `store`: path of the intake journal, a file where each alert is written (one JSON
+   * line, synchronously) as soon as it is received, before `intake()` returns (before Falco's
+   * http_output is answered): a killed relay loses no answered alert. At start, what the journal
+   * holds that the store lacks is appended (`stats().store.journal.replayed`). It may live in the
+   * store's directory. A file there that is not a journal is refused (`RelayJournalError`) and
+   * left as it is.
+   * @default none: an alert is on disk only once its batch is appended (`storeBatchMs`)
+   */
+  readonly intakeJournal?: string;
+  /**
    * With a `store`: how long the first alert of a batch waits for others before the batch is
    * appended (one transaction, one fsync with a durable store), and so the most a subscriber's
    * alert is delayed by the store. 0 appends once per event-loop turn: alert by alert on Falco's

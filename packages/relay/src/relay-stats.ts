@@ -68,4 +68,19 @@ export interface RelayStoreStats {
   readonly failing: boolean;
   /** The last failure (its `cause` is the store's error). */
   readonly lastError?: RelayStoreError;
+  /** The intake journal (absent without the `intakeJournal` option). */
+  readonly journal?: RelayJournalStats;
+}
+
+/** Counters of the relay's intake journal, in `RelayStoreStats.journal`. */
+export interface RelayJournalStats {
+  /** Alerts the journal held at start that the store lacked: appended then. */
+  readonly replayed: number;
+  /** Lines of the journal at start that were not an alert (a torn last line): skipped. */
+  readonly dropped: number;
+  /**
+   * Journal writes that failed (full disk): the source was refused the alert (Falco's http_output
+   * got a 500), or, for a source the relay reads, the alert was stored without the journal.
+   */
+  readonly failedWrites: number;
 }

@@ -46,6 +46,11 @@ export type RelayStatus =
   /** An append succeeded again after failures. */
   | { readonly type: "store-recovered"; readonly notStored: number }
   /** `close()` finished; the status iterable ends after this event. */
+  /**
+   * At start, with an `intakeJournal`: what the journal held that the store lacked (`replayed`,
+   * appended now) and its lines that were not alerts (`dropped`: a torn last line).
+   */
+  | { readonly type: "journal-replayed"; readonly replayed: number; readonly dropped: number }
   | { readonly type: "closed" };
 
 /**

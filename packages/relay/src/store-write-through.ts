@@ -1,6 +1,8 @@
 import type { Alert } from "@falco-sdk/core";
 import type { EventHub } from "@falco-sdk/core/internal";
 import type { AlertStore } from "@falco-sdk/store";
+import type { IntakeJournal } from "./intake-journal.js";
+import { JOURNAL_CHECKPOINT } from "./journal-replay.js";
 import { RelayStoreError } from "./relay-errors.js";
 import type { RelayStoreStats } from "./relay-stats.js";
 import type { RelayStatus } from "./relay-status.js";
@@ -31,6 +33,9 @@ export class StoreWriteThrough {
   readonly #status: EventHub<RelayStatus>;
   #alerts: Alert[] = [];
   #sources: SourceCounter[] = [];
+  /** Journal offset after the last queued alert that was journaled (0: none). */
+  #offset = 0;
+  readonly #journal: IntakeJournal | undefined;
   readonly #batchMs: number;
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
@@ -38,20 +43,32 @@ export class StoreWriteThrough {
   #stored = 0;
   #notStored = 0;
   #failedAppends = 0;
+  #failedJournalWrites = 0;
   #batches = 0;
   #lastError: RelayStoreError | undefined;
   #failing = false;
   #lastFailureEventAt = Number.NEGATIVE_INFINITY;
 
-  constructor(store: AlertStore, deliver: Deliver, status: EventHub<RelayStatus>, batchMs: number) {
+  constructor(
+    store: AlertStore,
+    deliver: Deliver,
+    status: EventHub<RelayStatus>,
+    batchMs: number,
+    journal?: IntakeJournal,
+  ) {
+    this.#journal = journal;
     this.#batchMs = Math.max(0, batchMs);
     this.#store = store;
     this.#deliver = deliver;
     this.#status = status;
   }
 
-  /** Queues an alert for the next batch. */
-  add(source: SourceCounter, alert: Alert): void {
+  /**
+   * Queues an alert for the next batch; `offset`: the intake journal's offset after its line
+   * (saved as the store checkpoint with the batch).
+   */
+  add(source: SourceCounter, alert: Alert, offset?: number): void {
+    if (offset !== undefined) this.#offset = Math.max(this.#offset, offset);
     this.#alerts.push(alert);
     this.#sources.push(source);
     if (this.#alerts.length >= MAX_STORE_BATCH || this.#batchMs === 0) this.#soon();
@@ -78,10 +95,12 @@ export class StoreWriteThrough {
     const alerts = this.#alerts;
     const sources = this.#sources;
     const waiters = this.#waiters;
+    const offset = this.#offset;
+    this.#offset = 0;
     this.#alerts = [];
     this.#sources = [];
     this.#waiters = [];
-    const failure = alerts.length > 0 ? this.#append(alerts) : undefined;
+    const failure = alerts.length > 0 ? this.#append(alerts, offset) : undefined;
     for (let i = 0; i < alerts.length; i++) this.#deliver(sources[i]!, alerts[i]!);
     for (const waiter of waiters) {
       if (failure) waiter.reject(failure);
@@ -94,8 +113,30 @@ export class StoreWriteThrough {
     this.#immediate ??= setImmediate(this.flush);
   }
 
+  /**
+   * Writes the alert's line to the intake journal; its offset, or undefined when the write
+   * failed (counted in `failedJournalWrites`, reported as `store-failed`).
+   */
+  journal(line: Buffer | string): number | undefined {
+    if (this.#journal === undefined) return undefined;
+    try {
+      return this.#journal.write(line);
+    } catch (cause) {
+      this.#failedJournalWrites++;
+      this.#fail(new RelayStoreError(1, cause), 0);
+      throw cause;
+    }
+  }
+
   stats(): RelayStoreStats {
     return {
+      ...(this.#journal && {
+        journal: {
+          replayed: this.#journal.replay.replayed,
+          dropped: this.#journal.replay.dropped,
+          failedWrites: this.#failedJournalWrites,
+        },
+      }),
       stored: this.#stored,
       notStored: this.#notStored,
       batches: this.#batches,
@@ -105,21 +146,29 @@ export class StoreWriteThrough {
     };
   }
 
+  /** Counts and reports (at most once a second) a failure that left `notStored` alerts out. */
+  #fail(error: RelayStoreError, notStored: number): void {
+    this.#notStored += notStored;
+    this.#lastError = error;
+    this.#failing = true;
+    const now = performance.now();
+    if (now - this.#lastFailureEventAt >= FAILURE_EVENT_INTERVAL_MS) {
+      this.#lastFailureEventAt = now;
+      this.#status.publish({ type: "store-failed", error, notStored: this.#notStored });
+    }
+  }
+
   /** Appends the batch; the failure, if it failed. */
-  #append(alerts: Alert[]): RelayStoreError | undefined {
+  #append(alerts: Alert[], offset: number): RelayStoreError | undefined {
     try {
-      this.#store.append(alerts);
+      if (offset > 0) {
+        this.#store.append(alerts, { checkpoint: { name: JOURNAL_CHECKPOINT, value: offset } });
+        this.#journal?.stored(offset);
+      } else this.#store.append(alerts);
     } catch (cause) {
       const error = new RelayStoreError(alerts.length, cause);
-      this.#notStored += alerts.length;
       this.#failedAppends++;
-      this.#lastError = error;
-      this.#failing = true;
-      const now = performance.now();
-      if (now - this.#lastFailureEventAt >= FAILURE_EVENT_INTERVAL_MS) {
-        this.#lastFailureEventAt = now;
-        this.#status.publish({ type: "store-failed", error, notStored: this.#notStored });
-      }
+      this.#fail(error, alerts.length);
       return error;
     }
     this.#stored += alerts.length;

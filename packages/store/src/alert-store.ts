@@ -33,6 +33,17 @@ export interface AppendResult {
   readonly last: number;
 }
 
+/** Options of {@link AlertStore.append}. */
+export interface AppendOptions {
+  /**
+   * A named checkpoint saved in the same transaction as the batch: both are on disk, or
+   * neither (a writer that journals what it appends saves how far its journal is stored).
+   * Read it back with {@link AlertStore.checkpoint}. Saved even for an empty batch.
+   * @default none
+   */
+  readonly checkpoint?: { readonly name: string; readonly value: number };
+}
+
 /** Figures of a store, from `stats()`. */
 export interface AlertStoreStats {
   /** Alerts in the store now. */
@@ -128,11 +139,16 @@ export class AlertStore {
   /**
    * Stores a batch of alerts in one transaction: when it returns they are on disk (see
    * `durable`), each with the next cursor. On a full disk it throws {@link StoreFullError} and
-   * stores none of the batch.
+   * stores none of the batch. With `options.checkpoint`, the checkpoint is saved in the same
+   * transaction.
    */
-  append(alerts: readonly Alert[]): AppendResult | undefined {
+  append(alerts: readonly Alert[], options: AppendOptions = {}): AppendResult | undefined {
     this.checkOpen();
-    if (alerts.length === 0) return undefined;
+    const checkpoint = options.checkpoint;
+    if (alerts.length === 0) {
+      if (checkpoint) this.setCheckpoint(checkpoint.name, checkpoint.value);
+      return undefined;
+    }
     const dictBefore = Number(this.maxDictId.get()) + 1;
     let first = 0;
     let last = 0;
@@ -158,6 +174,9 @@ export class AlertStore {
         if (tags.length > 0) this.insertTags.run(JSON.stringify(tags));
         this.counts.added(first, last);
         this.fieldCounts.added(first, last);
+        if (checkpoint) {
+          this.checkpoints.set(checkpoint.name, Math.max(Math.trunc(checkpoint.value), 0));
+        }
       })();
     } catch (cause) {
       this.dict.forget(dictBefore);

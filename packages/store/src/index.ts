@@ -1,6 +1,7 @@
 export {
   AlertStore,
   type AlertStoreStats,
+  type AppendOptions,
   type AppendResult,
   openAlertStore,
 } from "./alert-store.js";

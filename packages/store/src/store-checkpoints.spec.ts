@@ -34,6 +34,26 @@ describe("named checkpoints and removeThrough", () => {
     again.close();
   });
 
+  it("saves an append's checkpoint in the batch's transaction: both, or neither", () => {
+    const directory = tempDir();
+    const store = openAlertStore({ directory });
+    store.append(testAlerts(0, 3), { checkpoint: { name: "journal", value: 300 } });
+    expect(store.checkpoint("journal")).toBe(300);
+    store.append([], { checkpoint: { name: "journal", value: 320 } });
+    expect(store.checkpoint("journal")).toBe(320);
+    // A batch that fails (an alert the store cannot take) saves no checkpoint either.
+    const bad = { ...testAlerts(3, 4)[0]!, timeNs: "not a time" } as never;
+    expect(() =>
+      store.append([...testAlerts(3, 5), bad], { checkpoint: { name: "journal", value: 999 } }),
+    ).toThrow();
+    expect(store.checkpoint("journal")).toBe(320);
+    expect(store.stats().count).toBe(3);
+    store.close();
+    const again = openAlertStore({ directory });
+    expect(again.checkpoint("journal")).toBe(320);
+    again.close();
+  });
+
   it("removes a prefix of the cursors, not counted as retention, and readers see the gap", async () => {
     const store = openAlertStore({ directory: tempDir() });
     store.append(testAlerts(0, 4500));

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import {
   claimSocketPath,
   createAlertRelay,
@@ -33,6 +34,7 @@ import {
   startServeHttp,
 } from "../serve-http-flags.js";
 import {
+  journalReplayLine,
   openStoreFromFlags,
   parseByteSize,
   parseRetention,
@@ -58,6 +60,9 @@ export const NO_LOCAL_INPUTS: AlertInputs = {
   report: { connected: () => false, possibleLosses: () => 0 },
   close: async () => {},
 };
+
+/** The intake journal's file in the --store directory. */
+const INTAKE_JOURNAL_FILE = "intake-journal";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -231,16 +236,21 @@ Examples:
       inputs =
         natsInputs && !grpcInputs && !httpInputs
           ? NO_LOCAL_INPUTS
-          : await openAlertInputs({ ...flags, wait });
+          : await openAlertInputs({ ...flags, wait }, { handOff: store !== undefined });
       // Fleet alerts are acknowledged to JetStream once stored (the relay exists by then).
       let whenStored: (() => Promise<void>) | undefined;
       const fleet = fleetSources(flags, store && (() => whenStored?.() ?? Promise.resolve()));
       const relay = createAlertRelay({
-        sources: [...inputs.inputs.map(sourceOf), ...fleet],
+        sources: [...inputs.inputs.filter((input) => !input.handOffTo).map(sourceOf), ...fleet],
         ...(flags.maxQueued !== undefined && { maxQueued: flags.maxQueued }),
-        ...(store && { store }),
+        // The journal lives in the store's directory (the store ignores other files there, and
+        // its lock, alerts.lock, also guards the journal): one directory to back up or move.
+        ...(store && { store, intakeJournal: join(flags.store ?? ".", INTAKE_JOURNAL_FILE) }),
       });
+      for (const input of inputs.inputs) input.handOffTo?.(relay.intake(input.name));
       whenStored = () => relay.whenStored();
+      const replayed = journalReplayLine(flags.store ?? "", relay.stats().store?.journal);
+      if (replayed) process.stderr.write(`falco-alerts: ${replayed}\n`);
       const opened = inputs;
       const printStats = () => {
         const loss = lossCounts(opened);

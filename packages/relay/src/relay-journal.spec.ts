@@ -1,0 +1,68 @@
+import { join } from "node:path";
+import { type Alert, formatAlertJson } from "@falco-sdk/core";
+import { openAlertStore, type StoredAlert } from "@falco-sdk/store";
+import { describe, expect, it } from "vitest";
+import { defer, tempDir } from "../test/helpers.js";
+import { jsonAlert, pushableSource } from "../test/pushable-source.js";
+import { createAlertRelay, JOURNAL_CHECKPOINT, type RelayStatus } from "./index.js";
+import { IntakeJournal } from "./intake-journal.js";
+
+const seqOf = (alert: Alert) => Number(alert.outputFields.seq);
+
+async function storedSeqs(directory: string): Promise<number[]> {
+  const store = openAlertStore({ directory });
+  try {
+    const seqs: number[] = [];
+    for await (const alert of store.read({ after: 0, follow: false }) as AsyncIterable<StoredAlert>)
+      seqs.push(seqOf(alert));
+    return seqs;
+  } finally {
+    store.close();
+  }
+}
+
+describe("relay intake journal", () => {
+  it("stores handed-over and read alerts with the journal checkpoint of each batch", async () => {
+    const directory = tempDir();
+    const store = openAlertStore({ directory });
+    defer(() => store.close());
+    const source = pushableSource("grpc");
+    const relay = createAlertRelay({
+      sources: [source],
+      store,
+      intakeJournal: join(directory, "intake-journal"),
+    });
+    const take = relay.intake("http");
+    take(Buffer.from(formatAlertJson(jsonAlert(1))), jsonAlert(1));
+    source.push(jsonAlert(2));
+    await new Promise((resolve) => setImmediate(resolve));
+    take(Buffer.from(formatAlertJson(jsonAlert(3))), jsonAlert(3));
+    await relay.whenStored();
+    expect(store.checkpoint(JOURNAL_CHECKPOINT)).toBeGreaterThan(0);
+    expect(relay.stats().store?.journal).toEqual({ replayed: 0, dropped: 0, failedWrites: 0 });
+    await relay.close();
+    expect(() => take(Buffer.from("{}"), jsonAlert(4))).toThrow();
+    store.close();
+    expect(await storedSeqs(directory)).toEqual([1, 2, 3]);
+  });
+
+  it("replays at start what was answered but not stored, and reports it", async () => {
+    const directory = tempDir();
+    const path = join(directory, "intake-journal");
+    const first = openAlertStore({ directory });
+    const journal = IntakeJournal.open(first, path);
+    for (const seq of [1, 2]) journal.write(formatAlertJson(jsonAlert(seq)));
+    journal.close();
+    first.close();
+    const store = openAlertStore({ directory });
+    defer(() => store.close());
+    const relay = createAlertRelay({ sources: [], store, intakeJournal: path });
+    const events = relay.status()[Symbol.asyncIterator]();
+    const event = (await events.next()).value as RelayStatus;
+    expect(event).toEqual({ type: "journal-replayed", replayed: 2, dropped: 0 });
+    expect(relay.stats().store?.journal).toMatchObject({ replayed: 2, dropped: 0 });
+    await relay.close();
+    store.close();
+    expect(await storedSeqs(directory)).toEqual([1, 2]);
+  });
+});
