@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // falco-alerts ui fed by its inputs, in chromium: --from a Falco-faithful gRPC server of
 // @falco-sdk/testing (its queue, its stream), and --from-nats a real nats-server fed by a
 // falco-alerts forward. The page is open before the alerts exist: they appear without a reload,
@@ -29,21 +28,19 @@ afterEach(async () => {
   for (const d of disposables.splice(0).reverse()) await d[Symbol.asyncDispose]();
 });
 
-/** Marks the page; `reloaded` says whether the page was loaded again since. */
+// Strings evaluated in the page: this package is typed without the DOM.
+
+/** Marks the page; the function returned says whether the page was loaded again since. */
 async function markPage(page: Page): Promise<() => Promise<boolean>> {
-  await page.evaluate(() => {
-    (window as unknown as { __mark: boolean }).__mark = true;
-  });
-  return () => page.evaluate(() => !(window as unknown as { __mark?: boolean }).__mark);
+  await page.evaluate("window.__mark = true");
+  return () => page.evaluate<boolean>("window.__mark !== true");
 }
 
-/** The rules of the rows in view, top first. */
+/** The rules of the rows the table has (in view and around), top first. */
 function rulesInView(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>("#table .row:not([hidden])")]
-      .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
-      .map((row) => row.querySelector(".rule")?.textContent ?? ""),
-  );
+  return page.evaluate<string[]>(`Array.from(document.querySelectorAll("#table .row:not([hidden])"))
+    .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+    .map((row) => row.querySelector(".rule")?.textContent ?? "")`);
 }
 
 function grpcAlert(rule: string, n: number): AlertInit {

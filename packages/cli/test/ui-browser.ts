@@ -35,8 +35,11 @@ export async function loggedInPage(browser: Browser, link: string): Promise<Page
 
 /** Waits until the page says it holds `n` alerts. */
 export function waitShown(page: Page, n: number): Promise<unknown> {
+  // A function (the page's CSP refuses strings), typed without the DOM like this package.
+  type ShownPage = { document: { getElementById(id: string): { textContent: string } | null } };
   return page.waitForFunction(
-    (text) => document.getElementById("shown")?.textContent === text,
+    (text) =>
+      (globalThis as unknown as ShownPage).document.getElementById("shown")?.textContent === text,
     `${n.toLocaleString("en-US")} shown`,
   );
 }

@@ -12,7 +12,7 @@ function seen(page: Page) {
   return page.evaluate(() => {
     const vp = document.getElementById("table") as HTMLElement;
     const box = vp.getBoundingClientRect();
-    const rows = [...vp.querySelectorAll<HTMLElement>(".row:not([hidden])")]
+    const rows = Array.from(vp.querySelectorAll<HTMLElement>(".row:not([hidden])"))
       .map((row) => {
         const r = row.getBoundingClientRect();
         return {
@@ -29,7 +29,7 @@ function seen(page: Page) {
     return {
       scrollTop: vp.scrollTop,
       rows,
-      selected: [...selected].map((row) => row.dataset.cursor),
+      selected: Array.from(selected).map((row) => row.dataset.cursor),
       json: document.getElementById("detail-json")?.textContent,
       link: new URLSearchParams(location.search).get("alert"),
       shown: document.getElementById("shown")?.textContent,
