@@ -1,12 +1,5 @@
 import { join } from "node:path";
-import {
-  claimSocketPath,
-  createAlertRelay,
-  type RelayListenOptions,
-  type RelaySource,
-  relaySourceFromClient,
-  relaySourceFromReceiver,
-} from "@falco-sdk/relay";
+import { claimSocketPath, createAlertRelay } from "@falco-sdk/relay";
 import { type Command, InvalidArgumentError } from "commander";
 import {
   type AlertInputs,
@@ -16,16 +9,16 @@ import {
 } from "../alert-inputs.js";
 import { describeError, EXIT, UsageError } from "../exit-codes.js";
 import { parseSince } from "../fleet-input.js";
-import { parseListenEndpoint } from "../listen-address.js";
-import { loadFile } from "../load-file.js";
 import { formatLoss, lossCounts } from "../loss-report.js";
 import { addNatsOptions } from "../nats-flags.js";
-import { plural } from "../plural.js";
 import {
   DEFAULT_RELAY_DURABLE,
   type FleetSourceFlags,
   fleetSources,
 } from "../relay-fleet-sources.js";
+import { NO_LOCAL_INPUTS, sourceOf } from "../relay-local-sources.js";
+import { type RelayServeFlags, serveOptions, socketMode } from "../relay-serve-flags.js";
+import { relayStatusLine } from "../relay-status-line.js";
 import { finish, startRun } from "../run-command.js";
 import {
   addServeHttpOptions,
@@ -39,77 +32,26 @@ import {
   parseByteSize,
   parseRetention,
   type StoreFlags,
-  storeFailureLine,
 } from "../store-flags.js";
 
-interface RelayFlags extends InputFlags, StoreFlags, FleetSourceFlags, ServeHttpFlags {
-  serve?: string[];
-  serveCert?: string;
-  serveKey?: string;
-  serveCa?: string;
-  serveInsecurePlaintext?: boolean;
-  serveSocketMode?: number;
+interface RelayFlags
+  extends InputFlags,
+    StoreFlags,
+    FleetSourceFlags,
+    ServeHttpFlags,
+    RelayServeFlags {
   maxQueued?: number;
 }
-
-/** The local inputs of a relay that reads only --from-nats. */
-export const NO_LOCAL_INPUTS: AlertInputs = {
-  inputs: [],
-  alerts: async function* () {},
-  up: () => false,
-  report: { connected: () => false, possibleLosses: () => 0 },
-  close: async () => {},
-};
 
 /** The intake journal's file in the --store directory. */
 const INTAKE_JOURNAL_FILE = "intake-journal";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function socketMode(value: string): number {
-  if (!/^0?[0-7]{3}$/.test(value)) throw new InvalidArgumentError("an octal mode such as 0660");
-  return Number.parseInt(value, 8);
-}
-
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError("a positive integer");
   return n;
-}
-
-/** The listen options of one --serve ENDPOINT. */
-function serveOptions(endpoint: string, flags: RelayFlags): RelayListenOptions {
-  const address = parseListenEndpoint("--serve", endpoint);
-  if (address.kind === "unix") {
-    return { socketPath: address.path, socketMode: flags.serveSocketMode ?? 0o660 };
-  }
-  const { host, port } = address;
-  if (flags.serveCert && flags.serveKey && flags.serveCa) {
-    return {
-      host,
-      port,
-      tls: {
-        cert: loadFile("--serve-cert", flags.serveCert),
-        key: loadFile("--serve-key", flags.serveKey),
-        ca: loadFile("--serve-ca", flags.serveCa),
-      },
-    };
-  }
-  if (flags.serveCert || flags.serveKey || flags.serveCa) {
-    throw new UsageError("mutual TLS needs all of --serve-cert, --serve-key and --serve-ca");
-  }
-  if (flags.serveInsecurePlaintext) return { host, port, insecurePlaintext: true };
-  throw new UsageError(
-    `--serve ${endpoint} is TCP: give --serve-cert, --serve-key and --serve-ca (mutual TLS, as ` +
-      "Falco requires), use a unix:///path socket, or accept plaintext with --serve-insecure-plaintext",
-  );
-}
-
-/** The relay source of one local input. */
-export function sourceOf(input: AlertInputs["inputs"][number]): RelaySource {
-  if (input.client) return relaySourceFromClient(input.client);
-  if (input.receiver) return relaySourceFromReceiver(input.receiver);
-  throw new Error(`input ${input.name} has neither a client nor a receiver`);
 }
 
 export function registerRelay(program: Command): void {
@@ -271,27 +213,8 @@ Examples:
       process.on("SIGUSR1", printStats);
       (async () => {
         for await (const event of relay.status()) {
-          if (event.type === "subscriber-dropping") {
-            process.stderr.write(
-              `falco-alerts: subscriber ${event.subscriber} does not keep up: ${plural(event.dropped, "alert")} dropped\n`,
-            );
-          } else if (event.type === "request-rejected") {
-            process.stderr.write(
-              `falco-alerts: refused a malformed request from ${event.peer} (${event.reason}): ${event.message}\n`,
-            );
-          } else if (event.type === "store-failed") {
-            process.stderr.write(
-              `falco-alerts: ${storeFailureLine(flags.store ?? "", event.error, event.notStored)}\n`,
-            );
-          } else if (event.type === "store-recovered") {
-            process.stderr.write(
-              `falco-alerts: --store ${flags.store}: storing again (${plural(event.notStored, "alert")} were not stored)\n`,
-            );
-          } else if (event.type === "source-ended" && event.error !== undefined) {
-            process.stderr.write(
-              `falco-alerts: input ${event.source} stopped: ${describeError(event.error)}\n`,
-            );
-          }
+          const line = relayStatusLine(event, flags.store ?? "");
+          if (line) process.stderr.write(`falco-alerts: ${line}\n`);
         }
       })().catch(() => {});
       let api: Awaited<ReturnType<typeof startServeHttp>>;

@@ -14,6 +14,7 @@ import { parseListenAddress } from "../listen-address.js";
 import { loadFile } from "../load-file.js";
 import { addNatsOptions } from "../nats-flags.js";
 import { type FleetSourceFlags, fleetSources } from "../relay-fleet-sources.js";
+import { NO_LOCAL_INPUTS, sourceOf } from "../relay-local-sources.js";
 import { finish, startRun } from "../run-command.js";
 import {
   openStoreFromFlags,
@@ -23,7 +24,6 @@ import {
   storeFailureLine,
 } from "../store-flags.js";
 import { defaultUiStore } from "../ui-state-dir.js";
-import { NO_LOCAL_INPUTS, sourceOf } from "./relay.js";
 
 interface UiFlags extends Omit<InputFlags, "listen">, StoreFlags, FleetSourceFlags {
   /** The page's address (not an input: the HTTP input is --listen-http). */

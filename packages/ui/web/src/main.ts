@@ -7,6 +7,7 @@ import {
   writeAlertLink,
 } from "./alert-link.js";
 import { AlertList } from "./alert-list.js";
+import { getText } from "./api-text.js";
 import { DetailPane } from "./detail-pane.js";
 import { byId } from "./dom.js";
 import { ExceptionPanel } from "./exception-panel.js";
@@ -14,7 +15,9 @@ import { FacetPanel } from "./facet-panel.js";
 import { FoldBar } from "./fold-bar.js";
 import { FoldCounts } from "./fold-counts.js";
 import { type FoldSettings, readFoldSettings, writeFoldSettings } from "./fold-settings.js";
+import { LiveIntake } from "./live-intake.js";
 import { LiveStream } from "./live-stream.js";
+import { OlderPages, PAGE_SIZE } from "./older-pages.js";
 import { SelectionBar } from "./selection-bar.js";
 import { type PageAlert, pageAlert, parseAlertsPage } from "./stored-alert.js";
 import { listRows } from "./table-rows.js";
@@ -22,9 +25,6 @@ import { TimeHistogram } from "./time-histogram.js";
 import { apiFilters, formatSearch, parseSearch, viewOnly } from "./view-state.js";
 import { VirtualTable } from "./virtual-table.js";
 
-const PAGE_SIZE = 200;
-/** Pages read to reach the alert of an `alert=` link (the API's largest). */
-const LINK_PAGE_SIZE = 1000;
 /** Alerts held by the page at most; the store has the rest (narrow the filter to see them). */
 const CAPACITY = 100_000;
 
@@ -50,14 +50,18 @@ const sortButton = byId<HTMLButtonElement>("sort-time");
 const notice = byId("notice");
 
 let stream: LiveStream | undefined;
-let next: number | null = null;
-let olderLoad: Promise<void> | undefined;
-let paused = false;
-let pending: PageAlert[] = [];
-let incoming: PageAlert[] = [];
-let flushScheduled = false;
 let facetsStale = false;
 let generation = 0;
+
+const older = new OlderPages(
+  list,
+  (alerts) => {
+    table.update(() => list.addOlder(alerts));
+    updateCounts();
+  },
+  notice,
+  () => generation,
+);
 
 const selectionBar = new SelectionBar(
   (alerts) => {
@@ -74,7 +78,7 @@ const table = new VirtualTable(
     detail.show(alert);
     writeAlertLink(alert.cursor);
   },
-  () => void loadOlder(),
+  () => void older.load(),
   selectionBar.selection,
 );
 const foldCounts = new FoldCounts(() => table.render());
@@ -130,20 +134,21 @@ function setStatus(text: string, state: string): void {
 function updateCounts(): void {
   shown.textContent = `${list.length.toLocaleString()} shown`;
   foldBar.setSummary(foldSettings.enabled ? `${folds.folds.toLocaleString()} rows` : "");
-  pauseButton.textContent = paused
-    ? `Resume${pending.length > 0 ? ` (${pending.length.toLocaleString()} new)` : ""}`
+  const waiting = intake.waiting;
+  pauseButton.textContent = intake.isPaused
+    ? `Resume${waiting > 0 ? ` (${waiting.toLocaleString()} new)` : ""}`
     : "Pause";
 }
 
-function flush(): void {
-  flushScheduled = false;
-  const batch = incoming;
-  incoming = [];
-  if (batch.length === 0) return;
-  table.update(() => list.addNewer(batch));
-  facetsStale = true;
-  updateCounts();
-}
+const intake = new LiveIntake(
+  CAPACITY,
+  (batch) => {
+    table.update(() => list.addNewer(batch));
+    facetsStale = true;
+    updateCounts();
+  },
+  updateCounts,
+);
 
 function onAlert(cursor: number, json: string): void {
   let alert: PageAlert;
@@ -152,64 +157,12 @@ function onAlert(cursor: number, json: string): void {
   } catch {
     return;
   }
-  if (paused) {
-    pending.push(alert);
-    if (pending.length > CAPACITY) pending = pending.slice(-CAPACITY);
-    updateCounts();
-    return;
-  }
-  incoming.push(alert);
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setTimeout(flush, 50);
-  }
-}
-
-async function getText(path: string): Promise<string | undefined> {
-  const res = await fetch(path, { credentials: "same-origin" });
-  if (res.status === 401) {
-    location.assign("/login");
-    return undefined;
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-    notice.textContent = body.error?.message ?? `${path}: HTTP ${res.status}`;
-    notice.hidden = false;
-    return undefined;
-  }
-  return res.text();
-}
-
-/** Loads the next older page (or waits for the one being loaded). */
-function loadOlder(limit = PAGE_SIZE): Promise<void> {
-  if (olderLoad || next === null || list.full) return olderLoad ?? Promise.resolve();
-  olderLoad = readOlder(limit).finally(() => {
-    olderLoad = undefined;
-  });
-  return olderLoad;
-}
-
-async function readOlder(limit: number): Promise<void> {
-  const mine = generation;
-  const params = apiFilters(location.search);
-  params.set("limit", String(limit));
-  params.set("before", String(next));
-  const text = await getText(`/api/v1/alerts?${params}`);
-  if (text === undefined || mine !== generation) return;
-  const page = parseAlertsPage(text);
-  next = page.next;
-  table.update(() => list.addOlder(page.alerts));
-  updateCounts();
+  intake.add(alert);
 }
 
 /** The alert of an `alert=` link: older pages down to it, then its row, scrolled to, and its JSON. */
 async function openLinked(cursor: number, mine: number): Promise<void> {
-  while (mine === generation && next !== null && !list.full && list.oldest > cursor) {
-    const before = next;
-    const another = olderLoad !== undefined; // a load begun before (maybe of an older view)
-    await loadOlder(LINK_PAGE_SIZE);
-    if (!another && next === before) break; // the page failed: its notice says why
-  }
+  await older.loadDownTo(cursor, mine);
   if (mine !== generation || table.reveal(cursor)) return;
   const fold = foldSettings.enabled ? folds.foldOf({ cursor }) : undefined;
   if (fold) folds.setExpanded(fold, true); // a closed fold holds it: open it
@@ -227,9 +180,8 @@ async function start(): Promise<void> {
   const mine = ++generation;
   stream?.close();
   list.clear();
-  pending = [];
-  incoming = [];
-  next = null;
+  intake.clear();
+  older.next = null;
   notice.hidden = true;
   const query = new URLSearchParams(location.search);
   const filters = apiFilters(location.search);
@@ -245,23 +197,24 @@ async function start(): Promise<void> {
   sortButton.textContent = table.ascending ? "Time ↑" : "Time ↓";
   table.reset();
   setStatus("loading…", "connecting");
-  const statsText = await getText("/api/v1/stats");
+  const statsText = await getText("/api/v1/stats", notice);
   if (statsText === undefined || mine !== generation) return;
   const last = Number((JSON.parse(statsText) as { lastCursor: number }).lastCursor);
   const params = new URLSearchParams(filters);
   params.set("limit", String(PAGE_SIZE));
   params.set("before", String(last + 1));
-  const text = await getText(`/api/v1/alerts?${params}`);
+  const text = await getText(`/api/v1/alerts?${params}`, notice);
   if (text === undefined || mine !== generation) return;
   const page = parseAlertsPage(text);
-  next = page.next;
+  older.next = page.next;
   list.addOlder(page.alerts);
   table.render();
   updateCounts();
   stream = new LiveStream(filters, last, {
     alert: onAlert,
     state: (state) => {
-      if (state === "live") setStatus(paused ? "paused" : "live", paused ? "paused" : "live");
+      if (state === "live")
+        setStatus(intake.isPaused ? "paused" : "live", intake.isPaused ? "paused" : "live");
       else if (state === "connecting") setStatus("reconnecting…", "connecting");
       else {
         setStatus("signed out: open a new login link", "signed-out");
@@ -311,14 +264,9 @@ sortButton.addEventListener("click", () => {
 });
 
 pauseButton.addEventListener("click", () => {
-  paused = !paused;
-  if (!paused) {
-    const resumed = pending;
-    pending = [];
-    incoming.push(...resumed);
-    flush();
-    setStatus("live", "live");
-  } else setStatus("paused", "paused");
+  intake.toggle();
+  if (intake.isPaused) setStatus("paused", "paused");
+  else setStatus("live", "live");
   updateCounts();
 });
 
@@ -340,7 +288,7 @@ document.addEventListener("keydown", (e) => {
 addEventListener("popstate", () => void start());
 
 setInterval(() => {
-  if (!facetsStale || paused) return;
+  if (!facetsStale || intake.isPaused) return;
   facetsStale = false;
   void facets.load(apiFilters(location.search));
   void histogram.load(apiFilters(location.search));

@@ -1,34 +1,12 @@
 import type { AlertSelection } from "./alert-selection.js";
 import { el } from "./dom.js";
-import { type FoldCounts, foldCell } from "./fold-counts.js";
+import type { FoldCounts } from "./fold-counts.js";
 import type { PageAlert } from "./stored-alert.js";
-import type { TableRow, TableRows } from "./table-rows.js";
+import { fillRowCells, isFold, makeRowCells, type RowCells, rowAlerts } from "./table-row-cells.js";
+import type { TableRows } from "./table-rows.js";
 import { visibleRange } from "./visible-range.js";
 
 const ROW_HEIGHT = 28;
-
-interface RowCells {
-  readonly row: HTMLDivElement;
-  readonly pick: HTMLInputElement;
-  readonly time: HTMLSpanElement;
-  readonly priority: HTMLSpanElement;
-  readonly rule: HTMLSpanElement;
-  readonly hostname: HTMLSpanElement;
-  readonly count: HTMLSpanElement;
-  readonly output: HTMLSpanElement;
-}
-
-/** A fold of more than one alert: its row opens and closes rather than showing one alert. */
-function isFold(row: TableRow | undefined): boolean {
-  return row?.kind === "fold" && (row.fold?.count ?? 0) > 1;
-}
-
-/** The alerts a row stands for: a fold's every alert, else its one alert. */
-function rowAlerts(row: TableRow): PageAlert[] {
-  const fold = isFold(row) ? row.fold : undefined;
-  if (!fold) return [row.alert];
-  return Array.from({ length: fold.count }, (_, i) => fold.at(i));
-}
 
 /**
  * A table of any length with a bounded DOM: only the rows in view (and a few around) exist,
@@ -108,6 +86,12 @@ export class VirtualTable {
     const needed = end - first;
     while (this.pool.length < needed) this.pool.push(this.makeRow());
     this.body.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    const context = {
+      picked: this.picked,
+      selected: this.selected,
+      foldCounts: this.foldCounts,
+      foldWindowMs: this.foldWindowMs,
+    };
     for (let i = 0; i < this.pool.length; i++) {
       const cells = this.pool[i] as RowCells;
       const row = i < needed ? this.rows.row(first + i, this.ascending) : undefined;
@@ -115,7 +99,7 @@ export class VirtualTable {
         cells.row.hidden = true;
         continue;
       }
-      this.fill(cells, row, first + i);
+      fillRowCells(cells, row, first + i, context);
     }
     // Bounded DOM: a pool never larger than twice what the viewport needs.
     while (this.pool.length > needed * 2 + 16) this.pool.pop()?.row.remove();
@@ -137,86 +121,19 @@ export class VirtualTable {
     return false;
   }
 
-  private fill(cells: RowCells, row: TableRow, index: number): void {
-    const { alert } = row;
-    const fold = isFold(row) ? row.fold : undefined;
-    cells.row.hidden = false;
-    cells.row.dataset.index = String(index);
-    cells.row.dataset.cursor = String(alert.cursor);
-    const kind = fold ? " fold" : row.kind === "member" ? " member" : "";
-    cells.row.className = `row${kind} p-${alert.priority.toLowerCase()}`;
-    cells.row.setAttribute("aria-selected", String(index === this.selected));
-    const alerts = rowAlerts(row);
-    const n = this.picked.countOf(alerts);
-    cells.pick.checked = n > 0 && n === alerts.length;
-    cells.pick.indeterminate = n > 0 && n < alerts.length;
-    cells.row.classList.toggle("picked", n > 0);
-    cells.pick.setAttribute(
-      "aria-label",
-      fold
-        ? `select the ${fold.count} alerts of ${alert.rule} on ${alert.hostname}`
-        : `select the alert of ${alert.rule} at ${alert.time}`,
-    );
-    if (fold) {
-      cells.row.setAttribute("aria-expanded", String(fold.expanded));
-      const counted = this.foldCounts?.countOf(fold) ?? { count: fold.count, from: "page" };
-      cells.row.dataset.count = String(counted.count);
-      cells.row.dataset.held = String(fold.count);
-      cells.row.dataset.countedBy = counted.from;
-      [cells.count.textContent, cells.count.title] = foldCell(fold, counted, this.foldWindowMs);
-    } else {
-      cells.row.removeAttribute("aria-expanded");
-      delete cells.row.dataset.count;
-      delete cells.row.dataset.held;
-      delete cells.row.dataset.countedBy;
-      cells.count.textContent = row.kind === "member" ? "↳" : "";
-      cells.count.title = "";
-    }
-    cells.time.textContent = alert.time.replace("T", " ").slice(0, 23);
-    cells.priority.textContent = alert.priority;
-    cells.rule.textContent = alert.rule;
-    cells.hostname.textContent = alert.hostname;
-    cells.output.textContent = alert.output;
-    cells.row.title = alert.output;
-  }
-
   private makeRow(): RowCells {
-    const row = el("div", "row");
-    row.setAttribute("role", "row");
-    const cell = (name: string) => {
-      const span = el("span", `cell ${name}`);
-      span.setAttribute("role", "cell");
-      row.append(span);
-      return span;
-    };
-    const pickCell = cell("pick");
-    const pick = el("input");
-    pick.type = "checkbox";
-    pick.tabIndex = -1;
-    pickCell.append(pick);
-    pick.addEventListener("click", (e) => {
-      e.stopPropagation();
-      const index = Number(row.dataset.index);
-      if (e.shiftKey) this.pickRange(index);
-      else this.togglePick(index);
-    });
-    const cells = {
-      row,
-      pick,
-      time: cell("time"),
-      priority: cell("priority"),
-      rule: cell("rule"),
-      hostname: cell("hostname"),
-      count: cell("count"),
-      output: cell("output"),
-    };
-    row.addEventListener("click", (e) => {
-      const index = Number(row.dataset.index);
-      if (e.shiftKey) this.pickRange(index);
-      else if (e.ctrlKey || e.metaKey) this.togglePick(index);
-      else this.activate(index);
-    });
-    this.body.append(row);
+    const cells = makeRowCells(
+      (index, e) => {
+        if (e.shiftKey) this.pickRange(index);
+        else this.togglePick(index);
+      },
+      (index, e) => {
+        if (e.shiftKey) this.pickRange(index);
+        else if (e.ctrlKey || e.metaKey) this.togglePick(index);
+        else this.activate(index);
+      },
+    );
+    this.body.append(cells.row);
     return cells;
   }
 
