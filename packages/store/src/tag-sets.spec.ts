@@ -7,7 +7,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type AlertStore, openAlertStore } from "./alert-store.js";
 import { databasePath } from "./open-database.js";
 import {
-  BASE_MS,
   downgradeToSchema3,
   expectCountsExact,
   expectNoEmptyCounts,
