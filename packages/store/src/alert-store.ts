@@ -1,15 +1,14 @@
 import { EventEmitter } from "node:events";
-import { type Alert, formatAlertJson } from "@falco-sdk/core";
+import type { Alert } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
-import { BucketCounts } from "./bucket-counts.js";
+import { AlertWriter } from "./alert-writer.js";
 import { Dictionary } from "./dictionary.js";
 import { lockDirectory } from "./directory-lock.js";
-import { checkCountedFields, FieldCounts } from "./field-counts.js";
+import { checkCountedFields } from "./field-counts.js";
 import { classify, databasePath, openDatabase } from "./open-database.js";
 import { Retention, type RetentionLimits } from "./retention.js";
 import { StoreCheckpoints } from "./store-checkpoints.js";
 import { StoreClosedError, StoreFullError } from "./store-errors.js";
-import { priorityIndex } from "./store-filter.js";
 import { type JsonPage, type JsonPageOptions, readJsonPage } from "./store-json-page.js";
 import type { AlertStoreOptions } from "./store-options.js";
 import {
@@ -74,12 +73,7 @@ export class AlertStore {
   readonly appended = new EventEmitter();
   private readonly retention: Retention;
   private readonly queries: StoreQueries;
-  private readonly insertAlert: Database.Statement;
-  private readonly insertJson: Database.Statement;
-  private readonly insertTags: Database.Statement;
-  private readonly insertText: Database.Statement;
-  private readonly counts: BucketCounts;
-  private readonly fieldCounts: FieldCounts;
+  private readonly writer: AlertWriter;
   private readonly counter: Database.Statement;
   private readonly maxDictId: Database.Statement;
   private readonly readers = new Set<StoreReader>();
@@ -88,8 +82,6 @@ export class AlertStore {
   /** The lock of an `exclusive` store, held until `close()`. */
   private readonly lock: Database.Database | undefined;
   private isClosed = false;
-  /** Whether `append` indexes the output for `text` filters. */
-  private readonly textIndex: boolean;
   /** How often readers look for alerts another process appended. @internal */
   readonly checkIntervalMs: number;
 
@@ -104,19 +96,8 @@ export class AlertStore {
       throw error;
     }
     this.checkpoints = new StoreCheckpoints(this.db);
-    this.textIndex = options.textIndex ?? true;
     this.dict = new Dictionary(this.db);
-    this.insertAlert = this.db.prepare(
-      "INSERT INTO alerts(time_ns, priority, rule, hostname, source) VALUES (?, ?, ?, ?, ?)",
-    );
-    this.insertJson = this.db.prepare("INSERT INTO alert_json(seq, json) VALUES (?, ?)");
-    // Every tag of a batch in one call (an alert has about five: a call each cost more than the rows).
-    this.insertTags = this.db.prepare(
-      "INSERT OR IGNORE INTO alert_tags(tag, seq) SELECT value ->> 0, value ->> 1 FROM json_each(?)",
-    );
-    this.insertText = this.db.prepare("INSERT INTO alert_text(rowid, output) VALUES (?, ?)");
-    this.counts = new BucketCounts(this.db);
-    this.fieldCounts = new FieldCounts(this.db);
+    this.writer = new AlertWriter(this.db, this.dict, options.textIndex ?? true);
     this.counter = this.db.prepare("SELECT value FROM counters WHERE name = ?").pluck();
     this.maxDictId = this.db.prepare("SELECT coalesce(max(id), 0) FROM dict").pluck();
     this.checkIntervalMs = options.checkIntervalMs ?? 1000;
@@ -127,7 +108,7 @@ export class AlertStore {
       maxCount: options.maxCount,
     };
     this.retention = new Retention(this.db, limits, this.checkIntervalMs);
-    this.queries = new StoreQueries(this.db, this.dict, () => this.fieldCounts.fields());
+    this.queries = new StoreQueries(this.db, this.dict, () => this.writer.countedFields());
     this.retention.enforce();
   }
 
@@ -154,26 +135,7 @@ export class AlertStore {
     let last = 0;
     try {
       this.db.transaction(() => {
-        const tags: [number, number][] = [];
-        for (const alert of alerts) {
-          const seq = Number(
-            this.insertAlert.run(
-              alert.timeNs,
-              priorityIndex(alert.priority),
-              this.dict.idOf("rule", alert.rule),
-              this.dict.idOf("hostname", alert.hostname),
-              this.dict.idOf("source", alert.source),
-            ).lastInsertRowid,
-          );
-          this.insertJson.run(seq, formatAlertJson(alert));
-          for (const tag of alert.tags) tags.push([this.dict.idOf("tag", tag), seq]);
-          if (this.textIndex) this.insertText.run(seq, alert.output);
-          if (first === 0) first = seq;
-          last = seq;
-        }
-        if (tags.length > 0) this.insertTags.run(JSON.stringify(tags));
-        this.counts.added(first, last);
-        this.fieldCounts.added(first, last);
+        ({ first, last } = this.writer.write(alerts));
         if (checkpoint) {
           this.checkpoints.set(checkpoint.name, Math.max(Math.trunc(checkpoint.value), 0));
         }

@@ -8,6 +8,7 @@ import { decompose } from "./bucket-counts.js";
 import { databasePath } from "./open-database.js";
 import {
   BASE_MS,
+  downgradeToSchema3,
   expectCountsExact,
   expectNoEmptyCounts,
   fill,
@@ -81,6 +82,7 @@ describe("bucket counts", () => {
     const store = openAlertStore({ directory });
     fill(store, rnd, 0, 2000);
     store.close();
+    downgradeToSchema3(directory);
     const db = new Database(databasePath(directory));
     db.exec("DROP TABLE alert_counts; DROP TABLE field_counts");
     db.exec("DELETE FROM store_meta WHERE key = 'counted_fields'");

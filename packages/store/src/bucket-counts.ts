@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { StoreFilter } from "./store-filter.js";
+import { TAGSET } from "./tag-sets.js";
 
 /**
  * Widths of the pre-aggregated time buckets, in seconds, widest first: per hour and per
@@ -12,9 +13,9 @@ export const BUCKET_WIDTHS_S = [3600, 300] as const;
  * Counts of alerts per time bucket and (priority, rule, hostname, source, tag set): kept in the
  * transaction of every append and every retention removal, so they always equal a count over
  * `alerts`. `level` is the bucket width in seconds, `bucket` the event time divided by it
- * (rounded down), `tagset` the alert's tag ids comma-separated ('' for none), in the order of
- * `alert_tags_by_seq` (tag order): in Falco a rule's alerts share one tag set, so it adds few
- * rows, and the tag facet sums a row into each of its tags.
+ * (rounded down), `tagset` the alert's tag ids ascending, comma-separated ('' for none, see
+ * tag-sets.ts): in Falco a rule's alerts share one tag set, so it adds few rows, and the tag facet
+ * sums a row into each of its tags.
  */
 export const COUNTS_SCHEMA_SQL = `
 CREATE TABLE alert_counts(
@@ -25,10 +26,6 @@ CREATE TABLE alert_counts(
   PRIMARY KEY(level, bucket, priority, rule, hostname, source, tagset)
 ) WITHOUT ROWID;
 `;
-
-/** The tag set of the alert `a`, as stored in `alert_counts.tagset`. */
-export const TAGSET =
-  "(SELECT coalesce(group_concat(t.tag, ','), '') FROM alert_tags t INDEXED BY alert_tags_by_seq WHERE t.seq = a.seq)";
 
 /** `floor(time_ns / width)` in SQL (SQLite's `/` truncates toward zero). */
 const BUCKET = "(a.time_ns - ((a.time_ns % @wns) + @wns) % @wns) / @wns";

@@ -9,6 +9,7 @@ import { DEFAULT_COUNTED_FIELDS, MAX_COUNTED_VALUE_LENGTH } from "./field-counts
 import { databasePath } from "./open-database.js";
 import {
   BASE_MS,
+  downgradeToSchema3,
   expectCountsExact,
   expectNoEmptyCounts,
   fill,
@@ -120,6 +121,7 @@ describe("field counts", () => {
     const store = openAlertStore({ directory });
     fill(store, rnd, 0, 2000, fieldAlert);
     store.close();
+    downgradeToSchema3(directory);
     const db = new Database(databasePath(directory));
     db.exec("DROP TABLE field_counts; DELETE FROM store_meta WHERE key = 'counted_fields'");
     db.prepare("UPDATE store_meta SET value = '2' WHERE key = 'schema'").run();
@@ -131,7 +133,7 @@ describe("field counts", () => {
     expectNoEmptyFieldCounts(directory, 2000);
     const meta = new Database(databasePath(directory), { readonly: true });
     expect(meta.prepare("SELECT value FROM store_meta WHERE key = 'schema'").pluck().get()).toBe(
-      "3",
+      "4",
     );
     meta.close();
   });

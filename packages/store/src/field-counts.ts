@@ -1,7 +1,8 @@
 import { ConfigurationError } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
-import { BUCKET_WIDTHS_S, TAGSET } from "./bucket-counts.js";
+import { BUCKET_WIDTHS_S } from "./bucket-counts.js";
 import { type FieldSql, fieldPath, type StoreFilter } from "./store-filter.js";
+import { TAGSET } from "./tag-sets.js";
 
 /** The output fields a new store counts per time bucket (the web view's namespace and image facets). */
 export const DEFAULT_COUNTED_FIELDS: readonly string[] = [

@@ -9,6 +9,7 @@ import {
 } from "./field-counts.js";
 import { SCHEMA_SQL, SCHEMA_VERSION, STORE_FORMAT, UPGRADABLE_SCHEMAS } from "./schema.js";
 import { StoreAccessError, StoreCorruptError, StoreForeignError } from "./store-errors.js";
+import { upgradeTagSets } from "./tag-sets.js";
 
 const SQLITE_MAGIC = "SQLite format 3\0";
 
@@ -47,9 +48,8 @@ export function openDatabase(
     const schema = checkSchema(db, path);
     db.pragma("journal_mode = WAL");
     db.pragma(`synchronous = ${durable ? "FULL" : "NORMAL"}`);
-    const fields = countedFields ?? DEFAULT_COUNTED_FIELDS;
-    if (schema === 0) createSchema(db, fields);
-    else if (schema !== SCHEMA_VERSION) upgradeSchema(db, schema, fields);
+    if (schema === 0) createSchema(db, countedFields ?? DEFAULT_COUNTED_FIELDS);
+    else if (schema !== SCHEMA_VERSION) upgradeSchema(db, schema, countedFields);
     else if (countedFields !== undefined) setCountedFields(db, countedFields);
     tuneTextIndex(db);
     return db;
@@ -130,21 +130,26 @@ function createSchema(db: Database.Database, countedFields: readonly string[]): 
 }
 
 /**
- * Schema 1 or 2 to 3, in one transaction: the bucket counts (1 -> 2), filled from the alerts
- * kept, and the field counts (2 -> 3), of `countedFields`, filled from the alerts kept.
+ * Schema 1, 2 or 3 to 4, in one transaction: the tag sets in `alerts` (3 -> 4, first: the counts
+ * read them), the bucket counts (1 -> 2), filled from the alerts kept, and the field counts
+ * (2 -> 3), of `countedFields` (undefined: `DEFAULT_COUNTED_FIELDS`; from 3, those it counts),
+ * filled from the alerts kept.
  */
 function upgradeSchema(
   db: Database.Database,
   from: number,
-  countedFields: readonly string[],
+  countedFields: readonly string[] | undefined,
 ): void {
   db.transaction(() => {
+    upgradeTagSets(db);
     if (from < 2) {
       db.exec(COUNTS_SCHEMA_SQL);
       new BucketCounts(db).added(0, Number.MAX_SAFE_INTEGER);
     }
-    db.exec(FIELD_COUNTS_SCHEMA_SQL);
-    setCountedFields(db, countedFields);
+    if (from < 3) {
+      db.exec(FIELD_COUNTS_SCHEMA_SQL);
+      setCountedFields(db, countedFields ?? DEFAULT_COUNTED_FIELDS);
+    } else if (countedFields !== undefined) setCountedFields(db, countedFields);
     db.prepare("UPDATE store_meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
   })();
 }

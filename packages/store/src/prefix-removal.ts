@@ -7,7 +7,7 @@ export const REMOVAL_CHUNK = 2000;
 
 /**
  * Removes the oldest alerts, a run of the lowest cursors (the store always holds one run of
- * cursors with no holes, so a reader behind it can tell how many it missed): their tags, text,
+ * cursors with no holes, so a reader behind it can tell how many it missed): their text,
  * JSON and their share of the bucket and field counts, in the same transaction. Retention and
  * `removeThrough` both remove this way; only retention's removals are counted as `removed`.
  */
@@ -16,7 +16,6 @@ export class PrefixRemoval {
   private readonly boundsQuery: Database.Statement;
 
   constructor(db: Database.Database) {
-    const deleteTags = db.prepare("DELETE FROM alert_tags WHERE seq <= ?");
     const deleteText = db.prepare(
       "DELETE FROM alert_text WHERE rowid IN (SELECT seq FROM alerts WHERE seq <= ?)",
     );
@@ -28,7 +27,6 @@ export class PrefixRemoval {
     this.removeUpTo = db.transaction((seq: number, counted: boolean) => {
       counts.removing(0, seq);
       fieldCounts.removing(0, seq);
-      deleteTags.run(seq);
       deleteText.run(seq);
       deleteJson.run(seq);
       const removed = deleteAlerts.run(seq).changes;

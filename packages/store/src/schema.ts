@@ -2,18 +2,23 @@
 export const STORE_FORMAT = "falco-sdk-store";
 /**
  * The schema this code writes and reads (2: bucket counts, see bucket-counts.ts; 3: counts of
- * output fields, see field-counts.ts).
+ * output fields, see field-counts.ts; 4: each alert's tag set in a column of `alerts` rather than
+ * a row per tag in a table `alert_tags`).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 /**
- * Older schemas this code upgrades when it opens them, in one transaction: 1 -> 2 adds and fills
- * the bucket counts, 2 -> 3 the field counts (of `countedFields`, by default
+ * Older schemas this code upgrades when it opens them, in one transaction: 1, 2 or 3 -> 4 moves
+ * the tags of every alert kept into `alerts.tagset` (see tag-sets.ts), 1 -> 2 adds and fills the
+ * bucket counts, 2 -> 3 the field counts (of `countedFields`, by default
  * `DEFAULT_COUNTED_FIELDS`), read from every alert kept (about 7 s per million alerts).
  */
-export const UPGRADABLE_SCHEMAS: readonly number[] = [1, 2];
+export const UPGRADABLE_SCHEMAS: readonly number[] = [1, 2, 3];
 
-/** Kinds of string kept once in `dict` and referred to by id. */
-export const DictKind = { rule: 1, hostname: 2, source: 3, tag: 4 } as const;
+/**
+ * Kinds of string kept once in `dict` and referred to by id. A `tagset` is the tag ids of an
+ * alert, ascending, each once, comma-separated ('' for none): `alerts.tagset` is its id.
+ */
+export const DictKind = { rule: 1, hostname: 2, source: 3, tag: 4, tagset: 5 } as const;
 export type DictKind = (typeof DictKind)[keyof typeof DictKind];
 
 /**
@@ -30,12 +35,11 @@ CREATE TABLE alerts(
   priority INTEGER NOT NULL,
   rule INTEGER NOT NULL,
   hostname INTEGER NOT NULL,
-  source INTEGER NOT NULL
+  source INTEGER NOT NULL,
+  tagset INTEGER NOT NULL
 );
 CREATE TABLE alert_json(seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
-CREATE INDEX alerts_by_time ON alerts(time_ns, priority, rule, hostname, source);
-CREATE TABLE alert_tags(tag INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(tag, seq)) WITHOUT ROWID;
-CREATE INDEX alert_tags_by_seq ON alert_tags(seq);
+CREATE INDEX alerts_by_time ON alerts(time_ns, priority, rule, hostname, source, tagset);
 CREATE VIRTUAL TABLE alert_text USING fts5(output, content='', contentless_delete=1);
 CREATE TABLE counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
 INSERT INTO counters(name, value) VALUES ('removed', 0);

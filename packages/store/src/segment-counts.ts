@@ -6,6 +6,7 @@ import {
   filterCondition,
   type StoreFilter,
 } from "./store-filter.js";
+import { TAGSET } from "./tag-sets.js";
 
 /** A count by (priority, rule, hostname, source): the ids and the count. */
 export type CubeRow = [number, number, number, number, number];
@@ -69,15 +70,13 @@ export class SegmentCounts {
   /** Counts by tag id. */
   tags(segment: Segment, filter: StoreFilter | undefined): [number, number][] {
     const w = this.where(segment, filter);
-    if (segment.kind === "raw") {
-      const sql = `SELECT t.tag, count(*) FROM alerts a CROSS JOIN alert_tags t ON t.seq = a.seq
-        WHERE ${w.sql} GROUP BY t.tag`;
-      return this.statement(sql).all(...w.params) as [number, number][];
-    }
-    const sql = `SELECT a.tagset, sum(a.n) FROM ${this.table} a WHERE ${w.sql} GROUP BY 1`;
+    const sql =
+      segment.kind === "raw"
+        ? `SELECT ${TAGSET}, count(*) FROM alerts a WHERE ${w.sql} GROUP BY a.tagset`
+        : `SELECT a.tagset, sum(a.n) FROM ${this.table} a WHERE ${w.sql} GROUP BY 1`;
     const sums = new Map<number, number>();
-    for (const [tagset, n] of this.statement(sql).all(...w.params) as [string, number][]) {
-      if (tagset === "") continue;
+    for (const [tagset, n] of this.statement(sql).all(...w.params) as [string | null, number][]) {
+      if (!tagset) continue;
       for (const tag of tagset.split(",")) {
         const id = Number(tag);
         sums.set(id, (sums.get(id) ?? 0) + n);

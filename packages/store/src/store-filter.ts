@@ -1,4 +1,5 @@
 import { PRIORITIES, type Priority } from "@falco-sdk/core";
+import { tagsetsWithAny } from "./tag-sets.js";
 
 /**
  * Which alerts a read, query, facet or histogram covers. Fields combine with AND; the values of
@@ -96,7 +97,7 @@ function addFilter(
   }
   if (filter.tag && filter.tag.length > 0) {
     const ids = known(filter.tag, "tag", lookup);
-    parts.push(`a.seq IN (SELECT seq FROM alert_tags WHERE tag IN (${marks(ids.length)}))`);
+    parts.push(`a.tagset IN (${tagsetsWithAny(ids.length)})`);
     params.push(...ids);
   }
   for (const [field, values] of Object.entries(filter.fields ?? {})) {

@@ -21,7 +21,8 @@ export interface AlertStoreOptions {
   readonly durable?: boolean;
   /**
    * `false`: `append` does not index each alert's output for full-text search (a `text` filter
-   * does not find the alerts this store appended), which makes appends about twice as cheap.
+   * does not find the alerts this store appended), which makes appends about a quarter cheaper
+   * (see BENCHMARKS.md).
    * For a store only read in order, such as a spool.
    * @default true
    */
@@ -31,7 +32,7 @@ export interface AlertStoreOptions {
    * these `fields`, and filters on them (with priorities, rules, hostnames and sources), answer
    * without reading each alert: at most 8 names. Values longer than 256 characters are not kept
    * in the counts (a facet over a range that has one reads the alerts, exactly). Two fields cost
-   * each append about a fifth more CPU. Opening a store with fields other than those it counts
+   * each append about a third more CPU. Opening a store with fields other than those it counts
    * recounts them from every alert kept, in one transaction (about 7 s per million alerts, during
    * which other processes' appends wait): every process that opens a store should give the same
    * fields, or leave this undefined.

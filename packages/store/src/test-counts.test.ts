@@ -152,3 +152,25 @@ export function expectNoEmptyCounts(directory: string, count: number): void {
   }
   db.close();
 }
+
+/**
+ * Makes the store in `directory` (closed) one of schema 3, as the code of that schema wrote it:
+ * a row per tag and alert in `alert_tags`, no `alerts.tagset`, no tag sets in `dict`.
+ */
+export function downgradeToSchema3(directory: string): void {
+  const db = new Database(databasePath(directory));
+  db.exec(`
+    BEGIN;
+    CREATE TABLE alert_tags(tag INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(tag, seq)) WITHOUT ROWID;
+    CREATE INDEX alert_tags_by_seq ON alert_tags(seq);
+    INSERT INTO alert_tags(tag, seq) SELECT j.value, a.seq FROM alerts a
+      JOIN dict d ON d.id = a.tagset, json_each('[' || d.value || ']') j;
+    DROP INDEX alerts_by_time;
+    ALTER TABLE alerts DROP COLUMN tagset;
+    CREATE INDEX alerts_by_time ON alerts(time_ns, priority, rule, hostname, source);
+    DELETE FROM dict WHERE kind = 5;
+    UPDATE store_meta SET value = '3' WHERE key = 'schema';
+    COMMIT;
+  `);
+  db.close();
+}
