@@ -126,6 +126,9 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
           if (writer === undefined) registry.publish(counter, alert);
           else {
             writer.add(counter, alert);
+            // The store is behind: read on once it caught up (the source's queue holds, and
+            // counts what it drops).
+            if (writer.full) await writer.whenRoom();
             // Asking for the next alert acknowledges this one upstream: only once stored (a
             // failure is reported as store-failed; the source goes on).
             if (source.acknowledgesOnNext) await writer.whenStored(true).catch(() => {});
@@ -159,7 +162,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
   async function closeNow(): Promise<void> {
     closing.abort();
     // What was received is stored and delivered before the subscribers are ended.
-    writer?.flush();
+    await writer?.flush();
     // In-process loops take what is queued for them, then end.
     registry.detachAll({ reason: "completed" }, "local");
     for (const listener of listeners) listener.beginClose();
