@@ -103,4 +103,17 @@ describe("AlertStore.appendAsync", () => {
     expect(full.message).toBe("the disk of x is full");
     expect(errorFromWorker({ code: undefined, message: "other" })).toEqual(new Error("other"));
   });
+
+  it("saves a checkpoint with its batch, and alone for an empty one; this handle reads it", async () => {
+    const store = openAlertStore({ directory: tempDir() });
+    expect(store.checkpoint("journal")).toBe(0);
+    await store.appendAsync(testAlerts(0, 3), { checkpoint: { name: "journal", value: 120 } });
+    expect(store.checkpoint("journal")).toBe(120);
+    expect(store.stats().count).toBe(3);
+    expect(await store.appendAsync([], { checkpoint: { name: "journal", value: 150 } })).toBe(
+      undefined,
+    );
+    expect(store.checkpoint("journal")).toBe(150);
+    await store.closeAsync();
+  });
 });
