@@ -149,8 +149,9 @@ export async function createHttpAlertReceiver(
     handOff:
       takeAlert &&
       ((line, alert) => {
-        takeAlert(line, alert);
+        const taken = takeAlert(line, alert);
         handedOff++;
+        return taken;
       }),
     malformed: onMalformed,
     count,

@@ -162,12 +162,24 @@ function handOff(
     refuse(context, res, error, error.status === 413 ? { Connection: "close" } : {});
     return;
   }
+  let taken: unknown;
   try {
-    (context.handOff as ReceiverHandOff)(handOffLine(type, decoded, alert), alert);
+    taken = (context.handOff as ReceiverHandOff)(handOffLine(type, decoded, alert), alert);
   } catch {
-    // Not taken: the sender must not believe it was.
-    res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("alert not kept\n");
+    notKept(res);
     return;
   }
-  res.writeHead(204).end();
+  if (!(taken instanceof Promise)) res.writeHead(204).end();
+  else {
+    // Kept, and the taker asks the sender to wait (it is behind): answer once it caught up.
+    taken.then(
+      () => res.writeHead(204).end(),
+      () => notKept(res),
+    );
+  }
+}
+
+/** Not taken: the sender must not believe it was. */
+function notKept(res: ServerResponse): void {
+  res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("alert not kept\n");
 }

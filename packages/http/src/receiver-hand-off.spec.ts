@@ -3,7 +3,7 @@
 import { Agent, request } from "node:http";
 import { gzipSync } from "node:zlib";
 import type { Alert } from "@falco-sdk/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createHttpAlertReceiver, type HttpAlertReceiver } from "./index.js";
 
 const open: HttpAlertReceiver[] = [];
@@ -13,11 +13,16 @@ afterEach(async () => {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
+function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+  via: Agent = agent,
+) {
   return new Promise<number>((resolve, reject) => {
     const req = request(
       url,
-      { method: "POST", agent, headers: { "Content-Type": "application/json", ...headers } },
+      { method: "POST", agent: via, headers: { "Content-Type": "application/json", ...headers } },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -42,7 +47,9 @@ describe("handOff", () => {
     const taken: { line: string; alert: Alert }[] = [];
     const r = await createHttpAlertReceiver({
       port: 0,
-      handOff: (line, a) => taken.push({ line: line.toString(), alert: a }),
+      handOff: (line, a) => {
+        taken.push({ line: line.toString(), alert: a });
+      },
     });
     open.push(r);
     const sub = r.alerts();
@@ -76,5 +83,29 @@ describe("handOff", () => {
     expect(await post(r.url, alert(2))).toBe(204);
     expect(await post(r.url, "{not json")).toBe(400);
     expect(r.stats()).toMatchObject({ received: 1, malformed: 0, rejected: 1 });
+  });
+
+  it("answers once a returned promise settles: 204 when it resolves, 500 when it rejects", async () => {
+    const waits: { resolve: () => void; reject: (e: Error) => void }[] = [];
+    const r = await createHttpAlertReceiver({
+      port: 0,
+      handOff: () => new Promise<void>((resolve, reject) => waits.push({ resolve, reject })),
+    });
+    open.push(r);
+    let answered: number | undefined;
+    const first = post(r.url, alert(1)).then((status) => {
+      answered = status;
+      return status;
+    });
+    await vi.waitFor(() => expect(waits).toHaveLength(1));
+    // The hand-off took it and has not settled: no answer yet (a round trip on another
+    // connection proves the server ran on since).
+    const second = post(r.url, alert(2), {}, new Agent());
+    await vi.waitFor(() => expect(waits).toHaveLength(2));
+    expect(answered).toBeUndefined();
+    waits[0]!.resolve();
+    expect(await first).toBe(204);
+    waits[1]!.reject(new Error("store gone"));
+    expect(await second).toBe(500);
   });
 });

@@ -4,9 +4,10 @@ import type { Alert, AlertFilter } from "@falco-sdk/core";
  * Takes each alert the receiver accepts, synchronously, before its 204 answer leaves (see
  * `handOff`). `line` is the alert as one line of Falco JSON without its newline: the request's
  * own bytes when the body is uncompressed JSON on one line (not re-serialized), else the parsed
- * alert's JSON.
+ * alert's JSON. It may return a promise: the answer then waits for it (204 once it resolves,
+ * 500 if it rejects), a taker's way to slow the sender while it catches up.
  */
-export type ReceiverHandOff = (line: Buffer, alert: Alert) => void;
+export type ReceiverHandOff = (line: Buffer, alert: Alert) => void | Promise<void>;
 
 /** TLS of the receiver; with `ca`, clients must present a certificate signed by it (mutual TLS). */
 export interface ReceiverTlsOptions {
@@ -68,7 +69,7 @@ export interface HttpAlertReceiverOptions {
    * intake journal (`relay.intake()` of `@falco-sdk/relay`). The body is parsed before the
    * answer whatever `acknowledge` says; with `"received"` a body that is not an alert is still
    * answered 204 and counted in `stats().malformed`. Alerts handed off count in
-   * `stats().received`. A throw answers 500.
+   * `stats().received`. A throw answers 500; a returned promise delays the answer until it settles.
    * @default none: alerts are queued for `alerts()`
    */
   readonly handOff?: ReceiverHandOff;

@@ -66,11 +66,13 @@ export interface AlertRelay extends AsyncDisposable {
   /**
    * An input that hands its alerts to the relay (an `HttpAlertReceiver`'s `handOff` option):
    * with an `intakeJournal`, each alert's line is in the journal once this returns, so answer
-   * the sender after it. Each call adds a source named `name`.
+   * the sender after it. Each call adds a source named `name`. The function returns a promise
+   * when the store is behind (more than `MAX_IN_FLIGHT` alerts not stored yet): answer the sender
+   * once it resolves, so that memory stays bounded.
    * @throws RelayJournalError when the journal write failed (answer the sender with an error:
    *   the receiver answers 500); RelayClosedError after `close()`.
    */
-  intake(name: string): (line: Buffer, alert: Alert) => void;
+  intake(name: string): (line: Buffer, alert: Alert) => Promise<void> | undefined;
   /** Relay events from now on, until `close()`. Each call gives a new iterable. */
   status(): AsyncIterable<RelayStatus>;
   /**
@@ -166,6 +168,9 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
           if (writer === undefined) registry.publish(counter, alert);
           else {
             writer.add(counter, alert, journaled(alert));
+            // The store is behind: read on once it caught up (the source's queue holds, and
+            // counts what it drops).
+            if (writer.full) await writer.whenRoom();
             // Asking for the next alert acknowledges this one upstream: only once stored (a
             // failure is reported as store-failed; the source goes on).
             if (source.acknowledgesOnNext) await writer.whenStored(true).catch(() => {});
@@ -199,7 +204,7 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
   async function closeNow(): Promise<void> {
     closing.abort();
     // What was received is stored and delivered before the subscribers are ended.
-    writer?.flush();
+    await writer?.flush();
     // In-process loops take what is queued for them, then end.
     registry.detachAll({ reason: "completed" }, "local");
     for (const listener of listeners) listener.beginClose();
@@ -245,8 +250,14 @@ export function createAlertRelay(options: AlertRelayOptions): AlertRelay {
       const counter = registry.addSource(name);
       return (line, alert) => {
         if (closing.signal.aborted) throw new RelayClosedError("intake()");
-        if (writer === undefined) registry.publish(counter, alert);
-        else writer.add(counter, alert, writer.journal(line));
+        if (writer === undefined) {
+          registry.publish(counter, alert);
+          return undefined;
+        }
+        writer.add(counter, alert, writer.journal(line));
+        // The store is behind: the sender's answer waits until it caught up (memory stays
+        // bounded; the alert is in the journal already).
+        return writer.full ? writer.whenRoom() : undefined;
       };
     },
     status: () => status.subscribe(),

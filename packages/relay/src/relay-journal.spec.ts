@@ -6,6 +6,7 @@ import { defer, tempDir } from "../test/helpers.js";
 import { jsonAlert, pushableSource } from "../test/pushable-source.js";
 import { createAlertRelay, JOURNAL_CHECKPOINT, type RelayStatus } from "./index.js";
 import { IntakeJournal } from "./intake-journal.js";
+import { MAX_IN_FLIGHT } from "./store-write-through.js";
 
 const seqOf = (alert: Alert) => Number(alert.outputFields.seq);
 
@@ -64,5 +65,32 @@ describe("relay intake journal", () => {
     await relay.close();
     store.close();
     expect(await storedSeqs(directory)).toEqual([1, 2]);
+  });
+
+  it("asks the sender to wait once MAX_IN_FLIGHT alerts are not stored, and stores them all", async () => {
+    const directory = tempDir();
+    const store = openAlertStore({ directory, durable: false });
+    defer(() => store.close());
+    const relay = createAlertRelay({
+      sources: [],
+      store,
+      intakeJournal: join(directory, "intake-journal"),
+    });
+    const take = relay.intake("http");
+    // Taken within one event-loop turn: none can reach the store yet.
+    const answers = Array.from({ length: MAX_IN_FLIGHT + 5 }, (_, i) =>
+      take(Buffer.from(formatAlertJson(jsonAlert(i + 1))), jsonAlert(i + 1)),
+    );
+    expect(answers.findIndex((a) => a instanceof Promise)).toBe(MAX_IN_FLIGHT - 1);
+    expect(answers.slice(MAX_IN_FLIGHT - 1).every((a) => a instanceof Promise)).toBe(true);
+    await Promise.all(answers);
+    await relay.whenStored();
+    // Room again: the next alert is answered at once.
+    expect(take(Buffer.from(formatAlertJson(jsonAlert(0))), jsonAlert(0))).toBeUndefined();
+    await relay.close();
+    store.close();
+    const seqs = await storedSeqs(directory);
+    expect(seqs).toHaveLength(MAX_IN_FLIGHT + 6);
+    expect(seqs.slice(0, 3)).toEqual([1, 2, 3]);
   });
 });

@@ -14,6 +14,13 @@ const FAILURE_EVENT_INTERVAL_MS = 1000;
 /** Alerts in one append at most: a burst is appended without waiting for `storeBatchMs`. */
 export const MAX_STORE_BATCH = 2048;
 
+/**
+ * Alerts received and not yet stored, at most: past it the relay stops reading its sources until
+ * the store catches up (their own bounded queues then drop and count what does not fit), and an
+ * `intake()` sender's answer waits, so a store slower than the input holds memory bounded.
+ */
+export const MAX_IN_FLIGHT = 4 * MAX_STORE_BATCH;
+
 /** Hands an alert to the subscribers (the registry's fan-out). */
 export type Deliver = (source: SourceCounter, alert: Alert) => void;
 
@@ -23,7 +30,10 @@ export type Deliver = (source: SourceCounter, alert: Alert) => void;
  * are appended to the store in one batch (one transaction), then handed to the subscribers, in
  * arrival order. One append costs a transaction (and an fsync when the store is durable)
  * whatever its size, and Falco's http_output posts one alert per request, each answer awaited:
- * appending each event-loop turn would append alert by alert. A failed append (full disk, read-only directory, damaged file, closed store) is
+ * appending each event-loop turn would append alert by alert. The store appends in its own
+ * thread (`AlertStore.appendAsync`), so the relay's event loop answers Falco and serves its
+ * subscribers while SQLite works; one batch is there at a time, and the next one grows while it
+ * waits. A failed append (full disk, read-only directory, damaged file, closed store) is
  * counted and reported, the batch is still delivered, and the next batch is tried again:
  * storing resumes when the store takes appends again.
  */
@@ -48,6 +58,15 @@ export class StoreWriteThrough {
   #lastError: RelayStoreError | undefined;
   #failing = false;
   #lastFailureEventAt = Number.NEGATIVE_INFINITY;
+  /** The last batch's append and delivery: its failure, if it failed. */
+  #last: Promise<RelayStoreError | undefined> = Promise.resolve(undefined);
+  /** Alerts handed to the store's append thread and not stored (or failed) yet. */
+  #inFlight = 0;
+  /** A batch is in the store's append thread (the next one waits for it). */
+  #sending = false;
+  /** A flush was asked for while a batch was in the append thread. */
+  #flushAgain = false;
+  #room: (() => void)[] = [];
 
   constructor(
     store: AlertStore,
@@ -81,17 +100,35 @@ export class StoreWriteThrough {
    * turn, without waiting for `batchMs`.
    */
   whenStored(now: boolean): Promise<void> {
-    if (this.#alerts.length === 0) return Promise.resolve();
+    if (this.#alerts.length === 0) {
+      return this.#last.then((failure) => {
+        if (failure) throw failure;
+      });
+    }
     if (now) this.#soon();
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
   }
 
-  /** Appends and delivers what is queued, now. */
-  readonly flush = (): void => {
+  /**
+   * Appends what is queued, now, in the store's append thread; delivers it once stored, after
+   * the batches before it. Resolves when that is done (at once when nothing is queued or in
+   * flight).
+   */
+  readonly flush = (): Promise<void> => {
     clearTimeout(this.#timer);
     if (this.#immediate !== undefined) clearImmediate(this.#immediate);
     this.#timer = undefined;
     this.#immediate = undefined;
+    if (this.#alerts.length === 0) {
+      for (const waiter of this.#waiters.splice(0)) waiter.resolve();
+      return this.#last.then(() => {});
+    }
+    if (this.#sending) {
+      // One batch in the append thread at a time: this one grows while it waits (a batch per
+      // append and fsync, whatever the event loop's turns hand in), and goes once it is done.
+      this.#flushAgain = true;
+      return new Promise((resolve) => this.#waiters.push({ resolve, reject: () => resolve() }));
+    }
     const alerts = this.#alerts;
     const sources = this.#sources;
     const waiters = this.#waiters;
@@ -100,13 +137,50 @@ export class StoreWriteThrough {
     this.#alerts = [];
     this.#sources = [];
     this.#waiters = [];
-    const failure = alerts.length > 0 ? this.#append(alerts, offset) : undefined;
-    for (let i = 0; i < alerts.length; i++) this.#deliver(sources[i]!, alerts[i]!);
-    for (const waiter of waiters) {
-      if (failure) waiter.reject(failure);
-      else waiter.resolve();
-    }
+    this.#sending = true;
+    this.#inFlight += alerts.length;
+    const checkpoint = offset > 0 ? { name: JOURNAL_CHECKPOINT, value: offset } : undefined;
+    const appended = this.#store.appendAsync(alerts, { checkpoint }).then(
+      () => undefined,
+      (cause: unknown) => cause ?? new Error("the store's append failed"),
+    );
+    this.#last = this.#last.then(async () => {
+      const cause = await appended;
+      this.#sending = false;
+      this.#inFlight -= alerts.length;
+      const failure = this.#counted(alerts.length, cause);
+      if (failure === undefined && offset > 0) this.#journal?.stored(offset);
+      for (let i = 0; i < alerts.length; i++) this.#deliver(sources[i]!, alerts[i]!);
+      for (const waiter of waiters) {
+        if (failure) waiter.reject(failure);
+        else waiter.resolve();
+      }
+      if (this.#flushAgain) {
+        this.#flushAgain = false;
+        void this.flush();
+      }
+      if (!this.full) this.#wakeRoom();
+      return failure;
+    });
+    return this.#last.then(() => {});
   };
+
+  /** Alerts queued or handed to the store and not stored yet are past {@link MAX_IN_FLIGHT}. */
+  get full(): boolean {
+    return this.#inFlight + this.#alerts.length >= MAX_IN_FLIGHT;
+  }
+
+  /** Resolves once fewer than {@link MAX_IN_FLIGHT} alerts wait for the store. */
+  whenRoom(): Promise<void> {
+    if (!this.full) return Promise.resolve();
+    return new Promise((resolve) => this.#room.push(resolve));
+  }
+
+  #wakeRoom(): void {
+    const room = this.#room;
+    this.#room = [];
+    for (const resolve of room) resolve();
+  }
 
   /** At the end of this event-loop turn. */
   #soon(): void {
@@ -158,20 +232,15 @@ export class StoreWriteThrough {
     }
   }
 
-  /** Appends the batch; the failure, if it failed. */
-  #append(alerts: Alert[], offset: number): RelayStoreError | undefined {
-    try {
-      if (offset > 0) {
-        this.#store.append(alerts, { checkpoint: { name: JOURNAL_CHECKPOINT, value: offset } });
-        this.#journal?.stored(offset);
-      } else this.#store.append(alerts);
-    } catch (cause) {
-      const error = new RelayStoreError(alerts.length, cause);
+  /** Counts a batch's append: `cause` is its error, undefined when it was stored. */
+  #counted(count: number, cause: unknown): RelayStoreError | undefined {
+    if (cause !== undefined) {
+      const error = new RelayStoreError(count, cause);
       this.#failedAppends++;
-      this.#fail(error, alerts.length);
+      this.#fail(error, count);
       return error;
     }
-    this.#stored += alerts.length;
+    this.#stored += count;
     this.#batches++;
     if (this.#failing) {
       this.#failing = false;

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Alert } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
 import { AlertWriter } from "./alert-writer.js";
+import { AppendThread } from "./append-thread.js";
 import { Dictionary } from "./dictionary.js";
 import { lockDirectory } from "./directory-lock.js";
 import { checkCountedFields } from "./field-counts.js";
@@ -82,11 +83,16 @@ export class AlertStore {
   /** The lock of an `exclusive` store, held until `close()`. */
   private readonly lock: Database.Database | undefined;
   private isClosed = false;
+  /** The thread of `appendAsync`, started on its first batch. */
+  private appendThread: AppendThread | undefined;
+  private threadClosed: Promise<void> | undefined;
+  private readonly options: AlertStoreOptions;
   /** How often readers look for alerts another process appended. @internal */
   readonly checkIntervalMs: number;
 
   private constructor(options: AlertStoreOptions) {
     this.path = databasePath(options.directory);
+    this.options = options;
     if (options.countedFields !== undefined) checkCountedFields(options.countedFields);
     this.db = openDatabase(options.directory, options.durable ?? true, options.countedFields);
     try {
@@ -155,6 +161,28 @@ export class AlertStore {
     this.appended.emit("append", last);
     this.retention.afterAppend();
     return { first, last };
+  }
+
+  /**
+   * Like `append`, in a worker thread with its own connection to the store, so that this
+   * thread's event loop runs on while SQLite works (better-sqlite3 is synchronous: `append`
+   * stops it for about 40 µs per alert). Batches are stored in the order they were given, and
+   * readers of this store see them as they see `append`'s. Resolves once the batch is on disk
+   * (see `durable`); rejects as `append` throws (e.g. {@link StoreFullError}), and with
+   * {@link StoreClosedError} for a batch given after `close()`. Uses a second core when there is
+   * one; the thread starts on the first call, and `close()` lets the batches in flight finish.
+   */
+  appendAsync(
+    alerts: readonly Alert[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult | undefined> {
+    if (this.isClosed)
+      return Promise.reject(new StoreClosedError(`the store at ${this.path} was closed`));
+    if (alerts.length === 0 && options.checkpoint === undefined) return Promise.resolve(undefined);
+    this.appendThread ??= new AppendThread(this.options, (last) => {
+      if (!this.isClosed) this.appended.emit("append", last);
+    });
+    return this.appendThread.append(alerts, options);
   }
 
   /** Every alert after a cursor, in order, then (with `follow`) live ones as they are appended. */
@@ -298,14 +326,24 @@ export class AlertStore {
     return this.isClosed;
   }
 
-  /** Ends every reader and closes the database. */
+  /**
+   * Ends every reader and closes the database; the batches of `appendAsync` in flight are still
+   * stored (the promise of {@link AlertStore.closeAsync} says when).
+   */
   close(): void {
-    if (this.isClosed) return;
+    void this.closeAsync();
+  }
+
+  /** `close()`, resolved once the batches of `appendAsync` in flight are stored (or failed). */
+  closeAsync(): Promise<void> {
+    if (this.isClosed) return this.threadClosed ?? Promise.resolve();
     this.isClosed = true;
+    this.threadClosed = this.appendThread?.close();
     for (const reader of this.readers) reader.unsubscribe();
     this.retention.stop();
     this.db.close();
     this.lock?.close();
+    return this.threadClosed ?? Promise.resolve();
   }
 
   private checkOpen(): void {

@@ -18,6 +18,8 @@ export class StoreCheckpoints {
 
   /** The cursor saved under `name`, 0 when none was. */
   get(name: string): number {
+    // Another connection (the append thread, another process) may have created it since.
+    this.hasTable ||= this.tableExists();
     if (!this.hasTable) return 0;
     const cursor = this.db
       .prepare("SELECT cursor FROM store_checkpoints WHERE name = ?")
