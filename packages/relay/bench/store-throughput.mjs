@@ -13,7 +13,8 @@
 // Each with a durable store (an fsync per append) and with durable: false (safe against kill -9,
 // not against a power loss), in a fresh directory per round; storeBatchMs is the default (10).
 // BENCH_ALERTS (default 50000 in-process, 10000 http), BENCH_ROUNDS (default 5), BENCH_BATCH
-// (default 64), BENCH_STORE_BATCH_MS (the relays' storeBatchMs; default the relay's, 10). BENCH_QUICK=1: few alerts, one round (proves it runs; figures mean little).
+// (default 64), BENCH_FLEET (fleet alerts, default 10000), BENCH_FLEET_BUFFER
+// (the fleet subscription's maxBufferedAlerts, default the subscription's), BENCH_STORE_BATCH_MS (the relays' storeBatchMs; default the relay's, 10). BENCH_QUICK=1: few alerts, one round (proves it runs; figures mean little).
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +32,8 @@ const HTTP_N = Number(process.env.BENCH_ALERTS ?? (quick ? 1_000 : 10_000));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 5));
 const BATCH = Number(process.env.BENCH_BATCH ?? 64);
 const FLEET_N = Number(process.env.BENCH_FLEET ?? (quick ? 1_000 : 10_000));
+/** The fleet subscriptions' maxBufferedAlerts (its max_ack_pending is 4x, at least 1000). */
+const FLEET_BUFFER = Number(process.env.BENCH_FLEET_BUFFER ?? 0) || undefined;
 const TARGET = 0.8;
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 
@@ -226,10 +229,11 @@ try {
   console.log(`fleet phase skipped: no nats-server (${error.message})`);
 }
 if (nats) {
+  const fleetAlerts = FLEET_N <= N ? alerts.slice(0, FLEET_N) : [...benchAlerts(FLEET_N)];
   const forwarder = createNatsForwarder({ servers: [nats.url] });
   await forwarder.forward(
     (async function* () {
-      yield* alerts.slice(0, FLEET_N);
+      yield* fleetAlerts;
     })(),
   );
   await forwarder.close();
@@ -245,6 +249,7 @@ if (nats) {
       servers: [nats.url],
       durable: `bench-${consumer++}`,
       start: "all",
+      ...(FLEET_BUFFER && { maxBufferedAlerts: FLEET_BUFFER }),
       ...(store && { ackAfter: () => relay.whenStored() }),
     });
     relay = createAlertRelay({
