@@ -2,7 +2,9 @@
 // page's login and API over HTTP (the browser tests are in @falco-sdk/ui).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { openAlertStore } from "@falco-sdk/store";
 import { describe, expect, it } from "vitest";
+import { falcoAlertBody, postBurst } from "../test/falco-http-poster.js";
 import { run, start, tempDir, useProcesses } from "../test/spec-process.js";
 
 useProcesses();
@@ -69,6 +71,46 @@ describe("falco-alerts ui", () => {
     ui.child.kill("SIGTERM");
     expect((await ui.done).code).toBe(0);
     expect(existsSync(join(store, "ui-login-tokens.json"))).toBe(true);
+  });
+
+  it("killed with SIGKILL during an http_output burst, restarts holding every alert Falco got an answer for", async () => {
+    const store = tempDir();
+    const args = [
+      "ui",
+      "--store",
+      store,
+      "--listen",
+      "127.0.0.1:0",
+      "--listen-http",
+      "127.0.0.1:0",
+    ];
+    const first = start(args);
+    const input = (await first.waitFor("stderr", /http_output at (\S+)\n/))[1] as string;
+    let killed = false;
+    const burst = await postBurst(input, 0, 20_000, falcoAlertBody, (i) => {
+      if (i === 5_000 && !killed) killed = first.child.kill("SIGKILL");
+    });
+    await first.done;
+    expect(first.child.signalCode).toBe("SIGKILL");
+    expect(burst.answered).toBeGreaterThan(5_000);
+    expect(burst.answered).toBeLessThan(20_000);
+    // The restart appends what the journal held and the store lacked, and says so.
+    const second = start(args);
+    await second.waitFor("stdout", /the alert view is on/);
+    second.child.kill("SIGTERM");
+    expect((await second.done).code).toBe(0);
+    const reopened = openAlertStore({ directory: store });
+    const kept: number[] = [];
+    try {
+      for await (const a of reopened.read({ after: 0, follow: false, pageSize: 2000 }))
+        kept.push(Number(a.outputFields.n));
+    } finally {
+      reopened.close();
+    }
+    // Every answered alert, once, in order (maybe the one in flight at the kill too).
+    expect(kept.length).toBeGreaterThanOrEqual(burst.answered);
+    expect(kept.length).toBeLessThanOrEqual(burst.sent);
+    expect(kept).toEqual(Array.from({ length: kept.length }, (_, i) => i));
   });
 
   it("refuses a non-loopback address without TLS, in flag words", async () => {

@@ -153,6 +153,9 @@ export function storeFailureLine(
   );
 }
 
+/** The intake journal's file in the --store directory (`relay --store` and `ui`). */
+export const INTAKE_JOURNAL_FILE = "intake-journal";
+
 /**
  * The line `relay --store` prints at start when its intake journal held alerts the store lacked
  * (appended now) or torn lines (skipped); undefined when neither.

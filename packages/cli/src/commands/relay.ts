@@ -27,6 +27,7 @@ import {
   startServeHttp,
 } from "../serve-http-flags.js";
 import {
+  INTAKE_JOURNAL_FILE,
   journalReplayLine,
   openStoreFromFlags,
   parseByteSize,
@@ -42,9 +43,6 @@ interface RelayFlags
     RelayServeFlags {
   maxQueued?: number;
 }
-
-/** The intake journal's file in the --store directory. */
-const INTAKE_JOURNAL_FILE = "intake-journal";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { createAlertRelay } from "@falco-sdk/relay";
 import { createAlertUiServer, isLoopbackHost, UI_FACET_FIELDS } from "@falco-sdk/ui";
 import { type Command, InvalidArgumentError } from "commander";
@@ -17,6 +18,8 @@ import { type FleetSourceFlags, fleetSources } from "../relay-fleet-sources.js";
 import { NO_LOCAL_INPUTS, sourceOf } from "../relay-local-sources.js";
 import { finish, startRun } from "../run-command.js";
 import {
+  INTAKE_JOURNAL_FILE,
+  journalReplayLine,
   openStoreFromFlags,
   parseByteSize,
   parseRetention,
@@ -90,7 +93,9 @@ export function registerUi(program: Command): void {
   command.addHelpText(
     "after",
     `
-Alerts are stored (--store) as they arrive and the page shows them live. At start
+Alerts are stored (--store) as they arrive and the page shows them live; as with
+relay --store, an http_output post is written to the store directory's intake
+journal before Falco gets its answer, so a kill -9 loses none. At start
 it prints the address and a login link that works once, within an hour: its token
 is stored hashed in the store directory; the browser then holds an HttpOnly,
 SameSite=Strict session cookie. There is no password and no default account.
@@ -133,19 +138,31 @@ Examples:
       const httpInputs = (flags.listenHttp?.length ?? 0) > 0;
       const natsInputs = (flags.fromNats?.length ?? 0) > 0;
       const wait = flags.wait ?? (grpcInputs || !httpInputs ? true : undefined);
+      // As relay --store: http_output posts are journaled before Falco gets its answer, fleet
+      // alerts acknowledged once stored.
       inputs =
         natsInputs && !grpcInputs && !httpInputs
           ? NO_LOCAL_INPUTS
-          : await openAlertInputs({ ...flags, listen: undefined, wait });
+          : await openAlertInputs({ ...flags, listen: undefined, wait }, { handOff: true });
+      let whenStored: (() => Promise<void>) | undefined;
+      const stored = () => whenStored?.() ?? Promise.resolve();
       const relay = createAlertRelay({
         sources: [
-          ...inputs.inputs.map(sourceOf),
+          ...inputs.inputs.filter((input) => !input.handOffTo).map(sourceOf),
           ...(natsInputs
-            ? fleetSources({ ...flags, natsDurable: flags.natsDurable ?? DEFAULT_UI_DURABLE })
+            ? fleetSources(
+                { ...flags, natsDurable: flags.natsDurable ?? DEFAULT_UI_DURABLE },
+                stored,
+              )
             : fleetSources(flags)),
         ],
         store,
+        intakeJournal: join(directory, INTAKE_JOURNAL_FILE),
       });
+      for (const input of inputs.inputs) input.handOffTo?.(relay.intake(input.name));
+      whenStored = () => relay.whenStored();
+      const replayed = journalReplayLine(directory, relay.stats().store?.journal);
+      if (replayed) process.stderr.write(`falco-alerts: ${replayed}\n`);
       (async () => {
         for await (const event of relay.status()) {
           if (event.type === "store-failed")
