@@ -1,8 +1,9 @@
 import { EventEmitter } from "node:events";
 import type { Alert } from "@falco-sdk/core";
 import type Database from "better-sqlite3";
-import { AlertWriter } from "./alert-writer.js";
+import { AlertWriter, appendFailure } from "./alert-writer.js";
 import { AppendThread } from "./append-thread.js";
+import type { AlertStoreStats, AppendOptions, AppendResult } from "./append-types.js";
 import { Dictionary } from "./dictionary.js";
 import { lockDirectory } from "./directory-lock.js";
 import { checkCountedFields } from "./field-counts.js";
@@ -25,40 +26,7 @@ import { type ReadOptions, StoreReader } from "./store-reader.js";
 import type { StoredAlert } from "./stored-alert.js";
 import { storedAlertFromRow } from "./stored-alert-row.js";
 
-/** What `append` stored: the cursors of its first and last alert. */
-export interface AppendResult {
-  /** Cursor of the first alert of the batch. */
-  readonly first: number;
-  /** Cursor of the last alert of the batch. */
-  readonly last: number;
-}
-
-/** Options of {@link AlertStore.append}. */
-export interface AppendOptions {
-  /**
-   * A named checkpoint saved in the same transaction as the batch: both are on disk, or
-   * neither (a writer that journals what it appends saves how far its journal is stored).
-   * Read it back with {@link AlertStore.checkpoint}. Saved even for an empty batch.
-   * @default none
-   */
-  readonly checkpoint?: { readonly name: string; readonly value: number };
-}
-
-/** Figures of a store, from `stats()`. */
-export interface AlertStoreStats {
-  /** Alerts in the store now. */
-  readonly count: number;
-  /** Cursor of the oldest alert kept (0 when empty). */
-  readonly firstCursor: number;
-  /** Cursor of the newest alert appended (0 when none ever was). */
-  readonly lastCursor: number;
-  /** Alerts removed by retention since the store was created. */
-  readonly removed: number;
-  /** Bytes of database pages in use. */
-  readonly bytes: number;
-  /** Readers open now. */
-  readonly readers: number;
-}
+export type { AlertStoreStats, AppendOptions, AppendResult } from "./append-types.js";
 
 /**
  * An embedded, durable alert store in a directory (SQLite in WAL mode). Every alert appended gets
@@ -148,15 +116,7 @@ export class AlertStore {
       })();
     } catch (cause) {
       this.dict.forget(dictBefore);
-      const code = (cause as { code?: string }).code;
-      if (code === "SQLITE_FULL") {
-        throw new StoreFullError(
-          `the disk of ${this.path} is full: ${alerts.length} alerts were not stored. Free space ` +
-            "or lower the store's size limit (maxBytes), then append them again.",
-          { cause },
-        );
-      }
-      throw classify(this.path, cause);
+      throw appendFailure(this.path, alerts.length, cause);
     }
     this.appended.emit("append", last);
     this.retention.afterAppend();

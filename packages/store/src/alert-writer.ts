@@ -3,6 +3,8 @@ import type Database from "better-sqlite3";
 import { BucketCounts } from "./bucket-counts.js";
 import type { Dictionary } from "./dictionary.js";
 import { FieldCounts } from "./field-counts.js";
+import { classify } from "./open-database.js";
+import { StoreFullError } from "./store-errors.js";
 import { priorityIndex } from "./store-filter.js";
 import { tagsetText } from "./tag-sets.js";
 
@@ -62,4 +64,16 @@ export class AlertWriter {
     this.fieldCounts.added(first, last);
     return { first, last };
   }
+}
+
+/** The error of an append that failed: {@link StoreFullError} on a full disk, else as opening's. */
+export function appendFailure(path: string, count: number, cause: unknown): Error {
+  if ((cause as { code?: string }).code === "SQLITE_FULL") {
+    return new StoreFullError(
+      `the disk of ${path} is full: ${count} alerts were not stored. Free space ` +
+        "or lower the store's size limit (maxBytes), then append them again.",
+      { cause },
+    );
+  }
+  return classify(path, cause);
 }

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Alert } from "@falco-sdk/core";
-import type { AppendOptions, AppendResult } from "./alert-store.js";
+import type { AppendOptions, AppendResult } from "./append-types.js";
 import { StoreClosedError } from "./store-errors.js";
 import type { AlertStoreOptions } from "./store-options.js";
 import {

@@ -1,5 +1,5 @@
 import type { Alert } from "@falco-sdk/core";
-import type { AppendResult } from "./alert-store.js";
+import type { AppendResult } from "./append-types.js";
 import {
   StoreAccessError,
   StoreClosedError,
