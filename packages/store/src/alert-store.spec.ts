@@ -1,22 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { formatAlertJson } from "@falco-sdk/core";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openAlertStore } from "./alert-store.js";
 import { databasePath } from "./open-database.js";
 import { testAlerts } from "./test-alerts.js";
+import { useTempDirs } from "./test-dirs.test.js";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "falco-store-"));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 describe("AlertStore append and cursors", () => {
   it("gives each alert the next cursor, keeps them across a reopen, never reuses one", () => {

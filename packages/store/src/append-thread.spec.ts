@@ -1,22 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Alert } from "@falco-sdk/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openAlertStore } from "./alert-store.js";
 import { StoreClosedError, StoreFullError } from "./store-errors.js";
 import { testAlerts } from "./test-alerts.js";
+import { useTempDirs } from "./test-dirs.test.js";
 import { errorFromWorker, errorToWorker } from "./worker-protocol.js";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "falco-store-"));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 describe("AlertStore.appendAsync", () => {
   it("stores batches in the order given, with cursors after append's, and wakes this handle's readers", async () => {

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Alert, ConfigurationError, PRIORITIES, parseAlertJson } from "@falco-sdk/core";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openAlertStore } from "./alert-store.js";
 import { DEFAULT_COUNTED_FIELDS, MAX_COUNTED_VALUE_LENGTH } from "./field-counts.js";
 import { databasePath } from "./open-database.js";
@@ -17,16 +14,9 @@ import {
   pick,
   random,
 } from "./test-counts.test.js";
+import { useTempDirs } from "./test-dirs.test.js";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "falco-store-"));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 const NS = "k8s.ns.name";
 const IMAGE = "container.image.repository";

@@ -1,9 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openAlertStore } from "./alert-store.js";
 import {
   StoreAccessError,
@@ -12,16 +11,9 @@ import {
   StoreFullError,
 } from "./store-errors.js";
 import { testAlerts } from "./test-alerts.js";
+import { useTempDirs } from "./test-dirs.test.js";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "falco-store-"));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 describe("a store directory that cannot be used", () => {
   it("refuses a file that is not SQLite, and leaves it as it was", () => {

@@ -1,20 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openAlertStore } from "./alert-store.js";
 import type { StoreReaderStatus } from "./store-reader.js";
 import { testAlerts } from "./test-alerts.js";
+import { useTempDirs } from "./test-dirs.test.js";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "falco-store-"));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 async function collectStatus(it: AsyncIterable<StoreReaderStatus>, into: StoreReaderStatus[]) {
   for await (const e of it) into.push(e);

@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Alert, PRIORITIES, parseAlertJson } from "@falco-sdk/core";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type AlertStore, openAlertStore } from "./alert-store.js";
 import { databasePath } from "./open-database.js";
 import {
@@ -15,16 +12,9 @@ import {
   queriesOf,
   random,
 } from "./test-counts.test.js";
+import { useTempDirs } from "./test-dirs.test.js";
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "falco-store-"));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 const TAGS = ["shell", "container", "filesystem", "T1059", "mitre_execution", "ünï", 'q"uote'];
 
