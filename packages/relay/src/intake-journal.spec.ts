@@ -1,27 +1,14 @@
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Alert, formatAlertJson } from "@falco-sdk/core";
-import { openAlertStore, type StoredAlert } from "@falco-sdk/store";
+import { formatAlertJson } from "@falco-sdk/core";
+import { openAlertStore } from "@falco-sdk/store";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../test/helpers.js";
 import { jsonAlert } from "../test/pushable-source.js";
+import { storedSeqs } from "../test/stored-seqs.js";
 import { IntakeJournal, JOURNAL_ROTATE_BYTES } from "./intake-journal.js";
 import { JOURNAL_CHECKPOINT } from "./journal-replay.js";
 import { RelayJournalError } from "./relay-journal-error.js";
-
-const seqOf = (alert: Alert) => Number(alert.outputFields.seq);
-
-async function storedSeqs(directory: string): Promise<number[]> {
-  const store = openAlertStore({ directory });
-  try {
-    const seqs: number[] = [];
-    for await (const alert of store.read({ after: 0, follow: false }) as AsyncIterable<StoredAlert>)
-      seqs.push(seqOf(alert));
-    return seqs;
-  } finally {
-    store.close();
-  }
-}
 
 /** Writes alerts `from..to` to the journal; the offset after the last. */
 function journalAlerts(journal: IntakeJournal, from: number, to: number): number {

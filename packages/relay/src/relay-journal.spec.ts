@@ -1,26 +1,13 @@
 import { join } from "node:path";
-import { type Alert, formatAlertJson } from "@falco-sdk/core";
-import { openAlertStore, type StoredAlert } from "@falco-sdk/store";
+import { formatAlertJson } from "@falco-sdk/core";
+import { openAlertStore } from "@falco-sdk/store";
 import { describe, expect, it } from "vitest";
 import { defer, tempDir } from "../test/helpers.js";
 import { jsonAlert, pushableSource } from "../test/pushable-source.js";
+import { storedSeqs } from "../test/stored-seqs.js";
 import { createAlertRelay, JOURNAL_CHECKPOINT, type RelayStatus } from "./index.js";
 import { IntakeJournal } from "./intake-journal.js";
 import { MAX_IN_FLIGHT } from "./store-write-through.js";
-
-const seqOf = (alert: Alert) => Number(alert.outputFields.seq);
-
-async function storedSeqs(directory: string): Promise<number[]> {
-  const store = openAlertStore({ directory });
-  try {
-    const seqs: number[] = [];
-    for await (const alert of store.read({ after: 0, follow: false }) as AsyncIterable<StoredAlert>)
-      seqs.push(seqOf(alert));
-    return seqs;
-  } finally {
-    store.close();
-  }
-}
 
 describe("relay intake journal", () => {
   it("stores handed-over and read alerts with the journal checkpoint of each batch", async () => {

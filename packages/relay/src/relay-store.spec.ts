@@ -1,23 +1,10 @@
 import type { Alert } from "@falco-sdk/core";
-import { openAlertStore, type StoredAlert } from "@falco-sdk/store";
+import { openAlertStore } from "@falco-sdk/store";
 import { describe, expect, it } from "vitest";
 import { defer, take, tempDir } from "../test/helpers.js";
 import { jsonAlert, pushableSource } from "../test/pushable-source.js";
+import { seqOf, storedSeqs } from "../test/stored-seqs.js";
 import { createAlertRelay, type RelayStatus, RelayStoreError } from "./index.js";
-
-const seqOf = (alert: Alert) => Number(alert.outputFields.seq);
-
-async function storedSeqs(directory: string): Promise<number[]> {
-  const store = openAlertStore({ directory });
-  try {
-    const seqs: number[] = [];
-    for await (const alert of store.read({ after: 0, follow: false }) as AsyncIterable<StoredAlert>)
-      seqs.push(seqOf(alert));
-    return seqs;
-  } finally {
-    store.close();
-  }
-}
 
 async function firstEvent<T extends RelayStatus["type"]>(
   events: AsyncIterable<RelayStatus>,
